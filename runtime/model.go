@@ -1,0 +1,181 @@
+package runtime
+
+import "strconv"
+
+// DType is a tensor element type. The values are TFLite's TensorType enum, so a
+// DType read from a file needs no translation.
+type DType int8
+
+// Tensor element types (TFLite TensorType numbering).
+const (
+	Float32 DType = 0
+	Float16 DType = 1
+	Int32   DType = 2
+	Uint8   DType = 3
+	Int64   DType = 4
+	String  DType = 5
+	Bool    DType = 6
+	Int16   DType = 7
+	Int8    DType = 9
+)
+
+// Size is the size of one element in bytes, or 0 for types edgecam cannot hold.
+func (t DType) Size() int {
+	switch t {
+	case Float32, Int32:
+		return 4
+	case Float16, Int16:
+		return 2
+	case Uint8, Int8, Bool:
+		return 1
+	case Int64:
+		return 8
+	}
+	return 0
+}
+
+func (t DType) String() string {
+	switch t {
+	case Float32:
+		return "float32"
+	case Float16:
+		return "float16"
+	case Int32:
+		return "int32"
+	case Uint8:
+		return "uint8"
+	case Int64:
+		return "int64"
+	case String:
+		return "string"
+	case Bool:
+		return "bool"
+	case Int16:
+		return "int16"
+	case Int8:
+		return "int8"
+	}
+	return "dtype(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Quantization holds a tensor's affine quantization: real = Scale * (q - ZeroPoint).
+// One entry means per-tensor; len(Scale) == Shape[Axis] means per-channel along Axis.
+type Quantization struct {
+	Scale     []float32
+	ZeroPoint []int64
+	Axis      int // TFLite quantized_dimension
+}
+
+// PerChannel reports whether q has more than one scale.
+func (q *Quantization) PerChannel() bool { return q != nil && len(q.Scale) > 1 }
+
+// Tensor is one tensor of the graph. Data holds the constant contents
+// (little-endian, as in the file) and is nil for activations.
+type Tensor struct {
+	Name  string
+	Shape []int
+	Type  DType
+	Quant *Quantization // nil when the tensor is not quantized
+	Data  []byte
+}
+
+// Elems is the number of elements of the tensor's shape.
+func (t *Tensor) Elems() int {
+	n := 1
+	for _, d := range t.Shape {
+		n *= d
+	}
+	return n
+}
+
+// OpKind is an operator. The values are TFLite's BuiltinOperator enum.
+type OpKind int32
+
+// The operators edgecam runs (TFLite BuiltinOperator numbering).
+const (
+	OpAveragePool2D   OpKind = 1
+	OpConv2D          OpKind = 3
+	OpDepthwiseConv2D OpKind = 4
+	OpDequantize      OpKind = 6
+	OpFullyConnected  OpKind = 9
+	OpReshape         OpKind = 22
+	OpSoftmax         OpKind = 25
+	OpSqueeze         OpKind = 43
+	OpQuantize        OpKind = 114
+)
+
+func (k OpKind) String() string {
+	switch k {
+	case OpAveragePool2D:
+		return "AVERAGE_POOL_2D"
+	case OpConv2D:
+		return "CONV_2D"
+	case OpDepthwiseConv2D:
+		return "DEPTHWISE_CONV_2D"
+	case OpDequantize:
+		return "DEQUANTIZE"
+	case OpFullyConnected:
+		return "FULLY_CONNECTED"
+	case OpReshape:
+		return "RESHAPE"
+	case OpSoftmax:
+		return "SOFTMAX"
+	case OpSqueeze:
+		return "SQUEEZE"
+	case OpQuantize:
+		return "QUANTIZE"
+	}
+	return "BUILTIN_OP(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Padding is TFLite's Padding enum.
+type Padding int8
+
+// Padding schemes.
+const (
+	PadSame  Padding = 0
+	PadValid Padding = 1
+)
+
+// Activation is TFLite's ActivationFunctionType enum (fused activations).
+type Activation int8
+
+// Fused activations.
+const (
+	ActNone      Activation = 0
+	ActRelu      Activation = 1
+	ActReluN1To1 Activation = 2
+	ActRelu6     Activation = 3
+)
+
+// Op is one operator with its options. Fields an operator does not use are zero.
+type Op struct {
+	Kind    OpKind
+	Version int
+	Inputs  []int // tensor indices; -1 marks an absent optional input
+	Outputs []int
+
+	// CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D
+	Padding          Padding
+	StrideH, StrideW int
+	DilationH        int // 1 when the file does not say
+	DilationW        int
+	FilterH, FilterW int // pools only
+	DepthMultiplier  int // depthwise only
+	Activation       Activation
+
+	Beta        float32 // SOFTMAX
+	NewShape    []int   // RESHAPE (may be nil: shape comes from the second input)
+	SqueezeDims []int   // SQUEEZE
+	KeepNumDims bool    // FULLY_CONNECTED
+}
+
+// Model is a loaded or built MobileNet-style graph with one subgraph.
+type Model struct {
+	Version     uint32
+	Description string
+	Tensors     []Tensor
+	Ops         []Op
+	Inputs      []int
+	Outputs     []int
+}
