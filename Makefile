@@ -1,0 +1,63 @@
+# edgecam: `make demo` runs the main job on defaults, `make test` runs every test.
+# Both work on a fresh Debian machine with Go; `.ci/run` installs the Debian
+# packages the system-level tests need (qemu-user, qemu-system-arm, chromium...).
+
+GO        ?= go
+FIXTURES  ?= $(abspath $(or $(EDGECAM_FIXTURES),../shared))
+MODELS    ?= $(abspath $(or $(EDGECAM_MODELS),$(FIXTURES)/models))
+BIN       := bin
+export EDGECAM_FIXTURES := $(FIXTURES)
+export CGO_ENABLED := 0
+
+CROSS := linux/arm64 linux/amd64 linux/arm linux/riscv64 darwin/arm64
+
+.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/edgecam ./cmd/edgecam
+
+## demo: classify the sample images with an official model and print latency.
+demo: build
+	EDGECAM_MODELS=$(MODELS) ./scripts/demo.sh $(BIN)/edgecam
+
+## test: every test (unit, golden, cross-builds, qemu-aarch64 kernels, V4L2 VM, browser).
+test: check unit cross test-arm64 test-bench test-vm test-browser
+	@echo "make test: all suites passed"
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags purego ./...
+
+unit:
+	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags purego ./kernels/... ./runtime/...
+
+cross:
+	@set -e; for t in $(CROSS); do \
+	  echo "build $$t"; \
+	  GOOS=$${t%/*} GOARCH=$${t#*/} GOARM=7 $(GO) build ./... ; \
+	  GOOS=$${t%/*} GOARCH=$${t#*/} GOARM=7 $(GO) vet ./... ; \
+	done
+
+test-arm64:
+	./scripts/test-arm64.sh
+
+test-bench:
+	./scripts/test-gobench.sh
+
+test-vm:
+	./scripts/test-vm.sh
+
+test-browser:
+	./scripts/test-browser.sh
+
+## fuzz: fuzz the TFLite loader (FUZZTIME, default 10m).
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(or $(FUZZTIME),10m) ./runtime
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,50 @@
+package generic
+
+// pointwiseQ8NR is the number of output channels in one packed int8 weight
+// panel, the column count of the int8 register tile.
+const pointwiseQ8NR = 4
+
+// PackPointwiseQ8 packs int8 pointwise weights w, [n][k] row-major, into
+// panels of pointwiseQ8NR output channels, k-major:
+//
+//	packed[p*k*NR + kk*NR + j] = w[(p*NR+j)*k + kk]   (0 when p*NR+j >= n)
+//
+// for panel p < ceil(n/NR). The result is what PointwiseQ8 streams.
+func PackPointwiseQ8(w []int8, n, k int) []int8 {
+	panels := (n + pointwiseQ8NR - 1) / pointwiseQ8NR
+	packed := make([]int8, panels*k*pointwiseQ8NR)
+	for j := 0; j < n; j++ {
+		p, jj := j/pointwiseQ8NR, j%pointwiseQ8NR
+		row := w[j*k : j*k+k]
+		base := p * k * pointwiseQ8NR
+		for kk, v := range row {
+			packed[base+kk*pointwiseQ8NR+jj] = v
+		}
+	}
+	return packed
+}
+
+// PointwiseQ8 is the int8 GEMM of a 1x1 convolution over m pixels, exact in
+// int32 (wrapping) arithmetic:
+//
+//	for i := 0; i < m; i++ {
+//		rowsum := int32(0)
+//		for kk := 0; kk < k; kk++ {
+//			rowsum += int32(src[i*k+kk])
+//		}
+//		for j := 0; j < n; j++ {
+//			acc := bias[j] // 0 when bias is nil
+//			for kk := 0; kk < k; kk++ {
+//				acc += int32(src[i*k+kk]) * int32(w[j*k+kk])
+//			}
+//			acc -= wzp * rowsum
+//			dst[i*n+j] = Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
+//		}
+//	}
+//
+// with w packed by PackPointwiseQ8. bias already holds the input zero point
+// folded in (bias[j] - xzp*sum_k w[j][k] + k*xzp*wzp); wzp is the per-tensor
+// weight zero point in the int8 domain (0 for per-channel weights).
+func PointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *Requant) {
+	pointwiseQ8(dst, src, m, k, n, packed, bias, wzp, rq)
+}
