@@ -1,10 +1,16 @@
 package runtime
 
-import "errors"
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+)
 
-// THIS FILE IS THE API CONTRACT. The bodies are placeholders that the runtime
-// work replaces; the signatures are what the CLI, camera, board and quant
-// packages code against. Change a signature only together with its callers.
+// THIS FILE IS THE API CONTRACT: the signatures are what the CLI, camera,
+// board and quant packages code against. Change a signature only together with
+// its callers. Compilation lives in compile*.go, execution in exec*.go and
+// workers*.go, input and output conversion in input*.go and output*.go.
 
 // Options controls how a model is compiled into a plan.
 type Options struct {
@@ -16,7 +22,9 @@ type Options struct {
 	Kernels string
 	// Trace, when set, is called after every op of a float32 model with the
 	// op index, its output tensor index and the output values (calibration).
-	// Tracing runs are not allocation-free; ordinary runs are.
+	// Tracing runs are not allocation-free; ordinary runs are. The values are
+	// owned by the plan and only valid during the call. A traced plan runs
+	// its layers on the calling goroutine.
 	Trace func(op, tensor int, values []float32)
 }
 
@@ -43,65 +51,75 @@ type Class struct {
 // activation arena planned. Run may be called repeatedly; a Plan is not safe
 // for concurrent Runs.
 type Plan struct {
-	model *Model
+	model  *Model
+	layers []LayerInfo
+	eng    *engine     // the steps and their synchronisation
+	pool   *workerPool // nil when the plan runs on one thread
+	trace  func(op, tensor int, values []float32)
+	closed bool
+
+	arena      []float32 // backing store of every activation (float32-aligned)
+	arenaBytes int       // planned arena size
+	actBytes   int       // sum of all activation buffers (what no sharing would cost)
+
+	in        ioTensor
+	out       ioTensor
+	logits    ioTensor // valid when hasLogits
+	hasLogits bool
+
+	inF32 [256]float32 // SetInputRGB conversion for float inputs
+	inQ8  [256]int8    // ... and for quantized inputs (int8 domain)
 }
 
-var errNotYet = errors.New("runtime: not implemented yet")
-
-// Compile validates m and compiles it into a plan.
-func Compile(m *Model, opt Options) (*Plan, error) { return nil, errNotYet }
+// errClosed is returned by Run after Close.
+var errClosed = errors.New("runtime: plan is closed")
 
 // Close stops the plan's workers. The plan is unusable afterwards.
-func (p *Plan) Close() {}
+func (p *Plan) Close() {
+	if p.closed {
+		return
+	}
+	p.closed = true
+	if p.pool != nil {
+		p.pool.stop()
+	}
+}
 
 // Model returns the model the plan was compiled from.
 func (p *Plan) Model() *Model { return p.model }
 
-// InputShape is the model input's height, width and channels.
-func (p *Plan) InputShape() (h, w, c int) { return 0, 0, 0 }
-
-// InputType is the model input's element type.
-func (p *Plan) InputType() DType { return Float32 }
-
-// SetInputRGB sets the input from an HWC uint8 RGB image of exactly the input
-// size, converting it per the model's convention: float models get
-// (x-127.5)/127.5, uint8 models the raw bytes, int8 models x-128 (or the input
-// tensor's own quantization when it differs from scale 1/128).
-func (p *Plan) SetInputRGB(rgb []byte) error { return errNotYet }
-
 // Run runs one inference. It allocates nothing.
-func (p *Plan) Run() error { return errNotYet }
+func (p *Plan) Run() error { return p.run(nil) }
 
 // RunProfiled runs one inference and stores each layer's wall time in
 // nanoseconds in layerNanos (len(layerNanos) >= len(Layers())). It allocates
 // nothing.
-func (p *Plan) RunProfiled(layerNanos []int64) error { return errNotYet }
+func (p *Plan) RunProfiled(layerNanos []int64) error {
+	if len(layerNanos) < len(p.layers) {
+		return errors.New("runtime: RunProfiled: layerNanos is shorter than the number of layers")
+	}
+	return p.run(layerNanos)
+}
 
 // Layers describes the compiled steps in execution order.
-func (p *Plan) Layers() []LayerInfo { return nil }
+func (p *Plan) Layers() []LayerInfo { return slices.Clone(p.layers) }
 
 // KernelsByType maps each layer type present ("conv", "dwconv", "pwconv", ...)
-// to the implementation chosen for it.
-func (p *Plan) KernelsByType() map[string]string { return nil }
+// to the implementation chosen for it. A type served by several
+// implementations lists them joined by ",", in order of first use.
+func (p *Plan) KernelsByType() map[string]string {
+	seen := map[string][]string{}
+	for _, l := range p.layers {
+		if !slices.Contains(seen[l.Type], l.Kernel) {
+			seen[l.Type] = append(seen[l.Type], l.Kernel)
+		}
+	}
+	out := make(map[string]string, len(seen))
+	for _, t := range slices.Sorted(maps.Keys(seen)) {
+		out[t] = strings.Join(seen[t], ",")
+	}
+	return out
+}
 
 // ArenaBytes is the size of the activation arena shared by all layers.
-func (p *Plan) ArenaBytes() int { return 0 }
-
-// OutputType is the element type of the model output.
-func (p *Plan) OutputType() DType { return Float32 }
-
-// OutputRaw returns the output tensor's bytes as the model defines them
-// (uint8, int8 or little-endian float32). The slice is owned by the plan and
-// overwritten by the next Run.
-func (p *Plan) OutputRaw() []byte { return nil }
-
-// OutputFloat dequantizes the output into dst (grown if short) and returns it.
-func (p *Plan) OutputFloat(dst []float32) []float32 { return dst }
-
-// LogitsRaw returns the raw tensor that feeds a final SOFTMAX, in the model's
-// dtype, and false when the model does not end in softmax.
-func (p *Plan) LogitsRaw() ([]byte, bool) { return nil, false }
-
-// TopK writes the k best output classes into dst (sorted by descending score,
-// ties by ascending index) and returns it. With cap(dst) >= k it allocates nothing.
-func (p *Plan) TopK(k int, dst []Class) []Class { return dst[:0] }
+func (p *Plan) ArenaBytes() int { return p.arenaBytes }

@@ -1,11 +1,190 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/edgecam/edgecam/quant"
+	"github.com/edgecam/edgecam/runtime"
+)
 
 var cmdQuantize = &command{
 	Name:  "quantize",
 	Short: "quantize a float model to int8",
-	Run: func(ctx context.Context, e *env, args []string) error {
-		return usagef("quantize: not implemented yet")
-	},
+	Usage: "-model float.tflite -calib DIR|synthetic|camera[:DEV] [-method minmax|percentile] [-io int8|float] [-weights-only] -out int8.tflite",
+}
+
+func init() { cmdQuantize.Run = runQuantize }
+
+// quantizeFlags are the options of `edgecam quantize`.
+type quantizeFlags struct {
+	model, calib, method, io, out string
+	percentile                    float64
+	frames, threads               int
+	weightsOnly, noBiasCorrection bool
+}
+
+func (f *quantizeFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.model, "model", "", "float32 TFLite `file` to quantize (required)")
+	fs.StringVar(&f.calib, "calib", "", "calibration frames: a `directory` of images, synthetic, or camera[:/dev/videoN]")
+	fs.IntVar(&f.frames, "frames", 32, "frames to take from a synthetic or camera calibration source")
+	fs.StringVar(&f.method, "method", "minmax", "activation range method: minmax or percentile")
+	fs.Float64Var(&f.percentile, "percentile", quant.DefaultPercentile, "percentile for -method percentile")
+	fs.StringVar(&f.io, "io", "int8", "model input and output type: int8, or float (QUANTIZE/DEQUANTIZE at the ends)")
+	fs.BoolVar(&f.weightsOnly, "weights-only", false, "store int8 weights only and keep float compute (no calibration needed)")
+	fs.BoolVar(&f.noBiasCorrection, "no-bias-correction", false, "do not correct biases for the mean shift of weight rounding")
+	fs.StringVar(&f.out, "out", "", "output TFLite `file` (required; written atomically)")
+	fs.IntVar(&f.threads, "threads", 0, "inference threads (0: one per core)")
+}
+
+func (f *quantizeFlags) check(fs *flag.FlagSet) (quant.Config, error) {
+	var cfg quant.Config
+	if fs.NArg() > 0 {
+		return cfg, usagef("quantize: unexpected arguments %q", fs.Args())
+	}
+	if f.model == "" || f.out == "" {
+		return cfg, usagef("quantize: -model and -out are required")
+	}
+	if f.calib == "" && !f.weightsOnly {
+		return cfg, usagef("quantize: -calib is required (a directory of images, synthetic or camera)")
+	}
+	if f.frames <= 0 {
+		return cfg, usagef("quantize: -frames must be positive")
+	}
+	m, err := quant.ParseMethod(f.method)
+	if err != nil {
+		return cfg, usagef("quantize: -method: %v", err)
+	}
+	cfg.Method, cfg.Percentile, cfg.NoBiasCorrection = m, f.percentile, f.noBiasCorrection
+	switch f.io {
+	case "int8":
+	case "float":
+		cfg.FloatIO = true
+	default:
+		return cfg, usagef("quantize: -io %q: want int8 or float", f.io)
+	}
+	return cfg, nil
+}
+
+func runQuantize(ctx context.Context, e *env, args []string) error {
+	var f quantizeFlags
+	fs := newFlags(cmdQuantize, e)
+	f.define(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := f.check(fs)
+	if err != nil {
+		return err
+	}
+	fm, err := runtime.Load(f.model)
+	if err != nil {
+		return fmt.Errorf("quantize: %w", err)
+	}
+	if err := quant.CheckFloatModel(fm); err != nil {
+		return fmt.Errorf("quantize: %s: %w", f.model, err)
+	}
+	res := fm.Tensors[fm.Inputs[0]].Shape[1]
+
+	var qm *runtime.Model
+	var frames int
+	if f.weightsOnly {
+		qm, err = quant.WeightsOnly(fm)
+	} else {
+		qm, frames, err = calibrateAndConvert(ctx, e, &f, fm, res, cfg)
+	}
+	if err != nil {
+		return fmt.Errorf("quantize: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("quantize: interrupted, %s not written: %w", f.out, err)
+	}
+	if err := runtime.WriteFile(f.out, qm); err != nil {
+		return fmt.Errorf("quantize: %w", err)
+	}
+	return quantizeReport(ctx, e, &f, fm, qm, res, frames)
+}
+
+// calibrateAndConvert runs the calibration with a progress bar on stderr and
+// converts the model.
+func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model, res int, cfg quant.Config) (*runtime.Model, int, error) {
+	src, closeSrc, err := calibSource(ctx, f.calib, res, f.frames)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer closeSrc()
+	bar := newProgressBar(e.stderr, "calibrating")
+	st, err := quant.Calibrate(ctx, fm, src, quant.CalibrateOptions{Threads: f.threads, Progress: bar.update})
+	bar.finish()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, 0, fmt.Errorf("interrupted during calibration, %s not written: %w", f.out, err)
+		}
+		return nil, 0, err
+	}
+	qm, err := quant.Convert(fm, st, cfg)
+	return qm, st.Frames, err
+}
+
+// quantizeReport prints sizes, the per-layer quantization and, over the
+// calibration frames (directory or synthetic), the agreement with the float model.
+func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runtime.Model, res, frames int) error {
+	w := e.stdout
+	fsize, osize := fileSize(f.model), fileSize(f.out)
+	fmt.Fprintf(w, "wrote %s: %d bytes (float model %d bytes, %.1fx smaller)\n", f.out, osize, fsize, float64(fsize)/float64(max(osize, 1)))
+	if frames > 0 {
+		fmt.Fprintf(w, "calibrated on %d frames from %s, method %s\n", frames, f.calib, f.method)
+	}
+	fmt.Fprintln(w)
+	if err := quant.WriteLayers(w, quant.Layers(qm)); err != nil {
+		return fmt.Errorf("quantize: report: %w", err)
+	}
+	fmt.Fprintln(w)
+	if f.calib == "" {
+		fmt.Fprintln(w, "agreement with the float model: not measured (no -calib frames)")
+		return nil
+	}
+	if f.calib == "camera" || len(f.calib) > 7 && f.calib[:7] == "camera:" {
+		fmt.Fprintln(w, "agreement with the float model: not measured for a live camera (use a directory or synthetic)")
+		return nil
+	}
+	src, closeSrc, err := calibSource(ctx, f.calib, res, f.frames)
+	if err != nil {
+		return fmt.Errorf("quantize: report: %w", err)
+	}
+	defer closeSrc()
+	a, err := quant.Compare(ctx, fm, qm, src, f.threads)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("quantize: report interrupted (%s was written): %w", f.out, err)
+		}
+		fmt.Fprintf(w, "agreement with the float model: not measured: %v\n", err)
+		return nil
+	}
+	writeAgreement(w, a)
+	return nil
+}
+
+func writeAgreement(w io.Writer, a *quant.Agreement) {
+	fmt.Fprintf(w, "agreement with the float model over %d frames:\n", a.Frames)
+	fmt.Fprintf(w, "  top-1 agreement            %d/%d", a.Top1Agree, a.Frames)
+	if len(a.Disagree) > 0 {
+		fmt.Fprintf(w, " (differs on frames %v)", a.Disagree)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  mean |p_float - p_int8|    %.6f (over all classes)\n", a.MeanAbsDiff)
+	fmt.Fprintf(w, "  mean of max |dp| per frame %.4f\n", a.MeanMaxAbsDiff)
+	fmt.Fprintf(w, "  mean |dp| at float top-1   %.4f\n", a.MeanTop1AbsDiff)
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }

@@ -1,11 +1,236 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/runtime"
+)
 
 var cmdRun = &command{
 	Name:  "run",
 	Short: "run the camera through the network and stream results",
-	Run: func(ctx context.Context, e *env, args []string) error {
-		return usagef("run: not implemented yet")
-	},
+	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-threads N] [-top K] [-frames N] [-http ADDR]",
+}
+
+// Run is set in init: runRun refers to cmdRun for its usage text.
+func init() { cmdRun.Run = runRun }
+
+// runOptions are the parsed flags of `edgecam run`.
+type runOptions struct {
+	model, labels, httpAddr, logLevel string
+	threads, top, frames, maxClients  int
+	list                              bool
+	src                               sourceFlags
+}
+
+// frameJSON is the line printed per result and served at /api/latest.
+type frameJSON struct {
+	Seq       uint64      `json:"seq"`
+	Capture   time.Time   `json:"capture"`
+	Top       []classJSON `json:"top"`
+	LatencyMS float64     `json:"latency_ms"`
+	Dropped   uint64      `json:"dropped"`
+}
+
+type classJSON struct {
+	Index int     `json:"index"`
+	Label string  `json:"label"`
+	Score float32 `json:"score"`
+}
+
+func runRun(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(cmdRun, e)
+	var o runOptions
+	fs.StringVar(&o.model, "model", "", "TFLite model `path` (required)")
+	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
+	fs.StringVar(&o.src.device, "device", "", "V4L2 capture `device` (default /dev/video0 when -source is not given)")
+	fs.StringVar(&o.src.source, "source", "", "`synthetic` test pattern, or an image, directory, .yuyv or .mjpeg file")
+	fs.StringVar(&o.src.size, "size", "", "frame size `WxH` (default 640x480)")
+	fs.Float64Var(&o.src.fps, "fps", 30, "frame rate; 0 replays files and synthetic frames as fast as inference takes them")
+	fs.StringVar(&o.src.format, "format", "auto", "pixel `format`: auto, yuyv, mjpeg, nv12, rgb24, grey")
+	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
+	fs.IntVar(&o.top, "top", 5, "classes per result")
+	fs.IntVar(&o.frames, "frames", 0, "stop after `N` results (0: until interrupted or the source ends)")
+	fs.StringVar(&o.httpAddr, "http", "", "serve the live page, /api/latest, /metrics and /healthz on `addr` (host:port; bare :port means 127.0.0.1)")
+	fs.IntVar(&o.maxClients, "http-clients", 4, "maximum simultaneous stream clients")
+	fs.BoolVar(&o.list, "list", false, "list V4L2 devices, formats, sizes and rates, and exit")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn, error")
+	// TODO(lead): wire GPIO here once cmd/edgecam/run_gpio.go exists:
+	// g := addGPIOFlags(fs) before parse; act, err := g.open() after it;
+	// act.Observe(top, labels) per result in onResult; act.Close() at the end.
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("run: unexpected arguments %q", fs.Args())
+	}
+	log, err := newLogger(e.stderr, o.logLevel)
+	if err != nil {
+		return err
+	}
+	if o.list {
+		return listDevices(e.stdout)
+	}
+	if o.model == "" {
+		return usagef("run: -model is required")
+	}
+	if o.top < 1 || o.top > 1000 {
+		return usagef("run: -top must be in 1..1000")
+	}
+	if o.frames < 0 || o.threads < 0 {
+		return usagef("run: -frames and -threads must be >= 0")
+	}
+	src, err := o.src.build(log)
+	if err != nil {
+		return err
+	}
+	return runPipeline(ctx, e, &o, src, log)
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usagef("run: bad -log-level %q", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// loadLabels reads -labels, else labels.txt beside the model if it exists.
+func loadLabels(o *runOptions) ([]string, error) {
+	p := o.labels
+	if p == "" {
+		p = filepath.Join(filepath.Dir(o.model), "labels.txt")
+		if _, err := os.Stat(p); err != nil {
+			return nil, nil
+		}
+	}
+	return runtime.LoadLabels(p)
+}
+
+func label(labels []string, i int) string {
+	if i >= 0 && i < len(labels) {
+		return labels[i]
+	}
+	return fmt.Sprintf("class %d", i)
+}
+
+func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, log *slog.Logger) error {
+	m, err := runtime.Load(o.model)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	labels, err := loadLabels(o)
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	plan, err := runtime.Compile(m, runtime.Options{Threads: o.threads})
+	if err != nil {
+		return fmt.Errorf("run: compile %s: %w", o.model, err)
+	}
+	defer plan.Close()
+	h, w, c := plan.InputShape()
+	if h != w || c != 3 || h <= 0 {
+		return fmt.Errorf("run: model input %dx%dx%d is not a square RGB image", h, w, c)
+	}
+	if err := src.Open(ctx); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	defer src.Close()
+
+	stats := newRunStats()
+	var srv *httpServer
+	p := &camera.Pipeline{Source: src, Res: h, MaxFrames: o.frames, Log: log,
+		// Unpaced synthetic and file frames are made on demand.
+		Pull: o.src.source != "" && o.src.fps == 0}
+	if o.httpAddr != "" {
+		srv, err = startHTTP(o.httpAddr, o.maxClients, h, &p.Stats, stats, log)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		defer srv.Close()
+		fmt.Fprintf(e.stderr, "edgecam run: serving http://%s/\n", srv.Addr())
+	}
+	top := make([]runtime.Class, 0, o.top)
+	line := frameJSON{Top: make([]classJSON, 0, o.top)}
+	enc := json.NewEncoder(e.stdout)
+	var werr error
+	p.Infer = func(input []byte) error {
+		if err := plan.SetInputRGB(input); err != nil {
+			return err
+		}
+		return plan.Run()
+	}
+	p.OnResult = func(r *camera.Result) {
+		top = plan.TopK(o.top, top)
+		stats.Record(r.Latency)
+		line.Seq, line.Capture, line.Dropped = r.Seq, r.Capture.UTC(), r.Dropped
+		line.LatencyMS = float64(r.Latency.Microseconds()) / 1000
+		line.Top = line.Top[:0]
+		for _, t := range top {
+			line.Top = append(line.Top, classJSON{Index: t.Index, Label: label(labels, t.Index), Score: t.Score})
+		}
+		if werr == nil {
+			werr = enc.Encode(&line)
+		}
+		if srv != nil {
+			srv.Publish(&line, r.Input)
+		}
+	}
+	start := time.Now()
+	err = p.Run(ctx)
+	elapsed := time.Since(start)
+	printSummary(e.stderr, &p.Stats, stats, elapsed)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("run: %w", err)
+	}
+	if werr != nil {
+		return fmt.Errorf("run: write results: %w", werr)
+	}
+	return nil
+}
+
+// printSummary prints the end-of-run line: frames, drops, latency
+// percentiles and throughput.
+func printSummary(w io.Writer, st *camera.Stats, rs *runStats, elapsed time.Duration) {
+	pc := rs.Percentiles(50, 90, 99)
+	n := st.Processed.Load()
+	fps := 0.0
+	if elapsed > 0 {
+		fps = float64(n) / elapsed.Seconds()
+	}
+	fmt.Fprintf(w, "edgecam run: %d frames, %d captured, %d dropped (%d stale, %d bad), %d timeouts, latency ms p50 %.1f p90 %.1f p99 %.1f, %.1f fps over %.1fs\n",
+		n, st.Captured.Load(), st.Dropped(), st.Stale.Load(), st.Bad.Load(), st.Timeouts.Load(), pc[0], pc[1], pc[2], fps, elapsed.Seconds())
+}
+
+// listDevices prints the V4L2 devices and what they offer.
+func listDevices(w io.Writer) error {
+	devs, err := camera.ListDevices()
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	if len(devs) == 0 {
+		fmt.Fprintln(w, "no V4L2 capture devices")
+		return nil
+	}
+	for _, d := range devs {
+		fmt.Fprintf(w, "%s: %s\n", d.Path, d.Name)
+		for _, c := range d.Caps {
+			rates := make([]string, len(c.FPS))
+			for i, f := range c.FPS {
+				rates[i] = fmt.Sprintf("%g", f)
+			}
+			fmt.Fprintf(w, "  %-6v %5dx%-5d fps %s\n", c.Format, c.Width, c.Height, strings.Join(rates, ","))
+		}
+	}
+	return nil
 }

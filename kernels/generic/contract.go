@@ -37,11 +37,5 @@ func Requantize(acc int32, scale float32, zp, lo, hi int32) int8 {
 	f := float32(float32(acc) * scale)
 	r := int32(math.Round(float64(f))) // round half away from zero (FCVTAS)
 	r += zp
-	if r < lo {
-		r = lo
-	}
-	if r > hi {
-		r = hi
-	}
-	return int8(r)
+	return int8(min(max(r, lo), hi)) // branch-free: ReLU clamps are unpredictable
 }

@@ -1,12 +1,22 @@
 package generic
 
-// PointwiseTileM is the number of rows (pixels) of the generic GEMM's register
-// tile. The runtime splits m across workers in multiples of it.
-const PointwiseTileM = 4
+// PointwiseTileM is the row granularity of the generic GEMMs: a multiple of
+// the rows of both register tiles (3 for float32, 6 for int8). The runtime
+// splits m across workers in multiples of it; any m is still correct.
+const PointwiseTileM = 6
+
+// pointwiseMR is the row count of the float32 register tile, 3 rows by
+// pointwiseNR = 2 output channels. Go keeps every product of a loop iteration
+// live until the accumulating adds at its end (the SSA scheduler places values
+// with no in-block use last), so a tile needs 2*MR*NR float registers plus NR
+// for the weights. 3x2 is the largest that fits amd64's 15 allocatable XMM
+// registers without spilling an accumulator; a spill puts a store-to-load
+// forward on the loop-carried chain and halves the speed.
+const pointwiseMR = 3
 
 // pointwiseNR is the number of output channels in one packed weight panel, the
 // column count of the float32 register tile.
-const pointwiseNR = 8
+const pointwiseNR = 2
 
 // PackPointwiseF32 packs pointwise weights w, [n][k] row-major (TFLite OHWI
 // with H=W=1), into panels of pointwiseNR output channels, k-major:

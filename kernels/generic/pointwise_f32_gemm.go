@@ -1,31 +1,114 @@
 package generic
 
-// pointwiseF32 is the GEMM behind PointwiseF32.
+// pointwiseBlockBytes bounds the packed weights one column block holds, so a
+// block stays in the L2 cache while every row tile of the image sweeps it.
+const pointwiseBlockBytes = 128 << 10
+
+// pointwiseF32 is the GEMM behind PointwiseF32: column blocks of panels sized
+// for L2, inside them row tiles of pointwiseMR rows that each sweep the
+// block's panels with the 3x2 register micro-kernel.
 func pointwiseF32(dst, src []float32, m, k, n int, packed, bias []float32, lo, hi float32) {
-	for i := 0; i < m; i++ {
-		x := src[i*k : i*k+k]
-		for j := 0; j < n; j++ {
-			var acc float32
-			if bias != nil {
-				acc = bias[j]
+	if m <= 0 || n <= 0 {
+		return
+	}
+	const mr, nr = pointwiseMR, pointwiseNR
+	src = src[:m*k]
+	dst = dst[:m*n]
+	panels := (n + nr - 1) / nr
+	packed = packed[:panels*k*nr]
+	block := pointwiseBlockBytes / (4 * nr * max(k, 1)) // panels per column block
+	block = max(block, 1)
+	for p0 := 0; p0 < panels; p0 += block {
+		p1 := min(p0+block, panels)
+		i := 0
+		for ; i+mr <= m; i += mr {
+			a0 := src[i*k : i*k+k]
+			a1 := src[(i+1)*k : (i+1)*k+k]
+			a2 := src[(i+2)*k : (i+2)*k+k]
+			for p := p0; p < p1; p++ {
+				c00, c01, c10, c11, c20, c21 := dotF32x3x2(a0, a1, a2, packed[p*k*nr:(p+1)*k*nr])
+				j := p * nr
+				b0, b1 := biasPair(bias, j, n)
+				if j+1 < n {
+					d := dst[i*n+j : (i+2)*n+j+2]
+					d[0] = clampF32(c00+b0, lo, hi)
+					d[1] = clampF32(c01+b1, lo, hi)
+					d[n] = clampF32(c10+b0, lo, hi)
+					d[n+1] = clampF32(c11+b1, lo, hi)
+					d[2*n] = clampF32(c20+b0, lo, hi)
+					d[2*n+1] = clampF32(c21+b1, lo, hi)
+				} else {
+					dst[i*n+j] = clampF32(c00+b0, lo, hi)
+					dst[(i+1)*n+j] = clampF32(c10+b0, lo, hi)
+					dst[(i+2)*n+j] = clampF32(c20+b0, lo, hi)
+				}
 			}
-			p, jj := j/pointwiseNR, j%pointwiseNR
-			w := packed[p*k*pointwiseNR:]
-			for kk, v := range x {
-				acc += v * w[kk*pointwiseNR+jj]
+		}
+		for ; i < m; i++ {
+			a0 := src[i*k : i*k+k]
+			for p := p0; p < p1; p++ {
+				c0, c1 := dotF32x1x2(a0, packed[p*k*nr:(p+1)*k*nr])
+				j := p * nr
+				b0, b1 := biasPair(bias, j, n)
+				dst[i*n+j] = clampF32(c0+b0, lo, hi)
+				if j+1 < n {
+					dst[i*n+j+1] = clampF32(c1+b1, lo, hi)
+				}
 			}
-			dst[i*n+j] = clampF32(acc, lo, hi)
 		}
 	}
 }
 
-// clampF32 returns v limited to [lo, hi].
-func clampF32(v, lo, hi float32) float32 {
-	if v < lo {
-		v = lo
+// biasPair returns the biases of output channels j and j+1 (0 when bias is
+// nil or j+1 >= n).
+func biasPair(bias []float32, j, n int) (b0, b1 float32) {
+	if bias == nil {
+		return 0, 0
 	}
-	if v > hi {
-		v = hi
+	b0 = bias[j]
+	if j+1 < n {
+		b1 = bias[j+1]
 	}
-	return v
+	return b0, b1
 }
+
+// dotF32x3x2 is the register micro-kernel: three rows a0..a2 (length k) times
+// one packed panel b (k-major pairs, length 2k), summed in k order. Advancing
+// b by re-slicing (guarded by len(b) >= 2) leaves the loop free of bounds
+// checks.
+func dotF32x3x2(a0, a1, a2, b []float32) (c00, c01, c10, c11, c20, c21 float32) {
+	n := len(a0)
+	a1 = a1[:n]
+	a2 = a2[:n]
+	for i := range a0 {
+		if len(b) < 2 {
+			break
+		}
+		b0, b1 := b[0], b[1]
+		b = b[2:]
+		c00 += b0 * a0[i]
+		c01 += b1 * a0[i]
+		c10 += b0 * a1[i]
+		c11 += b1 * a1[i]
+		c20 += b0 * a2[i]
+		c21 += b1 * a2[i]
+	}
+	return
+}
+
+// dotF32x1x2 is dotF32x3x2 for one row (the rows left over after the tiles).
+func dotF32x1x2(a0, b []float32) (c0, c1 float32) {
+	for _, x := range a0 {
+		if len(b) < 2 {
+			break
+		}
+		c0 += b[0] * x
+		c1 += b[1] * x
+		b = b[2:]
+	}
+	return
+}
+
+// clampF32 returns v limited to [lo, hi], without branches: a ReLU6 clamp
+// on real activations is a coin toss the branch predictor loses.
+func clampF32(v, lo, hi float32) float32 { return min(max(v, lo), hi) }

@@ -1,0 +1,162 @@
+package camera
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+)
+
+// Converter turns frames of any supported format and size into res×res HWC
+// uint8 RGB model input: colour conversion, centre crop and Pillow-BILINEAR
+// resize happen in one pass over the source rows, through buffers the
+// converter owns. Uncompressed frames convert without allocating; MJPEG frames
+// allocate what the standard library's decoder allocates. A Converter is not
+// safe for concurrent use.
+type Converter struct {
+	res int
+	rz  *resizer
+	cur *Frame
+	img image.Image
+	rd  bytes.Reader
+
+	// Row readers bound once so that Convert does not allocate closures.
+	yuyv, nv12, rgb24, grey rowFunc
+}
+
+// NewConverter returns a converter to res×res RGB.
+func NewConverter(res int) *Converter {
+	c := &Converter{res: res}
+	c.yuyv, c.nv12, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.rgb24Row, c.greyRow
+	return c
+}
+
+// Res is the output side length.
+func (c *Converter) Res() int { return c.res }
+
+// Convert writes f as res×res RGB into dst (len 3*res*res). A short or corrupt
+// frame returns an error wrapping ErrBadFrame and leaves dst unspecified.
+func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
+	if want := 3 * c.res * c.res; len(dst) != want {
+		return fmt.Errorf("camera: convert: output buffer has %d bytes, want %d", len(dst), want)
+	}
+	if f.Width <= 0 || f.Height <= 0 {
+		return fmt.Errorf("%w: frame %d has size %dx%d", ErrBadFrame, f.Seq, f.Width, f.Height)
+	}
+	var rows rowFunc
+	switch f.Format {
+	case FormatYUYV:
+		rows = c.yuyv
+	case FormatNV12:
+		rows = c.nv12
+	case FormatRGB24:
+		rows = c.rgb24
+	case FormatGrey:
+		rows = c.grey
+	case FormatMJPEG:
+		return c.convertJPEG(dst, f)
+	default:
+		return fmt.Errorf("camera: convert: unsupported pixel format %v", f.Format)
+	}
+	if need := f.Format.FrameSize(f.Width, f.Height); len(f.Data) < need {
+		return fmt.Errorf("%w: frame %d: %v %dx%d has %d bytes, want %d", ErrBadFrame, f.Seq, f.Format, f.Width, f.Height, len(f.Data), need)
+	}
+	if err := c.setSize(f.Width, f.Height); err != nil {
+		return err
+	}
+	c.cur = f
+	c.rz.resize(dst, rows)
+	c.cur = nil
+	return nil
+}
+
+func (c *Converter) setSize(w, h int) error {
+	if c.rz != nil && c.rz.srcW == w && c.rz.srcH == h {
+		return nil
+	}
+	rz, err := newResizer(w, h, c.res)
+	if err != nil {
+		return err
+	}
+	c.rz = rz
+	return nil
+}
+
+// convertJPEG decodes an MJPEG frame; any decode failure is ErrBadFrame.
+func (c *Converter) convertJPEG(dst []byte, f *Frame) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: frame %d: jpeg decoder panicked: %v", ErrBadFrame, f.Seq, r)
+		}
+	}()
+	c.rd.Reset(f.Data)
+	img, err := jpeg.Decode(&c.rd)
+	c.rd.Reset(nil)
+	if err != nil {
+		return fmt.Errorf("%w: frame %d: mjpeg: %w", ErrBadFrame, f.Seq, err)
+	}
+	b := img.Bounds()
+	if err := c.setSize(b.Dx(), b.Dy()); err != nil {
+		return err
+	}
+	c.rz.resize(dst, imageRows(img))
+	return nil
+}
+
+// yuvToRGB converts BT.601 limited-range Y'CbCr (the V4L2 default for YUV
+// formats) to RGB in integer arithmetic.
+func yuvToRGB(y, u, v byte) (r, g, b byte) {
+	c := 298 * (int32(y) - 16)
+	d := int32(u) - 128
+	e := int32(v) - 128
+	return sat8((c + 409*e + 128) >> 8), sat8((c - 100*d - 208*e + 128) >> 8), sat8((c + 516*d + 128) >> 8)
+}
+
+func sat8(v int32) byte {
+	if v < 0 {
+		return 0
+	}
+	if v > 255 {
+		return 255
+	}
+	return byte(v)
+}
+
+func (c *Converter) yuyvRow(dst []byte, y, x0, w int) {
+	f := c.cur
+	row := f.Data[y*f.Width*2 : (y+1)*f.Width*2]
+	dst = dst[:3*w]
+	for i := 0; i < w; i++ {
+		x := x0 + i
+		p := row[(x&^1)*2 : (x&^1)*2+4 : (x&^1)*2+4]
+		yy := p[0]
+		if x&1 == 1 {
+			yy = p[2]
+		}
+		dst[3*i], dst[3*i+1], dst[3*i+2] = yuvToRGB(yy, p[1], p[3])
+	}
+}
+
+func (c *Converter) nv12Row(dst []byte, y, x0, w int) {
+	f := c.cur
+	yrow := f.Data[y*f.Width : (y+1)*f.Width]
+	cw := (f.Width + 1) / 2
+	uv := f.Data[f.Width*f.Height+(y/2)*2*cw:]
+	dst = dst[:3*w]
+	for i := 0; i < w; i++ {
+		x := x0 + i
+		dst[3*i], dst[3*i+1], dst[3*i+2] = yuvToRGB(yrow[x], uv[(x/2)*2], uv[(x/2)*2+1])
+	}
+}
+
+func (c *Converter) rgb24Row(dst []byte, y, x0, w int) {
+	f := c.cur
+	off := (y*f.Width + x0) * 3
+	copy(dst[:3*w], f.Data[off:off+3*w])
+}
+
+func (c *Converter) greyRow(dst []byte, y, x0, w int) {
+	f := c.cur
+	off := y*f.Width + x0
+	greyRow(dst, f.Data[off:off+w])
+}

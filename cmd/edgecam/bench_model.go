@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/edgecam/edgecam/runtime"
+)
+
+// benchModelFlags select the model: a file, or a synthetic MobileNet.
+type benchModelFlags struct {
+	path  string
+	alpha float64
+	res   int
+	dtype string
+}
+
+// load returns the model and its report name. Flag conflicts are usage
+// errors.
+func (f *benchModelFlags) load(set map[string]bool) (*runtime.Model, string, error) {
+	builder := set["alpha"] || set["res"] || set["dtype"]
+	switch {
+	case f.path != "" && builder:
+		return nil, "", usagef("bench: -model and -alpha/-res/-dtype exclude each other")
+	case f.path == "" && !set["alpha"]:
+		return nil, "", usagef("bench: give -model PATH or -alpha A [-res R -dtype f32|int8]")
+	case f.path != "":
+		m, err := runtime.Load(f.path)
+		if err != nil {
+			return nil, "", fmt.Errorf("bench: %w", err)
+		}
+		return m, strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path)), nil
+	}
+	var dt runtime.DType
+	switch strings.ToLower(f.dtype) {
+	case "f32", "float32":
+		dt = runtime.Float32
+	case "int8", "q8":
+		dt = runtime.Int8
+	default:
+		return nil, "", usagef("bench: -dtype %q: want f32 or int8", f.dtype)
+	}
+	if f.alpha <= 0 || f.res <= 0 || f.res%32 != 0 {
+		return nil, "", usagef("bench: -alpha must be positive and -res a positive multiple of 32")
+	}
+	m, err := runtime.BuildMobileNet(runtime.BuildConfig{Alpha: f.alpha, Res: f.res, DType: dt})
+	if err != nil {
+		return nil, "", fmt.Errorf("bench: build model: %w", err)
+	}
+	name := "mobilenet_v1_" + strconv.FormatFloat(f.alpha, 'f', -1, 64) + "_" + strconv.Itoa(f.res) + "_" + dt.String()
+	return m, name, nil
+}

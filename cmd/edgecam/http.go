@@ -1,0 +1,247 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/edgecam/edgecam/camera"
+)
+
+// httpServer serves the live page of `edgecam run -http`: the model input
+// as an MJPEG stream with the current label drawn on it, the latest result,
+// Prometheus metrics and a health check.
+type httpServer struct {
+	srv     *http.Server
+	ln      net.Listener
+	slots   chan struct{} // stream client cap
+	preview *preview
+	pstats  *camera.Stats
+	rstats  *runStats
+	log     *slog.Logger
+	started time.Time
+	done    chan struct{}
+
+	mu     sync.Mutex
+	latest []byte // JSON of the latest result
+}
+
+// streamInterval caps the stream's frame rate (about 15 fps).
+const streamInterval = 66 * time.Millisecond
+
+// listenAddr puts a bare ":port" on the loopback interface.
+func listenAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", usagef("run: bad -http address %q: %v", addr, err)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func startHTTP(addr string, maxClients, res int, ps *camera.Stats, rs *runStats, log *slog.Logger) (*httpServer, error) {
+	a, err := listenAddr(addr)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", a)
+	if err != nil {
+		return nil, fmt.Errorf("http: %w", err)
+	}
+	if maxClients < 1 {
+		maxClients = 1
+	}
+	s := &httpServer{ln: ln, slots: make(chan struct{}, maxClients), preview: newPreview(res),
+		pstats: ps, rstats: rs, log: log, started: time.Now(), done: make(chan struct{})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.handleIndex)
+	mux.HandleFunc("GET /stream.mjpg", s.handleStream)
+	mux.HandleFunc("GET /snapshot.jpg", s.handleSnapshot)
+	mux.HandleFunc("GET /api/latest", s.handleLatest)
+	mux.HandleFunc("GET /metrics", s.handleMetrics)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second, // the stream extends its own deadline per part
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+	}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "err", err)
+		}
+	}()
+	return s, nil
+}
+
+// Addr is the address the server listens on.
+func (s *httpServer) Addr() string { return s.ln.Addr().String() }
+
+// Close stops streams and shuts the server down.
+func (s *httpServer) Close() error {
+	close(s.done)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		return s.srv.Close()
+	}
+	return nil
+}
+
+// Publish records a result; called from the inference goroutine.
+func (s *httpServer) Publish(line *frameJSON, input []byte) {
+	b, err := json.Marshal(line)
+	if err == nil {
+		s.mu.Lock()
+		s.latest = b
+		s.mu.Unlock()
+	}
+	text := ""
+	if len(line.Top) > 0 {
+		text = fmt.Sprintf("%s %.0f%%", line.Top[0].Label, 100*line.Top[0].Score)
+	}
+	s.preview.Set(input, text, line.Seq)
+}
+
+func (s *httpServer) handleIndex(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprint(w, indexHTML)
+}
+
+func (s *httpServer) handleLatest(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	b := s.latest
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if b == nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, `{"error":"no result yet"}`)
+		return
+	}
+	w.Write(append(b, '\n'))
+}
+
+func (s *httpServer) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *httpServer) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	jpg, _ := s.preview.JPEG(0)
+	if jpg == nil {
+		http.Error(w, "no frame yet", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(jpg)
+}
+
+// handleStream serves multipart/x-mixed-replace JPEGs, one per new result,
+// at most one per streamInterval, to at most cap(s.slots) clients.
+func (s *httpServer) handleStream(w http.ResponseWriter, r *http.Request) {
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		http.Error(w, "too many stream clients", http.StatusServiceUnavailable)
+		return
+	}
+	const boundary = "edgecamframe"
+	w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
+	w.Header().Set("Cache-Control", "no-store")
+	rc := http.NewResponseController(w)
+	var seen uint64
+	tick := time.NewTicker(streamInterval)
+	defer tick.Stop()
+	var hdr bytes.Buffer
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		case <-tick.C:
+		}
+		jpg, v := s.preview.JPEG(seen)
+		if jpg == nil {
+			continue
+		}
+		seen = v
+		hdr.Reset()
+		fmt.Fprintf(&hdr, "--%s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n", boundary, len(jpg))
+		_ = rc.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		if _, err := w.Write(hdr.Bytes()); err != nil {
+			return
+		}
+		if _, err := w.Write(jpg); err != nil {
+			return
+		}
+		if _, err := w.Write([]byte("\r\n")); err != nil {
+			return
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
+}
+
+// handleMetrics writes Prometheus text exposition format.
+func (s *httpServer) handleMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	var b bytes.Buffer
+	counter := func(name, help string, v uint64) {
+		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+	}
+	ps := s.pstats
+	counter("edgecam_frames_total", "Frames inferred.", ps.Processed.Load())
+	counter("edgecam_frames_captured_total", "Frames received from the source.", ps.Captured.Load())
+	fmt.Fprintf(&b, "# HELP edgecam_frames_dropped_total Captured frames not inferred.\n# TYPE edgecam_frames_dropped_total counter\n")
+	fmt.Fprintf(&b, "edgecam_frames_dropped_total{reason=\"stale\"} %d\n", ps.Stale.Load())
+	fmt.Fprintf(&b, "edgecam_frames_dropped_total{reason=\"bad\"} %d\n", ps.Bad.Load())
+	counter("edgecam_frame_timeouts_total", "Source frame timeouts.", ps.Timeouts.Load())
+	s.rstats.WriteHistogram(&b, "edgecam_latency_seconds")
+	fmt.Fprintf(&b, "# HELP edgecam_uptime_seconds Seconds since the server started.\n# TYPE edgecam_uptime_seconds gauge\nedgecam_uptime_seconds %g\n", time.Since(s.started).Seconds())
+	if t, ok := socTemperature(); ok {
+		fmt.Fprintf(&b, "# HELP edgecam_soc_temperature_celsius SoC temperature.\n# TYPE edgecam_soc_temperature_celsius gauge\nedgecam_soc_temperature_celsius %g\n", t)
+	}
+	w.Write(b.Bytes())
+}
+
+const indexHTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>edgecam</title>
+<style>body{font-family:sans-serif;background:#111;color:#eee;margin:1em}
+img{image-rendering:pixelated;width:448px;height:448px;border:1px solid #444}
+#label{font-size:1.4em;margin:.4em 0}</style></head>
+<body><h1>edgecam</h1>
+<img id="stream" src="/stream.mjpg" alt="live stream">
+<div id="label">waiting for the first result</div>
+<pre id="info"></pre>
+<script>
+async function poll(){
+  try{
+    const r=await fetch('/api/latest',{cache:'no-store'});
+    if(r.ok){const j=await r.json();
+      const t=j.top&&j.top[0];
+      document.getElementById('label').textContent=t?(t.label+' '+(100*t.score).toFixed(0)+'%'):'';
+      document.getElementById('info').textContent='frame '+j.seq+'  latency '+j.latency_ms.toFixed(1)+' ms  dropped '+j.dropped;}
+  }catch(e){}
+  setTimeout(poll,250);
+}
+poll();
+</script></body></html>
+`

@@ -1,0 +1,128 @@
+//go:build arm64 && !purego
+
+package arm64
+
+import (
+	"fmt"
+
+	"github.com/edgecam/edgecam/kernels/generic"
+)
+
+// dwZeroLen is the length of the shared zero row that stands in for padding
+// rows (and a nil bias). Rows wider than this (InW*C > 32768 floats, beyond
+// any MobileNet up to 448x448 at alpha 1) fall back to the generic kernel.
+const dwZeroLen = 1 << 15
+
+// dwZeros is never written.
+var dwZeros [dwZeroLen]float32
+
+//go:noescape
+func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+
+//go:noescape
+func dwF32S2(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+
+// SupportsDWConv3x3 reports whether the NEON depthwise kernels handle p: 3x3,
+// depth multiplier 1, equal strides of 1 or 2, any padding.
+func SupportsDWConv3x3(p *generic.ConvParams) bool {
+	return p.KH == 3 && p.KW == 3 && p.InC == p.OutC && p.StrideH == p.StrideW &&
+		(p.StrideH == 1 || p.StrideH == 2) && p.InC > 0
+}
+
+// DWConv3x3F32 is generic.DWConvF32 for 3x3 kernels with NEON:
+//
+//	dst[(oy*OutW+ox)*C+c] = min(max(bias[c] + sum_{ky,kx in bounds}
+//		src[(iy*InW+ix)*C+c] * w[(ky*3+kx)*C+c], lo), hi)
+//
+// with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx, for rows [y0, y1). The
+// assembly takes the output columns whose 3 input columns are all inside
+// the image, 4 channels at a time (rows above or below the image read a zero
+// row); padded edge columns and the C%4 channel tail run in Go. Results
+// differ from generic only by float32 rounding (per-row partial sums).
+func DWConv3x3F32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+	C := p.OutC
+	if !SupportsDWConv3x3(p) {
+		panic(fmt.Sprintf("arm64.DWConv3x3F32: unsupported shape %+v", *p))
+	}
+	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) < 9*C || (bias != nil && len(bias) < C) {
+		panic(fmt.Sprintf("arm64.DWConv3x3F32: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
+	}
+	if p.InW*C > dwZeroLen {
+		generic.DWConvF32(p, dst, src, w, bias, y0, y1, lo, hi)
+		return
+	}
+	s := p.StrideW
+	// Output columns [xa, xb) read input columns ix..ix+2 all inside the image.
+	xa := (p.PadLeft + s - 1) / s
+	xb := 0
+	if p.InW-3+p.PadLeft >= 0 {
+		xb = (p.InW-3+p.PadLeft)/s + 1
+	}
+	xb = min(xb, p.OutW)
+	if xb < xa {
+		xb = xa
+	}
+	nblk := C / 4
+	b := &dwZeros[0]
+	if bias != nil {
+		b = &bias[0]
+	}
+	for oy := y0; oy < y1; oy++ {
+		if nblk > 0 && xb > xa {
+			var rows [3]*float32
+			ix0 := xa*s - p.PadLeft
+			for ky := range rows {
+				iy := oy*s - p.PadTop + ky
+				if iy < 0 || iy >= p.InH {
+					rows[ky] = &dwZeros[ix0*C]
+				} else {
+					rows[ky] = &src[(iy*p.InW+ix0)*C]
+				}
+			}
+			d := &dst[(oy*p.OutW+xa)*C]
+			if s == 1 {
+				dwF32S1(rows[0], rows[1], rows[2], &w[0], b, d, xb-xa, nblk, 4*C, lo, hi)
+			} else {
+				dwF32S2(rows[0], rows[1], rows[2], &w[0], b, d, xb-xa, nblk, 4*C, lo, hi)
+			}
+		}
+		for ox := 0; ox < p.OutW; ox++ {
+			c0 := nblk * 4
+			if ox < xa || ox >= xb {
+				c0 = 0
+			}
+			dwF32Pixel(p, dst, src, w, bias, oy, ox, c0, lo, hi)
+		}
+	}
+}
+
+// dwF32Pixel is the generic loop for one output pixel, channels [c0, C).
+func dwF32Pixel(p *generic.ConvParams, dst, src, w, bias []float32, oy, ox, c0 int, lo, hi float32) {
+	C := p.OutC
+	for c := c0; c < C; c++ {
+		var acc float32
+		if bias != nil {
+			acc = bias[c]
+		}
+		for ky := 0; ky < 3; ky++ {
+			iy := oy*p.StrideH - p.PadTop + ky
+			if iy < 0 || iy >= p.InH {
+				continue
+			}
+			for kx := 0; kx < 3; kx++ {
+				ix := ox*p.StrideW - p.PadLeft + kx
+				if ix < 0 || ix >= p.InW {
+					continue
+				}
+				acc += src[(iy*p.InW+ix)*C+c] * w[(ky*3+kx)*C+c]
+			}
+		}
+		if acc < lo {
+			acc = lo
+		}
+		if acc > hi {
+			acc = hi
+		}
+		dst[(oy*p.OutW+ox)*C+c] = acc
+	}
+}

@@ -1,0 +1,111 @@
+//go:build arm64 && !purego
+
+package arm64
+
+import (
+	"fmt"
+
+	"github.com/edgecam/edgecam/kernels/generic"
+)
+
+// dwQ8MaxC bounds the channel count the int8 depthwise assembly takes: the
+// shared zero weights (standing in for padded kernel rows) and zero bias
+// cover 8192 channels, 8x MobileNet's widest layer. Wider layers fall back to
+// the generic kernel.
+const dwQ8MaxC = 1 << 13
+
+// Never written.
+var (
+	dwQ8ZeroW    [3 * dwQ8MaxC]int16
+	dwQ8ZeroBias [dwQ8MaxC]int32
+)
+
+//go:noescape
+func dwQ8(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch, sx int, xzp, zp, lo, hi int32)
+
+// DWConv3x3Q8 is generic.DWConvQ8 for 3x3 kernels with NEON:
+//
+//	acc = bias[c] + sum_{ky,kx in bounds} (src[(iy*InW+ix)*C+c] - xzp) * w[(ky*3+kx)*C+c]
+//	dst[(oy*OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
+//
+// for rows [y0, y1), with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx. The
+// assembly takes output columns whose 3 input columns are inside the image, 8
+// channels at a time; kernel rows above or below the image get zero weights.
+// Padded edge columns and the C%8 channel tail run in Go. Bit-exact with
+// generic.
+func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) {
+	C := p.OutC
+	if !SupportsDWConv3x3(p) {
+		panic(fmt.Sprintf("arm64.DWConv3x3Q8: unsupported shape %+v", *p))
+	}
+	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) < 9*C ||
+		(bias != nil && len(bias) < C) || len(rq.Scale) < C {
+		panic(fmt.Sprintf("arm64.DWConv3x3Q8: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
+	}
+	if C > dwQ8MaxC || xzp < -128 || xzp > 127 {
+		generic.DWConvQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
+		return
+	}
+	s := p.StrideW
+	xa := (p.PadLeft + s - 1) / s
+	xb := 0
+	if p.InW-3+p.PadLeft >= 0 {
+		xb = (p.InW-3+p.PadLeft)/s + 1
+	}
+	xb = max(min(xb, p.OutW), xa)
+	nblk := C / 8
+	b := &dwQ8ZeroBias[0]
+	if bias != nil {
+		b = &bias[0]
+	}
+	for oy := y0; oy < y1; oy++ {
+		if nblk > 0 && xb > xa {
+			var rows [3]*int8
+			var ws [3]*int16
+			ix0 := xa*s - p.PadLeft
+			for ky := range rows {
+				iy := oy*s - p.PadTop + ky
+				ws[ky] = &w[ky*3*C]
+				if iy < 0 || iy >= p.InH {
+					iy = min(max(iy, 0), p.InH-1) // any valid row: its weights are zero
+					ws[ky] = &dwQ8ZeroW[0]
+				}
+				rows[ky] = &src[(iy*p.InW+ix0)*C]
+			}
+			dwQ8(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], &dst[(oy*p.OutW+xa)*C],
+				xb-xa, nblk, C, s, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+		}
+		for ox := 0; ox < p.OutW; ox++ {
+			c0 := nblk * 8
+			if ox < xa || ox >= xb {
+				c0 = 0
+			}
+			dwQ8Pixel(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
+		}
+	}
+}
+
+// dwQ8Pixel is the generic loop for one output pixel, channels [c0, C).
+func dwQ8Pixel(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, oy, ox, c0 int) {
+	C := p.OutC
+	for c := c0; c < C; c++ {
+		var acc int32
+		if bias != nil {
+			acc = bias[c]
+		}
+		for ky := 0; ky < 3; ky++ {
+			iy := oy*p.StrideH - p.PadTop + ky
+			if iy < 0 || iy >= p.InH {
+				continue
+			}
+			for kx := 0; kx < 3; kx++ {
+				ix := ox*p.StrideW - p.PadLeft + kx
+				if ix < 0 || ix >= p.InW {
+					continue
+				}
+				acc += (int32(src[(iy*p.InW+ix)*C+c]) - xzp) * int32(w[(ky*3+kx)*C+c])
+			}
+		}
+		dst[(oy*p.OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
+	}
+}

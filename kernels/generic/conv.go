@@ -1,0 +1,42 @@
+package generic
+
+// ConvF32 is a direct KxK convolution writing output rows [y0, y1):
+//
+//	for oy := y0; oy < y1; oy++ {
+//		for ox := 0; ox < p.OutW; ox++ {
+//			for oc := 0; oc < p.OutC; oc++ {
+//				acc := bias[oc] // 0 when bias is nil
+//				for ky := 0; ky < p.KH; ky++ {
+//					for kx := 0; kx < p.KW; kx++ {
+//						iy := oy*p.StrideH - p.PadTop + ky
+//						ix := ox*p.StrideW - p.PadLeft + kx
+//						if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
+//							continue // padding contributes 0
+//						}
+//						for ic := 0; ic < p.InC; ic++ {
+//							acc += src[(iy*p.InW+ix)*p.InC+ic] * w[((oc*p.KH+ky)*p.KW+kx)*p.InC+ic]
+//						}
+//					}
+//				}
+//				dst[(oy*p.OutW+ox)*p.OutC+oc] = min(max(acc, lo), hi)
+//			}
+//		}
+//	}
+//
+// w is [OutC][KH][KW][InC] (TFLite OHWI).
+func ConvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+	convF32(p, dst, src, w, bias, y0, y1, lo, hi)
+}
+
+// ConvQ8 is the int8 twin of ConvF32, exact in int32 arithmetic:
+//
+//	acc := bias[oc] // 0 when bias is nil
+//	for each in-bounds tap (ky, kx) and ic, as in ConvF32:
+//		acc += (int32(src[(iy*p.InW+ix)*p.InC+ic]) - xzp) * int32(w[((oc*p.KH+ky)*p.KW+kx)*p.InC+ic])
+//	dst[(oy*p.OutW+ox)*p.OutC+oc] = Requantize(acc, rq.Scale[oc], rq.ZeroPoint, rq.Min, rq.Max)
+//
+// w holds the weights minus their zero point as int16; out-of-bounds taps
+// (padding) contribute 0, the real value zero.
+func ConvQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *Requant, y0, y1 int) {
+	convQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
+}

@@ -1,0 +1,41 @@
+package generic
+
+// DWConvF32 is a depthwise KxK convolution with depth multiplier 1 (InC ==
+// OutC == C) writing output rows [y0, y1):
+//
+//	for oy := y0; oy < y1; oy++ {
+//		for ox := 0; ox < p.OutW; ox++ {
+//			for c := 0; c < C; c++ {
+//				acc := bias[c] // 0 when bias is nil
+//				for ky := 0; ky < p.KH; ky++ {
+//					for kx := 0; kx < p.KW; kx++ {
+//						iy := oy*p.StrideH - p.PadTop + ky
+//						ix := ox*p.StrideW - p.PadLeft + kx
+//						if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
+//							continue // padding contributes 0
+//						}
+//						acc += src[(iy*p.InW+ix)*C+c] * w[(ky*p.KW+kx)*C+c]
+//					}
+//				}
+//				dst[(oy*p.OutW+ox)*C+c] = min(max(acc, lo), hi)
+//			}
+//		}
+//	}
+//
+// w is [KH][KW][C]. Taps are summed in the order above (ky, then kx), so
+// results match this loop exactly.
+func DWConvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+	dwconvF32(p, dst, src, w, bias, y0, y1, lo, hi)
+}
+
+// DWConvQ8 is the int8 twin of DWConvF32, exact in int32 arithmetic:
+//
+//	acc := bias[c] // 0 when bias is nil
+//	for each in-bounds tap (ky, kx), as in DWConvF32:
+//		acc += (int32(src[(iy*p.InW+ix)*C+c]) - xzp) * int32(w[(ky*p.KW+kx)*C+c])
+//	dst[(oy*p.OutW+ox)*C+c] = Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
+//
+// w holds the weights minus their zero point as int16; padding contributes 0.
+func DWConvQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *Requant, y0, y1 int) {
+	dwconvQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
+}

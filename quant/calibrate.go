@@ -1,0 +1,68 @@
+package quant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/edgecam/edgecam/runtime"
+)
+
+// CalibrateOptions controls a calibration run.
+type CalibrateOptions struct {
+	// Threads for the float plan (0: one per core).
+	Threads int
+	// Progress, when set, is called after every frame with the frames done
+	// and the total (-1 when the source does not know it).
+	Progress func(done, total int)
+}
+
+// Calibrate runs the float model m over every frame of src and records the
+// values of every activation tensor (the input and each op's output). It
+// stops early, returning ctx's error, when ctx is cancelled.
+func Calibrate(ctx context.Context, m *runtime.Model, src FrameSource, opt CalibrateOptions) (*Stats, error) {
+	if err := CheckFloatModel(m); err != nil {
+		return nil, err
+	}
+	st := NewModelStats(m)
+	plan, err := runtime.Compile(m, runtime.Options{Threads: opt.Threads, Trace: st.Observe})
+	if err != nil {
+		return nil, fmt.Errorf("calibrate: compile float model: %w", err)
+	}
+	defer plan.Close()
+	in := m.Inputs[0]
+	input := make([]float32, m.Tensors[in].Elems())
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rgb, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("calibrate: %w", err)
+		}
+		if err := plan.SetInputRGB(rgb); err != nil {
+			return nil, fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
+		}
+		if len(rgb) == len(input) {
+			for i, x := range rgb {
+				input[i] = (float32(x) - 127.5) / 127.5
+			}
+			st.Observe(-1, in, input)
+		}
+		if err := plan.Run(); err != nil {
+			return nil, fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
+		}
+		st.Frames++
+		if opt.Progress != nil {
+			opt.Progress(st.Frames, src.Len())
+		}
+	}
+	if st.Frames == 0 {
+		return nil, fmt.Errorf("calibrate: the source gave no frames")
+	}
+	return st, nil
+}

@@ -1,0 +1,241 @@
+package quant
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+
+	"github.com/edgecam/edgecam/runtime"
+)
+
+// refEval is a slow, obvious interpreter of float and int8 MobileNet graphs,
+// independent of the runtime package's kernels. Quantized tensors are held
+// as their real values: every op computes in float64 from dequantized inputs
+// and requantizes its output once (round half away from zero, clamp), the
+// scheme of the golden engine (Arm NN CpuRef). Tests use it to judge the
+// quantization itself, apart from any runtime kernel.
+type refEval struct {
+	m    *runtime.Model
+	vals [][]float64
+}
+
+func newRefEval(m *runtime.Model) (*refEval, error) {
+	e := &refEval{m: m, vals: make([][]float64, len(m.Tensors))}
+	for i := range m.Tensors {
+		t := &m.Tensors[i]
+		if len(t.Data) == 0 {
+			continue
+		}
+		v, err := constValues(t)
+		if err != nil {
+			return nil, err
+		}
+		e.vals[i] = v
+	}
+	return e, nil
+}
+
+// constValues dequantizes a constant tensor.
+func constValues(t *runtime.Tensor) ([]float64, error) {
+	n := t.Elems()
+	v := make([]float64, n)
+	scale := func(i int) (float64, float64) {
+		if t.Quant == nil || len(t.Quant.Scale) == 0 {
+			return 1, 0
+		}
+		c := 0
+		if len(t.Quant.Scale) > 1 {
+			inner := 1
+			for _, d := range t.Shape[t.Quant.Axis+1:] {
+				inner *= d
+			}
+			c = (i / inner) % t.Shape[t.Quant.Axis]
+		}
+		zp := 0.0
+		if len(t.Quant.ZeroPoint) > c {
+			zp = float64(t.Quant.ZeroPoint[c])
+		}
+		return float64(t.Quant.Scale[c]), zp
+	}
+	for i := range v {
+		s, zp := scale(i)
+		switch t.Type {
+		case runtime.Float32:
+			v[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:])))
+		case runtime.Int8:
+			v[i] = s * (float64(int8(t.Data[i])) - zp)
+		case runtime.Int32:
+			if t.Quant == nil { // shape tensors
+				v[i] = float64(int32(binary.LittleEndian.Uint32(t.Data[4*i:])))
+			} else {
+				v[i] = s * (float64(int32(binary.LittleEndian.Uint32(t.Data[4*i:]))) - zp)
+			}
+		default:
+			return nil, fmt.Errorf("tensor %q: type %v", t.Name, t.Type)
+		}
+	}
+	return v, nil
+}
+
+// requant rounds x to tensor t's int8 grid when t is int8, else returns it.
+func requant(t *runtime.Tensor, x []float64, lo, hi float64) {
+	for i, v := range x {
+		x[i] = min(max(v, lo), hi)
+	}
+	if t.Type != runtime.Int8 || t.Quant == nil {
+		return
+	}
+	s, zp := float64(t.Quant.Scale[0]), float64(t.Quant.ZeroPoint[0])
+	for i, v := range x {
+		q := math.Round(v/s) + zp
+		q = max(-128, min(127, q))
+		x[i] = s * (q - zp)
+	}
+}
+
+// run classifies one HWC RGB frame and returns the output's real values.
+func (e *refEval) run(rgb []byte) ([]float64, error) {
+	m := e.m
+	in := m.Inputs[0]
+	x := make([]float64, len(rgb))
+	for i, p := range rgb {
+		x[i] = (float64(p) - 127.5) / 127.5
+	}
+	if t := &m.Tensors[in]; t.Type == runtime.Int8 {
+		if t.Quant.Scale[0] == 1.0/128 && t.Quant.ZeroPoint[0] == 0 {
+			for i, p := range rgb {
+				x[i] = (float64(p) - 128) / 128
+			}
+		} else {
+			requant(t, x, math.Inf(-1), math.Inf(1))
+		}
+	}
+	e.vals[in] = x
+	for i := range m.Ops {
+		if err := e.op(&m.Ops[i]); err != nil {
+			return nil, fmt.Errorf("op %d (%v): %w", i, m.Ops[i].Kind, err)
+		}
+	}
+	return e.vals[m.Outputs[0]], nil
+}
+
+func actRange(a runtime.Activation) (float64, float64) {
+	switch a {
+	case runtime.ActRelu:
+		return 0, math.Inf(1)
+	case runtime.ActRelu6:
+		return 0, 6
+	case runtime.ActReluN1To1:
+		return -1, 1
+	}
+	return math.Inf(-1), math.Inf(1)
+}
+
+// samePad is TensorFlow SAME padding's 'before' amount.
+func samePad(in, k, s int) int {
+	out := (in + s - 1) / s
+	return max((out-1)*s+k-in, 0) / 2
+}
+
+func (e *refEval) op(op *runtime.Op) error {
+	m := e.m
+	ot := &m.Tensors[op.Outputs[0]]
+	src := e.vals[op.Inputs[0]]
+	if src == nil {
+		return fmt.Errorf("input %q not computed", m.Tensors[op.Inputs[0]].Name)
+	}
+	out := make([]float64, ot.Elems())
+	lo, hi := actRange(op.Activation)
+	switch op.Kind {
+	case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpAveragePool2D:
+		it := &m.Tensors[op.Inputs[0]]
+		ih, iw, ic := it.Shape[1], it.Shape[2], it.Shape[3]
+		oh, ow, oc := ot.Shape[1], ot.Shape[2], ot.Shape[3]
+		var w, b []float64
+		kh, kw := op.FilterH, op.FilterW
+		if op.Kind != runtime.OpAveragePool2D {
+			wt := &m.Tensors[op.Inputs[1]]
+			w = e.vals[op.Inputs[1]]
+			kh, kw = wt.Shape[1], wt.Shape[2]
+			if len(op.Inputs) > 2 && op.Inputs[2] >= 0 {
+				b = e.vals[op.Inputs[2]]
+			}
+		}
+		pt, pl := 0, 0
+		if op.Padding == runtime.PadSame {
+			pt, pl = samePad(ih, kh, op.StrideH), samePad(iw, kw, op.StrideW)
+		}
+		for y := range oh {
+			for x := range ow {
+				for c := range oc {
+					var acc float64
+					n := 0
+					for ky := range kh {
+						sy := y*op.StrideH - pt + ky
+						if sy < 0 || sy >= ih {
+							continue
+						}
+						for kx := range kw {
+							sx := x*op.StrideW - pl + kx
+							if sx < 0 || sx >= iw {
+								continue
+							}
+							base := (sy*iw + sx) * ic
+							switch op.Kind {
+							case runtime.OpConv2D:
+								wb := ((c*kh+ky)*kw + kx) * ic
+								for k := range ic {
+									acc += src[base+k] * w[wb+k]
+								}
+							case runtime.OpDepthwiseConv2D:
+								acc += src[base+c] * w[(ky*kw+kx)*oc+c]
+							default:
+								acc += src[base+c]
+								n++
+							}
+						}
+					}
+					if op.Kind == runtime.OpAveragePool2D {
+						acc /= float64(max(n, 1))
+					} else if b != nil {
+						acc += b[c]
+					}
+					out[(y*ow+x)*oc+c] = acc
+				}
+			}
+		}
+	case runtime.OpFullyConnected:
+		w := e.vals[op.Inputs[1]]
+		k := len(src)
+		for n := range len(out) {
+			var acc float64
+			for j := range k {
+				acc += src[j] * w[n*k+j]
+			}
+			if len(op.Inputs) > 2 && op.Inputs[2] >= 0 {
+				acc += e.vals[op.Inputs[2]][n]
+			}
+			out[n] = acc
+		}
+	case runtime.OpSqueeze, runtime.OpReshape, runtime.OpQuantize, runtime.OpDequantize:
+		copy(out, src)
+	case runtime.OpSoftmax:
+		mx := math.Inf(-1)
+		for _, v := range src {
+			mx = max(mx, v)
+		}
+		var sum float64
+		for i, v := range src {
+			out[i] = math.Exp(float64(op.Beta) * (v - mx))
+			sum += out[i]
+		}
+		for i := range out {
+			out[i] /= sum
+		}
+	default:
+		return fmt.Errorf("unsupported op")
+	}
+	requant(ot, out, lo, hi)
+	e.vals[op.Outputs[0]] = out
+	return nil
+}

@@ -1,0 +1,152 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+)
+
+// arenaAlign is the alignment of every buffer in the arena: a cache line, so
+// that workers writing neighbouring buffers never share one.
+const arenaAlign = 64
+
+// arenaBuf is one activation buffer: the tensors it holds (a tensor and its
+// reshaped aliases), its size, and the steps during which it is live.
+type arenaBuf struct {
+	size        int
+	first, last int // step that writes it (-1: the model input) .. last step that reads it
+	off         int
+}
+
+// arenaPlan assigns every activation tensor an offset in one arena. Buffers
+// whose lifetimes do not overlap share memory.
+type arenaPlan struct {
+	bufOf []int // per tensor: index into bufs, or -1 for constants
+	bufs  []arenaBuf
+	size  int // arena bytes
+	sum   int // sum of all buffer sizes (the arena without sharing)
+}
+
+// offset is the byte offset of tensor ti in the arena.
+func (a *arenaPlan) offset(ti int) int { return a.bufs[a.bufOf[ti]].off }
+
+// activationSize is the size in bytes of one element of an activation tensor
+// as the runtime holds it (quantized tensors as int8).
+func activationSize(t DType) (int, error) {
+	switch t {
+	case Float32:
+		return 4, nil
+	case Uint8, Int8:
+		return 1, nil
+	}
+	return 0, fmt.Errorf("activation type %s is not supported", t)
+}
+
+// planArena computes buffer lifetimes over the op order (steps are ops) and
+// places buffers greedily by size, the largest first, each at the lowest
+// offset that does not collide with a placed buffer live at the same time
+// (TFLite's "greedy by size" planner). pinned tensors stay live to the end.
+func planArena(m *Model, pinned []int) (*arenaPlan, error) {
+	a := &arenaPlan{bufOf: make([]int, len(m.Tensors))}
+	for i := range a.bufOf {
+		a.bufOf[i] = -1
+	}
+	newBuf := func(ti, first int) error {
+		t := &m.Tensors[ti]
+		es, err := activationSize(t.Type)
+		if err != nil {
+			return fmt.Errorf("tensor %d (%q): %w", ti, t.Name, err)
+		}
+		a.bufOf[ti] = len(a.bufs)
+		a.bufs = append(a.bufs, arenaBuf{size: es * t.Elems(), first: first, last: first})
+		return nil
+	}
+	in := m.Inputs[0]
+	if m.Tensors[in].Data != nil {
+		return nil, fmt.Errorf("model input %d (%q) is a constant", in, m.Tensors[in].Name)
+	}
+	if err := newBuf(in, -1); err != nil {
+		return nil, err
+	}
+	for i, op := range m.Ops {
+		src := op.Inputs[0]
+		for j, ti := range op.Inputs {
+			if ti < 0 || m.Tensors[ti].Data != nil {
+				continue
+			}
+			if a.bufOf[ti] < 0 {
+				return nil, fmt.Errorf("op %d (%s) input %d reads tensor %d (%q) before any op writes it", i, op.Kind, j, ti, m.Tensors[ti].Name)
+			}
+			b := &a.bufs[a.bufOf[ti]]
+			b.last = max(b.last, i)
+		}
+		out := op.Outputs[0]
+		if a.bufOf[out] >= 0 {
+			return nil, fmt.Errorf("op %d (%s) writes tensor %d (%q), which is already written", i, op.Kind, out, m.Tensors[out].Name)
+		}
+		if isAlias(op.Kind) {
+			if m.Tensors[src].Data != nil {
+				return nil, fmt.Errorf("op %d (%s) reshapes a constant", i, op.Kind)
+			}
+			if m.Tensors[src].Elems() != m.Tensors[out].Elems() || m.Tensors[src].Type != m.Tensors[out].Type {
+				return nil, fmt.Errorf("op %d (%s) changes the size or type of tensor %d", i, op.Kind, src)
+			}
+			a.bufOf[out] = a.bufOf[src]
+			continue
+		}
+		if err := newBuf(out, i); err != nil {
+			return nil, err
+		}
+	}
+	end := len(m.Ops)
+	for _, ti := range pinned {
+		if a.bufOf[ti] < 0 {
+			return nil, fmt.Errorf("tensor %d (%q) is never written", ti, m.Tensors[ti].Name)
+		}
+		a.bufs[a.bufOf[ti]].last = end
+	}
+	// The input stays live for the whole run, so that a plan can be run again
+	// on the same input without setting it again.
+	a.bufs[a.bufOf[in]].last = end
+	a.place()
+	return a, nil
+}
+
+// place assigns offsets, largest buffers first.
+func (a *arenaPlan) place() {
+	order := make([]int, len(a.bufs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		if a.bufs[x].size != a.bufs[y].size {
+			return a.bufs[y].size - a.bufs[x].size
+		}
+		return a.bufs[x].first - a.bufs[y].first
+	})
+	var placed, live []int
+	for _, bi := range order {
+		b := &a.bufs[bi]
+		live = live[:0]
+		for _, pi := range placed {
+			q := &a.bufs[pi]
+			if q.first <= b.last && b.first <= q.last {
+				live = append(live, pi)
+			}
+		}
+		slices.SortFunc(live, func(x, y int) int { return a.bufs[x].off - a.bufs[y].off })
+		off := 0
+		for _, pi := range live {
+			q := &a.bufs[pi]
+			if off+b.size <= q.off {
+				break
+			}
+			off = max(off, alignUp(q.off+q.size))
+		}
+		b.off = off
+		placed = append(placed, bi)
+		a.size = max(a.size, off+b.size)
+		a.sum += b.size
+	}
+}
+
+func alignUp(n int) int { return (n + arenaAlign - 1) &^ (arenaAlign - 1) }

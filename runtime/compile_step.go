@@ -1,0 +1,122 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/edgecam/edgecam/kernels/generic"
+)
+
+// buildStep compiles op i into a step and describes it.
+func (c *compiler) buildStep(i int) (step, LayerInfo, error) {
+	op := &c.m.Ops[i]
+	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
+	info := LayerInfo{
+		Index:    i,
+		Op:       op.Kind.String(),
+		InShape:  slices.Clone(in.Shape),
+		OutShape: slices.Clone(out.Shape),
+	}
+	var st step
+	var err error
+	switch op.Kind {
+	case OpConv2D, OpDepthwiseConv2D:
+		st, err = c.buildConv(op, &info)
+	case OpFullyConnected:
+		st, err = c.buildFullyConnected(op, &info)
+	case OpAveragePool2D:
+		st, err = c.buildAvgPool(op, &info)
+	case OpSoftmax:
+		st, err = c.buildSoftmax(op, &info)
+	case OpReshape, OpSqueeze:
+		info.Type, info.Kernel = "reshape", "alias"
+	case OpQuantize:
+		st, err = c.buildQuantize(op, &info)
+	case OpDequantize:
+		st, err = c.buildDequantize(op, &info)
+	default:
+		err = fmt.Errorf("unsupported op")
+	}
+	if err != nil {
+		return step{}, LayerInfo{}, err
+	}
+	st.op, st.tensor = i, op.Outputs[0]
+	if out.Type == Float32 {
+		st.outF32 = c.f32(op.Outputs[0])
+	}
+	return st, info, nil
+}
+
+// nhwc returns the dimensions of a batch-1 NHWC tensor.
+func nhwc(m *Model, ti int) (h, w, ch int, err error) {
+	t := &m.Tensors[ti]
+	if len(t.Shape) != 4 || t.Shape[0] != 1 {
+		return 0, 0, 0, fmt.Errorf("tensor %d (%q) has shape %v, want [1 H W C]", ti, t.Name, t.Shape)
+	}
+	return t.Shape[1], t.Shape[2], t.Shape[3], nil
+}
+
+// padBefore checks one spatial dimension of a conv or pool against TFLite's
+// output size rule and returns the padding before it (TensorFlow SAME:
+// total = max((out-1)*s + k - in, 0), before = total/2).
+func padBefore(pad Padding, in, k, s, out int) (int, error) {
+	if s < 1 || k < 1 {
+		return 0, fmt.Errorf("invalid kernel size %d or stride %d", k, s)
+	}
+	var want, before int
+	switch pad {
+	case PadSame:
+		want = (in + s - 1) / s
+		before = max((want-1)*s+k-in, 0) / 2
+	case PadValid:
+		if in >= k {
+			want = (in-k)/s + 1
+		}
+	default:
+		return 0, fmt.Errorf("unknown padding %d", pad)
+	}
+	if want != out {
+		return 0, fmt.Errorf("output size %d does not match input %d, kernel %d, stride %d (want %d)", out, in, k, s, want)
+	}
+	return before, nil
+}
+
+// geometry builds the ConvParams of a conv, depthwise conv or pool.
+func geometry(m *Model, op *Op, kh, kw int) (*generic.ConvParams, error) {
+	if op.DilationH > 1 || op.DilationW > 1 {
+		return nil, fmt.Errorf("dilation %dx%d is not supported", op.DilationH, op.DilationW)
+	}
+	ih, iw, ic, err := nhwc(m, op.Inputs[0])
+	if err != nil {
+		return nil, err
+	}
+	oh, ow, oc, err := nhwc(m, op.Outputs[0])
+	if err != nil {
+		return nil, err
+	}
+	pt, err := padBefore(op.Padding, ih, kh, op.StrideH, oh)
+	if err != nil {
+		return nil, fmt.Errorf("height: %w", err)
+	}
+	pl, err := padBefore(op.Padding, iw, kw, op.StrideW, ow)
+	if err != nil {
+		return nil, fmt.Errorf("width: %w", err)
+	}
+	return &generic.ConvParams{
+		InH: ih, InW: iw, InC: ic, OutH: oh, OutW: ow, OutC: oc,
+		KH: kh, KW: kw, StrideH: op.StrideH, StrideW: op.StrideW, PadTop: pt, PadLeft: pl,
+	}, nil
+}
+
+// domain reports whether op runs on float32 or quantized tensors, checking
+// that its input and output agree.
+func (c *compiler) quantized(op *Op) (bool, error) {
+	in, out := c.m.Tensors[op.Inputs[0]].Type, c.m.Tensors[op.Outputs[0]].Type
+	switch {
+	case in == Float32 && out == Float32:
+		return false, nil
+	case isQuantType(in) && isQuantType(out):
+		return true, nil
+	}
+	return false, fmt.Errorf("input %s and output %s do not form a supported scheme", in, out)
+}

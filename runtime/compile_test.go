@@ -1,0 +1,100 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// tensorIndex finds a tensor by name.
+func tensorIndex(t *testing.T, m *Model, name string) int {
+	t.Helper()
+	for i := range m.Tensors {
+		if m.Tensors[i].Name == name {
+			return i
+		}
+	}
+	t.Fatalf("no tensor %q", name)
+	return -1
+}
+
+// rawReals decodes a tensor's raw bytes (as OutputRaw and LogitsRaw return
+// them) into real values.
+func rawReals(tt *Tensor, raw []byte) []float64 {
+	out := make([]float64, tt.Elems())
+	for i := range out {
+		switch tt.Type {
+		case Float32:
+			out[i] = float64(f32At(raw, i))
+		case Uint8:
+			out[i] = float64(tt.Quant.Scale[0]) * (float64(raw[i]) - float64(tt.Quant.ZeroPoint[0]))
+		case Int8:
+			out[i] = float64(tt.Quant.Scale[0]) * (float64(int8(raw[i])) - float64(tt.Quant.ZeroPoint[0]))
+		}
+	}
+	return out
+}
+
+// maxSteps is the largest difference between got and want in units of the
+// tensor's quantization step (or absolute for float tensors).
+func maxSteps(tt *Tensor, got, want []float64) float64 {
+	s := 1.0
+	if tt.Quant != nil {
+		s = float64(tt.Quant.Scale[0])
+	}
+	var d float64
+	for i := range got {
+		d = max(d, math.Abs(got[i]-want[i])/s)
+	}
+	return d
+}
+
+// TestCompileMatchesReference runs the small graphs of every scheme against
+// the naive float64 reference interpreter.
+func TestCompileMatchesReference(t *testing.T) {
+	for _, sc := range []tinyScheme{schemeF32, schemeU8, schemeI8, schemeI8Float} {
+		for _, res := range []int{10, 9, 16} {
+			t.Run(fmt.Sprintf("%v/%d", sc, res), func(t *testing.T) {
+				m := tinyNet(sc, res, uint64(res))
+				p, err := Compile(m, Options{Threads: 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer p.Close()
+				logitsT := &m.Tensors[tensorIndex(t, m, "logits")]
+				outT := &m.Tensors[m.Outputs[0]]
+				var worstLogits, worstOut float64
+				for seed := range uint64(8) {
+					img := testImage(res, res, seed)
+					if err := p.SetInputRGB(img); err != nil {
+						t.Fatal(err)
+					}
+					if err := p.Run(); err != nil {
+						t.Fatal(err)
+					}
+					ref := refRun(t, m, img)
+					raw, ok := p.LogitsRaw()
+					if !ok {
+						t.Fatal("LogitsRaw: no softmax found")
+					}
+					worstLogits = max(worstLogits, maxSteps(logitsT, rawReals(logitsT, raw), ref[tensorIndex(t, m, "logits")]))
+					worstOut = max(worstOut, maxSteps(outT, rawReals(outT, p.OutputRaw()), ref[m.Outputs[0]]))
+				}
+				t.Logf("max diff vs reference: logits %.3g, output %.3g", worstLogits, worstOut)
+				if sc == schemeF32 {
+					if worstLogits > 1e-5 || worstOut > 1e-6 {
+						t.Errorf("float: logits differ by %g, output by %g (bounds 1e-5, 1e-6)", worstLogits, worstOut)
+					}
+					return
+				}
+				outBound := 2.0
+				if sc == schemeI8Float { // dequantized output: compare in real units
+					outBound = 2.0 / 256
+				}
+				if worstLogits > 1 || worstOut > outBound {
+					t.Errorf("quantized: logits differ by %g steps (bound 1), output by %g (bound %g)", worstLogits, worstOut, outBound)
+				}
+			})
+		}
+	}
+}

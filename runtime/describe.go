@@ -1,0 +1,120 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+)
+
+// LayerStat is one operator's cost.
+//
+// Counting convention (the one that reproduces the MobileNet paper's Table
+// 1/6/7 numbers, see MOBILENET.md and the describe tests):
+//
+//   - MACs are the multiply-accumulates of CONV_2D (OH*OW*OC*KH*KW*IC),
+//     DEPTHWISE_CONV_2D (OH*OW*C*KH*KW) and FULLY_CONNECTED (rows*N*K).
+//     Bias additions, fused activations, AVERAGE_POOL_2D (additions and one
+//     scale per channel, no multiply-accumulate), SOFTMAX, RESHAPE/SQUEEZE and
+//     (DE)QUANTIZE count 0.
+//   - Params are the elements of the constant weight and bias tensors an op
+//     owns (the RESHAPE shape input is not a parameter).
+//   - The paper counts a 1000-class classifier and no biases (its network has
+//     batch norm, whose parameters it does not count). So the paper's numbers
+//     come from BuildMobileNet with Classes: 1000 and NoBias: true; with those
+//     the totals are within 0.01% of every MACs entry of MOBILENET.md and round
+//     to its two-decimal parameter counts. The TFLite files (1001 classes,
+//     folded batch norm as int32/float biases) count a little more.
+type LayerStat struct {
+	Index  int    // op index in the model
+	Op     string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
+	Type   string // "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize"
+	Stride int    // spatial ops; 0 for the others
+	In     []int  // first input's shape
+	Out    []int  // output shape
+	MACs   int64  // multiply-accumulates
+	Params int64  // weights + biases
+}
+
+// LayerType is the report type of op ("conv", "dwconv", "pwconv", "pool",
+// "fc", "softmax", "reshape", "quantize", "dequantize"); a CONV_2D is
+// "pwconv" when its filter is 1x1 with stride 1. m must be valid.
+func LayerType(m *Model, op *Op) string {
+	switch op.Kind {
+	case OpConv2D:
+		w := m.Tensors[op.Inputs[1]].Shape
+		if w[1] == 1 && w[2] == 1 && op.StrideH == 1 && op.StrideW == 1 {
+			return "pwconv"
+		}
+		return "conv"
+	case OpDepthwiseConv2D:
+		return "dwconv"
+	case OpAveragePool2D:
+		return "pool"
+	case OpFullyConnected:
+		return "fc"
+	case OpSoftmax:
+		return "softmax"
+	case OpReshape, OpSqueeze:
+		return "reshape"
+	case OpQuantize:
+		return "quantize"
+	case OpDequantize:
+		return "dequantize"
+	}
+	return "unknown"
+}
+
+// Describe validates m and returns the cost of each operator in order.
+func Describe(m *Model) ([]LayerStat, error) {
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("describe: %w", err)
+	}
+	stats := make([]LayerStat, len(m.Ops))
+	for i := range m.Ops {
+		op := &m.Ops[i]
+		in, out := m.Tensors[op.Inputs[0]].Shape, m.Tensors[op.Outputs[0]].Shape
+		s := LayerStat{Index: i, Op: op.Kind.String(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
+		switch op.Kind {
+		case OpConv2D, OpDepthwiseConv2D, OpFullyConnected:
+			w := &m.Tensors[op.Inputs[1]]
+			s.Params = int64(w.Elems())
+			if b, _ := (&opCheck{m: m, op: op}).bias(); b != nil {
+				s.Params += int64(b.Elems())
+			}
+			outElems := int64((&m.Tensors[op.Outputs[0]]).Elems())
+			switch op.Kind {
+			case OpConv2D: // every output element: KH*KW*IC
+				s.MACs = outElems * int64(w.Shape[1]*w.Shape[2]*w.Shape[3])
+			case OpDepthwiseConv2D: // every output element: KH*KW
+				s.MACs = outElems * int64(w.Shape[1]*w.Shape[2])
+			case OpFullyConnected: // every output element: K
+				s.MACs = outElems * int64(w.Shape[1])
+			}
+		}
+		switch op.Kind {
+		case OpConv2D, OpDepthwiseConv2D, OpAveragePool2D:
+			s.Stride = op.StrideH
+		}
+		stats[i] = s
+	}
+	return stats, nil
+}
+
+// Totals sums the MACs and parameters of stats.
+func Totals(stats []LayerStat) (macs, params int64) {
+	for _, s := range stats {
+		macs += s.MACs
+		params += s.Params
+	}
+	return macs, params
+}
+
+// DescribeMobileNet describes the network BuildMobileNet(cfg) would build
+// without drawing its weights (the constants are zero-filled), so even the
+// 29 M-parameter FullConv network is described in milliseconds.
+func DescribeMobileNet(cfg BuildConfig) ([]LayerStat, error) {
+	m, err := buildMobileNet(cfg, true)
+	if err != nil {
+		return nil, err
+	}
+	return Describe(m)
+}

@@ -1,0 +1,70 @@
+package runtime
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/edgecam/edgecam/internal/fixtures"
+)
+
+// fuzzSeedModels are the shared models used as seeds (smallest first).
+var fuzzSeedModels = []string{
+	"mobilenet_v1_0.25_128_quant.tflite",
+	"coral_mlir_mobilenet_v1_0.25_128_quant.tflite",
+	"mobilenet_v1_0.25_224.tflite",
+}
+
+// addMangled adds b, truncations of it and copies with bits flipped in the
+// header, the vtables near the root and the middle of the file.
+func addMangled(f *testing.F, b []byte) {
+	f.Add(b)
+	for _, n := range []int{0, 4, 8, 12, 64, len(b) / 3, len(b) / 2, len(b) - 1} {
+		if n >= 0 && n < len(b) {
+			f.Add(b[:n])
+		}
+	}
+	for _, at := range []int{0, 1, 4, 9, 16, 20, 24, 33, 40, len(b) / 2, len(b) - 5} {
+		if at >= 0 && at < len(b) {
+			c := slices.Clone(b)
+			c[at] ^= 0x41
+			f.Add(c)
+		}
+	}
+}
+
+// FuzzParse checks that Parse never panics, that every error is one of the
+// two documented kinds, and that whatever it accepts passes Validate and
+// Describe. Run: go test -run=^$ -fuzz=FuzzParse -parallel=1 ./runtime
+func FuzzParse(f *testing.F) {
+	addMangled(f, encodeForTest(tinyModel(), encodeKnobs{}))
+	for _, name := range fuzzSeedModels {
+		p := filepath.Join(fixtures.Dir(), "models", name)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			if fixtures.Required() {
+				f.Fatalf("required fixture %s: %v", p, err)
+			}
+			f.Logf("seed %s skipped: %v", p, err)
+			continue
+		}
+		addMangled(f, b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse(data)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidModel) && !errors.Is(err, ErrUnsupported) {
+				t.Fatalf("error %q wraps neither ErrInvalidModel nor ErrUnsupported", err)
+			}
+			return
+		}
+		if err := m.Validate(); err != nil {
+			t.Fatalf("Parse accepted a model that fails Validate: %v", err)
+		}
+		if _, err := Describe(m); err != nil {
+			t.Fatalf("Parse accepted a model Describe rejects: %v", err)
+		}
+	})
+}

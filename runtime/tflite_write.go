@@ -1,0 +1,326 @@
+package runtime
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	flatbuffers "github.com/google/flatbuffers/go"
+)
+
+// bufferAlign is the alignment of constant data in the file. The schema
+// declares Buffer.data with force_align: 16 so that engines can map weights
+// in place.
+const bufferAlign = 16
+
+// Write serializes m as a TFLite flatbuffer (schema version 3, identifier
+// "TFL3") with one subgraph. Every tensor holding Data gets its own buffer;
+// activations share the empty buffer 0, as the TFLite converters emit.
+// Operator codes are deduplicated by (operator, version).
+func Write(w io.Writer, m *Model) error {
+	data, err := marshalTFLite(m)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		return fmt.Errorf("tflite write: %w", err)
+	}
+	return nil
+}
+
+// marshalTFLite returns the TFLite flatbuffer encoding of m (see Write).
+func marshalTFLite(m *Model) ([]byte, error) {
+	if err := checkWritable(m); err != nil {
+		return nil, err
+	}
+	size := 1 << 16
+	for i := range m.Tensors {
+		size += len(m.Tensors[i].Data) + bufferAlign
+	}
+	b := flatbuffers.NewBuilder(size)
+
+	// Buffers: 0 is the shared empty buffer; constants get 1, 2, ...
+	bufIndex := make([]uint32, len(m.Tensors))
+	bufs := []flatbuffers.UOffsetT{writeEmptyBuffer(b)}
+	for i := range m.Tensors {
+		t := &m.Tensors[i]
+		if len(t.Data) == 0 {
+			continue
+		}
+		b.Prep(bufferAlign, len(t.Data))
+		data := b.CreateByteVector(t.Data)
+		b.StartObject(bufferNumFields)
+		b.PrependUOffsetTSlot(fBufferData, data, 0)
+		bufIndex[i] = uint32(len(bufs))
+		bufs = append(bufs, b.EndObject())
+	}
+
+	tensors := make([]flatbuffers.UOffsetT, len(m.Tensors))
+	for i := range m.Tensors {
+		tensors[i] = writeTensor(b, &m.Tensors[i], bufIndex[i])
+	}
+
+	codes, opcodeIndex := writeOperatorCodes(m)
+	ops := make([]flatbuffers.UOffsetT, len(m.Ops))
+	for i := range m.Ops {
+		off, err := writeOperator(b, &m.Ops[i], opcodeIndex[i])
+		if err != nil {
+			return nil, fmt.Errorf("tflite write: op %d (%v): %w", i, m.Ops[i].Kind, err)
+		}
+		ops[i] = off
+	}
+
+	tensorVec := writeTableVector(b, tensors)
+	inVec := writeInt32Vector(b, m.Inputs)
+	outVec := writeInt32Vector(b, m.Outputs)
+	opVec := writeTableVector(b, ops)
+	name := b.CreateString("main")
+	b.StartObject(subGraphNumFields)
+	b.PrependUOffsetTSlot(fSubGraphTensors, tensorVec, 0)
+	b.PrependUOffsetTSlot(fSubGraphInputs, inVec, 0)
+	b.PrependUOffsetTSlot(fSubGraphOutputs, outVec, 0)
+	b.PrependUOffsetTSlot(fSubGraphOperators, opVec, 0)
+	b.PrependUOffsetTSlot(fSubGraphName, name, 0)
+	subgraph := b.EndObject()
+
+	codeOffs := make([]flatbuffers.UOffsetT, len(codes))
+	for i, c := range codes {
+		b.StartObject(operatorCodeNumFields)
+		dep := int8(opPlaceholderForGreaterOpCodes)
+		if c.kind < opPlaceholderForGreaterOpCodes {
+			dep = int8(c.kind)
+		}
+		b.PrependInt8Slot(fOperatorCodeDeprecatedBuiltinCode, dep, 0)
+		b.PrependInt32Slot(fOperatorCodeVersion, int32(c.version), 1)
+		b.PrependInt32Slot(fOperatorCodeBuiltinCode, int32(c.kind), 0)
+		codeOffs[i] = b.EndObject()
+	}
+
+	codeVec := writeTableVector(b, codeOffs)
+	subgraphVec := writeTableVector(b, []flatbuffers.UOffsetT{subgraph})
+	bufVec := writeTableVector(b, bufs)
+	var desc flatbuffers.UOffsetT
+	if m.Description != "" {
+		desc = b.CreateString(m.Description)
+	}
+	b.StartObject(modelNumFields)
+	b.PrependUint32Slot(fModelVersion, tfliteSchemaVersion, 0)
+	b.PrependUOffsetTSlot(fModelOperatorCodes, codeVec, 0)
+	b.PrependUOffsetTSlot(fModelSubgraphs, subgraphVec, 0)
+	if desc != 0 {
+		b.PrependUOffsetTSlot(fModelDescription, desc, 0)
+	}
+	b.PrependUOffsetTSlot(fModelBuffers, bufVec, 0)
+	root := b.EndObject()
+	b.FinishWithFileIdentifier(root, []byte(tfliteIdentifier))
+	return bytes.Clone(b.FinishedBytes()), nil
+}
+
+// checkWritable rejects models whose indices or data cannot be encoded.
+func checkWritable(m *Model) error {
+	if m == nil {
+		return fmt.Errorf("tflite write: nil model")
+	}
+	n := len(m.Tensors)
+	valid := func(idx int, optional bool) bool {
+		return (idx >= 0 && idx < n) || (optional && idx == -1)
+	}
+	for _, idx := range m.Inputs {
+		if !valid(idx, false) {
+			return fmt.Errorf("tflite write: model input %d out of range (%d tensors)", idx, n)
+		}
+	}
+	for _, idx := range m.Outputs {
+		if !valid(idx, false) {
+			return fmt.Errorf("tflite write: model output %d out of range (%d tensors)", idx, n)
+		}
+	}
+	for i := range m.Ops {
+		op := &m.Ops[i]
+		for _, idx := range op.Inputs {
+			if !valid(idx, true) {
+				return fmt.Errorf("tflite write: op %d (%v): input tensor %d out of range", i, op.Kind, idx)
+			}
+		}
+		for _, idx := range op.Outputs {
+			if !valid(idx, false) {
+				return fmt.Errorf("tflite write: op %d (%v): output tensor %d out of range", i, op.Kind, idx)
+			}
+		}
+	}
+	for i := range m.Tensors {
+		t := &m.Tensors[i]
+		if len(t.Data) == 0 {
+			continue
+		}
+		if sz := t.Type.Size(); sz == 0 || len(t.Data) != t.Elems()*sz {
+			return fmt.Errorf("tflite write: tensor %d %q: %d data bytes for shape %v of %v",
+				i, t.Name, len(t.Data), t.Shape, t.Type)
+		}
+	}
+	return nil
+}
+
+func writeEmptyBuffer(b *flatbuffers.Builder) flatbuffers.UOffsetT {
+	b.StartObject(bufferNumFields)
+	return b.EndObject()
+}
+
+func writeTensor(b *flatbuffers.Builder, t *Tensor, buf uint32) flatbuffers.UOffsetT {
+	shape := writeInt32Vector(b, t.Shape)
+	name := b.CreateString(t.Name)
+	var q flatbuffers.UOffsetT
+	if t.Quant != nil {
+		q = writeQuantization(b, t.Quant)
+	}
+	b.StartObject(tensorNumFields)
+	b.PrependUOffsetTSlot(fTensorShape, shape, 0)
+	b.PrependInt8Slot(fTensorType, int8(t.Type), 0)
+	b.PrependUint32Slot(fTensorBuffer, buf, 0)
+	b.PrependUOffsetTSlot(fTensorName, name, 0)
+	if q != 0 {
+		b.PrependUOffsetTSlot(fTensorQuantization, q, 0)
+	}
+	return b.EndObject()
+}
+
+func writeQuantization(b *flatbuffers.Builder, q *Quantization) flatbuffers.UOffsetT {
+	b.StartVector(4, len(q.Scale), 4)
+	for i := len(q.Scale) - 1; i >= 0; i-- {
+		b.PrependFloat32(q.Scale[i])
+	}
+	scale := b.EndVector(len(q.Scale))
+	b.StartVector(8, len(q.ZeroPoint), 8)
+	for i := len(q.ZeroPoint) - 1; i >= 0; i-- {
+		b.PrependInt64(q.ZeroPoint[i])
+	}
+	zp := b.EndVector(len(q.ZeroPoint))
+	b.StartObject(quantNumFields)
+	b.PrependUOffsetTSlot(fQuantScale, scale, 0)
+	b.PrependUOffsetTSlot(fQuantZeroPoint, zp, 0)
+	b.PrependInt32Slot(fQuantQuantizedDimension, int32(q.Axis), 0)
+	return b.EndObject()
+}
+
+// writeOpCode is one entry of Model.operator_codes.
+type writeOpCode struct {
+	kind    OpKind
+	version int
+}
+
+// writeOperatorCodes lists the distinct (kind, version) pairs in order of first
+// use and maps every op to its entry.
+func writeOperatorCodes(m *Model) ([]writeOpCode, []uint32) {
+	var codes []writeOpCode
+	index := make([]uint32, len(m.Ops))
+	seen := map[writeOpCode]uint32{}
+	for i := range m.Ops {
+		c := writeOpCode{m.Ops[i].Kind, max(m.Ops[i].Version, 1)}
+		j, ok := seen[c]
+		if !ok {
+			j = uint32(len(codes))
+			seen[c] = j
+			codes = append(codes, c)
+		}
+		index[i] = j
+	}
+	return codes, index
+}
+
+func writeOperator(b *flatbuffers.Builder, op *Op, opcode uint32) (flatbuffers.UOffsetT, error) {
+	in := writeInt32Vector(b, op.Inputs)
+	out := writeInt32Vector(b, op.Outputs)
+	optType, opts, err := writeOpOptions(b, op)
+	if err != nil {
+		return 0, err
+	}
+	b.StartObject(operatorNumFields)
+	b.PrependUint32Slot(fOperatorOpcodeIndex, opcode, 0)
+	b.PrependUOffsetTSlot(fOperatorInputs, in, 0)
+	b.PrependUOffsetTSlot(fOperatorOutputs, out, 0)
+	if optType != optNone {
+		b.PrependUint8Slot(fOperatorBuiltinOptionsType, optType, 0)
+		b.PrependUOffsetTSlot(fOperatorBuiltinOptions, opts, 0)
+	}
+	return b.EndObject(), nil
+}
+
+// writeOpOptions writes the builtin options table of op and returns its union type.
+func writeOpOptions(b *flatbuffers.Builder, op *Op) (uint8, flatbuffers.UOffsetT, error) {
+	dil := func(d int) int32 { return int32(max(d, 1)) }
+	switch op.Kind {
+	case OpConv2D:
+		b.StartObject(conv2DOptionsNumFlds)
+		b.PrependInt8Slot(fConv2DPadding, int8(op.Padding), 0)
+		b.PrependInt32Slot(fConv2DStrideW, int32(op.StrideW), 0)
+		b.PrependInt32Slot(fConv2DStrideH, int32(op.StrideH), 0)
+		b.PrependInt8Slot(fConv2DActivation, int8(op.Activation), 0)
+		b.PrependInt32Slot(fConv2DDilationW, dil(op.DilationW), 1)
+		b.PrependInt32Slot(fConv2DDilationH, dil(op.DilationH), 1)
+		return optConv2DOptions, b.EndObject(), nil
+	case OpDepthwiseConv2D:
+		b.StartObject(dwConvOptionsNumFlds)
+		b.PrependInt8Slot(fDWConvPadding, int8(op.Padding), 0)
+		b.PrependInt32Slot(fDWConvStrideW, int32(op.StrideW), 0)
+		b.PrependInt32Slot(fDWConvStrideH, int32(op.StrideH), 0)
+		b.PrependInt32Slot(fDWConvDepthMultiplier, int32(op.DepthMultiplier), 0)
+		b.PrependInt8Slot(fDWConvActivation, int8(op.Activation), 0)
+		b.PrependInt32Slot(fDWConvDilationW, dil(op.DilationW), 1)
+		b.PrependInt32Slot(fDWConvDilationH, dil(op.DilationH), 1)
+		return optDepthwiseConv2DOptions, b.EndObject(), nil
+	case OpAveragePool2D:
+		b.StartObject(poolOptionsNumFlds)
+		b.PrependInt8Slot(fPoolPadding, int8(op.Padding), 0)
+		b.PrependInt32Slot(fPoolStrideW, int32(op.StrideW), 0)
+		b.PrependInt32Slot(fPoolStrideH, int32(op.StrideH), 0)
+		b.PrependInt32Slot(fPoolFilterWidth, int32(op.FilterW), 0)
+		b.PrependInt32Slot(fPoolFilterHeight, int32(op.FilterH), 0)
+		b.PrependInt8Slot(fPoolActivation, int8(op.Activation), 0)
+		return optPool2DOptions, b.EndObject(), nil
+	case OpFullyConnected:
+		b.StartObject(fcOptionsNumFlds)
+		b.PrependInt8Slot(fFCActivation, int8(op.Activation), 0)
+		b.PrependBoolSlot(fFCKeepNumDims, op.KeepNumDims, false)
+		return optFullyConnectedOptions, b.EndObject(), nil
+	case OpSoftmax:
+		b.StartObject(softmaxOptionsNumFlds)
+		b.PrependFloat32Slot(fSoftmaxBeta, op.Beta, 0)
+		return optSoftmaxOptions, b.EndObject(), nil
+	case OpReshape:
+		if op.NewShape == nil {
+			return optNone, 0, nil
+		}
+		shape := writeInt32Vector(b, op.NewShape)
+		b.StartObject(reshapeOptionsNumFlds)
+		b.PrependUOffsetTSlot(fReshapeNewShape, shape, 0)
+		return optReshapeOptions, b.EndObject(), nil
+	case OpSqueeze:
+		dims := writeInt32Vector(b, op.SqueezeDims)
+		b.StartObject(squeezeOptionsNumFlds)
+		b.PrependUOffsetTSlot(fSqueezeDims, dims, 0)
+		return optSqueezeOptions, b.EndObject(), nil
+	case OpQuantize:
+		b.StartObject(quantizeOptionsNumFlds)
+		return optQuantizeOptions, b.EndObject(), nil
+	case OpDequantize:
+		b.StartObject(dequantizeOptionsNumFlds)
+		return optDequantizeOptions, b.EndObject(), nil
+	}
+	return 0, 0, fmt.Errorf("operator %v cannot be written", op.Kind)
+}
+
+func writeInt32Vector(b *flatbuffers.Builder, v []int) flatbuffers.UOffsetT {
+	b.StartVector(4, len(v), 4)
+	for i := len(v) - 1; i >= 0; i-- {
+		b.PrependInt32(int32(v[i]))
+	}
+	return b.EndVector(len(v))
+}
+
+func writeTableVector(b *flatbuffers.Builder, offs []flatbuffers.UOffsetT) flatbuffers.UOffsetT {
+	b.StartVector(4, len(offs), 4)
+	for i := len(offs) - 1; i >= 0; i-- {
+		b.PrependUOffsetT(offs[i])
+	}
+	return b.EndVector(len(offs))
+}

@@ -1,0 +1,273 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/edgecam/edgecam/internal/fixtures"
+)
+
+// writerTestModel is a small graph using every op and option the writer
+// encodes, with per-channel int8 weights, int32 bias and float IO.
+func writerTestModel() *Model {
+	f32 := func(v ...float32) []byte {
+		b := make([]byte, 4*len(v))
+		for i, x := range v {
+			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+		}
+		return b
+	}
+	q := func(scale []float32, axis int) *Quantization {
+		return &Quantization{Scale: scale, ZeroPoint: make([]int64, len(scale)), Axis: axis}
+	}
+	act := func(s float32, zp int64) *Quantization {
+		return &Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp}}
+	}
+	return &Model{
+		Version:     3,
+		Description: "writer test",
+		Tensors: []Tensor{
+			{Name: "input", Shape: []int{1, 4, 4, 3}, Type: Float32},                                                                                        // 0
+			{Name: "input_int8", Shape: []int{1, 4, 4, 3}, Type: Int8, Quant: act(1.0/128, 0)},                                                              // 1
+			{Name: "conv/w", Shape: []int{2, 1, 1, 3}, Type: Int8, Quant: q([]float32{0.5, 0.25}, 0), Data: []byte{1, 2, 3, 0xff, 0xfe, 0x80}},              // 2
+			{Name: "conv/b", Shape: []int{2}, Type: Int32, Quant: q([]float32{0.5 / 128, 0.25 / 128}, 0), Data: []byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}}, // 3
+			{Name: "conv", Shape: []int{1, 2, 2, 2}, Type: Int8, Quant: act(6.0/255, -128)},                                                                 // 4
+			{Name: "dw/w", Shape: []int{1, 3, 3, 2}, Type: Int8, Quant: q([]float32{0.1, 0.2}, 3), Data: bytes.Repeat([]byte{7}, 18)},                       // 5
+			{Name: "dw", Shape: []int{1, 2, 2, 2}, Type: Int8, Quant: act(0.02, -5)},                                                                        // 6
+			{Name: "pool", Shape: []int{1, 1, 1, 2}, Type: Int8, Quant: act(0.02, -5)},                                                                      // 7
+			{Name: "squeeze", Shape: []int{1, 2}, Type: Int8, Quant: act(0.02, -5)},                                                                         // 8
+			{Name: "fc/w", Shape: []int{3, 2}, Type: Float32, Data: f32(1, 2, 3, 4, 5, 6)},                                                                  // 9
+			{Name: "fc", Shape: []int{1, 3}, Type: Float32},                                                                                                 // 10
+			{Name: "shape", Shape: []int{2}, Type: Int32, Data: []byte{1, 0, 0, 0, 3, 0, 0, 0}},                                                             // 11
+			{Name: "reshape", Shape: []int{1, 3}, Type: Float32},                                                                                            // 12
+			{Name: "softmax", Shape: []int{1, 3}, Type: Float32},                                                                                            // 13
+			{Name: "deq", Shape: []int{1, 2}, Type: Float32},                                                                                                // 14
+		},
+		Ops: []Op{
+			{Kind: OpQuantize, Version: 1, Inputs: []int{0}, Outputs: []int{1}},
+			{Kind: OpConv2D, Version: 3, Inputs: []int{1, 2, 3}, Outputs: []int{4}, Padding: PadSame, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, Activation: ActRelu6},
+			{Kind: OpDepthwiseConv2D, Version: 3, Inputs: []int{4, 5, -1}, Outputs: []int{6}, Padding: PadValid, StrideH: 1, StrideW: 1, DilationH: 2, DilationW: 1, DepthMultiplier: 1},
+			{Kind: OpAveragePool2D, Version: 2, Inputs: []int{6}, Outputs: []int{7}, Padding: PadValid, StrideH: 2, StrideW: 2, FilterH: 2, FilterW: 2},
+			{Kind: OpSqueeze, Version: 1, Inputs: []int{7}, Outputs: []int{8}, SqueezeDims: []int{1, 2}},
+			{Kind: OpDequantize, Version: 2, Inputs: []int{8}, Outputs: []int{14}},
+			{Kind: OpFullyConnected, Version: 1, Inputs: []int{14, 9, -1}, Outputs: []int{10}, Activation: ActRelu, KeepNumDims: true},
+			{Kind: OpReshape, Version: 1, Inputs: []int{10, 11}, Outputs: []int{12}, NewShape: []int{1, 3}},
+			{Kind: OpSoftmax, Version: 1, Inputs: []int{12}, Outputs: []int{13}, Beta: 0.5},
+		},
+		Inputs:  []int{0},
+		Outputs: []int{13},
+	}
+}
+
+// pythonWithFlatbuffers finds a python3 that can import flatbuffers, skipping
+// the test (or failing it under EDGECAM_REQUIRE_FIXTURES=1) when none can.
+func pythonWithFlatbuffers(t *testing.T) string {
+	t.Helper()
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(py, "-c", "import flatbuffers").Run() == nil {
+			return py
+		}
+	}
+	fixtures.Missing(t, "python3 with the flatbuffers module (Debian python3-flatbuffers)")
+	return ""
+}
+
+// tfliteSummary is the JSON printed by scripts/check-tflite.py.
+type tfliteSummary struct {
+	Version       uint32 `json:"version"`
+	Description   string `json:"description"`
+	OperatorCodes []struct {
+		Builtin int `json:"builtin"`
+		Version int `json:"version"`
+	} `json:"operator_codes"`
+	Buffers []struct {
+		Size    int  `json:"size"`
+		Align16 bool `json:"align16"`
+	} `json:"buffers"`
+	Tensors []struct {
+		Name      string    `json:"name"`
+		Shape     []int     `json:"shape"`
+		Type      int       `json:"type"`
+		Buffer    int       `json:"buffer"`
+		Scale     []float32 `json:"scale"`
+		ZeroPoint []int64   `json:"zero_point"`
+		QuantDim  int       `json:"quantized_dimension"`
+	} `json:"tensors"`
+	Operators []struct {
+		Builtin int            `json:"builtin"`
+		Inputs  []int          `json:"inputs"`
+		Outputs []int          `json:"outputs"`
+		Options map[string]any `json:"options"`
+	} `json:"operators"`
+	Inputs  []int `json:"inputs"`
+	Outputs []int `json:"outputs"`
+}
+
+func checkWithPython(t *testing.T, path string) *tfliteSummary {
+	t.Helper()
+	py := pythonWithFlatbuffers(t)
+	out, err := exec.Command(py, "../scripts/check-tflite.py", path).Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("check-tflite.py %s: %v\n%s", path, err, stderr)
+	}
+	var s tfliteSummary
+	if err := json.Unmarshal(out, &s); err != nil {
+		t.Fatalf("check-tflite.py output: %v\n%s", err, out)
+	}
+	return &s
+}
+
+// TestWriteIndependentReader writes a model and reads it back with the
+// schema-free Python reader, comparing every field the writer encodes.
+func TestWriteIndependentReader(t *testing.T) {
+	m := writerTestModel()
+	path := filepath.Join(t.TempDir(), "w.tflite")
+	if err := WriteFile(path, m); err != nil {
+		t.Fatal(err)
+	}
+	s := checkWithPython(t, path)
+	if s.Version != 3 || s.Description != "writer test" {
+		t.Errorf("version %d description %q", s.Version, s.Description)
+	}
+	if !reflect.DeepEqual(s.Inputs, m.Inputs) || !reflect.DeepEqual(s.Outputs, m.Outputs) {
+		t.Errorf("io %v %v, want %v %v", s.Inputs, s.Outputs, m.Inputs, m.Outputs)
+	}
+	if len(s.Tensors) != len(m.Tensors) {
+		t.Fatalf("%d tensors, want %d", len(s.Tensors), len(m.Tensors))
+	}
+	if s.Buffers[0].Size != 0 {
+		t.Errorf("buffer 0 has %d bytes, want the empty sentinel", s.Buffers[0].Size)
+	}
+	for i, got := range s.Tensors {
+		want := &m.Tensors[i]
+		if got.Name != want.Name || !reflect.DeepEqual(got.Shape, want.Shape) || got.Type != int(want.Type) {
+			t.Errorf("tensor %d: %q %v type %d, want %q %v %v", i, got.Name, got.Shape, got.Type, want.Name, want.Shape, want.Type)
+		}
+		if size := s.Buffers[got.Buffer].Size; size != len(want.Data) {
+			t.Errorf("tensor %d %q: buffer %d has %d bytes, want %d", i, want.Name, got.Buffer, size, len(want.Data))
+		}
+		if len(want.Data) > 0 && !s.Buffers[got.Buffer].Align16 {
+			t.Errorf("tensor %d %q: data not 16-byte aligned", i, want.Name)
+		}
+		if want.Quant == nil {
+			if got.Scale != nil {
+				t.Errorf("tensor %d %q: unexpected quantization %v", i, want.Name, got.Scale)
+			}
+			continue
+		}
+		if !reflect.DeepEqual(got.Scale, want.Quant.Scale) || !reflect.DeepEqual(got.ZeroPoint, want.Quant.ZeroPoint) || got.QuantDim != want.Quant.Axis {
+			t.Errorf("tensor %d %q: quant %v %v dim %d, want %v %v dim %d", i, want.Name,
+				got.Scale, got.ZeroPoint, got.QuantDim, want.Quant.Scale, want.Quant.ZeroPoint, want.Quant.Axis)
+		}
+	}
+	if len(s.Operators) != len(m.Ops) {
+		t.Fatalf("%d operators, want %d", len(s.Operators), len(m.Ops))
+	}
+	for i, got := range s.Operators {
+		want := &m.Ops[i]
+		if got.Builtin != int(want.Kind) || !reflect.DeepEqual(got.Inputs, want.Inputs) || !reflect.DeepEqual(got.Outputs, want.Outputs) {
+			t.Errorf("op %d: %d %v -> %v, want %d %v -> %v", i, got.Builtin, got.Inputs, got.Outputs, int(want.Kind), want.Inputs, want.Outputs)
+		}
+	}
+	if len(s.OperatorCodes) != len(m.Ops) {
+		t.Errorf("%d operator codes, want %d (all (kind, version) pairs distinct)", len(s.OperatorCodes), len(m.Ops))
+	}
+	for i, c := range s.OperatorCodes {
+		if c.Builtin != int(m.Ops[i].Kind) || c.Version != m.Ops[i].Version {
+			t.Errorf("operator code %d: %+v, want %v v%d", i, c, m.Ops[i].Kind, m.Ops[i].Version)
+		}
+	}
+	num := func(op int, key string) float64 {
+		v, _ := s.Operators[op].Options[key].(float64)
+		return v
+	}
+	checks := []struct {
+		op   int
+		key  string
+		want float64
+	}{
+		{1, "stride_w", 2}, {1, "stride_h", 2}, {1, "fused_activation_function", 3}, {1, "padding", 0},
+		{2, "padding", 1}, {2, "depth_multiplier", 1}, {2, "dilation_h_factor", 2}, {2, "dilation_w_factor", 1},
+		{3, "filter_width", 2}, {3, "filter_height", 2}, {3, "stride_w", 2},
+		{6, "fused_activation_function", 1},
+		{8, "beta", 0.5},
+	}
+	for _, c := range checks {
+		if got := num(c.op, c.key); got != c.want {
+			t.Errorf("op %d (%v) option %s = %v, want %v", c.op, m.Ops[c.op].Kind, c.key, got, c.want)
+		}
+	}
+	if kd, _ := s.Operators[6].Options["keep_num_dims"].(bool); !kd {
+		t.Errorf("FULLY_CONNECTED keep_num_dims lost: %v", s.Operators[6].Options)
+	}
+	if got := s.Operators[4].Options["squeeze_dims"]; !reflect.DeepEqual(got, []any{1.0, 2.0}) {
+		t.Errorf("squeeze_dims %v", got)
+	}
+	if got := s.Operators[7].Options["new_shape"]; !reflect.DeepEqual(got, []any{1.0, 3.0}) {
+		t.Errorf("new_shape %v", got)
+	}
+}
+
+// TestWriteFileAtomic checks that a failed write leaves the previous file
+// untouched and no temporary files behind.
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.tflite")
+	if err := os.WriteFile(path, []byte("previous"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := writerTestModel()
+	bad.Tensors[2].Data = bad.Tensors[2].Data[:5] // 5 bytes for 6 elements
+	err := WriteFile(path, bad)
+	if err == nil || !strings.Contains(err.Error(), "conv/w") {
+		t.Fatalf("WriteFile with truncated data: err = %v, want one naming conv/w", err)
+	}
+	bad = writerTestModel()
+	bad.Ops[1].Inputs[0] = 99
+	if err := WriteFile(path, bad); err == nil {
+		t.Fatal("WriteFile with an out-of-range tensor index succeeded")
+	}
+	if got, _ := os.ReadFile(path); string(got) != "previous" {
+		t.Errorf("failed writes changed the file: %q", got)
+	}
+	if err := WriteFile(path, writerTestModel()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got[4:8]) != "TFL3" {
+		t.Errorf("identifier %q, want TFL3", got[4:8])
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("directory holds %v, want only m.tflite", names)
+	}
+	if err := WriteFile(filepath.Join(dir, "missing", "m.tflite"), writerTestModel()); err == nil {
+		t.Error("WriteFile into a missing directory succeeded")
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, writerTestModel()); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), got) {
+		t.Error("Write and WriteFile produced different bytes")
+	}
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# test-browser.sh: open the `edgecam run -http` page in headless Chromium and
+# check that it shows a moving picture and a label: two screenshots a second
+# apart must differ, the page's label must be filled in from /api/latest, and
+# /api/latest must advance. Cleans up after itself; exits non-zero on failure.
+#
+# Skips (exit 0) when chromium is missing, unless EDGECAM_REQUIRE_FIXTURES=1
+# or EDGECAM_REQUIRE_BROWSER=1 (then it fails).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+require=0
+[[ ${EDGECAM_REQUIRE_FIXTURES:-} == 1 || ${EDGECAM_REQUIRE_BROWSER:-} == 1 ]] && require=1
+skip() {
+	if ((require)); then echo "test-browser: FAIL: $*" >&2; exit 1; fi
+	echo "test-browser: SKIP: $*" >&2; exit 0
+}
+fail() { echo "test-browser: FAIL: $*" >&2; exit 1; }
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
+[[ -n $CHROMIUM ]] || skip "chromium not installed"
+command -v curl >/dev/null || skip "curl not installed"
+FIX=${EDGECAM_FIXTURES:-$(cd .. && pwd)/shared}
+MODEL=$FIX/models/mobilenet_v1_0.25_128_quant.tflite
+[[ -f $MODEL ]] || skip "fixture missing: $MODEL"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/edgecam-browser.XXXXXX")
+pid=
+cleanup() {
+	if [[ -n $pid ]]; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+go build -o "$tmp/edgecam" ./cmd/edgecam
+"$tmp/edgecam" run -model "$MODEL" -source synthetic -size 320x240 -fps 15 -threads 1 \
+	-http 127.0.0.1:0 >"$tmp/results.jsonl" 2>"$tmp/server.log" &
+pid=$!
+base=
+for _ in $(seq 100); do
+	base=$(sed -n 's#^edgecam run: serving \(http://[0-9.:]*\)/$#\1#p' "$tmp/server.log")
+	[[ -n $base ]] && break
+	kill -0 "$pid" 2>/dev/null || { cat "$tmp/server.log" >&2; fail "server exited"; }
+	sleep 0.1
+done
+[[ -n $base ]] || { cat "$tmp/server.log" >&2; fail "server did not start"; }
+echo "test-browser: server at $base"
+
+latest() { curl -fsS --max-time 5 "$base/api/latest" | sed -n 's/^{"seq":\([0-9]*\),.*/\1/p'; }
+seq1=
+for _ in $(seq 100); do
+	seq1=$(latest || true)
+	[[ -n $seq1 ]] && break
+	sleep 0.1
+done
+[[ -n $seq1 ]] || fail "/api/latest never answered with a result"
+
+chrome() { # chrome OUT-FLAG... : one headless run with a fresh profile
+	local prof
+	prof=$(mktemp -d "$tmp/profile.XXXXXX")
+	timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$prof" --window-size=600,700 --hide-scrollbars "$@" 2>>"$tmp/chromium.log"
+}
+# The page's stream never ends, so give Chromium a virtual time budget to
+# render the first frames and run the label poll, then capture.
+chrome --virtual-time-budget=2000 --screenshot="$tmp/shot1.png" "$base/" >/dev/null ||
+	{ tail -n 20 "$tmp/chromium.log" >&2; fail "chromium screenshot 1 failed"; }
+sleep 1
+chrome --virtual-time-budget=2000 --screenshot="$tmp/shot2.png" "$base/" >/dev/null ||
+	{ tail -n 20 "$tmp/chromium.log" >&2; fail "chromium screenshot 2 failed"; }
+for s in shot1 shot2; do
+	[[ -s $tmp/$s.png ]] || fail "$s.png is empty"
+done
+cmp -s "$tmp/shot1.png" "$tmp/shot2.png" && fail "two screenshots a second apart are identical: the picture does not move"
+
+# The picture itself moves, apart from any text on the page.
+curl -fsS --max-time 5 -o "$tmp/snap1.jpg" "$base/snapshot.jpg" || fail "/snapshot.jpg failed"
+sleep 1
+curl -fsS --max-time 5 -o "$tmp/snap2.jpg" "$base/snapshot.jpg" || fail "/snapshot.jpg failed"
+cmp -s "$tmp/snap1.jpg" "$tmp/snap2.jpg" && fail "two stream frames a second apart are identical"
+
+chrome --virtual-time-budget=2000 --dump-dom "$base/" >"$tmp/dom.html" ||
+	fail "chromium --dump-dom failed"
+label=$(sed -n 's#.*<div id="label">\([^<]*\)</div>.*#\1#p' "$tmp/dom.html")
+[[ -n $label && $label != "waiting for the first result" ]] || fail "the page shows no label (got '$label')"
+grep -q 'src="/stream.mjpg"' "$tmp/dom.html" || fail "the page has no stream image"
+
+seq2=$(latest || true)
+[[ -n $seq2 && $seq2 -gt $seq1 ]] || fail "/api/latest did not advance ($seq1 then ${seq2:-nothing})"
+curl -fsS --max-time 5 "$base/metrics" | grep -q '^edgecam_frames_total [1-9]' || fail "/metrics has no frames"
+
+kill -INT "$pid"
+wait "$pid" || fail "server exited with status $? after SIGINT"
+pid=
+grep -q '^edgecam run: .* frames, ' "$tmp/server.log" || fail "no summary after SIGINT"
+echo "test-browser: PASS (label '$label', /api/latest seq $seq1 -> $seq2, screenshots differ)"
