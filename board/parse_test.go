@@ -43,6 +43,9 @@ func TestParseCPUInfoX86(t *testing.T) {
 	if ci.Processors != 2 || ci.Model != "" || ci.CPUName() != "AMD EPYC 7B13" || !reflect.DeepEqual(ci.Flags, []string{"fpu", "sse4_1", "avx2"}) {
 		t.Errorf("cpuinfo = %+v, name %q", ci, ci.CPUName())
 	}
+	if got := cpuName(ci, "arm64"); got != Unknown {
+		t.Errorf("x86 cpuinfo read by an arm64 program (qemu-user) names the CPU %q, want unknown", got)
+	}
 	if _, err := ParseCPUInfo("garbage\n"); err == nil {
 		t.Error("ParseCPUInfo(garbage) succeeded")
 	}

@@ -66,7 +66,7 @@ func Detect(src Source) Report {
 	var rev *PiRevision
 	if s, err := readText(fsys, "proc/cpuinfo"); err == nil {
 		if ci, err := ParseCPUInfo(s); err == nil {
-			r.CPU = ci.CPUName()
+			r.CPU = cpuName(ci, src.GOARCH)
 			r.CPUParts = append(r.CPUParts, ci.Parts...)
 			if ci.Model != "" && r.Model == Unknown {
 				r.Model = ci.Model
@@ -130,6 +130,16 @@ func Detect(src Source) Report {
 		r.Periph.Drivers = []string{}
 	}
 	return r
+}
+
+// cpuName names the cores from cpuinfo, refusing a name that cannot describe
+// an ARM program's CPU: qemu-user shows the host's /proc/cpuinfo, so an arm64
+// program may read an x86 "model name" there.
+func cpuName(ci CPUInfo, goarch string) string {
+	if (goarch == "arm" || goarch == "arm64") && len(ci.Parts) == 0 && !strings.Contains(strings.ToLower(ci.ModelName), "arm") {
+		return Unknown
+	}
+	return ci.CPUName()
 }
 
 // policyOfCPU0 returns the cpufreq policy that holds CPU 0.

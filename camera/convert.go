@@ -22,12 +22,15 @@ type Converter struct {
 
 	// Row readers bound once so that Convert does not allocate closures.
 	yuyv, nv12, rgb24, grey rowFunc
+	yuyvSpan                func(y int) []byte
+	yuyvPack                func(dst, raw []byte)
 }
 
 // NewConverter returns a converter to res×res RGB.
 func NewConverter(res int) *Converter {
 	c := &Converter{res: res}
 	c.yuyv, c.nv12, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.rgb24Row, c.greyRow
+	c.yuyvSpan, c.yuyvPack = c.yuyvCropSpan, yuyvToRGB
 	return c
 }
 
@@ -65,7 +68,11 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 		return err
 	}
 	c.cur = f
-	c.rz.resize(dst, rows)
+	if f.Format == FormatYUYV && c.rz.left%2 == 0 && c.rz.side%2 == 0 {
+		c.rz.resizeVerticalFirst(dst, c.yuyvSpan, c.yuyvPack)
+	} else {
+		c.rz.resize(dst, rows)
+	}
 	c.cur = nil
 	return nil
 }
@@ -112,6 +119,17 @@ func yuvToRGB(y, u, v byte) (r, g, b byte) {
 	return sat8((c + 409*e + 128) >> 8), sat8((c - 100*d - 208*e + 128) >> 8), sat8((c + 516*d + 128) >> 8)
 }
 
+// clampTab saturates (v >> 8) for the YUV conversion's range [-512, 511].
+var clampTab = func() (t [1024]byte) {
+	for i := range t {
+		t[i] = sat8(int32(i) - 512)
+	}
+	return t
+}()
+
+// clampShift8 is sat8(v >> 8) by table; |v >> 8| < 512 for every YUV input.
+func clampShift8(v int32) byte { return clampTab[((v>>8)+512)&1023] }
+
 func sat8(v int32) byte {
 	if v < 0 {
 		return 0
@@ -122,13 +140,50 @@ func sat8(v int32) byte {
 	return byte(v)
 }
 
+// yuyvCropSpan returns the crop's bytes of row y of the current YUYV frame.
+func (c *Converter) yuyvCropSpan(y int) []byte {
+	f, r := c.cur, c.rz
+	off := (y*f.Width + r.left) * 2
+	return f.Data[off : off+2*r.side]
+}
+
+// yuyvToRGB converts whole YUYV pixel pairs from raw into packed RGB.
+func yuyvToRGB(dst, raw []byte) {
+	n := len(raw) / 4
+	dst = dst[:6*n]
+	for i := 0; i < n; i++ {
+		p := (*[4]byte)(raw[4*i:])
+		d, e := int32(p[1])-128, int32(p[3])-128
+		rv, gv, bv := 409*e+128, 128-100*d-208*e, 516*d+128
+		c0, c1 := 298*(int32(p[0])-16), 298*(int32(p[2])-16)
+		o := (*[6]byte)(dst[6*i:])
+		o[0], o[1], o[2] = clampShift8(c0+rv), clampShift8(c0+gv), clampShift8(c0+bv)
+		o[3], o[4], o[5] = clampShift8(c1+rv), clampShift8(c1+gv), clampShift8(c1+bv)
+	}
+}
+
+// yuyvRow converts pixel pairs, sharing each pair's chroma terms.
 func (c *Converter) yuyvRow(dst []byte, y, x0, w int) {
 	f := c.cur
 	row := f.Data[y*f.Width*2 : (y+1)*f.Width*2]
 	dst = dst[:3*w]
-	for i := 0; i < w; i++ {
-		x := x0 + i
-		p := row[(x&^1)*2 : (x&^1)*2+4 : (x&^1)*2+4]
+	i, x := 0, x0
+	if x&1 == 1 { // odd crop start: the first pixel is the second of its pair
+		p := row[2*x-2 : 2*x+2]
+		dst[0], dst[1], dst[2] = yuvToRGB(p[2], p[1], p[3])
+		i, x = 1, x+1
+	}
+	for ; i+1 < w; i, x = i+2, x+2 {
+		p := row[2*x : 2*x+4 : 2*x+4]
+		d, e := int32(p[1])-128, int32(p[3])-128
+		rv, gv, bv := 409*e+128, 128-100*d-208*e, 516*d+128
+		c0, c1 := 298*(int32(p[0])-16), 298*(int32(p[2])-16)
+		o := dst[3*i : 3*i+6 : 3*i+6]
+		o[0], o[1], o[2] = clampShift8(c0+rv), clampShift8(c0+gv), clampShift8(c0+bv)
+		o[3], o[4], o[5] = clampShift8(c1+rv), clampShift8(c1+gv), clampShift8(c1+bv)
+	}
+	if i < w { // odd crop end
+		p := row[2*(x&^1) : 2*(x&^1)+4]
 		yy := p[0]
 		if x&1 == 1 {
 			yy = p[2]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"testing"
 )
@@ -201,11 +202,42 @@ func BenchmarkConvert(b *testing.B) {
 			dst := make([]byte, 3*res*res)
 			b.SetBytes(int64(len(f.Data)))
 			b.ReportAllocs()
+			stop := cpuTimer(b)
 			for b.Loop() {
 				if err := c.Convert(dst, f); err != nil {
 					b.Fatal(err)
 				}
 			}
+			stop()
 		})
+	}
+}
+
+// TestYCbCrRowMatchesStdlib checks the inlined JPEG colour conversion
+// against color.YCbCrToRGB for every subsampling ratio, odd offsets included.
+func TestYCbCrRowMatchesStdlib(t *testing.T) {
+	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411}
+	for _, ratio := range ratios {
+		m := image.NewYCbCr(image.Rect(3, 1, 40, 30), ratio)
+		for i := range m.Y {
+			m.Y[i] = byte(i * 7)
+		}
+		for i := range m.Cb {
+			m.Cb[i], m.Cr[i] = byte(i*13), byte(255-i*5)
+		}
+		sub := m.SubImage(image.Rect(5, 4, 33, 27)).(*image.YCbCr)
+		b := sub.Bounds()
+		got := make([]byte, 3*b.Dx())
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			ycbcrRow(got, sub, b.Min.X, y, b.Dx())
+			for i := 0; i < b.Dx(); i++ {
+				c := sub.YCbCrAt(b.Min.X+i, y)
+				r, g, bb := color.YCbCrToRGB(c.Y, c.Cb, c.Cr)
+				if got[3*i] != r || got[3*i+1] != g || got[3*i+2] != bb {
+					t.Fatalf("%v at %d,%d: got %v, want %d,%d,%d", ratio, b.Min.X+i, y, got[3*i:3*i+3], r, g, bb)
+				}
+			}
+		}
 	}
 }

@@ -78,14 +78,7 @@ func imageRows(img image.Image) rowFunc {
 			greyRow(dst, m.Pix[off:off+w])
 		}
 	case *image.YCbCr:
-		return func(dst []byte, y, x0, w int) {
-			for i := 0; i < w; i++ {
-				yi := m.YOffset(min.X+x0+i, min.Y+y)
-				ci := m.COffset(min.X+x0+i, min.Y+y)
-				r, g, b := color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
-				dst[3*i], dst[3*i+1], dst[3*i+2] = r, g, b
-			}
-		}
+		return func(dst []byte, y, x0, w int) { ycbcrRow(dst, m, min.X+x0, min.Y+y, w) }
 	}
 	return func(dst []byte, y, x0, w int) {
 		for i := 0; i < w; i++ {
@@ -110,4 +103,54 @@ func greyRow(dst, src []byte) {
 	for i, v := range src {
 		dst[3*i], dst[3*i+1], dst[3*i+2] = v, v, v
 	}
+}
+
+// ycbcrRow converts w pixels of row y from x0 (absolute coordinates) of m to
+// packed RGB with exactly color.YCbCrToRGB's arithmetic, inlined, for the
+// subsampling ratios JPEG decoders produce.
+func ycbcrRow(dst []byte, m *image.YCbCr, x0, y, w int) {
+	var cy int
+	var hshift uint
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio444:
+		cy = y - m.Rect.Min.Y
+	case image.YCbCrSubsampleRatio422:
+		cy, hshift = y-m.Rect.Min.Y, 1
+	case image.YCbCrSubsampleRatio420:
+		cy, hshift = y/2-m.Rect.Min.Y/2, 1
+	case image.YCbCrSubsampleRatio440:
+		cy = y/2 - m.Rect.Min.Y/2
+	default:
+		for i := 0; i < w; i++ {
+			yi := m.YOffset(x0+i, y)
+			ci := m.COffset(x0+i, y)
+			dst[3*i], dst[3*i+1], dst[3*i+2] = color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+		}
+		return
+	}
+	yrow := m.Y[(y-m.Rect.Min.Y)*m.YStride+(x0-m.Rect.Min.X):]
+	yrow = yrow[:w]
+	cbase := cy*m.CStride + (x0 >> hshift) - (m.Rect.Min.X >> hshift)
+	cb, cr := m.Cb[cbase:], m.Cr[cbase:]
+	dst = dst[:3*w]
+	for i, yv := range yrow {
+		ci := (x0+i)>>hshift - x0>>hshift
+		yy1 := int32(yv) * 0x10101
+		cb1 := int32(cb[ci]) - 128
+		cr1 := int32(cr[ci]) - 128
+		r := yy1 + 91881*cr1
+		g := yy1 - 22554*cb1 - 46802*cr1
+		b := yy1 + 116130*cb1
+		dst[3*i] = clamp16(r)
+		dst[3*i+1] = clamp16(g)
+		dst[3*i+2] = clamp16(b)
+	}
+}
+
+// clamp16 is color.YCbCrToRGB's clamp of a 16.16 value to a byte.
+func clamp16(v int32) byte {
+	if uint32(v)&0xff000000 == 0 {
+		return byte(v >> 16)
+	}
+	return byte(^(v >> 31))
 }

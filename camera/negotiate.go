@@ -52,9 +52,9 @@ func Negotiate(caps []Capability, want Config) (Config, error) {
 	}
 	if len(cands) == 0 {
 		if want.Format != FormatUnknown {
-			return Config{}, fmt.Errorf("camera: device does not offer format %v", want.Format)
+			return Config{}, fmt.Errorf("device does not offer format %v", want.Format)
 		}
-		return Config{}, fmt.Errorf("camera: device offers none of the supported formats (yuyv, nv12, rgb24, grey, mjpeg)")
+		return Config{}, fmt.Errorf("device offers none of the supported formats (yuyv, nv12, rgb24, grey, mjpeg)")
 	}
 	ww, wh := want.Width, want.Height
 	if ww <= 0 || wh <= 0 {

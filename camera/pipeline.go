@@ -50,9 +50,9 @@ type Pipeline struct {
 	// (capture of the next frame still overlaps inference of the current).
 	// For sources that make frames on demand (synthetic, files at -fps 0):
 	// nothing is dropped and capture does not compete with inference.
-	Pull bool
-	Log  *slog.Logger
-	Stats     Stats
+	Pull  bool
+	Log   *slog.Logger
+	Stats Stats
 }
 
 // slot is the one-frame mailbox between capture and inference.

@@ -18,6 +18,11 @@ type taps struct {
 	first []int32
 	n     []int32
 	w     []int32
+	// The same filter as exactly 8 taps per output (zero-padded, windows
+	// shifted to stay inside the input) for the unrolled horizontal pass;
+	// nil when k > 8 or the input is narrower than 8.
+	first8 []int32
+	w8     []int32
 }
 
 // triangle is Pillow's bilinear_filter.
@@ -81,6 +86,16 @@ func newTaps(inSize int, in0, in1 float64, outSize int) *taps {
 		t.first[xx] = int32(xmin)
 		t.n[xx] = int32(xmax)
 	}
+	if k <= 8 && inSize >= 8 {
+		t.first8 = make([]int32, outSize)
+		t.w8 = make([]int32, 8*outSize)
+		for xx := range outSize {
+			first, n := int(t.first[xx]), int(t.n[xx])
+			shift := max(0, first+8-inSize)
+			t.first8[xx] = int32(first - shift)
+			copy(t.w8[8*xx+shift:8*xx+shift+n], t.w[xx*k:xx*k+n])
+		}
+	}
 	return t
 }
 
@@ -106,37 +121,85 @@ func clip8(v int32) byte {
 
 // horizontal3 resamples one row of packed RGB into dst (len = 3*outSize).
 func (t *taps) horizontal3(dst, src []byte) {
+	if t.first8 != nil {
+		t.horizontal3x8(dst, src)
+		return
+	}
 	k := t.k
-	for xx := range t.first {
-		x0 := int(t.first[xx]) * 3
+	const half = 1 << (precisionBits - 1)
+	for xx, first := range t.first {
 		n := int(t.n[xx])
 		w := t.w[xx*k : xx*k+n]
-		s := src[x0 : x0+3*n]
-		const half = 1 << (precisionBits - 1)
+		s := src[int(first)*3:]
 		r, g, b := int32(half), int32(half), int32(half)
 		for i, c := range w {
-			p := s[3*i : 3*i+3 : 3*i+3]
-			r += int32(p[0]) * c
-			g += int32(p[1]) * c
-			b += int32(p[2]) * c
+			j := 3 * i
+			if j+2 >= len(s) {
+				break
+			}
+			r += int32(s[j]) * c
+			g += int32(s[j+1]) * c
+			b += int32(s[j+2]) * c
 		}
 		d := dst[3*xx : 3*xx+3 : 3*xx+3]
 		d[0], d[1], d[2] = clip8(r), clip8(g), clip8(b)
 	}
 }
 
+// horizontal3x8 is horizontal3 with the 8-tap padded filter, unrolled and
+// free of bounds checks in the loop body. Zero taps add nothing, so the
+// sums, and the result, are the same.
+func (t *taps) horizontal3x8(dst, src []byte) {
+	const half = 1 << (precisionBits - 1)
+	dst = dst[:3*len(t.first8)]
+	for xx, first := range t.first8 {
+		s := (*[24]byte)(src[int(first)*3:])
+		w := (*[8]int32)(t.w8[8*xx:])
+		r := half + int32(s[0])*w[0] + int32(s[3])*w[1] + int32(s[6])*w[2] + int32(s[9])*w[3] +
+			int32(s[12])*w[4] + int32(s[15])*w[5] + int32(s[18])*w[6] + int32(s[21])*w[7]
+		g := half + int32(s[1])*w[0] + int32(s[4])*w[1] + int32(s[7])*w[2] + int32(s[10])*w[3] +
+			int32(s[13])*w[4] + int32(s[16])*w[5] + int32(s[19])*w[6] + int32(s[22])*w[7]
+		b := half + int32(s[2])*w[0] + int32(s[5])*w[1] + int32(s[8])*w[2] + int32(s[11])*w[3] +
+			int32(s[14])*w[4] + int32(s[17])*w[5] + int32(s[20])*w[6] + int32(s[23])*w[7]
+		d := (*[3]byte)(dst[3*xx:])
+		d[0], d[1], d[2] = clip8(r), clip8(g), clip8(b)
+	}
+}
+
 // vertical resamples output row yy from rows (each len(dst) bytes) into dst.
 // rows[i] is input row first[yy]+i.
-func (t *taps) vertical(dst []byte, yy int, rows [][]byte) {
+func (t *taps) vertical(dst []byte, yy int, rows [][]byte, acc []int32) {
 	k := t.k
 	n := int(t.n[yy])
 	w := t.w[yy*k : yy*k+n]
-	const half = 1 << (precisionBits - 1)
-	for x := range dst {
-		s := int32(half)
-		for i, c := range w {
-			s += int32(rows[i][x]) * c
+	acc = acc[:len(dst)]
+	for x := range acc {
+		acc[x] = 1 << (precisionBits - 1)
+	}
+	for i, c := range w {
+		row := rows[i][:len(acc)]
+		for x, v := range row {
+			acc[x] += int32(v) * c
 		}
+	}
+	for x, v := range acc {
+		dst[x] = clip8(v)
+	}
+}
+
+// vertical8 is vertical with the 8-tap padded filter: rows[i] is input row
+// first8[yy]+i (rows of zero weight may be any row of the right length).
+// One pass over dst, no accumulator array.
+func (t *taps) vertical8(dst []byte, yy int, rows *[8][]byte) {
+	const half = 1 << (precisionBits - 1)
+	w := (*[8]int32)(t.w8[8*yy:])
+	n := len(dst)
+	r0, r1, r2, r3 := rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n]
+	r4, r5, r6, r7 := rows[4][:n], rows[5][:n], rows[6][:n], rows[7][:n]
+	w0, w1, w2, w3, w4, w5, w6, w7 := w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]
+	for x := range dst {
+		s := half + int32(r0[x])*w0 + int32(r1[x])*w1 + int32(r2[x])*w2 + int32(r3[x])*w3 +
+			int32(r4[x])*w4 + int32(r5[x])*w5 + int32(r6[x])*w6 + int32(r7[x])*w7
 		dst[x] = clip8(s)
 	}
 }

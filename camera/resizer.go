@@ -17,6 +17,9 @@ type resizer struct {
 	row             []byte   // one converted source row, 3*side
 	tmp             []byte   // horizontally resampled rows y0..y1, 3*res each
 	rows            [][]byte // views into tmp for the vertical pass
+	acc             []int32  // vertical pass accumulators
+	raw             []byte   // one vertically filtered raw row (vertical-first path)
+	rows8           [8][]byte
 }
 
 // centreCrop returns Pillow's centre crop of a w×h image to a square.
@@ -41,6 +44,8 @@ func newResizer(srcW, srcH, res int) (*resizer, error) {
 	n := r.y1 - r.y0
 	r.tmp = make([]byte, n*3*res)
 	r.rows = make([][]byte, r.v.k)
+	r.acc = make([]int32, max(3*res, 4*side))
+	r.raw = make([]byte, 4*side)
 	return r, nil
 }
 
@@ -52,11 +57,52 @@ func (r *resizer) resize(dst []byte, src rowFunc) {
 		r.h.horizontal3(r.tmp[(y-r.y0)*stride:(y-r.y0+1)*stride], r.row)
 	}
 	for yy := 0; yy < r.res; yy++ {
+		if r.v.first8 != nil {
+			first := int(r.v.first8[yy])
+			for i := range r.rows8 {
+				// Rows outside the filtered range carry zero weight.
+				y := min(max(first+i, r.y0), r.y1-1) - r.y0
+				r.rows8[i] = r.tmp[y*stride : (y+1)*stride]
+			}
+			r.v.vertical8(dst[yy*stride:(yy+1)*stride], yy, &r.rows8)
+			continue
+		}
 		first := int(r.v.first[yy]) - r.y0
 		n := int(r.v.n[yy])
 		for i := 0; i < n; i++ {
 			r.rows[i] = r.tmp[(first+i)*stride : (first+i+1)*stride]
 		}
-		r.v.vertical(dst[yy*stride:(yy+1)*stride], yy, r.rows[:n])
+		r.v.vertical(dst[yy*stride:(yy+1)*stride], yy, r.rows[:n], r.acc)
+	}
+}
+
+// resizeVerticalFirst is resize for packed formats whose bytes can be
+// filtered independently (YUYV): it filters the raw rows vertically first,
+// converts the res filtered rows (instead of side rows) to RGB, then filters
+// horizontally. Faster by about the downscale factor; not bit-identical to
+// Pillow's order, which no YUV source can be anyway. span(y) returns the
+// crop's bytes of source row y (absolute), toRGB converts such a span.
+func (r *resizer) resizeVerticalFirst(dst []byte, span func(y int) []byte, toRGB func(dst, raw []byte)) {
+	stride := 3 * r.res
+	for yy := 0; yy < r.res; yy++ {
+		var raw []byte
+		if r.v.first8 != nil {
+			first := int(r.v.first8[yy])
+			for i := range r.rows8 {
+				r.rows8[i] = span(r.top + first + i)
+			}
+			raw = r.raw[:len(r.rows8[0])]
+			r.v.vertical8(raw, yy, &r.rows8)
+		} else {
+			first := int(r.v.first[yy])
+			n := int(r.v.n[yy])
+			for i := 0; i < n; i++ {
+				r.rows[i] = span(r.top + first + i)
+			}
+			raw = r.raw[:len(r.rows[0])]
+			r.v.vertical(raw, yy, r.rows[:n], r.acc)
+		}
+		toRGB(r.row, raw)
+		r.h.horizontal3(dst[yy*stride:(yy+1)*stride], r.row)
 	}
 }

@@ -16,7 +16,15 @@ type CalibrateOptions struct {
 	// Progress, when set, is called after every frame with the frames done
 	// and the total (-1 when the source does not know it).
 	Progress func(done, total int)
+	// KeepFrames is how many of the first frames to keep in Stats.Samples
+	// for bias correction: 0 means DefaultKeepFrames, negative none.
+	KeepFrames int
 }
+
+// DefaultKeepFrames is the number of calibration frames kept for bias
+// correction. The correction simulates the model in float64, about 3 model
+// evaluations per frame, so it is bounded.
+const DefaultKeepFrames = 16
 
 // Calibrate runs the float model m over every frame of src and records the
 // values of every activation tensor (the input and each op's output). It
@@ -31,6 +39,10 @@ func Calibrate(ctx context.Context, m *runtime.Model, src FrameSource, opt Calib
 		return nil, fmt.Errorf("calibrate: compile float model: %w", err)
 	}
 	defer plan.Close()
+	keep := opt.KeepFrames
+	if keep == 0 {
+		keep = DefaultKeepFrames
+	}
 	in := m.Inputs[0]
 	input := make([]float32, m.Tensors[in].Elems())
 	for {
@@ -52,6 +64,9 @@ func Calibrate(ctx context.Context, m *runtime.Model, src FrameSource, opt Calib
 				input[i] = (float32(x) - 127.5) / 127.5
 			}
 			st.Observe(-1, in, input)
+		}
+		if st.Frames < keep {
+			st.Samples = append(st.Samples, append([]byte(nil), rgb...))
 		}
 		if err := plan.Run(); err != nil {
 			return nil, fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)

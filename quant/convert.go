@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -20,6 +21,9 @@ type Config struct {
 	// NoBiasCorrection turns off the correction of each bias for the mean
 	// shift that weight rounding causes (see biasShift).
 	NoBiasCorrection bool
+	// Progress, when set, is called with the ops done and the total during
+	// the sequential bias correction, the slow part of Convert.
+	Progress func(done, total int)
 }
 
 // Fixed quantizations of the TFLite full-integer scheme.
@@ -55,8 +59,11 @@ func weightAxis(k runtime.OpKind) int {
 }
 
 // Convert returns the full-integer int8 version of the float model m, using
-// the activation statistics st from Calibrate. m is not modified.
-func Convert(m *runtime.Model, st *Stats, cfg Config) (*runtime.Model, error) {
+// the activation statistics st from Calibrate. Unless cfg.NoBiasCorrection,
+// biases are corrected for the mean shift of weight rounding and then, over
+// st.Samples, op by op for the remaining mean error of the int8 graph. m is
+// not modified; ctx stops the correction.
+func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*runtime.Model, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
 	}
@@ -91,6 +98,11 @@ func Convert(m *runtime.Model, st *Stats, cfg Config) (*runtime.Model, error) {
 			if err := quantizeOpWeights(out, op, act[op.Inputs[0]].Scale, inMean); err != nil {
 				return nil, fmt.Errorf("quantize: op %d (%v): %w", i, op.Kind, err)
 			}
+		}
+	}
+	if !cfg.NoBiasCorrection && len(st.Samples) > 0 {
+		if err := correctBiasSequential(ctx, m, out, st.Samples, cfg.Progress); err != nil {
+			return nil, fmt.Errorf("quantize: %w", err)
 		}
 	}
 	if cfg.FloatIO {

@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 	"strings"
@@ -13,7 +14,7 @@ func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-6*max(1, math.Abs(b)
 
 func TestConvertFullInteger(t *testing.T) {
 	fm := tinyFloatModel(1)
-	q, err := Convert(fm, tinyStats(), Config{Method: MinMax})
+	q, err := Convert(context.Background(), fm, tinyStats(), Config{Method: MinMax})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestConvertFullInteger(t *testing.T) {
 
 func TestConvertFloatIO(t *testing.T) {
 	fm := tinyFloatModel(2)
-	q, err := Convert(fm, tinyStats(), Config{Method: Percentile, FloatIO: true})
+	q, err := Convert(context.Background(), fm, tinyStats(), Config{Method: Percentile, FloatIO: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,13 +133,13 @@ func TestConvertFloatIO(t *testing.T) {
 func TestConvertErrors(t *testing.T) {
 	st := tinyStats()
 	st.Tensors[6] = nil
-	if _, err := Convert(tinyFloatModel(1), st, Config{}); err == nil || !strings.Contains(err.Error(), "dw1") {
+	if _, err := Convert(context.Background(), tinyFloatModel(1), st, Config{}); err == nil || !strings.Contains(err.Error(), "dw1") {
 		t.Errorf("missing statistics: err = %v, want one naming dw1", err)
 	}
-	if _, err := Convert(tinyFloatModel(1), NewStats(3), Config{}); err == nil {
+	if _, err := Convert(context.Background(), tinyFloatModel(1), NewStats(3), Config{}); err == nil {
 		t.Error("statistics of another model accepted")
 	}
-	if _, err := Convert(tinyFloatModel(1), tinyStats(), Config{Method: Percentile, Percentile: 30}); err == nil {
+	if _, err := Convert(context.Background(), tinyFloatModel(1), tinyStats(), Config{Method: Percentile, Percentile: 30}); err == nil {
 		t.Error("percentile 30 accepted")
 	}
 }

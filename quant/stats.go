@@ -111,6 +111,8 @@ func (s *TensorStats) Range(method Method, percentile float64) (lo, hi float32, 
 type Stats struct {
 	Tensors []*TensorStats
 	Frames  int
+	// Samples are the first calibration frames (RGB), kept for bias correction.
+	Samples [][]byte
 	// channels[i] is the channel count tracked for tensor i (0: none).
 	channels []int
 }

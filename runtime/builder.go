@@ -317,7 +317,9 @@ func (b *graphBuilder) avgPool(name string, x int) int {
 	in := b.shape(x)
 	t := Tensor{Name: name + "/AvgPool", Shape: []int{1, 1, 1, in[3]}, Type: b.cfg.DType, Quant: b.m.Tensors[x].Quant}
 	y := b.addTensor(t)
-	b.m2[y] = b.m2[x]
+	// The spatial mean of rectified zero-mean Gaussians keeps only their mean:
+	// E[relu(z)]^2 = sigma^2/(2 pi) = E[relu(z)^2] / pi.
+	b.m2[y] = b.m2[x] / math.Pi
 	b.addOp(Op{Kind: OpAveragePool2D, Inputs: []int{x}, Outputs: []int{y}, Padding: PadValid,
 		StrideH: 2, StrideW: 2, FilterH: in[1], FilterW: in[2]})
 	return y

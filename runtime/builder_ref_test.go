@@ -8,7 +8,7 @@ import (
 // A naive float reference forward pass over built MobileNet models, for
 // checking the builder's weight and activation scales (not a kernel test).
 
-func floats(t *Tensor) []float32 {
+func refFloats(t *Tensor) []float32 {
 	v := make([]float32, len(t.Data)/4)
 	for i := range v {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
@@ -17,7 +17,7 @@ func floats(t *Tensor) []float32 {
 }
 
 // samePad is TensorFlow SAME padding before the data.
-func samePad(in, out, k, s int) int { return max((out-1)*s+k-in, 0) / 2 }
+func refSamePad(in, out, k, s int) int { return max((out-1)*s+k-in, 0) / 2 }
 
 // refForward runs a float model on input and returns every activation by
 // tensor index. It knows CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (VALID),
@@ -32,10 +32,10 @@ func refForward(m *Model, input []float32) map[int][]float32 {
 		switch op.Kind {
 		case OpConv2D, OpDepthwiseConv2D:
 			wt := &m.Tensors[op.Inputs[1]]
-			w := floats(wt)
+			w := refFloats(wt)
 			var bias []float32
 			if len(op.Inputs) > 2 {
-				bias = floats(&m.Tensors[op.Inputs[2]])
+				bias = refFloats(&m.Tensors[op.Inputs[2]])
 			}
 			y = refConv(op, x, in, w, wt.Shape, bias, out)
 		case OpAveragePool2D:
@@ -70,7 +70,7 @@ func refForward(m *Model, input []float32) map[int][]float32 {
 func refConv(op *Op, x []float32, in []int, w []float32, ws []int, bias []float32, out []int) []float32 {
 	kh, kw := ws[1], ws[2]
 	s := op.StrideH
-	ph, pw := samePad(in[1], out[1], kh, s), samePad(in[2], out[2], kw, s)
+	ph, pw := refSamePad(in[1], out[1], kh, s), refSamePad(in[2], out[2], kw, s)
 	y := make([]float32, out[1]*out[2]*out[3])
 	for oy := range out[1] {
 		for ox := range out[2] {

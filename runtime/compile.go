@@ -13,9 +13,9 @@ import (
 type compiler struct {
 	m       *Model
 	threads int // workers: one scratch buffer each
-	level kernels.Level
-	arena *arenaPlan
-	mem   []byte // byte view of the plan's arena
+	level   kernels.Level
+	arena   *arenaPlan
+	mem     []byte // byte view of the plan's arena
 }
 
 // Compile validates m and compiles it into a plan.

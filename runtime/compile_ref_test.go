@@ -53,7 +53,7 @@ func (b *tinyBuilder) act(name string, shape []int, s float32, zp8 int64) int {
 		Quant: &Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp8}}})
 }
 
-func f32Bytes(v []float32) []byte {
+func refF32Bytes(v []float32) []byte {
 	out := make([]byte, 4*len(v))
 	for i, x := range v {
 		binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(x))
@@ -78,8 +78,8 @@ func (b *tinyBuilder) weights(name string, shape []int, axis int, a float64, sIn
 		breal[i] = float32((b.rng.Float64()*2 - 1) * 0.3)
 	}
 	if b.scheme == schemeF32 {
-		w = b.add(Tensor{Name: name, Shape: shape, Type: Float32, Data: f32Bytes(real)})
-		bias = b.add(Tensor{Name: name + "_bias", Shape: []int{outC}, Type: Float32, Data: f32Bytes(breal)})
+		w = b.add(Tensor{Name: name, Shape: shape, Type: Float32, Data: refF32Bytes(real)})
+		bias = b.add(Tensor{Name: name + "_bias", Shape: []int{outC}, Type: Float32, Data: refF32Bytes(breal)})
 		return w, bias
 	}
 	chanOf := func(i int) int { // index of i along axis
@@ -377,8 +377,8 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 	return vals
 }
 
-// testImage is a deterministic pseudo-random RGB image.
-func testImage(h, w int, seed uint64) []byte {
+// planTestImage is a deterministic pseudo-random RGB image.
+func planTestImage(h, w int, seed uint64) []byte {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	img := make([]byte, h*w*3)
 	for i := range img {

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// tensorIndex finds a tensor by name.
-func tensorIndex(t *testing.T, m *Model, name string) int {
+// tensorByName finds a tensor by name.
+func tensorByName(t *testing.T, m *Model, name string) int {
 	t.Helper()
 	for i := range m.Tensors {
 		if m.Tensors[i].Name == name {
@@ -25,7 +25,7 @@ func rawReals(tt *Tensor, raw []byte) []float64 {
 	for i := range out {
 		switch tt.Type {
 		case Float32:
-			out[i] = float64(f32At(raw, i))
+			out[i] = float64(goldenF32At(raw, i))
 		case Uint8:
 			out[i] = float64(tt.Quant.Scale[0]) * (float64(raw[i]) - float64(tt.Quant.ZeroPoint[0]))
 		case Int8:
@@ -35,9 +35,9 @@ func rawReals(tt *Tensor, raw []byte) []float64 {
 	return out
 }
 
-// maxSteps is the largest difference between got and want in units of the
+// maxStepDiff is the largest difference between got and want in units of the
 // tensor's quantization step (or absolute for float tensors).
-func maxSteps(tt *Tensor, got, want []float64) float64 {
+func maxStepDiff(tt *Tensor, got, want []float64) float64 {
 	s := 1.0
 	if tt.Quant != nil {
 		s = float64(tt.Quant.Scale[0])
@@ -61,11 +61,11 @@ func TestCompileMatchesReference(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer p.Close()
-				logitsT := &m.Tensors[tensorIndex(t, m, "logits")]
+				logitsT := &m.Tensors[tensorByName(t, m, "logits")]
 				outT := &m.Tensors[m.Outputs[0]]
 				var worstLogits, worstOut float64
 				for seed := range uint64(8) {
-					img := testImage(res, res, seed)
+					img := planTestImage(res, res, seed)
 					if err := p.SetInputRGB(img); err != nil {
 						t.Fatal(err)
 					}
@@ -77,8 +77,8 @@ func TestCompileMatchesReference(t *testing.T) {
 					if !ok {
 						t.Fatal("LogitsRaw: no softmax found")
 					}
-					worstLogits = max(worstLogits, maxSteps(logitsT, rawReals(logitsT, raw), ref[tensorIndex(t, m, "logits")]))
-					worstOut = max(worstOut, maxSteps(outT, rawReals(outT, p.OutputRaw()), ref[m.Outputs[0]]))
+					worstLogits = max(worstLogits, maxStepDiff(logitsT, rawReals(logitsT, raw), ref[tensorByName(t, m, "logits")]))
+					worstOut = max(worstOut, maxStepDiff(outT, rawReals(outT, p.OutputRaw()), ref[m.Outputs[0]]))
 				}
 				t.Logf("max diff vs reference: logits %.3g, output %.3g", worstLogits, worstOut)
 				if sc == schemeF32 {

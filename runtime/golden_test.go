@@ -176,18 +176,20 @@ func checkGolden(t *testing.T, p *Plan, dir, image, outFile, logitsFile string, 
 	}
 	if w := argmaxU8(want); top[0].Index != w {
 		st.top1Diffs++
-		if gap := absInt(int(wantLogits[w]) - int(wantLogits[top[0].Index])); gap > quantTieSteps {
+		if gap := absSteps(int(wantLogits[w]) - int(wantLogits[top[0].Index])); gap > quantTieSteps {
 			t.Errorf("%s: top-1 %d, golden %d, golden logits %d steps apart", image, top[0].Index, w, gap)
 		}
 	}
 }
 
-func f32At(b []byte, i int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:])) }
+func goldenF32At(b []byte, i int) float32 {
+	return math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+}
 
 func maxDiffF32(a, b []byte) float64 {
 	var d float64
 	for i := range len(a) / 4 {
-		d = max(d, math.Abs(float64(f32At(a, i))-float64(f32At(b, i))))
+		d = max(d, math.Abs(float64(goldenF32At(a, i))-float64(goldenF32At(b, i))))
 	}
 	return d
 }
@@ -195,7 +197,7 @@ func maxDiffF32(a, b []byte) float64 {
 func argmaxF32(b []byte) int {
 	best := 0
 	for i := range len(b) / 4 {
-		if f32At(b, i) > f32At(b, best) {
+		if goldenF32At(b, i) > goldenF32At(b, best) {
 			best = i
 		}
 	}
@@ -213,18 +215,18 @@ func argmaxU8(b []byte) int {
 }
 
 // diffU8 returns the largest |a-b| and the number of equal bytes.
-func diffU8(a, b []byte) (maxSteps, equal int) {
+func diffU8(a, b []byte) (maxStepDiff, equal int) {
 	for i := range a {
-		d := absInt(int(a[i]) - int(b[i]))
-		maxSteps = max(maxSteps, d)
+		d := absSteps(int(a[i]) - int(b[i]))
+		maxStepDiff = max(maxStepDiff, d)
 		if d == 0 {
 			equal++
 		}
 	}
-	return maxSteps, equal
+	return maxStepDiff, equal
 }
 
-func absInt(x int) int {
+func absSteps(x int) int {
 	if x < 0 {
 		return -x
 	}

@@ -23,18 +23,18 @@ type realModel struct {
 	tail       OpKind // op between the logits conv and softmax (0 for the extractor)
 }
 
-const predictions = "MobilenetV1/Predictions/Reshape_1"
+const predictionsName = "MobilenetV1/Predictions/Reshape_1"
 
 var realModels = []realModel{
-	{"mobilenet_v1_0.25_128_quant.tflite", 0.25, 128, Uint8, "TOCO Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
-	{"mobilenet_v1_0.5_160_quant.tflite", 0.5, 160, Uint8, "TOCO Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
-	{"mobilenet_v1_0.75_192_quant.tflite", 0.75, 192, Uint8, "TOCO Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
-	{"mobilenet_v1_0.25_224_quant.tflite", 0.25, 224, Uint8, "TOCO Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
-	{"mobilenet_v1_0.25_224.tflite", 0.25, 224, Float32, "TOCO Converted.", predictions, []int{1, 1001}, 0, 0, 15, 13, OpSqueeze},
+	{"mobilenet_v1_0.25_128_quant.tflite", 0.25, 128, Uint8, "TOCO Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"mobilenet_v1_0.5_160_quant.tflite", 0.5, 160, Uint8, "TOCO Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"mobilenet_v1_0.75_192_quant.tflite", 0.75, 192, Uint8, "TOCO Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"mobilenet_v1_0.25_224_quant.tflite", 0.25, 224, Uint8, "TOCO Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"mobilenet_v1_0.25_224.tflite", 0.25, 224, Float32, "TOCO Converted.", predictionsName, []int{1, 1001}, 0, 0, 15, 13, OpSqueeze},
 	{"mobilenet_v1_1.0_224_quant_embedding_extractor.tflite", 1.0, 224, Uint8, "TOCO Converted.", "MobilenetV1/Logits/AvgPool_1a/AvgPool", []int{1, 1, 1, 1024}, 0.023528477177023888, 0, 14, 13, 0},
-	{"coral_mlir_mobilenet_v1_0.25_128_quant.tflite", 0.25, 128, Uint8, "MLIR Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
-	{"coral_mlir_mobilenet_v1_0.5_160_quant.tflite", 0.5, 160, Uint8, "MLIR Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
-	{"coral_mlir_mobilenet_v1_0.75_192_quant.tflite", 0.75, 192, Uint8, "MLIR Converted.", predictions, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"coral_mlir_mobilenet_v1_0.25_128_quant.tflite", 0.25, 128, Uint8, "MLIR Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"coral_mlir_mobilenet_v1_0.5_160_quant.tflite", 0.5, 160, Uint8, "MLIR Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
+	{"coral_mlir_mobilenet_v1_0.75_192_quant.tflite", 0.75, 192, Uint8, "MLIR Converted.", predictionsName, []int{1, 1001}, 1.0 / 256, 0, 15, 13, OpReshape},
 }
 
 // mobileNetBody is the (output channels at alpha 1, stride) of the first

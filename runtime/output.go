@@ -23,6 +23,11 @@ func (p *Plan) LogitsRaw() ([]byte, bool) {
 	return p.logits.rawBytes(), true
 }
 
+// LogitsType is the element type of the tensor LogitsRaw returns (for a
+// full-integer model with float output, the integer type of the softmax
+// input). It is meaningless when LogitsRaw reports false.
+func (p *Plan) LogitsType() DType { return p.logits.dtype }
+
 // rawBytes converts the tensor from the runtime's representation (int8
 // domain, native float32) to the model's bytes.
 func (t *ioTensor) rawBytes() []byte {

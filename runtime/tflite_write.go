@@ -56,8 +56,9 @@ func marshalTFLite(m *Model) ([]byte, error) {
 	}
 
 	tensors := make([]flatbuffers.UOffsetT, len(m.Tensors))
+	zeros := map[int]flatbuffers.UOffsetT{}
 	for i := range m.Tensors {
-		tensors[i] = writeTensor(b, &m.Tensors[i], bufIndex[i])
+		tensors[i] = writeTensor(b, &m.Tensors[i], bufIndex[i], zeros)
 	}
 
 	codes, opcodeIndex := writeOperatorCodes(m)
@@ -166,12 +167,16 @@ func writeEmptyBuffer(b *flatbuffers.Builder) flatbuffers.UOffsetT {
 	return b.EndObject()
 }
 
-func writeTensor(b *flatbuffers.Builder, t *Tensor, buf uint32) flatbuffers.UOffsetT {
+// writeTensor writes one tensor table. zeros caches all-zero zero_point
+// vectors by length: flatbuffers may reference one vector from many tables,
+// and per-channel weights and biases all have zero points 0, so sharing them
+// saves 8 bytes per channel twice over.
+func writeTensor(b *flatbuffers.Builder, t *Tensor, buf uint32, zeros map[int]flatbuffers.UOffsetT) flatbuffers.UOffsetT {
 	shape := writeInt32Vector(b, t.Shape)
 	name := b.CreateString(t.Name)
 	var q flatbuffers.UOffsetT
 	if t.Quant != nil {
-		q = writeQuantization(b, t.Quant)
+		q = writeQuantization(b, t.Quant, zeros)
 	}
 	b.StartObject(tensorNumFields)
 	b.PrependUOffsetTSlot(fTensorShape, shape, 0)
@@ -184,17 +189,27 @@ func writeTensor(b *flatbuffers.Builder, t *Tensor, buf uint32) flatbuffers.UOff
 	return b.EndObject()
 }
 
-func writeQuantization(b *flatbuffers.Builder, q *Quantization) flatbuffers.UOffsetT {
+func writeQuantization(b *flatbuffers.Builder, q *Quantization, zeros map[int]flatbuffers.UOffsetT) flatbuffers.UOffsetT {
 	b.StartVector(4, len(q.Scale), 4)
 	for i := len(q.Scale) - 1; i >= 0; i-- {
 		b.PrependFloat32(q.Scale[i])
 	}
 	scale := b.EndVector(len(q.Scale))
-	b.StartVector(8, len(q.ZeroPoint), 8)
-	for i := len(q.ZeroPoint) - 1; i >= 0; i-- {
-		b.PrependInt64(q.ZeroPoint[i])
+	allZero := true
+	for _, z := range q.ZeroPoint {
+		allZero = allZero && z == 0
 	}
-	zp := b.EndVector(len(q.ZeroPoint))
+	zp, shared := zeros[len(q.ZeroPoint)]
+	if !allZero || !shared {
+		b.StartVector(8, len(q.ZeroPoint), 8)
+		for i := len(q.ZeroPoint) - 1; i >= 0; i-- {
+			b.PrependInt64(q.ZeroPoint[i])
+		}
+		zp = b.EndVector(len(q.ZeroPoint))
+		if allZero {
+			zeros[len(q.ZeroPoint)] = zp
+		}
+	}
 	b.StartObject(quantNumFields)
 	b.PrependUOffsetTSlot(fQuantScale, scale, 0)
 	b.PrependUOffsetTSlot(fQuantZeroPoint, zp, 0)

@@ -271,3 +271,52 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Error("Write and WriteFile produced different bytes")
 	}
 }
+
+// TestWriteRoundTrip writes the official models and parses them back: the
+// graph must come back identical (the reader is the other engineer's code,
+// so this checks the writer against the schema as the reader understands it).
+func TestWriteRoundTrip(t *testing.T) {
+	for _, name := range []string{"mobilenet_v1_0.25_224.tflite", "mobilenet_v1_0.25_128_quant.tflite", "coral_mlir_mobilenet_v1_0.25_128_quant.tflite"} {
+		t.Run(name, func(t *testing.T) {
+			m, err := Load(fixtures.Path(t, "models/"+name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, m); err != nil {
+				t.Fatal(err)
+			}
+			back, err := Parse(buf.Bytes())
+			if err != nil {
+				t.Fatalf("parsing the written model: %v", err)
+			}
+			if !reflect.DeepEqual(back.Inputs, m.Inputs) || !reflect.DeepEqual(back.Outputs, m.Outputs) || back.Description != m.Description {
+				t.Errorf("io or description differ: %v %v %q", back.Inputs, back.Outputs, back.Description)
+			}
+			if len(back.Tensors) != len(m.Tensors) || len(back.Ops) != len(m.Ops) {
+				t.Fatalf("%d tensors %d ops, want %d %d", len(back.Tensors), len(back.Ops), len(m.Tensors), len(m.Ops))
+			}
+			for i := range m.Tensors {
+				if !reflect.DeepEqual(back.Tensors[i], m.Tensors[i]) {
+					t.Errorf("tensor %d %q differs after the round trip", i, m.Tensors[i].Name)
+				}
+			}
+			for i := range m.Ops {
+				if !reflect.DeepEqual(back.Ops[i], m.Ops[i]) {
+					t.Errorf("op %d differs: %+v, want %+v", i, back.Ops[i], m.Ops[i])
+				}
+			}
+			if buf.Len() > fileSize(t, fixtures.Path(t, "models/"+name))+4096 {
+				t.Errorf("written %d bytes, more than the original file", buf.Len())
+			}
+		})
+	}
+}
+
+func fileSize(t *testing.T, path string) int {
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(st.Size())
+}

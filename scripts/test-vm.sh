@@ -4,6 +4,8 @@
 # capturing YUYV 640x480 from /dev/video0 through the 0.25/128 quantized
 # model, and check the JSON results it printed.
 #
+# Then it runs the camera package's V4L2 tests in a second boot.
+#
 # Skips (exit 0) when qemu-system-aarch64 is missing, unless
 # EDGECAM_REQUIRE_FIXTURES=1 or EDGECAM_REQUIRE_VM=1 (then it fails).
 # Knobs: VM_FRAMES (default 20), VIVID_VM_TIMEOUT (default 240 s here),
@@ -59,4 +61,20 @@ grep -q 'camera open.*format=yuyv.*width=640.*height=480' "$tmp/console.log" || 
 	echo "test-vm: FAIL: the negotiated mode is not YUYV 640x480" >&2
 	exit 1
 }
-echo "test-vm: PASS ($FRAMES frames from vivid YUYV 640x480, VM wall ${wall}s)"
+
+# The camera package's V4L2 tests (listing, negotiation, capture, timeouts)
+# against the same driver.
+CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go test -c -o "$tmp/camera.test" ./camera
+start2=$(date +%s)
+if ! ./scripts/vivid-vm/run.sh "$tmp/camera.test" -test.run 'V4L2' -test.v >"$tmp/camera.log" 2>&1; then
+	tail -n 40 "$tmp/camera.log" >&2
+	echo "test-vm: FAIL: camera V4L2 tests failed in the VM" >&2
+	exit 1
+fi
+grep -E '^(--- |ok|PASS|FAIL)|v4l2_linux_test' "$tmp/camera.log" >&2 || true
+grep -q -- '--- PASS: TestV4L2Capture' "$tmp/camera.log" || {
+	echo "test-vm: FAIL: TestV4L2Capture did not run" >&2
+	exit 1
+}
+wall2=$(($(date +%s) - start2))
+echo "test-vm: PASS ($FRAMES frames from vivid YUYV 640x480, edgecam VM ${wall}s; camera V4L2 tests VM ${wall2}s)"

@@ -116,14 +116,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	for _, th := range threads {
 		r, err := measure(ctx, m, measureConfig{
 			threads: th, level: string(want), warmup: *warmup, frames: *frames, duration: *duration,
-			src: src, sample: throttleSamplePeriod,
+			src: src, sample: throttleSamplePeriod, model: &rep.Model,
 		})
 		if err != nil {
 			return err
 		}
 		rep.Results = append(rep.Results, r)
 	}
-	describeModel(&rep.Model, m, want)
 	rep.PeakRSS = board.ReadPeakRSS(os.DirFS("/"))
 
 	if *plotPath != "" {

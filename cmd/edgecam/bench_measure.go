@@ -20,6 +20,7 @@ type measureConfig struct {
 	duration time.Duration // run until it has elapsed, when positive
 	src      board.Source  // for frequency, temperature and throttling
 	sample   time.Duration // throttling sample period
+	model    *benchModel   // filled from the plan when its Input is nil
 }
 
 // allocFrames is how many extra frames the allocation count runs.
@@ -43,6 +44,9 @@ func measure(ctx context.Context, m *runtime.Model, cfg measureConfig) (benchRes
 	}
 	layers := plan.Layers()
 	res.Kernels = plan.KernelsByType()
+	if cfg.model != nil && cfg.model.Input == nil {
+		describePlan(cfg.model, plan, layers)
+	}
 	res.Start = board.ReadConditions(cfg.src)
 
 	var warmNanos int64
@@ -99,6 +103,7 @@ func measure(ctx context.Context, m *runtime.Model, cfg measureConfig) (benchRes
 
 	res.Frames = len(lat)
 	res.LatencyMS = summarise(lat)
+	res.groups = groupFrames(lat, gobenchSamples)
 	var macs int64
 	for _, l := range layers {
 		macs += l.MACs
@@ -118,6 +123,31 @@ func measure(ctx context.Context, m *runtime.Model, cfg measureConfig) (benchRes
 	}
 	res.AllocsPerFrame, res.BytesPerFrame = allocs, bytes
 	return res, nil
+}
+
+// groupFrames splits latencies into at most n groups of consecutive frames
+// of near equal size.
+func groupFrames(lat []int64, n int) []frameGroup {
+	n = min(n, len(lat))
+	out := make([]frameGroup, n)
+	for i, v := range lat {
+		g := &out[i*n/len(lat)]
+		g.frames++
+		g.nanos += v
+	}
+	return out
+}
+
+// describePlan fills the model description from a compiled plan.
+func describePlan(bm *benchModel, plan *runtime.Plan, layers []runtime.LayerInfo) {
+	h, w, c := plan.InputShape()
+	bm.Input = []int{h, w, c}
+	bm.DType = plan.InputType().String()
+	bm.ArenaBytes = plan.ArenaBytes()
+	for _, l := range layers {
+		bm.MACs += l.MACs
+		bm.Params += l.Params
+	}
 }
 
 // layerTable turns per-layer nanosecond sums over frames into means.

@@ -47,6 +47,14 @@ type benchResult struct {
 	End            board.Conditions  `json:"end"`           // after the measured frames
 	ThrottleSeen   board.Throttle    `json:"throttle_seen"` // union of samples taken during the run
 	Layers         []benchLayer      `json:"layers"`
+
+	groups []frameGroup // consecutive frames, for the gobench samples
+}
+
+// frameGroup is a run of consecutive measured frames.
+type frameGroup struct {
+	frames int
+	nanos  int64 // their total latency
 }
 
 // benchLayer is one layer's mean time over the measured frames.

@@ -1,11 +1,184 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/runtime"
+)
 
 var cmdClassify = &command{
 	Name:  "classify",
 	Short: "classify image files",
-	Run: func(ctx context.Context, e *env, args []string) error {
-		return usagef("classify: not implemented yet")
-	},
+	Usage: "-model PATH [-labels PATH] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
+}
+
+func init() { cmdClassify.Run = runClassify }
+
+// classifyOptions are the parsed flags of `edgecam classify`.
+type classifyOptions struct {
+	model, labels, kernels string
+	top, threads           int
+	json                   bool
+}
+
+// classifyLine is the -json output for one input.
+type classifyLine struct {
+	Input       string          `json:"input"`
+	Top         []classifyClass `json:"top"`
+	Output      any             `json:"output"` // raw integers (quantized) or floats
+	OutputDType string          `json:"output_dtype"`
+	Logits      any             `json:"logits,omitempty"` // the raw SOFTMAX input
+	LogitsDType string          `json:"logits_dtype,omitempty"`
+}
+
+type classifyClass struct {
+	Index int     `json:"index"`
+	Label string  `json:"label"`
+	Score float32 `json:"score"`
+}
+
+func runClassify(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(cmdClassify, e)
+	var o classifyOptions
+	fs.StringVar(&o.model, "model", "", "TFLite model `path` (required)")
+	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
+	fs.IntVar(&o.top, "top", 5, "classes to print per input")
+	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
+	fs.StringVar(&o.kernels, "kernels", "", "kernel `level`: auto, generic, neon, dotprod (default $EDGECAM_KERNELS, else auto)")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object per input per line, with the full output tensor")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case o.model == "":
+		return usagef("classify: -model is required")
+	case fs.NArg() == 0:
+		return usagef("classify: no input images given")
+	case o.top < 1:
+		return usagef("classify: -top must be at least 1, got %d", o.top)
+	case o.threads < 0:
+		return usagef("classify: -threads must not be negative, got %d", o.threads)
+	}
+	m, err := runtime.Load(o.model)
+	if err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	labels, err := classifyLabels(o.model, o.labels)
+	if err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	plan, err := runtime.Compile(m, runtime.Options{Threads: o.threads, Kernels: o.kernels})
+	if err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	defer plan.Close()
+	h, w, c := plan.InputShape()
+	if h != w || c != 3 {
+		return fmt.Errorf("classify: model input is %dx%dx%d, want a square RGB image", h, w, c)
+	}
+	top := make([]runtime.Class, 0, o.top)
+	enc := json.NewEncoder(e.stdout)
+	for _, in := range fs.Args() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rgb, err := camera.LoadRGB(in, h)
+		if err != nil {
+			return fmt.Errorf("classify: %w", err)
+		}
+		if err := plan.SetInputRGB(rgb); err != nil {
+			return fmt.Errorf("classify %s: %w", in, err)
+		}
+		if err := plan.Run(); err != nil {
+			return fmt.Errorf("classify %s: %w", in, err)
+		}
+		top = plan.TopK(o.top, top)
+		if o.json {
+			err = enc.Encode(classifyJSON(plan, in, top, labels))
+		} else {
+			err = writeClassifyText(e.stdout, in, top, labels)
+		}
+		if err != nil {
+			return fmt.Errorf("classify: write: %w", err)
+		}
+	}
+	return nil
+}
+
+// classifyLabels reads path, else labels.txt beside the model when it exists;
+// no labels is not an error (classes are then named by index).
+func classifyLabels(model, path string) ([]string, error) {
+	if path == "" {
+		path = filepath.Join(filepath.Dir(model), "labels.txt")
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil
+		}
+	}
+	return runtime.LoadLabels(path)
+}
+
+// classLabel names class i.
+func classLabel(labels []string, i int) string {
+	if i >= 0 && i < len(labels) {
+		return labels[i]
+	}
+	return fmt.Sprintf("class %d", i)
+}
+
+func writeClassifyText(w io.Writer, input string, top []runtime.Class, labels []string) error {
+	if _, err := fmt.Fprintf(w, "%s\n", input); err != nil {
+		return err
+	}
+	for _, c := range top {
+		if _, err := fmt.Fprintf(w, "  %.4f  %4d  %s\n", c.Score, c.Index, classLabel(labels, c.Index)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// classifyJSON builds the -json line of one input.
+func classifyJSON(plan *runtime.Plan, input string, top []runtime.Class, labels []string) classifyLine {
+	line := classifyLine{Input: input, Top: make([]classifyClass, len(top))}
+	for i, c := range top {
+		line.Top[i] = classifyClass{Index: c.Index, Label: classLabel(labels, c.Index), Score: c.Score}
+	}
+	line.OutputDType = plan.OutputType().String()
+	line.Output = rawValues(plan.OutputType(), plan.OutputRaw())
+	if raw, ok := plan.LogitsRaw(); ok {
+		dt := plan.LogitsType()
+		line.Logits, line.LogitsDType = rawValues(dt, raw), dt.String()
+	}
+	return line
+}
+
+// rawValues decodes a raw tensor into integers (uint8, int8) or floats.
+func rawValues(dt runtime.DType, raw []byte) any {
+	switch dt {
+	case runtime.Uint8:
+		v := make([]int, len(raw))
+		for i, b := range raw {
+			v[i] = int(b)
+		}
+		return v
+	case runtime.Int8:
+		v := make([]int, len(raw))
+		for i, b := range raw {
+			v[i] = int(int8(b))
+		}
+		return v
+	}
+	v := make([]float32, len(raw)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return v
 }

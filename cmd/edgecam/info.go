@@ -78,8 +78,8 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 		}
 		rep.Kernels[dt.String()] = byType
 		for _, names := range byType {
-			for _, n := range strings.Split(names, ",") {
-				used[n] = true
+			for _, n := range strings.FieldsFunc(names, func(r rune) bool { return r == ',' || r == '+' }) {
+				used[n] = true // "im2col+pwconv_q8_generic" uses pwconv_q8_generic
 			}
 		}
 	}
@@ -189,7 +189,7 @@ func explainKernels(want kernels.Level, used map[string]bool) []kernelCandidate 
 			case levelRank(k.level) < best:
 				c.Reason = "a higher level implementation is available"
 			default:
-				c.Reason = "not used: does not support these layer shapes or weights, or an earlier one of its level won"
+				c.Reason = "not used: the runtime served these layers another way (see the kernels above), or an earlier one of its level won"
 			}
 			out = append(out, c)
 		}

@@ -126,7 +126,14 @@ func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runt
 		}
 		return nil, 0, err
 	}
-	qm, err := quant.Convert(fm, st, cfg)
+	bc := newProgressBar(e.stderr, "bias correction")
+	bc.unit = "ops"
+	cfg.Progress = bc.update
+	qm, err := quant.Convert(ctx, fm, st, cfg)
+	bc.finish()
+	if err != nil && ctx.Err() != nil {
+		return nil, 0, fmt.Errorf("interrupted during bias correction, %s not written: %w", f.out, err)
+	}
 	return qm, st.Frames, err
 }
 

@@ -15,6 +15,7 @@ type progressBar struct {
 	w     io.Writer
 	tty   bool
 	label string
+	unit  string // what is counted, "frames" unless set
 	start time.Time
 	last  time.Time // last line printed (non-terminal)
 	drawn bool
@@ -25,7 +26,7 @@ type progressBar struct {
 const progressEvery = 5 * time.Second
 
 func newProgressBar(w io.Writer, label string) *progressBar {
-	p := &progressBar{w: w, tty: isTerminal(w), label: label, now: time.Now}
+	p := &progressBar{w: w, tty: isTerminal(w), label: label, unit: "frames", now: time.Now}
 	p.start = p.now()
 	return p
 }
@@ -64,12 +65,12 @@ func (p *progressBar) update(done, total int) {
 			n := min(width, done*width/total)
 			bar = "[" + strings.Repeat("=", n) + strings.Repeat(" ", width-n) + "] "
 		}
-		fmt.Fprintf(p.w, "\r%s %s%s frames, %.1f frames/s%s\x1b[K", p.label, bar, count, rate, left)
+		fmt.Fprintf(p.w, "\r%s %s%s %s, %.1f %s/s%s\x1b[K", p.label, bar, count, p.unit, rate, p.unit, left)
 		p.drawn = true
 		return
 	}
 	if done == total || now.Sub(p.last) >= progressEvery {
-		fmt.Fprintf(p.w, "%s: %s frames, %.1f frames/s%s\n", p.label, count, rate, left)
+		fmt.Fprintf(p.w, "%s: %s %s, %.1f %s/s%s\n", p.label, count, p.unit, rate, p.unit, left)
 		p.last = now
 	}
 }

@@ -28,8 +28,20 @@ var dwBenchShapes = [][3]int{
 	{28, 256, 2}, {14, 512, 1}, {14, 512, 2}, {7, 1024, 1},
 }
 
-func reportGMACs(b *testing.B, macs int64) {
+// measure runs body b.N times and reports GMAC/s per wall second and, where
+// the OS gives thread CPU time, per CPU second ("GMAC/cpu-s"): on a shared
+// machine the wall figure includes time the thread spent descheduled.
+func measure(b *testing.B, macs int64, body func()) {
+	defer lockThread()()
+	c0, ok := threadCPU()
+	for b.Loop() {
+		body()
+	}
+	c1, _ := threadCPU()
 	b.ReportMetric(float64(macs)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+	if ok && c1 > c0 {
+		b.ReportMetric(float64(macs)*float64(b.N)/(c1-c0).Seconds()/1e9, "GMAC/cpu-s")
+	}
 }
 
 func BenchmarkPointwiseF32(b *testing.B) {
@@ -40,10 +52,9 @@ func BenchmarkPointwiseF32(b *testing.B) {
 			src, w, bias := randF32(r, m*k), randF32(r, n*k), randF32(r, n)
 			packed := generic.PackPointwiseF32(w, n, k)
 			dst := make([]float32, m*n)
-			for b.Loop() {
+			measure(b, int64(m*k*n), func() {
 				generic.PointwiseF32(dst, src, m, k, n, packed, bias, 0, 6)
-			}
-			reportGMACs(b, int64(m*k*n))
+			})
 		})
 	}
 }
@@ -57,10 +68,9 @@ func BenchmarkPointwiseQ8(b *testing.B) {
 			rq := randRequant(r, n, 1)
 			packed := generic.PackPointwiseQ8(w, n, k)
 			dst := make([]int8, m*n)
-			for b.Loop() {
+			measure(b, int64(m*k*n), func() {
 				generic.PointwiseQ8(dst, src, m, k, n, packed, bias, 0, rq)
-			}
-			reportGMACs(b, int64(m*k*n))
+			})
 		})
 	}
 }
@@ -79,10 +89,9 @@ func BenchmarkDWConvF32(b *testing.B) {
 			r := newRand(5)
 			src, w, bias := randF32(r, p.InH*p.InW*p.InC), randF32(r, 9*p.InC), randF32(r, p.InC)
 			dst := make([]float32, p.OutH*p.OutW*p.OutC)
-			for b.Loop() {
+			measure(b, int64(p.OutH*p.OutW*p.OutC*9), func() {
 				generic.DWConvF32(p, dst, src, w, bias, 0, p.OutH, 0, 6)
-			}
-			reportGMACs(b, int64(p.OutH*p.OutW*p.OutC*9))
+			})
 		})
 	}
 }
@@ -95,10 +104,9 @@ func BenchmarkDWConvQ8(b *testing.B) {
 			src, w, bias := randI8(r, p.InH*p.InW*p.InC), randI16(r, 9*p.InC, -255, 255), randI32(r, p.InC, -1000, 1000)
 			rq := randRequant(r, p.InC, 1)
 			dst := make([]int8, p.OutH*p.OutW*p.OutC)
-			for b.Loop() {
+			measure(b, int64(p.OutH*p.OutW*p.OutC*9), func() {
 				generic.DWConvQ8(p, dst, src, 3, w, bias, rq, 0, p.OutH)
-			}
-			reportGMACs(b, int64(p.OutH*p.OutW*p.OutC*9))
+			})
 		})
 	}
 }
@@ -113,10 +121,9 @@ func BenchmarkConvF32(b *testing.B) {
 		r := newRand(7)
 		src, w, bias := randF32(r, p.InH*p.InW*p.InC), randF32(r, p.OutC*9*p.InC), randF32(r, p.OutC)
 		dst := make([]float32, p.OutH*p.OutW*p.OutC)
-		for b.Loop() {
+		measure(b, int64(p.OutH*p.OutW*p.OutC*9*p.InC), func() {
 			generic.ConvF32(p, dst, src, w, bias, 0, p.OutH, 0, 6)
-		}
-		reportGMACs(b, int64(p.OutH*p.OutW*p.OutC*9*p.InC))
+		})
 	})
 }
 
@@ -127,9 +134,8 @@ func BenchmarkConvQ8(b *testing.B) {
 		src, w, bias := randI8(r, p.InH*p.InW*p.InC), randI16(r, p.OutC*9*p.InC, -255, 255), randI32(r, p.OutC, -1000, 1000)
 		rq := randRequant(r, p.OutC, 1)
 		dst := make([]int8, p.OutH*p.OutW*p.OutC)
-		for b.Loop() {
+		measure(b, int64(p.OutH*p.OutW*p.OutC*9*p.InC), func() {
 			generic.ConvQ8(p, dst, src, 0, w, bias, rq, 0, p.OutH)
-		}
-		reportGMACs(b, int64(p.OutH*p.OutW*p.OutC*9*p.InC))
+		})
 	})
 }

@@ -23,7 +23,9 @@ package generic
 //		}
 //	}
 //
-// w is [OutC][KH][KW][InC] (TFLite OHWI).
+// w is [OutC][KH][KW][InC] (TFLite OHWI). The kernel sums the taps in that
+// [ky][kx][ic] order from zero (padding as exact zeros) and adds the bias last,
+// so it differs from the loop above only by float32 rounding.
 func ConvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
 	convF32(p, dst, src, w, bias, y0, y1, lo, hi)
 }

@@ -81,17 +81,28 @@ func convQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, 
 		for ox := 0; ox < p.OutW; ox++ {
 			patch := patches[ox*P : ox*P+P]
 			out := dst[(oy*p.OutW+ox)*p.OutC : (oy*p.OutW+ox+1)*p.OutC]
-			for q := 0; q < pairs; q++ {
-				var a0, a1 int32
-				wq := pw[q*P : q*P+P]
+			for q0 := 0; q0 < pairs; q0 += 4 {
+				// Four pairs (eight output channels) share each patch load.
+				var acc [8]int32
 				for t0 := 0; t0 < P; t0 += convQ8MaxTaps {
 					t1 := min(t0+convQ8MaxTaps, P)
-					l0, l1 := splitLanes(dotI64(patch[t0:t1], wq[t0:t1]))
-					a0 += l0
-					a1 += l1
+					var s [4]int64
+					if q0+4 <= pairs {
+						s[0], s[1], s[2], s[3] = dotI64x4(patch[t0:t1], pw[q0*P+t0:q0*P+t1], pw[(q0+1)*P+t0:(q0+1)*P+t1],
+							pw[(q0+2)*P+t0:(q0+2)*P+t1], pw[(q0+3)*P+t0:(q0+3)*P+t1])
+					} else {
+						for q := q0; q < pairs; q++ {
+							s[q-q0] = dotI64(patch[t0:t1], pw[q*P+t0:q*P+t1])
+						}
+					}
+					for i, v := range s {
+						l0, l1 := splitLanes(v)
+						acc[2*i] += l0
+						acc[2*i+1] += l1
+					}
 				}
-				for c, a := range [2]int32{a0, a1} {
-					oc := 2*q + c
+				for c, a := range acc {
+					oc := 2*q0 + c
 					if oc >= p.OutC {
 						break
 					}
@@ -103,6 +114,19 @@ func convQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, 
 			}
 		}
 	}
+}
+
+// dotI64x4 returns the four dot products of a with b0..b3 (wrapping).
+func dotI64x4(a, b0, b1, b2, b3 []int64) (s0, s1, s2, s3 int64) {
+	n := len(a)
+	b0, b1, b2, b3 = b0[:n], b1[:n], b2[:n], b3[:n]
+	for i, v := range a {
+		s0 += v * b0[i]
+		s1 += v * b1[i]
+		s2 += v * b2[i]
+		s3 += v * b3[i]
+	}
+	return
 }
 
 // dotI64 returns sum_i a[i]*b[i] (wrapping).

@@ -22,8 +22,9 @@ package generic
 //		}
 //	}
 //
-// w is [KH][KW][C]. Taps are summed in the order above (ky, then kx), so
-// results match this loop exactly.
+// w is [KH][KW][C]. Taps are summed in the order above (bias, then ky, then
+// kx), so results match this loop exactly wherever both are compiled alike
+// (Go may fuse multiply-adds on arm64).
 func DWConvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
 	dwconvF32(p, dst, src, w, bias, y0, y1, lo, hi)
 }

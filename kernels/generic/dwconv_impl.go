@@ -1,60 +1,95 @@
 package generic
 
-// Depthwise convolution, walked one output pixel at a time with the channel
-// loop innermost. Per pixel the in-bounds taps [ky0,ky1) x [kx0,kx1) are
-// worked out once (tapRange), so no tap is bounds-checked: interior pixels get
-// the whole window, edge pixels a clipped one. Each kernel row is one pass
-// over the channels; a full 3-wide row is fused into a single pass
-// (dwRow3F32) that sums its taps in kx order.
+import "sync"
 
-// dwconvF32 is the loop behind DWConvF32. The output pixel itself is the
-// accumulator: each pass adds its taps to it in the reference order, so the
-// sum is the reference's, term for term.
+// Depthwise convolution, one output row at a time. The row is initialised
+// with the bias, then every in-bounds kernel row ky adds its taps in one pass
+// over the output row: interior pixels (whose KW taps are all inside the
+// input) through a loop with no per-tap bounds checks and the channel loop
+// innermost, fusing a 3-wide kernel row into one pass (dw3); the few edge
+// pixels through a clipped per-pixel loop (tapRange). Finally the row is
+// clamped (float32) or requantized (int8).
+//
+// Float sums follow the reference order exactly: bias, then taps by ky, then
+// kx; an output element is stored and reloaded between passes, which is
+// exact.
+
+// interiorRange returns the outputs [lo, hi) whose k taps (stride s, padding
+// before pad) all lie inside an input of length in.
+func interiorRange(out, s, pad, k, in int) (lo, hi int) {
+	lo = (pad + s - 1) / s
+	if in-k+pad < 0 {
+		return lo, lo
+	}
+	hi = min((in-k+pad)/s+1, out)
+	return lo, max(hi, lo)
+}
+
+// dwconvF32 is the loop behind DWConvF32.
 func dwconvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
-	C := p.OutC
+	C, W := p.OutC, p.OutW
+	xlo, xhi := interiorRange(W, p.StrideW, p.PadLeft, p.KW, p.InW)
 	for oy := y0; oy < y1; oy++ {
-		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
-		iyBase := oy*p.StrideH - p.PadTop
-		for ox := 0; ox < p.OutW; ox++ {
-			kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
-			ixBase := ox*p.StrideW - p.PadLeft
-			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
+		out := dst[oy*W*C : (oy+1)*W*C]
+		for ox := 0; ox < W; ox++ {
 			if bias != nil {
-				copy(out, bias[:C])
+				copy(out[ox*C:ox*C+C], bias[:C])
 			} else {
-				clear(out)
+				clear(out[ox*C : ox*C+C])
 			}
-			for ky := ky0; ky < ky1 && kx0 < kx1; ky++ {
-				// Offsets are taken from the first in-bounds tap kx0:
-				// ixBase itself may lie in the left padding.
-				row := src[((iyBase+ky)*p.InW+ixBase+kx0)*C:]
-				wr := w[(ky*p.KW+kx0)*C:]
-				if kx1-kx0 == 3 {
-					dwRow3F32(out, row, wr)
+		}
+		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
+		for ky := ky0; ky < ky1; ky++ {
+			iy := oy*p.StrideH - p.PadTop + ky
+			in := src[iy*p.InW*C : (iy+1)*p.InW*C]
+			wr := w[ky*p.KW*C : (ky+1)*p.KW*C]
+			for ox := 0; ox < W; ox++ {
+				if ox == xlo && xlo < xhi {
+					ox = xhi - 1 // the interior is done below
 					continue
 				}
-				for t := 0; t < kx1-kx0; t++ {
-					dwTapF32(out, row[t*C:], wr[t*C:])
+				kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+				ix := ox*p.StrideW - p.PadLeft
+				for kx := kx0; kx < kx1; kx++ {
+					dwTapF32(out[ox*C:ox*C+C], in[(ix+kx)*C:], wr[kx*C:])
 				}
 			}
-			for c, v := range out {
-				out[c] = clampF32(v, lo, hi)
+			if xlo >= xhi {
+				continue
 			}
+			if p.KW == 3 {
+				dw3F32(out, in, wr, C, xlo, xhi, p.StrideW, p.PadLeft)
+				continue
+			}
+			for ox := xlo; ox < xhi; ox++ {
+				ix := ox*p.StrideW - p.PadLeft
+				for kx := 0; kx < p.KW; kx++ {
+					dwTapF32(out[ox*C:ox*C+C], in[(ix+kx)*C:], wr[kx*C:])
+				}
+			}
+		}
+		for i, v := range out {
+			out[i] = clampF32(v, lo, hi)
 		}
 	}
 }
 
-// dwRow3F32 adds three horizontally adjacent taps to acc, in kx order:
-// acc[c] += x[c]*w[c]; acc[c] += x[C+c]*w[C+c]; acc[c] += x[2C+c]*w[2C+c].
-func dwRow3F32(acc, x, w []float32) {
-	C := len(acc)
-	x0, x1, x2 := x[:C], x[C:2*C], x[2*C:3*C]
+// dw3F32 adds a full 3-wide kernel row w ([3][C]) to the interior outputs
+// [x0, x1) of out from input row in, the taps in kx order.
+func dw3F32(out, in, w []float32, C, x0, x1, stride, pad int) {
 	w0, w1, w2 := w[:C], w[C:2*C], w[2*C:3*C]
-	for c, a := range acc {
-		a += x0[c] * w0[c]
-		a += x1[c] * w1[c]
-		a += x2[c] * w2[c]
-		acc[c] = a
+	for ox := x0; ox < x1; ox++ {
+		o := out[ox*C : ox*C+C]
+		ix := (ox*stride - pad) * C
+		x := in[ix : ix+3*C]
+		a0, a1, a2 := x[:len(o)], x[C:C+len(o)], x[2*C:2*C+len(o)]
+		v0, v1, v2 := w0[:len(o)], w1[:len(o)], w2[:len(o)]
+		for c, acc := range o {
+			acc += a0[c] * v0[c]
+			acc += a1[c] * v1[c]
+			acc += a2[c] * v2[c]
+			o[c] = acc
+		}
 	}
 }
 
@@ -66,60 +101,103 @@ func dwTapF32(acc, x, w []float32) {
 	}
 }
 
-// dwChunk is the channel block of the int8 depthwise kernel: its int32
-// accumulators live on the stack.
-const dwChunk = 64
+// accPool recycles the int32 row accumulators of the int8 kernel.
+var accPool = sync.Pool{New: func() any { return new([]int32) }}
 
-// dwconvQ8 is the loop behind DWConvQ8. Integer sums are exact in any order,
-// so it accumulates a block of channels at a time in a stack buffer.
+// dwconvQ8 is the loop behind DWConvQ8, with int32 accumulators for one
+// output row (exact, so the pass order does not matter). The interior 3-wide
+// passes sum x*w without the zero point: interior accumulators start from
+// bias[c] - xzp*sum of the row's in-bounds kernel rows' weights instead, so
+// the inner loop has no subtraction. Edge pixels subtract xzp per tap.
 func dwconvQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *Requant, y0, y1 int) {
-	C := p.OutC
+	C, W := p.OutC, p.OutW
 	scale := rq.Scale[:C]
-	var buf [dwChunk]int32
+	bufp := accPool.Get().(*[]int32)
+	defer accPool.Put(bufp)
+	if cap(*bufp) < (W+1)*C {
+		*bufp = make([]int32, (W+1)*C)
+	}
+	acc := (*bufp)[:W*C]
+	interiorBias := (*bufp)[W*C : (W+1)*C]
+	xlo, xhi := interiorRange(W, p.StrideW, p.PadLeft, p.KW, p.InW)
+	fold := p.KW == 3 && xlo < xhi // interior passes use dw3Q8
 	for oy := y0; oy < y1; oy++ {
 		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
-		iyBase := oy*p.StrideH - p.PadTop
-		for ox := 0; ox < p.OutW; ox++ {
-			kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
-			ixBase := ox*p.StrideW - p.PadLeft
-			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
-			for c0 := 0; c0 < C; c0 += dwChunk {
-				cn := min(dwChunk, C-c0)
-				acc := buf[:cn]
-				if bias != nil {
-					copy(acc, bias[c0:c0+cn])
-				} else {
-					clear(acc)
+		if bias != nil {
+			copy(interiorBias, bias[:C])
+		} else {
+			clear(interiorBias)
+		}
+		if fold {
+			for ky := ky0; ky < ky1; ky++ {
+				wr := w[ky*3*C : (ky+1)*3*C]
+				w0, w1, w2 := wr[:C], wr[C:2*C], wr[2*C:3*C]
+				for c := range interiorBias {
+					interiorBias[c] -= xzp * (int32(w0[c]) + int32(w1[c]) + int32(w2[c]))
 				}
-				for ky := ky0; ky < ky1 && kx0 < kx1; ky++ {
-					row := src[((iyBase+ky)*p.InW+ixBase+kx0)*C+c0:]
-					wr := w[(ky*p.KW+kx0)*C+c0:]
-					if kx1-kx0 == 3 {
-						dwRow3Q8(acc, row, wr, C, xzp)
-						continue
-					}
-					for t := 0; t < kx1-kx0; t++ {
-						dwTapQ8(acc, row[t*C:], wr[t*C:], xzp)
-					}
+			}
+		}
+		for ox := 0; ox < W; ox++ {
+			a := acc[ox*C : ox*C+C]
+			switch {
+			case fold && ox >= xlo && ox < xhi:
+				copy(a, interiorBias)
+			case bias != nil:
+				copy(a, bias[:C])
+			default:
+				clear(a)
+			}
+		}
+		for ky := ky0; ky < ky1; ky++ {
+			iy := oy*p.StrideH - p.PadTop + ky
+			in := src[iy*p.InW*C : (iy+1)*p.InW*C]
+			wr := w[ky*p.KW*C : (ky+1)*p.KW*C]
+			for ox := 0; ox < W; ox++ {
+				if ox == xlo && xlo < xhi {
+					ox = xhi - 1 // the interior is done below
+					continue
 				}
-				o := out[c0 : c0+cn]
-				sc := scale[c0 : c0+cn]
-				for c, a := range acc {
-					o[c] = Requantize(a, sc[c], rq.ZeroPoint, rq.Min, rq.Max)
+				kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+				ix := ox*p.StrideW - p.PadLeft
+				for kx := kx0; kx < kx1; kx++ {
+					dwTapQ8(acc[ox*C:ox*C+C], in[(ix+kx)*C:], wr[kx*C:], xzp)
 				}
+			}
+			if fold {
+				dw3Q8(acc, in, wr, C, xlo, xhi, p.StrideW, p.PadLeft)
+				continue
+			}
+			for ox := xlo; ox < xhi; ox++ {
+				ix := ox*p.StrideW - p.PadLeft
+				for kx := 0; kx < p.KW; kx++ {
+					dwTapQ8(acc[ox*C:ox*C+C], in[(ix+kx)*C:], wr[kx*C:], xzp)
+				}
+			}
+		}
+		out := dst[oy*W*C : (oy+1)*W*C]
+		for ox := 0; ox < W; ox++ {
+			o, a := out[ox*C:ox*C+C], acc[ox*C:ox*C+C]
+			for c, v := range a {
+				o[c] = Requantize(v, scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 			}
 		}
 	}
 }
 
-// dwRow3Q8 adds three horizontally adjacent taps (stride C apart) to acc:
-// acc[c] += (x[t*C+c]-xzp)*w[t*C+c] for t = 0, 1, 2.
-func dwRow3Q8(acc []int32, x []int8, w []int16, C int, xzp int32) {
-	n := len(acc)
-	x0, x1, x2 := x[:n], x[C:C+n], x[2*C:2*C+n]
-	w0, w1, w2 := w[:n], w[C:C+n], w[2*C:2*C+n]
-	for c := range acc {
-		acc[c] += (int32(x0[c])-xzp)*int32(w0[c]) + (int32(x1[c])-xzp)*int32(w1[c]) + (int32(x2[c])-xzp)*int32(w2[c])
+// dw3Q8 adds a full 3-wide kernel row w ([3][C], int16) to the interior
+// accumulators [x0, x1), without the input zero point (folded into their
+// initial value): acc[c] += sum_t x[t][c]*w[t][c].
+func dw3Q8(acc []int32, in []int8, w []int16, C, x0, x1, stride, pad int) {
+	w0, w1, w2 := w[:C], w[C:2*C], w[2*C:3*C]
+	for ox := x0; ox < x1; ox++ {
+		a := acc[ox*C : ox*C+C]
+		ix := (ox*stride - pad) * C
+		x := in[ix : ix+3*C]
+		a0, a1, a2 := x[:len(a)], x[C:C+len(a)], x[2*C:2*C+len(a)]
+		v0, v1, v2 := w0[:len(a)], w1[:len(a)], w2[:len(a)]
+		for c := range a {
+			a[c] += int32(a0[c])*int32(v0[c]) + int32(a1[c])*int32(v1[c]) + int32(a2[c])*int32(v2[c])
+		}
 	}
 }
 

@@ -50,8 +50,9 @@ func PackPointwiseF32(w []float32, n, k int) []float32 {
 //		}
 //	}
 //
-// with w packed by PackPointwiseF32. Summation order differs from the loop
-// above only by float32 rounding (partial sums over k blocks).
+// with w packed by PackPointwiseF32. The kernel sums the k products in order
+// starting from zero and adds the bias last, so it differs from the loop above
+// only by float32 rounding.
 func PointwiseF32(dst, src []float32, m, k, n int, packed, bias []float32, lo, hi float32) {
 	pointwiseF32(dst, src, m, k, n, packed, bias, lo, hi)
 }

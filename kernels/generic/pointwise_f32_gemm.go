@@ -45,16 +45,31 @@ func pointwiseF32(dst, src []float32, m, k, n int, packed, bias []float32, lo, h
 			}
 		}
 		for ; i < m; i++ {
-			a0 := src[i*k : i*k+k]
-			for p := p0; p < p1; p++ {
-				c0, c1 := dotF32x1x2(a0, packed[p*k*nr:(p+1)*k*nr])
-				j := p * nr
-				b0, b1 := biasPair(bias, j, n)
-				dst[i*n+j] = clampF32(c0+b0, lo, hi)
-				if j+1 < n {
-					dst[i*n+j+1] = clampF32(c1+b1, lo, hi)
-				}
+			pointwiseF32Row(dst[i*n:i*n+n], src[i*k:i*k+k], k, n, packed, p0, p1, bias, lo, hi)
+		}
+	}
+}
+
+// pointwiseF32Row computes one row of output channels [p0*NR, p1*NR) (the
+// rows left over after the tiles, and the classifier's single row), three
+// panels at a time.
+func pointwiseF32Row(out, x []float32, k, n int, packed []float32, p0, p1 int, bias []float32, lo, hi float32) {
+	const nr = pointwiseNR
+	panel := func(q int) []float32 {
+		q = min(q, p1-1) // past the block: repeat the last panel, results dropped
+		return packed[q*k*nr : (q+1)*k*nr]
+	}
+	for p := p0; p < p1; p += 3 {
+		c0, c1, c2, c3, c4, c5 := dotF32x1x6(x, panel(p), panel(p+1), panel(p+2))
+		for c, v := range [3 * nr]float32{c0, c1, c2, c3, c4, c5} {
+			j := p*nr + c
+			if j >= n || j >= p1*nr {
+				break
 			}
+			if bias != nil {
+				v += bias[j]
+			}
+			out[j] = clampF32(v, lo, hi)
 		}
 	}
 }
@@ -96,15 +111,19 @@ func dotF32x3x2(a0, a1, a2, b []float32) (c00, c01, c10, c11, c20, c21 float32) 
 	return
 }
 
-// dotF32x1x2 is dotF32x3x2 for one row (the rows left over after the tiles).
-func dotF32x1x2(a0, b []float32) (c0, c1 float32) {
-	for _, x := range a0 {
-		if len(b) < 2 {
+// dotF32x1x6 is the one-row micro-kernel over three panels b0..b2.
+func dotF32x1x6(a, b0, b1, b2 []float32) (c0, c1, c2, c3, c4, c5 float32) {
+	for _, x := range a {
+		if len(b0) < 2 || len(b1) < 2 || len(b2) < 2 {
 			break
 		}
-		c0 += b[0] * x
-		c1 += b[1] * x
-		b = b[2:]
+		c0 += b0[0] * x
+		c1 += b0[1] * x
+		c2 += b1[0] * x
+		c3 += b1[1] * x
+		c4 += b2[0] * x
+		c5 += b2[1] * x
+		b0, b1, b2 = b0[2:], b1[2:], b2[2:]
 	}
 	return
 }

@@ -237,3 +237,36 @@ func TestFoldPointwiseBiasQ8(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundHalfAway checks the fast rounding against math.Round on ties,
+// neighbours of ties, tiny values and the saturation ends.
+func TestRoundHalfAway(t *testing.T) {
+	vals := []float32{0, -0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999997, -0.49999997, 1e-30, -1e-30,
+		126.5, -127.5, 8388607.5, -8388607.5, 8388609, 1 << 29, -(1 << 29)}
+	for i := -70000; i <= 70000; i++ {
+		vals = append(vals, float32(i)+0.5, float32(i)/8)
+	}
+	r := newRand(28)
+	for range 100000 {
+		vals = append(vals, (r.Float32()*2-1)*float32(int(1)<<r.IntN(30)))
+	}
+	for _, v := range vals {
+		want := int32(math.Round(float64(v)))
+		if got := generic.RoundHalfAway(v); got != want {
+			t.Fatalf("RoundHalfAway(%v) = %d, want %d", v, got, want)
+		}
+		if n := math.Nextafter32(v, 1); float32(math.Abs(float64(n))) < 1<<29 {
+			if got, want := generic.RoundHalfAway(n), int32(math.Round(float64(n))); got != want {
+				t.Fatalf("RoundHalfAway(%v) = %d, want %d", n, got, want)
+			}
+		}
+	}
+	for v, want := range map[float32]int32{3e9: 1 << 30, -3e9: -(1 << 30), float32(math.Inf(1)): 1 << 30, float32(math.NaN()): 0} {
+		if got := generic.RoundHalfAway(v); got != want {
+			t.Errorf("RoundHalfAway(%v) = %d, want %d", v, got, want)
+		}
+	}
+	if got := generic.Requantize(2147483647, 100, 0, -128, 127); got != 127 {
+		t.Errorf("Requantize of a huge positive value = %d, want 127 (saturation)", got)
+	}
+}

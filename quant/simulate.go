@@ -4,23 +4,50 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/edgecam/edgecam/runtime"
 )
 
-// refEval is a slow, obvious interpreter of float and int8 MobileNet graphs,
-// independent of the runtime package's kernels. Quantized tensors are held
-// as their real values: every op computes in float64 from dequantized inputs
-// and requantizes its output once (round half away from zero, clamp), the
-// scheme of the golden engine (Arm NN CpuRef). Tests use it to judge the
-// quantization itself, apart from any runtime kernel.
-type refEval struct {
+// simulator is a slow, obvious interpreter of float and int8 MobileNet
+// graphs, independent of the runtime package's kernels. Quantized tensors
+// are held as their real values: every op computes in float64 from
+// dequantized inputs and requantizes its output once (round half away from
+// zero, clamp), the scheme of the golden engine (Arm NN CpuRef). Bias
+// correction runs the quantized graph with it op by op; tests use it to judge
+// the quantization apart from any runtime kernel.
+type simulator struct {
 	m    *runtime.Model
 	vals [][]float64
+	// lastUse[t] is the last op reading tensor t (-1: none); release frees
+	// activations after it.
+	lastUse []int
 }
 
-func newRefEval(m *runtime.Model) (*refEval, error) {
-	e := &refEval{m: m, vals: make([][]float64, len(m.Tensors))}
+// clone returns a simulator of the same model sharing e's dequantized
+// constants (which are never written in place), with no activations.
+func (e *simulator) clone() *simulator {
+	c := &simulator{m: e.m, vals: make([][]float64, len(e.vals)), lastUse: e.lastUse}
+	for i := range e.m.Tensors {
+		if len(e.m.Tensors[i].Data) != 0 {
+			c.vals[i] = e.vals[i]
+		}
+	}
+	return c
+}
+
+func newSimulator(m *runtime.Model) (*simulator, error) {
+	e := &simulator{m: m, vals: make([][]float64, len(m.Tensors)), lastUse: make([]int, len(m.Tensors))}
+	for i := range e.lastUse {
+		e.lastUse[i] = -1
+	}
+	for i := range m.Ops {
+		for _, t := range m.Ops[i].Inputs {
+			if t >= 0 && t < len(m.Tensors) {
+				e.lastUse[t] = i
+			}
+		}
+	}
 	for i := range m.Tensors {
 		t := &m.Tensors[i]
 		if len(t.Data) == 0 {
@@ -94,7 +121,39 @@ func requant(t *runtime.Tensor, x []float64, lo, hi float64) {
 }
 
 // run classifies one HWC RGB frame and returns the output's real values.
-func (e *refEval) run(rgb []byte) ([]float64, error) {
+func (e *simulator) run(rgb []byte) ([]float64, error) {
+	e.setInput(rgb)
+	for i := range e.m.Ops {
+		if err := e.step(i, nil); err != nil {
+			return nil, err
+		}
+		e.release(i)
+	}
+	return e.vals[e.m.Outputs[0]], nil
+}
+
+// release frees the activations whose last reader is op i.
+func (e *simulator) release(i int) {
+	for _, t := range e.m.Ops[i].Inputs {
+		if t >= 0 && e.lastUse[t] == i && len(e.m.Tensors[t].Data) == 0 && !slices.Contains(e.m.Outputs, t) {
+			e.vals[t] = nil
+		}
+	}
+}
+
+// step computes op i; pre, when set, sees the output before the fused
+// activation and the output rounding.
+func (e *simulator) step(i int, pre func(out []float64)) error {
+	if err := e.op(&e.m.Ops[i], pre); err != nil {
+		return fmt.Errorf("simulate op %d (%v): %w", i, e.m.Ops[i].Kind, err)
+	}
+	return nil
+}
+
+// setInput sets the model input from an HWC RGB frame, as the runtime's
+// SetInputRGB does: (x-127.5)/127.5, quantized when the input is int8 (the
+// scale 1/128 zero point 0 input takes x-128 exactly).
+func (e *simulator) setInput(rgb []byte) {
 	m := e.m
 	in := m.Inputs[0]
 	x := make([]float64, len(rgb))
@@ -111,12 +170,6 @@ func (e *refEval) run(rgb []byte) ([]float64, error) {
 		}
 	}
 	e.vals[in] = x
-	for i := range m.Ops {
-		if err := e.op(&m.Ops[i]); err != nil {
-			return nil, fmt.Errorf("op %d (%v): %w", i, m.Ops[i].Kind, err)
-		}
-	}
-	return e.vals[m.Outputs[0]], nil
 }
 
 func actRange(a runtime.Activation) (float64, float64) {
@@ -137,7 +190,7 @@ func samePad(in, k, s int) int {
 	return max((out-1)*s+k-in, 0) / 2
 }
 
-func (e *refEval) op(op *runtime.Op) error {
+func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 	m := e.m
 	ot := &m.Tensors[op.Outputs[0]]
 	src := e.vals[op.Inputs[0]]
@@ -184,8 +237,9 @@ func (e *refEval) op(op *runtime.Op) error {
 							switch op.Kind {
 							case runtime.OpConv2D:
 								wb := ((c*kh+ky)*kw + kx) * ic
-								for k := range ic {
-									acc += src[base+k] * w[wb+k]
+								xs, ws := src[base:base+ic], w[wb:wb+ic]
+								for k, xv := range xs {
+									acc += xv * ws[k]
 								}
 							case runtime.OpDepthwiseConv2D:
 								acc += src[base+c] * w[(ky*kw+kx)*oc+c]
@@ -234,6 +288,9 @@ func (e *refEval) op(op *runtime.Op) error {
 		}
 	default:
 		return fmt.Errorf("unsupported op")
+	}
+	if pre != nil {
+		pre(out)
 	}
 	requant(ot, out, lo, hi)
 	e.vals[op.Outputs[0]] = out

@@ -1,0 +1,145 @@
+package quant
+
+import (
+	"context"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/runtime"
+)
+
+// pyTFLite is the JSON summary printed by scripts/check-tflite.py, an
+// independent schema-free reader (flatbuffers' Python Table API).
+type pyTFLite struct {
+	Buffers []struct {
+		Size    int  `json:"size"`
+		Align16 bool `json:"align16"`
+	} `json:"buffers"`
+	Tensors []struct {
+		Name      string    `json:"name"`
+		Shape     []int     `json:"shape"`
+		Type      int       `json:"type"`
+		Buffer    int       `json:"buffer"`
+		Scale     []float32 `json:"scale"`
+		ZeroPoint []int64   `json:"zero_point"`
+		QuantDim  int       `json:"quantized_dimension"`
+	} `json:"tensors"`
+	Operators []struct {
+		Builtin int   `json:"builtin"`
+		Inputs  []int `json:"inputs"`
+		Outputs []int `json:"outputs"`
+	} `json:"operators"`
+	Inputs  []int `json:"inputs"`
+	Outputs []int `json:"outputs"`
+}
+
+// readWithPython writes m and reads it back with scripts/check-tflite.py.
+// It skips (or fails under EDGECAM_REQUIRE_FIXTURES=1) without a python3
+// that has the flatbuffers module.
+func readWithPython(t *testing.T, m *runtime.Model) *pyTFLite {
+	t.Helper()
+	py := ""
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(p, "-c", "import flatbuffers").Run() == nil {
+			py = p
+			break
+		}
+	}
+	if py == "" {
+		fixtures.Missing(t, "python3 with the flatbuffers module (Debian python3-flatbuffers)")
+	}
+	path := filepath.Join(t.TempDir(), "q.tflite")
+	if err := runtime.WriteFile(path, m); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, "../scripts/check-tflite.py", path).Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			t.Fatalf("check-tflite.py: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatalf("check-tflite.py: %v", err)
+	}
+	var s pyTFLite
+	if err := json.Unmarshal(out, &s); err != nil {
+		t.Fatalf("check-tflite.py output: %v", err)
+	}
+	return &s
+}
+
+// checkInt8Structure checks a full-integer model as the independent reader
+// sees it: the op list, per-channel quantization arrays of every weight and
+// bias (one scale and zero point 0 per output channel, quantized_dimension 0
+// for CONV_2D and 3 for DEPTHWISE_CONV_2D), and buffer sizes.
+func checkInt8Structure(t *testing.T, s *pyTFLite, wantOps []runtime.OpKind) {
+	t.Helper()
+	if len(s.Operators) != len(wantOps) {
+		t.Fatalf("%d operators, want %d", len(s.Operators), len(wantOps))
+	}
+	for i, op := range s.Operators {
+		if op.Builtin != int(wantOps[i]) {
+			t.Errorf("op %d is builtin %d, want %v", i, op.Builtin, wantOps[i])
+		}
+		kind := runtime.OpKind(op.Builtin)
+		if kind != runtime.OpConv2D && kind != runtime.OpDepthwiseConv2D {
+			continue
+		}
+		w, b := s.Tensors[op.Inputs[1]], s.Tensors[op.Inputs[2]]
+		dim := 0
+		if kind == runtime.OpDepthwiseConv2D {
+			dim = 3
+		}
+		channels := w.Shape[dim]
+		elems := 1
+		for _, d := range w.Shape {
+			elems *= d
+		}
+		if w.Type != int(runtime.Int8) || len(w.Scale) != channels || len(w.ZeroPoint) != channels || w.QuantDim != dim {
+			t.Errorf("op %d weights %q: type %d, %d scales, %d zero points, dim %d; want int8, %d, %d, %d",
+				i, w.Name, w.Type, len(w.Scale), len(w.ZeroPoint), w.QuantDim, channels, channels, dim)
+		}
+		if b.Type != int(runtime.Int32) || len(b.Scale) != channels || len(b.ZeroPoint) != channels {
+			t.Errorf("op %d bias %q: type %d with %d scales, want int32 with %d", i, b.Name, b.Type, len(b.Scale), channels)
+		}
+		for _, z := range append(append([]int64{}, w.ZeroPoint...), b.ZeroPoint...) {
+			if z != 0 {
+				t.Errorf("op %d: non-zero weight/bias zero point %d", i, z)
+				break
+			}
+		}
+		if got := s.Buffers[w.Buffer].Size; got != elems {
+			t.Errorf("op %d weights %q: buffer of %d bytes, want %d", i, w.Name, got, elems)
+		}
+		if got := s.Buffers[b.Buffer].Size; got != 4*channels {
+			t.Errorf("op %d bias %q: buffer of %d bytes, want %d", i, b.Name, got, 4*channels)
+		}
+		if !s.Buffers[w.Buffer].Align16 || !s.Buffers[b.Buffer].Align16 {
+			t.Errorf("op %d: constant data not 16-byte aligned", i)
+		}
+		out := s.Tensors[op.Outputs[0]]
+		if out.Type != int(runtime.Int8) || len(out.Scale) != 1 || s.Buffers[out.Buffer].Size != 0 {
+			t.Errorf("op %d output %q: type %d, %d scales, %d data bytes; want a per-tensor int8 activation",
+				i, out.Name, out.Type, len(out.Scale), s.Buffers[out.Buffer].Size)
+		}
+	}
+}
+
+func TestConvertedTinyModelIndependentReader(t *testing.T) {
+	q, err := Convert(context.Background(), tinyFloatModel(4), tinyStats(), Config{Method: MinMax, FloatIO: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := readWithPython(t, q)
+	checkInt8Structure(t, s, []runtime.OpKind{runtime.OpQuantize, runtime.OpConv2D, runtime.OpDepthwiseConv2D,
+		runtime.OpConv2D, runtime.OpAveragePool2D, runtime.OpSqueeze, runtime.OpSoftmax, runtime.OpDequantize})
+	in, out := s.Tensors[s.Inputs[0]], s.Tensors[s.Outputs[0]]
+	if in.Type != int(runtime.Float32) || out.Type != int(runtime.Float32) {
+		t.Errorf("float io model: input type %d, output type %d", in.Type, out.Type)
+	}
+	soft := s.Tensors[s.Operators[6].Outputs[0]]
+	if len(soft.Scale) != 1 || soft.Scale[0] != 1.0/256 || soft.ZeroPoint[0] != -128 {
+		t.Errorf("softmax output quantization %v %v, want 1/256 -128", soft.Scale, soft.ZeroPoint)
+	}
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# test-arm64.sh - the arm64 kernels and whole-model golden tests under qemu-aarch64.
+#
+# Cross-compiles the test binaries of ./kernels/... and ./runtime (GOARCH=arm64,
+# CGO_ENABLED=0) and runs them under qemu-aarch64 as
+#   cortex-a72                         NEON, no dot product (Pi 4): widening int8 kernel
+#   cortex-a76                         NEON + dot product (Pi 5): SDOT int8 kernel
+#   cortex-a76 GODEBUG=cpu.asimddp=off dot product masked: falls back to the widening kernel
+# with EDGECAM_FIXTURES passed through, prints the CPU features and the kernels each
+# model ran with, and fails on any failure. The runtime golden tests pick kernels
+# under EDGECAM_KERNELS (default auto: the fastest available).
+# Also checks that kernels/arm64/_gen/gen.py reproduces the committed assembly.
+#
+# Time (2 cores): the a72 and a76 runs go in parallel; the asimddp=off run takes
+# only the quantized golden models up to 0.75/192 (TestGolden subset), since the
+# kernels and widening path are already covered bit-exactly by kernels/arm64.
+# Env: QEMU (default qemu-aarch64), TEST_ARM64_FULL=1 runs the full golden set three times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export EDGECAM_FIXTURES=${EDGECAM_FIXTURES:-$(cd .. && pwd)/shared}
+QEMU=${QEMU:-qemu-aarch64}
+command -v "$QEMU" >/dev/null || { echo "test-arm64: $QEMU not found (apt-get install qemu-user)" >&2; exit 1; }
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+echo "== generated assembly up to date"
+if command -v aarch64-linux-gnu-as >/dev/null && command -v python3 >/dev/null; then
+  mkdir -p "$OUT/gen"
+  python3 kernels/arm64/_gen/gen.py "$OUT/gen"
+  for f in "$OUT"/gen/*.s; do
+    diff -u "kernels/arm64/$(basename "$f")" "$f" >/dev/null ||
+      { echo "kernels/arm64/$(basename "$f") differs from _gen/gen.py output; regenerate" >&2; exit 1; }
+  done
+  echo "ok"
+else
+  echo "skipped (needs binutils-aarch64-linux-gnu and python3)"
+fi
+
+echo "== cross-compiling test binaries (GOARCH=arm64)"
+PKGS=(./kernels ./kernels/generic ./kernels/arm64 ./runtime)
+BINS=()
+for p in "${PKGS[@]}"; do
+  name=$(echo "${p#./}" | tr / _)
+  GOARCH=arm64 CGO_ENABLED=0 go test -c -o "$OUT/$name.test" "$p"
+  if [ -f "$OUT/$name.test" ]; then BINS+=("$p:$name"); else echo "  $p: no tests"; fi
+done
+
+# run LABEL CPU GODEBUG EXPECT_DOTPROD GOLDEN_RUN: every binary under one CPU model.
+run() {
+  local label=$1 cpu=$2 godebug=$3 dot=$4 golden=$5 log="$OUT/$1.log" rc=0
+  : >"$log"
+  for b in "${BINS[@]}"; do
+    local p=${b%%:*} name=${b#*:}
+    local -a sets=("-test.run=.")
+    [ "$name" = runtime ] && sets=("-test.skip=^TestGolden$" "-test.run=$golden")
+    for sel in "${sets[@]}"; do
+      echo "--- $label $p $sel" >>"$log"
+      (cd "$ROOT/${p#./}" && env ${godebug:+GODEBUG=$godebug} EDGECAM_EXPECT_DOTPROD=$dot \
+        "$QEMU" -cpu "$cpu" "$OUT/$name.test" -test.v -test.count=1 "$sel") >>"$log" 2>&1 || rc=1
+    done
+  done
+  return $rc
+}
+
+summary() {  # LABEL: what was selected, and the failures
+  local log="$OUT/$1.log"
+  echo "== $1"
+  grep -h -E 'cpu: arm64|available NEON kernels|int8 pointwise under auto' "$log" | sed 's/^ *[a-z0-9_]*_test.go:[0-9]*: /  /' | sort -u
+  grep -h -E 'kernels: map\[' "$log" | sed 's/.*kernels: /  model kernels: /' | sort | uniq -c | sed 's/^ */  /'
+  grep -h -E '^(ok|PASS|FAIL|--- FAIL|panic:)' "$log" | sort | uniq -c | sed 's/^ */  /'
+}
+
+ALL='^TestGolden$'
+SMALL='^TestGolden$/(mobilenet_v1_0.25_128_quant|mobilenet_v1_0.5_160_quant|coral_mlir_mobilenet_v1_0.25_128_quant|mobilenet_v1_0.25_224$)'
+[ "${TEST_ARM64_FULL:-0}" = 1 ] && SMALL=$ALL
+
+echo "== running under $QEMU (a72 and a76 in parallel)"
+start=$SECONDS
+fail=0
+run a72 cortex-a72 "" 0 "$ALL" & p1=$!
+run a76 cortex-a76 "" 1 "$ALL" & p2=$!
+wait $p1 || fail=1
+wait $p2 || fail=1
+run a76-noasimddp cortex-a76 cpu.asimddp=off 0 "$SMALL" || fail=1
+summary a72
+summary a76
+summary a76-noasimddp
+echo "== qemu time $((SECONDS - start)) s"
+if [ $fail != 0 ]; then
+  for l in "$OUT"/*.log; do
+    grep -q -E '^(--- FAIL|FAIL|panic:)' "$l" && { echo "== failures in $(basename "$l" .log):"; grep -E -B2 -A20 '^(--- FAIL|panic:)' "$l" | head -80; }
+  done
+  echo "test-arm64: FAILED" >&2
+  exit 1
+fi
+echo "test-arm64: all passed"
