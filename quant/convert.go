@@ -102,6 +102,9 @@ func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*run
 	}
 	if !cfg.NoBiasCorrection && len(st.Samples) > 0 {
 		if err := correctBiasSequential(ctx, m, out, st.Samples, cfg.Progress); err != nil {
+			if ctx.Err() != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("quantize: %w", err)
 		}
 	}

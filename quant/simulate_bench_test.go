@@ -29,3 +29,29 @@ func BenchmarkSimulate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQuantizeWeights quantizes the largest MobileNet-V1 1.0 layers'
+// weights per channel: the 1024x1024 pointwise conv and the 1001x1024 logits.
+func BenchmarkQuantizeWeights(b *testing.B) {
+	for _, sh := range []struct {
+		name  string
+		shape []int
+	}{{"pwconv_1024x1x1x1024", []int{1024, 1, 1, 1024}}, {"logits_1001x1x1x1024", []int{1001, 1, 1, 1024}}, {"dwconv_1x3x3x1024", []int{1, 3, 3, 1024}}} {
+		w := make([]float32, elems(sh.shape))
+		for i := range w {
+			w[i] = float32(i%251) / 251
+		}
+		axis := 0
+		if sh.shape[0] == 1 {
+			axis = 3
+		}
+		b.Run(sh.name, func(b *testing.B) {
+			b.SetBytes(int64(4 * len(w)))
+			for b.Loop() {
+				if _, err := QuantizeWeights(w, sh.shape, axis); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -83,3 +83,51 @@ func benchPlan(b *testing.B, m *Model, threads int, profile bool) {
 		b.ReportMetric(float64(byType[t])/1e6/float64(b.N), t+"-ms")
 	}
 }
+
+// BenchmarkPlanOverhead runs a 10-op graph of a few thousand MACs, so the
+// time per frame is mostly the plan's own cost: step dispatch, waking the
+// workers and the barriers between layers.
+func BenchmarkPlanOverhead(b *testing.B) {
+	m := tinyNet(schemeI8, 16, 1)
+	for _, threads := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("tiny_i8/t%d", threads), func(b *testing.B) {
+			p, err := Compile(m, Options{Threads: threads})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			if err := p.SetInputRGB(planTestImage(16, 16, 1)); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := p.Run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEmptyFrame runs 30 parallel steps that do no work (MobileNet-V1
+// has 28 compute layers): the time per frame is what waking the workers and
+// 30 barriers cost.
+func BenchmarkEmptyFrame(b *testing.B) {
+	for _, threads := range []int{2, 4} {
+		b.Run(fmt.Sprintf("30steps/t%d", threads), func(b *testing.B) {
+			steps := make([]step, 30)
+			for i := range steps {
+				steps[i] = step{units: 64, run: func(int, int, int) {}}
+			}
+			setBarriers(steps)
+			e := &engine{steps: steps}
+			wp := startWorkers(e, threads)
+			defer wp.stop()
+			b.ReportAllocs()
+			for b.Loop() {
+				wp.wakeAll()
+				e.exec(0, threads, nil)
+			}
+		})
+	}
+}

@@ -323,7 +323,7 @@ func TestLayersAndKernels(t *testing.T) {
 	}
 	for i, l := range layers {
 		s := stats[i]
-		if l.MACs != s.MACs || l.Params != s.Params || l.Type != s.Type || !slices.Equal(l.OutShape, s.Out) {
+		if l.MACs != s.MACs || l.Params != s.Params || l.Type != s.Type || l.Stride != s.Stride || !slices.Equal(l.OutShape, s.Out) {
 			t.Errorf("layer %d: %+v disagrees with Describe %+v", i, l, s)
 		}
 	}

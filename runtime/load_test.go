@@ -77,7 +77,7 @@ func TestParseErrors(t *testing.T) {
 		{name: "two subgraphs", mutate: func(m *Model, k *encodeKnobs) { k.subgraphs = 2 },
 			kind: ErrUnsupported, want: []string{"2 subgraphs"}},
 		{name: "unsupported op", mutate: func(m *Model, k *encodeKnobs) { m.Ops[1].Kind = 0 },
-			kind: ErrUnsupported, want: []string{"op 1 (BUILTIN_OP(0))", "not supported"}},
+			kind: ErrUnsupported, want: []string{"op 1 (ADD)", "not supported"}},
 		{name: "builtin code above 127", mutate: func(m *Model, k *encodeKnobs) { m.Ops[1].Kind = 150 },
 			kind: ErrUnsupported, want: []string{"op 1 (BUILTIN_OP(150))"}},
 		{name: "custom op", mutate: func(m *Model, k *encodeKnobs) { k.customCode = "TFLite_Detection_PostProcess" },
@@ -223,5 +223,18 @@ func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.tflite"))
 	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "none.tflite") {
 		t.Errorf("Load error = %v, want a not-exist error naming the file", err)
+	}
+}
+
+// TestOpNames checks the builtin name table against the names model.go gives
+// the supported operators.
+func TestOpNames(t *testing.T) {
+	for _, k := range []OpKind{OpAveragePool2D, OpConv2D, OpDepthwiseConv2D, OpDequantize, OpFullyConnected, OpReshape, OpSoftmax, OpSqueeze, OpQuantize} {
+		if opName(k) != k.String() {
+			t.Errorf("opName(%d) = %q, want %q", k, opName(k), k.String())
+		}
+	}
+	if opName(17) != "MAX_POOL_2D" || opName(126) != "BATCH_MATMUL" || opName(999) != "BUILTIN_OP(999)" {
+		t.Errorf("opName(17, 126, 999) = %q %q %q", opName(17), opName(126), opName(999))
 	}
 }

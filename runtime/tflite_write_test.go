@@ -320,3 +320,19 @@ func fileSize(t *testing.T, path string) int {
 	}
 	return int(st.Size())
 }
+
+// BenchmarkWrite encodes the official float model (1.9 MB).
+func BenchmarkWrite(b *testing.B) {
+	m, err := Load(fixtures.Path(b, "models/mobilenet_v1_0.25_224.tflite"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := Write(&buf, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(buf.Len()))
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	goruntime "runtime"
 	"sync"
 	"time"
@@ -23,8 +24,11 @@ type measureConfig struct {
 	model    *benchModel   // filled from the plan when its Input is nil
 }
 
-// allocFrames is how many extra frames the allocation count runs.
-const allocFrames = 10
+// The allocation count runs allocBatches batches of allocFrames extra frames.
+const (
+	allocBatches = 3
+	allocFrames  = 5
+)
 
 // maxDurationFrames bounds the latency buffer of a -duration run.
 const maxDurationFrames = 1 << 20
@@ -173,18 +177,27 @@ func layerTable(layers []runtime.LayerInfo, sums []int64, frames int) ([]benchLa
 	return out, total
 }
 
-// countAllocs runs allocFrames plain frames and returns the heap allocations
-// and bytes per frame. Nothing else of edgecam runs meanwhile.
+// countAllocs runs allocBatches batches of allocFrames plain frames and
+// returns the heap allocations and bytes per frame of the quietest batch.
+// The counters are process-wide: a collection is completed first, and the
+// minimum over batches keeps finalizers and other background work (which
+// may run in any one batch) from being charged to the frames.
 func countAllocs(plan *runtime.Plan) (allocs, bytes float64, err error) {
+	goruntime.GC()
+	allocs, bytes = math.Inf(1), math.Inf(1)
 	var before, after goruntime.MemStats
-	goruntime.ReadMemStats(&before)
-	for i := 0; i < allocFrames; i++ {
-		if err := plan.Run(); err != nil {
-			return 0, 0, fmt.Errorf("bench: allocation frame %d: %w", i, err)
+	for b := 0; b < allocBatches; b++ {
+		goruntime.ReadMemStats(&before)
+		for i := 0; i < allocFrames; i++ {
+			if err := plan.Run(); err != nil {
+				return 0, 0, fmt.Errorf("bench: allocation frame %d: %w", i, err)
+			}
 		}
+		goruntime.ReadMemStats(&after)
+		allocs = math.Min(allocs, float64(after.Mallocs-before.Mallocs)/allocFrames)
+		bytes = math.Min(bytes, float64(after.TotalAlloc-before.TotalAlloc)/allocFrames)
 	}
-	goruntime.ReadMemStats(&after)
-	return float64(after.Mallocs-before.Mallocs) / allocFrames, float64(after.TotalAlloc-before.TotalAlloc) / allocFrames, nil
+	return allocs, bytes, nil
 }
 
 // testPattern is a deterministic RGB image of the model's input size: the

@@ -272,4 +272,3 @@ func TestRunStatsPercentiles(t *testing.T) {
 		}
 	}
 }
-

@@ -55,7 +55,9 @@ func pointwiseShapes() [][3]int {
 			}
 		}
 	}
-	return append(shapes, [3]int{20, 300, 70}, [3]int{7, 5000, 23}, [3]int{49, 64, 1001})
+	// k=5000 and k=9000 split the packed weights into several column blocks
+	// (float32 and int8 respectively).
+	return append(shapes, [3]int{20, 300, 70}, [3]int{7, 5000, 23}, [3]int{8, 9000, 41}, [3]int{49, 64, 1001})
 }
 
 func TestPointwiseF32(t *testing.T) {
@@ -123,4 +125,30 @@ func TestPointwiseQ8Extremes(t *testing.T) {
 			compareI8(t, got, want, fmt.Sprintf("x=%d wzp=%d", v, wzp))
 		}
 	}
+}
+
+// TestPointwiseQ8LongK runs k beyond the SWAR lane limit (2^16 terms per
+// chunk) with every product at its maximum: the lane sums reach 2.3e9, past
+// int32, while wzp = -128 cancels them back to the bias, so an accumulator
+// off by one shows in the output.
+func TestPointwiseQ8LongK(t *testing.T) {
+	const m, k, n = 7, 140000, 3
+	src := make([]int8, m*k)
+	w := make([]int8, n*k)
+	for i := range src {
+		src[i] = -128
+	}
+	for i := range w {
+		w[i] = -128
+	}
+	w[2*k] = 5
+	bias := []int32{5, -5, 0}
+	rq := &generic.Requant{Scale: []float32{1, 1, 0.001}, Min: -128, Max: 127}
+	want := refPointwiseQ8(src, m, k, n, w, bias, -128, rq)
+	if want[0] != 5 || want[1] != -5 || want[2] != -17 {
+		t.Fatalf("reference row 0 = %v, want [5 -5 -17]", want[:3])
+	}
+	got := make([]int8, m*n)
+	generic.PointwiseQ8(got, src, m, k, n, generic.PackPointwiseQ8(w, n, k), bias, -128, rq)
+	compareI8(t, got, want, "k=140000")
 }
