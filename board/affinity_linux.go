@@ -3,6 +3,7 @@
 package board
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	goruntime "runtime"
@@ -33,17 +34,31 @@ func SetProcessAffinity(cpus []int) error {
 	// thread list read below does not change under the caller.
 	goruntime.LockOSThread()
 	defer goruntime.UnlockOSThread()
-	ents, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return fmt.Errorf("affinity: list threads: %w", err)
-	}
-	for _, e := range ents {
-		tid, err := strconv.Atoi(e.Name())
+	// A thread started during a pass may have copied the old mask: repeat
+	// until a pass finds no thread it has not pinned.
+	pinned := map[int]bool{}
+	for pass := 0; pass < 4; pass++ {
+		ents, err := os.ReadDir("/proc/self/task")
 		if err != nil {
-			continue
+			return fmt.Errorf("affinity: list threads: %w", err)
 		}
-		if err := unix.SchedSetaffinity(tid, &set); err != nil {
-			return fmt.Errorf("affinity: pin thread %d to cpus %s: %w", tid, FormatCPUList(cpus), err)
+		fresh := 0
+		for _, e := range ents {
+			tid, err := strconv.Atoi(e.Name())
+			if err != nil || pinned[tid] {
+				continue
+			}
+			if err := unix.SchedSetaffinity(tid, &set); err != nil {
+				if errors.Is(err, unix.ESRCH) {
+					continue // the thread exited meanwhile
+				}
+				return fmt.Errorf("affinity: pin thread %d to cpus %s: %w", tid, FormatCPUList(cpus), err)
+			}
+			pinned[tid] = true
+			fresh++
+		}
+		if fresh == 0 {
+			break
 		}
 	}
 	return nil

@@ -24,6 +24,7 @@ type Converter struct {
 	yuyv, nv12, rgb24, grey rowFunc
 	yuyvSpan                func(y int) []byte
 	yuyvPack                func(dst, raw []byte)
+	planes                  ycbcrPlanes
 }
 
 // NewConverter returns a converter to res×res RGB.
@@ -61,6 +62,9 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 	default:
 		return fmt.Errorf("camera: convert: unsupported pixel format %v", f.Format)
 	}
+	if f.Format == FormatYUYV && f.Width%2 != 0 {
+		return fmt.Errorf("%w: frame %d: yuyv needs an even width, got %d", ErrBadFrame, f.Seq, f.Width)
+	}
 	if need := f.Format.FrameSize(f.Width, f.Height); len(f.Data) < need {
 		return fmt.Errorf("%w: frame %d: %v %dx%d has %d bytes, want %d", ErrBadFrame, f.Seq, f.Format, f.Width, f.Height, len(f.Data), need)
 	}
@@ -68,9 +72,11 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 		return err
 	}
 	c.cur = f
-	if f.Format == FormatYUYV && c.rz.left%2 == 0 && c.rz.side%2 == 0 {
+	switch {
+	case f.Format == FormatYUYV && c.rz.left%2 == 0 && c.rz.side%2 == 0:
 		c.rz.resizeVerticalFirst(dst, c.yuyvSpan, c.yuyvPack)
-	} else {
+	case f.Format == FormatNV12 && c.resizeNV12(dst, f):
+	default:
 		c.rz.resize(dst, rows)
 	}
 	c.cur = nil
@@ -105,6 +111,9 @@ func (c *Converter) convertJPEG(dst []byte, f *Frame) (err error) {
 	b := img.Bounds()
 	if err := c.setSize(b.Dx(), b.Dy()); err != nil {
 		return err
+	}
+	if m, ok := img.(*image.YCbCr); ok && c.resizeYCbCr(dst, m) {
+		return nil
 	}
 	c.rz.resize(dst, imageRows(img))
 	return nil

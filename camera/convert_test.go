@@ -137,6 +137,8 @@ func TestConvertBadFrames(t *testing.T) {
 		{Format: FormatYUYV, Width: 64, Height: 48, Data: make([]byte, 64*48*2-1)},
 		{Format: FormatNV12, Width: 64, Height: 48, Data: make([]byte, 64*48)},
 		{Format: FormatYUYV, Width: 0, Height: 48, Data: make([]byte, 10)},
+		{Format: FormatYUYV, Width: 5, Height: 5, Data: make([]byte, 50)}, // odd width
+		{Format: FormatNV12, Width: 5, Height: 5, Data: make([]byte, 5*5+2*3*3-1)},
 	}
 	for i, f := range bad {
 		if err := c.Convert(dst, f); !errors.Is(err, ErrBadFrame) {
@@ -238,6 +240,38 @@ func TestYCbCrRowMatchesStdlib(t *testing.T) {
 					t.Fatalf("%v at %d,%d: got %v, want %d,%d,%d", ratio, b.Min.X+i, y, got[3*i:3*i+3], r, g, bb)
 				}
 			}
+		}
+	}
+}
+
+// TestResizeYCbCrCloseToExact compares the vertical-first JPEG plane path
+// with Pillow's order over the same decoded planes, for every ratio it takes.
+func TestResizeYCbCrCloseToExact(t *testing.T) {
+	const w, h, res = 100, 80, 32
+	src := smoothImage(w, h)
+	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
+		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440} {
+		m := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				p := src.Pix[y*src.Stride+4*x:]
+				yy, cb, cr := color.RGBToYCbCr(p[0], p[1], p[2])
+				m.Y[m.YOffset(x, y)] = yy
+				m.Cb[m.COffset(x, y)], m.Cr[m.COffset(x, y)] = cb, cr
+			}
+		}
+		c := NewConverter(res)
+		if err := c.setSize(w, h); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, 3*res*res)
+		if !c.resizeYCbCr(got, m) {
+			t.Fatalf("%v: vertical-first path not taken", ratio)
+		}
+		want := make([]byte, 3*res*res)
+		c.rz.resize(want, imageRows(m))
+		if d, mean := maxDiff(got, want); d > 2 || mean > 0.5 {
+			t.Errorf("%v: max |diff| %d, mean %.2f against the exact order", ratio, d, mean)
 		}
 	}
 }

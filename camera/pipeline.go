@@ -72,6 +72,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	if p.Source == nil || p.Infer == nil || p.Res <= 0 {
 		return errors.New("camera: pipeline needs a source, an infer function and a resolution")
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s := &slot{ready: make(chan struct{}, 1)}
@@ -94,7 +95,7 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		p.Source.Release(s.frame)
 		s.frame = nil
 	}
-	if err == nil && s.err != nil && ctx.Err() == nil {
+	if err == nil && s.err != nil && parent.Err() == nil {
 		err = s.err
 	}
 	return err

@@ -309,3 +309,32 @@ func TestPipelinePull(t *testing.T) {
 		t.Fatalf("%d results, %d dropped; want 100 and 0", len(seqs), p.Stats.Dropped())
 	}
 }
+
+// broken is a source whose device fails for good after two frames.
+type broken struct {
+	*cameratest.Source
+	n int
+}
+
+var errDeviceGone = errors.New("device on fire")
+
+func (b *broken) Next(ctx context.Context) (*camera.Frame, error) {
+	if b.n++; b.n > 2 {
+		return nil, errDeviceGone
+	}
+	return b.Source.Next(ctx)
+}
+
+func TestPipelineSourceErrorIsReturned(t *testing.T) {
+	fake := &cameratest.Source{Frames: yuyvFrames(t, 1, 32, 32)}
+	if err := fake.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p := &camera.Pipeline{Source: &broken{Source: fake}, Res: 16, Pull: true, Infer: func([]byte) error { return nil }}
+	if err := p.Run(context.Background()); !errors.Is(err, errDeviceGone) {
+		t.Fatalf("err = %v, want the source's error", err)
+	}
+	if p.Stats.Processed.Load() != 2 || fake.Outstanding() != 0 {
+		t.Fatalf("processed %d, outstanding %d", p.Stats.Processed.Load(), fake.Outstanding())
+	}
+}

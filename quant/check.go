@@ -2,6 +2,7 @@ package quant
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/edgecam/edgecam/runtime"
 )
@@ -86,6 +87,18 @@ func CheckFloatModel(m *runtime.Model) error {
 		}
 		if len(out.Data) != 0 {
 			return fail("output %q is a constant", out.Name)
+		}
+		if err := checkOpShapes(m, op); err != nil {
+			return fail("%w", err)
+		}
+	}
+	for i := range m.Tensors {
+		t := &m.Tensors[i]
+		if len(t.Data) == 0 {
+			continue
+		}
+		if sz := t.Type.Size(); sz == 0 || len(t.Data) != t.Elems()*sz || slices.ContainsFunc(t.Shape, func(d int) bool { return d < 0 }) {
+			return fmt.Errorf("malformed model: constant %q has %d bytes for shape %v of %v", t.Name, len(t.Data), t.Shape, t.Type)
 		}
 	}
 	for idx, n := range uses {

@@ -111,3 +111,56 @@ func argmax(v []float32) int {
 	}
 	return best
 }
+
+// CompareReference is Compare with both models run by quant's float64
+// reference interpreter instead of the runtime: slower, but it runs any graph
+// quant produces (such as weights-only models, whose DEQUANTIZE of constant
+// weights a runtime may not support).
+func CompareReference(ctx context.Context, float, quantized *runtime.Model, src FrameSource) (*Agreement, error) {
+	fs, err := newSimulator(float)
+	if err != nil {
+		return nil, fmt.Errorf("compare: float model: %w", err)
+	}
+	qs, err := newSimulator(quantized)
+	if err != nil {
+		return nil, fmt.Errorf("compare: quantized model: %w", err)
+	}
+	a := &Agreement{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rgb, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		pf, err := fs.run(rgb)
+		if err != nil {
+			return nil, fmt.Errorf("compare: float model: %w", err)
+		}
+		pq, err := qs.run(rgb)
+		if err != nil {
+			return nil, fmt.Errorf("compare: quantized model: %w", err)
+		}
+		if len(pf) != len(pq) || len(pf) == 0 {
+			return nil, fmt.Errorf("compare: output sizes differ: float %d, quantized %d", len(pf), len(pq))
+		}
+		a.add(toFloat32(pf), toFloat32(pq))
+	}
+	if a.Frames == 0 {
+		return nil, fmt.Errorf("compare: the source gave no frames")
+	}
+	a.finish()
+	return a, nil
+}
+
+func toFloat32(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}

@@ -28,9 +28,10 @@ type Config struct {
 
 // Fixed quantizations of the TFLite full-integer scheme.
 var (
-	// inputQuant is used for the model input when its calibrated range lies
-	// within [-1, 1] (MobileNet's (x-127.5)/127.5): q = pixel - 128, exactly
-	// what the camera produces, as in the legacy uint8 models.
+	// inputQuant is used for the model input when its calibrated range is
+	// about [-1, 1] (MobileNet's (x-127.5)/127.5): q = pixel - 128, exactly
+	// what the camera produces, as in the legacy uint8 models. Other input
+	// ranges get their own calibrated quantization.
 	inputQuant = Affine{Scale: 1.0 / 128, ZeroPoint: 0}
 	// softmaxQuant is TFLite's required int8 softmax output quantization.
 	softmaxQuant = Affine{Scale: 1.0 / 256, ZeroPoint: -128}
@@ -68,13 +69,13 @@ func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*run
 		return nil, err
 	}
 	if st == nil || len(st.Tensors) != len(m.Tensors) {
-		return nil, fmt.Errorf("quantize: calibration statistics do not belong to this model")
+		return nil, fmt.Errorf("convert: calibration statistics do not belong to this model")
 	}
 	if cfg.Percentile == 0 {
 		cfg.Percentile = DefaultPercentile
 	}
 	if err := checkPercentile(cfg.Percentile); err != nil {
-		return nil, fmt.Errorf("quantize: %w", err)
+		return nil, fmt.Errorf("convert: %w", err)
 	}
 	act, err := activationQuant(m, st, cfg)
 	if err != nil {
@@ -96,7 +97,7 @@ func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*run
 				inMean = ts.ChannelMean()
 			}
 			if err := quantizeOpWeights(out, op, act[op.Inputs[0]].Scale, inMean); err != nil {
-				return nil, fmt.Errorf("quantize: op %d (%v): %w", i, op.Kind, err)
+				return nil, fmt.Errorf("convert: op %d (%v): %w", i, op.Kind, err)
 			}
 		}
 	}
@@ -105,7 +106,7 @@ func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*run
 			if ctx.Err() != nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("quantize: %w", err)
+			return nil, fmt.Errorf("convert: %w", err)
 		}
 	}
 	if cfg.FloatIO {
@@ -122,12 +123,12 @@ func activationQuant(m *runtime.Model, st *Stats, cfg Config) (map[int]Affine, e
 	in := m.Inputs[0]
 	lo, hi, ok := st.Tensors[in].Range(MinMax, 0)
 	switch {
-	case !ok || (lo >= -1.0001 && hi <= 1.0001):
+	case !ok || (lo >= -1.0001 && hi <= 1.0001 && lo < -0.5 && hi > 0.5):
 		act[in] = inputQuant
 	default:
 		a, err := AffineFromRange(lo, hi)
 		if err != nil {
-			return nil, fmt.Errorf("quantize: input %q: %w", m.Tensors[in].Name, err)
+			return nil, fmt.Errorf("convert: input %q: %w", m.Tensors[in].Name, err)
 		}
 		act[in] = a
 	}
@@ -136,7 +137,7 @@ func activationQuant(m *runtime.Model, st *Stats, cfg Config) (map[int]Affine, e
 		o := op.Outputs[0]
 		src, ok := act[op.Inputs[0]]
 		if !ok {
-			return nil, fmt.Errorf("quantize: op %d (%v): input %q is produced by no earlier op", i, op.Kind, m.Tensors[op.Inputs[0]].Name)
+			return nil, fmt.Errorf("convert: op %d (%v): input %q is produced by no earlier op", i, op.Kind, m.Tensors[op.Inputs[0]].Name)
 		}
 		switch op.Kind {
 		case runtime.OpAveragePool2D, runtime.OpReshape, runtime.OpSqueeze:
@@ -146,12 +147,12 @@ func activationQuant(m *runtime.Model, st *Stats, cfg Config) (map[int]Affine, e
 		default:
 			lo, hi, ok := st.Tensors[o].Range(cfg.Method, cfg.Percentile)
 			if !ok {
-				return nil, fmt.Errorf("quantize: op %d (%v): no calibration values for output %q", i, op.Kind, m.Tensors[o].Name)
+				return nil, fmt.Errorf("convert: op %d (%v): no calibration values for output %q", i, op.Kind, m.Tensors[o].Name)
 			}
 			lo, hi = clipToActivation(lo, hi, op.Activation)
 			a, err := AffineFromRange(lo, hi)
 			if err != nil {
-				return nil, fmt.Errorf("quantize: op %d (%v): output %q: %w", i, op.Kind, m.Tensors[o].Name, err)
+				return nil, fmt.Errorf("convert: op %d (%v): output %q: %w", i, op.Kind, m.Tensors[o].Name, err)
 			}
 			act[o] = a
 		}

@@ -158,10 +158,17 @@ func TestCheckFloatModel(t *testing.T) {
 		{"int8 weights", func(m *runtime.Model) { m.Tensors[1].Type = runtime.Int8 }, "already quantized"},
 		{"gray input", func(m *runtime.Model) { m.Tensors[0].Shape = []int{1, 8, 8, 1} }, "[1,R,R,3]"},
 		{"no weights data", func(m *runtime.Model) { m.Tensors[4].Data = nil }, "dw1/w"},
-		{"shared weights", func(m *runtime.Model) { m.Ops[2].Inputs[1] = 1 }, "shared"},
+		{"shared constant", func(m *runtime.Model) { m.Ops[1].Inputs[2] = 2 }, "shared"},
 		{"two outputs", func(m *runtime.Model) { m.Outputs = append(m.Outputs, 3) }, "2 outputs"},
 		{"bad index", func(m *runtime.Model) { m.Ops[1].Inputs[0] = 40 }, "out of range"},
 		{"no ops", func(m *runtime.Model) { m.Ops = nil }, "no operators"},
+		{"wrong conv output", func(m *runtime.Model) { m.Tensors[3].Shape = []int{1, 8, 8, 4} }, "want [1,4,4,4]"},
+		{"wrong in channels", func(m *runtime.Model) { m.Tensors[1].Shape = []int{4, 3, 9, 1} }, "input channels"},
+		{"depth multiplier", func(m *runtime.Model) { m.Ops[1].DepthMultiplier = 2 }, "multiplier 2"},
+		{"dilation", func(m *runtime.Model) { m.Ops[0].DilationH = 2 }, "dilation"},
+		{"bias size", func(m *runtime.Model) { m.Tensors[8].Shape, m.Tensors[8].Data = []int{4}, m.Tensors[8].Data[:16] }, "bias"},
+		{"squeeze size", func(m *runtime.Model) { m.Tensors[11].Shape = []int{1, 6} }, "differ in size"},
+		{"zero dim", func(m *runtime.Model) { m.Tensors[6].Shape = []int{1, 0, 4, 4} }, "shape"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -171,7 +178,7 @@ func TestCheckFloatModel(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want one containing %q", err, c.want)
 			}
-			if _, err := WeightsOnly(m); err == nil {
+			if _, err := WeightsOnly(m, nil); err == nil {
 				t.Error("WeightsOnly accepted the model")
 			}
 		})
@@ -183,7 +190,7 @@ func TestCheckFloatModel(t *testing.T) {
 
 func TestWeightsOnly(t *testing.T) {
 	fm := tinyFloatModel(3)
-	wm, err := WeightsOnly(fm)
+	wm, err := WeightsOnly(fm, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,44 +43,6 @@ func checkAgreement(t *testing.T, who string, a *Agreement) {
 	}
 }
 
-// refAgreement compares two models with the reference interpreter.
-func refAgreement(t *testing.T, a, b *runtime.Model, src FrameSource) *Agreement {
-	t.Helper()
-	ea, err := newSimulator(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eb, err := newSimulator(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f32 := func(v []float64) []float32 {
-		o := make([]float32, len(v))
-		for i := range v {
-			o[i] = float32(v[i])
-		}
-		return o
-	}
-	ag := &Agreement{}
-	for {
-		rgb, err := src.Next(context.Background())
-		if err != nil {
-			break
-		}
-		pa, err := ea.run(rgb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pb, err := eb.run(rgb)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ag.add(f32(pa), f32(pb))
-	}
-	ag.finish()
-	return ag
-}
-
 func TestQuantizeOfficialMobileNet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the float and int8 models over 12 images")
@@ -159,7 +121,11 @@ func TestQuantizeOfficialMobileNet(t *testing.T) {
 
 			// The quantization itself, judged by the reference interpreter.
 			if cfg.Method == MinMax {
-				checkAgreement(t, "reference interpreter", refAgreement(t, fm, q, src()))
+				ra, err := CompareReference(context.Background(), fm, q, src())
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkAgreement(t, "reference interpreter", ra)
 				runtimeMatchesReference(t, loaded, q, src())
 			}
 		})

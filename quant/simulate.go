@@ -65,6 +65,9 @@ func newSimulator(m *runtime.Model) (*simulator, error) {
 // constValues dequantizes a constant tensor.
 func constValues(t *runtime.Tensor) ([]float64, error) {
 	n := t.Elems()
+	if sz := t.Type.Size(); sz == 0 || len(t.Data) != n*sz {
+		return nil, fmt.Errorf("tensor %q: %d data bytes for shape %v of %v", t.Name, len(t.Data), t.Shape, t.Type)
+	}
 	v := make([]float64, n)
 	scale := func(i int) (float64, float64) {
 		if t.Quant == nil || len(t.Quant.Scale) == 0 {

@@ -143,3 +143,31 @@ func TestConvertedTinyModelIndependentReader(t *testing.T) {
 		t.Errorf("softmax output quantization %v %v, want 1/256 -128", soft.Scale, soft.ZeroPoint)
 	}
 }
+
+func TestWeightsOnlyIndependentReader(t *testing.T) {
+	wm, err := WeightsOnly(tinyFloatModel(6), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := readWithPython(t, wm)
+	want := []runtime.OpKind{runtime.OpDequantize, runtime.OpDequantize, runtime.OpDequantize,
+		runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpConv2D, runtime.OpAveragePool2D, runtime.OpSqueeze, runtime.OpSoftmax}
+	if len(s.Operators) != len(want) {
+		t.Fatalf("%d operators, want %d", len(s.Operators), len(want))
+	}
+	for i, op := range s.Operators {
+		if op.Builtin != int(want[i]) {
+			t.Errorf("op %d is builtin %d, want %v", i, op.Builtin, want[i])
+		}
+	}
+	for i, dim := range []int{0, 3, 0} {
+		d := s.Operators[i]
+		q, f := s.Tensors[d.Inputs[0]], s.Tensors[d.Outputs[0]]
+		if q.Type != int(runtime.Int8) || q.QuantDim != dim || len(q.Scale) != q.Shape[dim] || s.Buffers[q.Buffer].Size != f.Shape[0]*f.Shape[1]*f.Shape[2]*f.Shape[3] {
+			t.Errorf("DEQUANTIZE %d input %q: type %d dim %d, %d scales, %d bytes", i, q.Name, q.Type, q.QuantDim, len(q.Scale), s.Buffers[q.Buffer].Size)
+		}
+		if f.Type != int(runtime.Float32) || s.Buffers[f.Buffer].Size != 0 || s.Operators[3+i].Inputs[1] != d.Outputs[0] {
+			t.Errorf("DEQUANTIZE %d output %q does not feed op %d as float weights", i, f.Name, 3+i)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/edgecam/edgecam/runtime"
 )
@@ -12,8 +14,10 @@ import (
 // float32 output replaces the weights as the op's input (the layout the TFLite
 // weight-storage converters emit). Biases and activations stay float32, so the
 // file is about 4x smaller and the results differ from m only by the weight
-// rounding. m is not modified.
-func WeightsOnly(m *runtime.Model) (*runtime.Model, error) {
+// rounding. With calibration statistics st (may be nil), each float bias
+// absorbs the mean output shift of its weights' rounding (see biasShift). m
+// is not modified.
+func WeightsOnly(m *runtime.Model, st *Stats) (*runtime.Model, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
 	}
@@ -37,6 +41,12 @@ func WeightsOnly(m *runtime.Model) (*runtime.Model, error) {
 		if err != nil {
 			return nil, fmt.Errorf("quantize weights: op %d (%v): weights %q: %w", i, op.Kind, wt.Name, err)
 		}
+		if st != nil && len(st.Tensors) == len(m.Tensors) && len(op.Inputs) > 2 && op.Inputs[2] >= 0 {
+			if err := correctFloatBias(out, op, w, cw, st.Tensors[op.Inputs[0]].ChannelMean()); err != nil {
+				return nil, fmt.Errorf("quantize weights: op %d (%v): %w", i, op.Kind, err)
+			}
+			wt = &out.Tensors[widx]
+		}
 		// The float tensor keeps its index and name; the int8 constant is new.
 		q := runtime.Tensor{
 			Name:  wt.Name + "_int8",
@@ -59,4 +69,29 @@ func WeightsOnly(m *runtime.Model) (*runtime.Model, error) {
 	out.Ops = append(deq, out.Ops...)
 	out.Description = "edgecam quantize: int8 weights, float compute"
 	return out, nil
+}
+
+// correctFloatBias subtracts from op's float bias the mean output shift that
+// replacing the weights w by cw causes, given the input channel means.
+func correctFloatBias(out *runtime.Model, op *runtime.Op, w []float32, cw *ChannelWeights, inMean []float64) error {
+	if inMean == nil {
+		return nil
+	}
+	wt, bt := &out.Tensors[op.Inputs[1]], &out.Tensors[op.Inputs[2]]
+	dq, err := cw.Dequantize(wt.Shape)
+	if err != nil {
+		return err
+	}
+	b, err := floatData(bt)
+	if err != nil {
+		return err
+	}
+	shift := biasShift(op.Kind, wt.Shape, w, dq, inMean)
+	if len(shift) != len(b) {
+		return nil
+	}
+	for c := range b {
+		binary.LittleEndian.PutUint32(bt.Data[4*c:], math.Float32bits(b[c]-float32(shift[c])))
+	}
+	return nil
 }

@@ -9,6 +9,9 @@ import (
 	"github.com/edgecam/edgecam/kernels"
 )
 
+// maxThreads bounds Options.Threads: every worker gets its own scratch.
+const maxThreads = 256
+
 // compiler holds the state of one Compile call.
 type compiler struct {
 	m       *Model
@@ -39,6 +42,9 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 	threads := opt.Threads
 	if threads <= 0 {
 		threads = goruntime.NumCPU()
+	}
+	if threads > maxThreads {
+		return nil, fmt.Errorf("runtime: compile: %d threads, at most %d", threads, maxThreads)
 	}
 
 	p := &Plan{model: m, trace: opt.Trace}

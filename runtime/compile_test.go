@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -97,4 +98,75 @@ func TestCompileMatchesReference(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestCompileSurvivesMutations damages the small graphs at random (shapes,
+// types, quantization, op options, constant data) and checks that Compile
+// either rejects the model or returns a plan that runs, never panics.
+func TestCompileSurvivesMutations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	pickInt := func() int { return []int{-1, 0, 1, 2, 3, 7, 1 << 20}[rng.IntN(7)] }
+	mutations := []func(m *Model){
+		func(m *Model) { t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Shape[rng.IntN(len(t.Shape))] = pickInt() },
+		func(m *Model) {
+			t := &m.Tensors[rng.IntN(len(m.Tensors))]
+			t.Type = []DType{Float32, Uint8, Int8, Int32, Int16, Float16}[rng.IntN(6)]
+		},
+		func(m *Model) {
+			if t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Quant != nil {
+				t.Quant.Scale[0] = []float32{0, -1, float32(math.NaN()), float32(math.Inf(1)), 1e-30, 1e30}[rng.IntN(6)]
+			}
+		},
+		func(m *Model) {
+			if t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Quant != nil && len(t.Quant.ZeroPoint) > 0 {
+				t.Quant.ZeroPoint[0] = []int64{-129, 256, 300, -1000}[rng.IntN(4)]
+			}
+		},
+		func(m *Model) {
+			if t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Data != nil {
+				t.Data = t.Data[:rng.IntN(len(t.Data)+1)]
+			}
+		},
+		func(m *Model) {
+			op := &m.Ops[rng.IntN(len(m.Ops))]
+			op.StrideH, op.StrideW = pickInt(), pickInt()
+		},
+		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.FilterH, op.FilterW = pickInt(), pickInt() },
+		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Padding = Padding(pickInt()) },
+		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Activation = Activation(pickInt()) },
+		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Inputs[0] = pickInt() },
+		func(m *Model) {
+			op := &m.Ops[rng.IntN(len(m.Ops))]
+			op.Kind = []OpKind{OpConv2D, OpDepthwiseConv2D, OpFullyConnected, OpAveragePool2D, OpSoftmax, OpReshape, OpQuantize, OpDequantize}[rng.IntN(8)]
+		},
+	}
+	accepted := 0
+	for i := range 600 {
+		m := tinyNet(tinyScheme(i%4), 10, uint64(i))
+		for range 1 + rng.IntN(3) {
+			mutations[rng.IntN(len(mutations))](m)
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("mutation %d: panic: %v", i, r)
+				}
+			}()
+			p, err := Compile(m, Options{Threads: 1 + i%2})
+			if err != nil {
+				return
+			}
+			defer p.Close()
+			accepted++
+			h, w, c := p.InputShape()
+			if err := p.SetInputRGB(make([]byte, h*w*c)); err == nil {
+				if err := p.Run(); err != nil {
+					t.Errorf("mutation %d: Run: %v", i, err)
+				}
+				p.TopK(3, nil)
+				p.OutputFloat(nil)
+			}
+		}()
+	}
+	t.Logf("%d of 600 mutated models compiled and ran", accepted)
 }

@@ -72,6 +72,9 @@ func runPlanImage(t testing.TB, p *Plan, seed uint64) {
 }
 
 func TestRunAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	for _, em := range execModels(t) {
 		for _, threads := range []int{1, 2} {
 			t.Run(fmt.Sprintf("%s/t%d", em.name, threads), func(t *testing.T) {
@@ -111,6 +114,9 @@ func TestRunAllocatesNothing(t *testing.T) {
 // records from caches that the first runs fill, so a round of frames counts
 // after warm-up, and the best of three rounds must allocate nothing.
 func TestRunSteadyStateMallocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	m, err := BuildMobileNet(BuildConfig{Alpha: 0.25, Res: 64, DType: Int8, Seed: 2})
 	if err != nil {
 		t.Fatal(err)

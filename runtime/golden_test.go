@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"math"
@@ -76,6 +77,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			first := map[string][]byte{} // threads 1 outputs, by image
 			for _, threads := range []int{1, 2} {
 				p, err := Compile(m, Options{Threads: threads})
 				if err != nil {
@@ -95,6 +97,11 @@ func TestGolden(t *testing.T) {
 						t.Fatalf("%s: %v", r.Image, err)
 					}
 					checkGolden(t, p, dir, r.Image, r.OutputFile, r.LogitsFile, &st)
+					if threads == 1 {
+						first[r.Image] = bytes.Clone(p.OutputRaw())
+					} else if !sameOutput(p.OutputType(), first[r.Image], p.OutputRaw()) {
+						t.Errorf("%s: threads %d output differs from threads 1", r.Image, threads)
+					}
 				}
 				p.Close()
 				switch _, ok := p.LogitsRaw(); {
@@ -180,6 +187,15 @@ func checkGolden(t *testing.T, p *Plan, dir, image, outFile, logitsFile string, 
 			t.Errorf("%s: top-1 %d, golden %d, golden logits %d steps apart", image, top[0].Index, w, gap)
 		}
 	}
+}
+
+// sameOutput compares outputs of two thread counts: quantized bit-exact,
+// float32 within floatThreadTol.
+func sameOutput(dt DType, a, b []byte) bool {
+	if dt != Float32 {
+		return bytes.Equal(a, b)
+	}
+	return len(a) == len(b) && maxDiffF32(a, b) <= floatThreadTol
 }
 
 func goldenF32At(b []byte, i int) float32 {

@@ -77,4 +77,6 @@ grep -q -- '--- PASS: TestV4L2Capture' "$tmp/camera.log" || {
 	exit 1
 }
 wall2=$(($(date +%s) - start2))
+kernels=$(sed -n 's/.*msg="model compiled".* kernels="\([^"]*\)".*/\1/p' "$tmp/console.log" | head -n1)
+echo "test-vm: kernels used in the VM: ${kernels:-unknown}"
 echo "test-vm: PASS ($FRAMES frames from vivid YUYV 640x480, edgecam VM ${wall}s; camera V4L2 tests VM ${wall2}s)"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	goruntime "runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -121,6 +122,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		r.PeakRSS = board.ReadPeakRSS(os.DirFS("/"))
 		rep.Results = append(rep.Results, r)
 	}
 	rep.PeakRSS = board.ReadPeakRSS(os.DirFS("/"))
@@ -163,6 +165,11 @@ func pinProcess(cpus []int) (func(), error) {
 	before, err := board.ProcessAffinity()
 	if err != nil {
 		return nil, err
+	}
+	for _, c := range cpus {
+		if !slices.Contains(before, c) {
+			return nil, fmt.Errorf("cpu %d is not one this process may use (%s)", c, board.FormatCPUList(before))
+		}
 	}
 	if err := board.SetProcessAffinity(cpus); err != nil {
 		return nil, err

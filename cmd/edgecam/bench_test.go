@@ -76,7 +76,7 @@ func checkBenchFields(t *testing.T, raw map[string]any) {
 		where := "results[" + strconv.Itoa(i) + "]"
 		obj := requireKeys(t, where, r, "threads", "frames", "elapsed_s", "latency_ms", "fps", "gmac_per_s",
 			"allocs_per_frame", "bytes_per_frame", "kernels", "layer_sum_ms", "layer_sum_ratio", "start", "end",
-			"throttle_seen", "layers")
+			"throttle_seen", "peak_rss_bytes", "layers")
 		requireKeys(t, where+".latency_ms", obj["latency_ms"], "min", "p50", "p90", "p99", "max", "mean", "stddev")
 		for _, c := range []string{"start", "end"} {
 			requireKeys(t, where+"."+c, obj[c], "cur_mhz", "temp_c", "throttle")
@@ -289,6 +289,12 @@ func TestBenchErrors(t *testing.T) {
 	var ue *usageError
 	if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "missing.tflite") {
 		t.Errorf("missing model: err = %v, want an exit-1 error naming the file", err)
+	}
+	if goruntime.GOOS == "linux" {
+		_, err := runEdgecam(t, "bench", "-alpha", "0.25", "-res", "64", "-cpus", "4095")
+		if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "cpu 4095 is not one this process may use") {
+			t.Errorf("-cpus 4095: err = %v", err)
+		}
 	}
 	var stderr bytes.Buffer
 	if code := exitCode(err, &stderr); code != 1 || !strings.HasPrefix(stderr.String(), "edgecam: bench: ") {

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/edgecam/edgecam/quant"
 	"github.com/edgecam/edgecam/runtime"
@@ -30,7 +30,7 @@ type quantizeFlags struct {
 
 func (f *quantizeFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.model, "model", "", "float32 TFLite `file` to quantize (required)")
-	fs.StringVar(&f.calib, "calib", "", "calibration frames: a `directory` of images, synthetic, or camera[:/dev/videoN]")
+	fs.StringVar(&f.calib, "calib", "", "calibration frames: a `directory` of images, camera[:/dev/videoN], or synthetic (a smoke test: real images calibrate far better)")
 	fs.IntVar(&f.frames, "frames", 32, "frames to take from a synthetic or camera calibration source")
 	fs.StringVar(&f.method, "method", "minmax", "activation range method: minmax or percentile")
 	fs.Float64Var(&f.percentile, "percentile", quant.DefaultPercentile, "percentile for -method percentile")
@@ -92,9 +92,16 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 
 	var qm *runtime.Model
 	var frames int
-	if f.weightsOnly {
-		qm, err = quant.WeightsOnly(fm)
-	} else {
+	switch {
+	case f.weightsOnly && f.calib == "":
+		qm, err = quant.WeightsOnly(fm, nil)
+	case f.weightsOnly:
+		var st *quant.Stats
+		if st, err = calibrate(ctx, e, &f, fm, res); err == nil {
+			qm, err = quant.WeightsOnly(fm, st)
+			frames = st.Frames
+		}
+	default:
 		qm, frames, err = calibrateAndConvert(ctx, e, &f, fm, res, cfg)
 	}
 	if err != nil {
@@ -109,21 +116,26 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 	return quantizeReport(ctx, e, &f, fm, qm, res, frames)
 }
 
-// calibrateAndConvert runs the calibration with a progress bar on stderr and
-// converts the model.
-func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model, res int, cfg quant.Config) (*runtime.Model, int, error) {
+// calibrate runs the calibration with a progress bar on stderr.
+func calibrate(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model, res int) (*quant.Stats, error) {
 	src, closeSrc, err := calibSource(ctx, f.calib, res, f.frames)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer closeSrc()
 	bar := newProgressBar(e.stderr, "calibrating")
 	st, err := quant.Calibrate(ctx, fm, src, quant.CalibrateOptions{Threads: f.threads, Progress: bar.update})
 	bar.finish()
+	if err != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("interrupted during calibration, %s not written: %w", f.out, err)
+	}
+	return st, err
+}
+
+// calibrateAndConvert calibrates and converts the model, with progress bars.
+func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model, res int, cfg quant.Config) (*runtime.Model, int, error) {
+	st, err := calibrate(ctx, e, f, fm, res)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, 0, fmt.Errorf("interrupted during calibration, %s not written: %w", f.out, err)
-		}
 		return nil, 0, err
 	}
 	bc := newProgressBar(e.stderr, "bias correction")
@@ -146,6 +158,9 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runti
 	if frames > 0 {
 		fmt.Fprintf(w, "calibrated on %d frames from %s, method %s\n", frames, f.calib, f.method)
 	}
+	if f.calib == "synthetic" {
+		fmt.Fprintln(w, "note: synthetic frames are not natural images; calibrate on real images for accuracy")
+	}
 	fmt.Fprintln(w)
 	if err := quant.WriteLayers(w, quant.Layers(qm)); err != nil {
 		return fmt.Errorf("quantize: report: %w", err)
@@ -155,7 +170,7 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runti
 		fmt.Fprintln(w, "agreement with the float model: not measured (no -calib frames)")
 		return nil
 	}
-	if f.calib == "camera" || len(f.calib) > 7 && f.calib[:7] == "camera:" {
+	if f.calib == "camera" || strings.HasPrefix(f.calib, "camera:") {
 		fmt.Fprintln(w, "agreement with the float model: not measured for a live camera (use a directory or synthetic)")
 		return nil
 	}
@@ -163,21 +178,33 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runti
 	if err != nil {
 		return fmt.Errorf("quantize: report: %w", err)
 	}
-	defer closeSrc()
+	defer func() { closeSrc() }()
+	engine := "edgecam"
 	a, err := quant.Compare(ctx, fm, qm, src, f.threads)
+	if err != nil && ctx.Err() == nil {
+		// The runtime cannot run this model (for instance weights-only
+		// DEQUANTIZE of constants): measure with quant's reference interpreter.
+		fmt.Fprintf(w, "edgecam cannot run the output yet (%v);\nmeasuring with quant's float64 reference interpreter instead.\n", err)
+		engine = "reference interpreter"
+		closeSrc()
+		if src, closeSrc, err = calibSource(ctx, f.calib, res, f.frames); err != nil {
+			return fmt.Errorf("quantize: report: %w", err)
+		}
+		a, err = quant.CompareReference(ctx, fm, qm, src)
+	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
+		if ctx.Err() != nil {
 			return fmt.Errorf("quantize: report interrupted (%s was written): %w", f.out, err)
 		}
 		fmt.Fprintf(w, "agreement with the float model: not measured: %v\n", err)
 		return nil
 	}
-	writeAgreement(w, a)
+	writeAgreement(w, a, engine)
 	return nil
 }
 
-func writeAgreement(w io.Writer, a *quant.Agreement) {
-	fmt.Fprintf(w, "agreement with the float model over %d frames:\n", a.Frames)
+func writeAgreement(w io.Writer, a *quant.Agreement, engine string) {
+	fmt.Fprintf(w, "agreement with the float model over %d frames (%s):\n", a.Frames, engine)
 	fmt.Fprintf(w, "  top-1 agreement            %d/%d", a.Top1Agree, a.Frames)
 	if len(a.Disagree) > 0 {
 		fmt.Fprintf(w, " (differs on frames %v)", a.Disagree)

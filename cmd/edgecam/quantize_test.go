@@ -101,6 +101,15 @@ func TestQuantizeDirAndWeightsOnly(t *testing.T) {
 	if !strings.Contains(stdout, "not measured") {
 		t.Errorf("weights-only report without frames: %q", stdout)
 	}
+	// With frames the biases are corrected and the report is measured, by
+	// the reference interpreter when the runtime cannot run the model.
+	stdout, _, err = runQuantizeCmd(context.Background(), "-model", model, "-weights-only", "-calib", dir, "-out", wo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "calibrated on 2 frames") || !strings.Contains(stdout, "top-1 agreement            2/2") {
+		t.Errorf("weights-only report with frames:\n%s", stdout)
+	}
 }
 
 func TestQuantizeErrors(t *testing.T) {

@@ -138,6 +138,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		return fmt.Errorf("run: compile %s: %w", o.model, err)
 	}
 	defer plan.Close()
+	log.Info("model compiled", "model", filepath.Base(o.model), "kernels", fmt.Sprint(plan.KernelsByType()), "arena_bytes", plan.ArenaBytes())
 	h, w, c := plan.InputShape()
 	if h != w || c != 3 || h <= 0 {
 		return fmt.Errorf("run: model input %dx%dx%d is not a square RGB image", h, w, c)
@@ -186,10 +187,10 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 			srv.Publish(&line, r.Input)
 		}
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	err = p.Run(ctx)
-	elapsed := time.Since(start)
-	printSummary(e.stderr, &p.Stats, stats, elapsed)
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
+	printSummary(e.stderr, &p.Stats, stats, elapsed, cpu)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -200,16 +201,21 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 }
 
 // printSummary prints the end-of-run line: frames, drops, latency
-// percentiles and throughput.
-func printSummary(w io.Writer, st *camera.Stats, rs *runStats, elapsed time.Duration) {
+// percentiles, throughput and process CPU time per inferred frame (a figure
+// that holds on a loaded machine, where wall-clock fps does not).
+func printSummary(w io.Writer, st *camera.Stats, rs *runStats, elapsed, cpu time.Duration) {
 	pc := rs.Percentiles(50, 90, 99)
 	n := st.Processed.Load()
 	fps := 0.0
 	if elapsed > 0 {
 		fps = float64(n) / elapsed.Seconds()
 	}
-	fmt.Fprintf(w, "edgecam run: %d frames, %d captured, %d dropped (%d stale, %d bad), %d timeouts, latency ms p50 %.1f p90 %.1f p99 %.1f, %.1f fps over %.1fs\n",
-		n, st.Captured.Load(), st.Dropped(), st.Stale.Load(), st.Bad.Load(), st.Timeouts.Load(), pc[0], pc[1], pc[2], fps, elapsed.Seconds())
+	cpuPerFrame := 0.0
+	if n > 0 {
+		cpuPerFrame = float64(cpu.Microseconds()) / 1000 / float64(n)
+	}
+	fmt.Fprintf(w, "edgecam run: %d frames, %d captured, %d dropped (%d stale, %d bad), %d timeouts, latency ms p50 %.1f p90 %.1f p99 %.1f, %.1f fps over %.1fs, cpu %.1f ms/frame\n",
+		n, st.Captured.Load(), st.Dropped(), st.Stale.Load(), st.Bad.Load(), st.Timeouts.Load(), pc[0], pc[1], pc[2], fps, elapsed.Seconds(), cpuPerFrame)
 }
 
 // listDevices prints the V4L2 devices and what they offer.

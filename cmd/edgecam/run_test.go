@@ -6,15 +6,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image"
+	"image/jpeg"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/edgecam/edgecam/camera"
 	"github.com/edgecam/edgecam/internal/fixtures"
 )
 
@@ -270,5 +274,40 @@ func TestRunStatsPercentiles(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("histogram lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// TestRunMJPEGStreamCountsBadFrames replays a recorded MJPEG stream with a
+// truncated frame: it is counted and skipped, the others are inferred.
+func TestRunMJPEGStreamCountsBadFrames(t *testing.T) {
+	model := fixtures.Path(t, runModel)
+	img := image.NewRGBA(image.Rect(0, 0, 160, 120))
+	var stream []byte
+	for i := range 3 {
+		camera.DrawPattern(img, uint64(i))
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, img, nil); err != nil {
+			t.Fatal(err)
+		}
+		data := b.Bytes()
+		if i == 1 {
+			data = data[:len(data)/2]
+		}
+		stream = append(stream, data...)
+	}
+	p := filepath.Join(t.TempDir(), "rec.mjpeg")
+	if err := os.WriteFile(p, stream, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"run", "-model", model, "-source", p, "-fps", "0"}, nil, &out, &errb); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	rs := parseResults(t, out.String())
+	if len(rs) != 2 || rs[0].Seq != 1 || rs[1].Seq != 3 || rs[1].Dropped != 1 {
+		t.Fatalf("results %+v, want seq 1 and 3 with 1 dropped", rs)
+	}
+	if !strings.Contains(errb.String(), "2 frames, 3 captured, 1 dropped (0 stale, 1 bad)") {
+		t.Fatalf("summary:\n%s", errb.String())
 	}
 }

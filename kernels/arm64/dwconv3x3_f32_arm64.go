@@ -16,6 +16,10 @@ const dwZeroLen = 1 << 15
 // dwZeros is never written.
 var dwZeros [dwZeroLen]float32
 
+// dwPatchMaxC is the widest layer whose padded edge pixels run through the
+// assembly on a stack patch (3x3xC); wider layers do them in Go.
+const dwPatchMaxC = 1024
+
 //go:noescape
 func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 
@@ -67,6 +71,10 @@ func DWConv3x3F32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int
 	if bias != nil {
 		b = &bias[0]
 	}
+	// Edge pixels (some tap in the padding) go through the same assembly on a
+	// 3x3xC patch whose padded taps are 0.
+	var patch [9 * dwPatchMaxC]float32
+	edgeAsm := nblk > 0 && C <= dwPatchMaxC
 	for oy := y0; oy < y1; oy++ {
 		if nblk > 0 && xb > xa {
 			var rows [3]*float32
@@ -89,10 +97,33 @@ func DWConv3x3F32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 4
 			if ox < xa || ox >= xb {
-				c0 = 0
+				if edgeAsm {
+					dwF32Patch(p, patch[:9*C], src, oy, ox)
+					dwF32S1(&patch[0], &patch[3*C], &patch[6*C], &w[0], b, &dst[(oy*p.OutW+ox)*C], 1, nblk, 4*C, lo, hi)
+				} else {
+					c0 = 0
+				}
 			}
-			dwF32Pixel(p, dst, src, w, bias, oy, ox, c0, lo, hi)
+			if c0 < C {
+				dwF32Pixel(p, dst, src, w, bias, oy, ox, c0, lo, hi)
+			}
 		}
+	}
+}
+
+// dwF32Patch copies the 3x3 input window of output pixel (oy, ox) into patch,
+// [3][3][C], with zeros in the taps outside the image.
+func dwF32Patch(p *generic.ConvParams, patch, src []float32, oy, ox int) {
+	C := p.OutC
+	for t := 0; t < 9; t++ {
+		iy := oy*p.StrideH - p.PadTop + t/3
+		ix := ox*p.StrideW - p.PadLeft + t%3
+		tap := patch[t*C : t*C+C]
+		if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
+			clear(tap)
+			continue
+		}
+		copy(tap, src[(iy*p.InW+ix)*C:])
 	}
 }
 

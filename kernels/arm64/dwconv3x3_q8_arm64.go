@@ -58,6 +58,10 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 	if bias != nil {
 		b = &bias[0]
 	}
+	// Edge pixels (some tap in the padding) go through the same assembly on a
+	// 3x3xC patch whose padded taps hold xzp, so they contribute exactly 0.
+	var patch [9 * dwPatchMaxC]int8
+	edgeAsm := nblk > 0 && C <= dwPatchMaxC
 	for oy := y0; oy < y1; oy++ {
 		if nblk > 0 && xb > xa {
 			var rows [3]*int8
@@ -78,10 +82,36 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 8
 			if ox < xa || ox >= xb {
-				c0 = 0
+				if edgeAsm {
+					dwQ8Patch(p, patch[:9*C], src, oy, ox, int8(xzp))
+					dwQ8(&patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
+						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, s, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+				} else {
+					c0 = 0
+				}
 			}
-			dwQ8Pixel(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
+			if c0 < C {
+				dwQ8Pixel(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
+			}
 		}
+	}
+}
+
+// dwQ8Patch copies the 3x3 input window of output pixel (oy, ox) into patch,
+// [3][3][C], with pad in the taps outside the image.
+func dwQ8Patch(p *generic.ConvParams, patch, src []int8, oy, ox int, pad int8) {
+	C := p.OutC
+	for t := 0; t < 9; t++ {
+		iy := oy*p.StrideH - p.PadTop + t/3
+		ix := ox*p.StrideW - p.PadLeft + t%3
+		tap := patch[t*C : t*C+C]
+		if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
+			for i := range tap {
+				tap[i] = pad
+			}
+			continue
+		}
+		copy(tap, src[(iy*p.InW+ix)*C:])
 	}
 }
 

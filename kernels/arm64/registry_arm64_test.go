@@ -4,6 +4,7 @@ package arm64_test
 
 import (
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -54,6 +55,7 @@ func TestSelection(t *testing.T) {
 			names = append(names, name)
 		}
 	}
+	sort.Strings(names)
 	t.Logf("available NEON kernels: %s", strings.Join(names, " "))
 	rank := map[kernels.Level]int{kernels.Generic: 0, kernels.NEON: 1, kernels.DotProd: 2}
 	var best *kernels.PointwiseQ8

@@ -190,3 +190,10 @@ func convQ8Plain(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []in
 		}
 	}
 }
+
+// splitLanes returns the two signed 32-bit lane sums packed in s = l0 +
+// l1<<32, exact when both lie in the int32 range.
+func splitLanes(s int64) (l0, l1 int32) {
+	l0 = int32(s)
+	return l0, int32((s - int64(l0)) >> 32)
+}

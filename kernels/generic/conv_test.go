@@ -136,8 +136,9 @@ func (c convCase) String() string {
 }
 
 // awkwardChannels are the channel counts of ncnn's awkward-shape tests, plus
-// counts around the int8 depthwise channel block (64).
-var awkwardChannels = []int{1, 2, 3, 4, 7, 8, 12, 15, 16, 17, 33, 63, 64, 65}
+// counts on both sides of the depthwise loop-order switch (dwChannelsMaxC =
+// 128).
+var awkwardChannels = []int{1, 2, 3, 4, 7, 8, 12, 15, 16, 17, 33, 64, 128, 129, 257}
 
 // convCases returns the shapes a convolution kernel must handle: a sweep of
 // 3x3 SAME layers (stride 1 and 2, widths 1..17, awkward channels), then

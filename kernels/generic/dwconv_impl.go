@@ -74,9 +74,53 @@ func dwconvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi fl
 	}
 }
 
-// dw3F32 adds a full 3-wide kernel row w ([3][C]) to the interior outputs
-// [x0, x1) of out from input row in, the taps in kx order.
-func dw3F32(out, in, w []float32, C, x0, x1, stride, pad int) {
+// dw3F32Channels is dw3F32 with the channel loop outermost: the three
+// weights stay in registers and, for strides 1 and 2, the taps slide along the
+// row so each output loads only the stride's new inputs.
+func dw3F32Channels(out, in, w []float32, C, x0, x1, stride, pad int) {
+	for c := 0; c < C; c++ {
+		v0, v1, v2 := w[c], w[C+c], w[2*C+c]
+		i := (x0*stride-pad)*C + c // first tap of output x0
+		switch stride {
+		case 1:
+			a, b := in[i], in[i+C]
+			for o := x0*C + c; o < x1*C; o += C {
+				n := in[i+2*C]
+				acc := out[o]
+				acc += a * v0
+				acc += b * v1
+				acc += n * v2
+				out[o] = acc
+				a, b = b, n
+				i += C
+			}
+		case 2:
+			a := in[i]
+			for o := x0*C + c; o < x1*C; o += C {
+				b, n := in[i+C], in[i+2*C]
+				acc := out[o]
+				acc += a * v0
+				acc += b * v1
+				acc += n * v2
+				out[o] = acc
+				a = n
+				i += 2 * C
+			}
+		default:
+			for o := x0*C + c; o < x1*C; o += C {
+				acc := out[o]
+				acc += in[i] * v0
+				acc += in[i+C] * v1
+				acc += in[i+2*C] * v2
+				out[o] = acc
+				i += stride * C
+			}
+		}
+	}
+}
+
+// dw3F32Pixels is dw3F32 with the channel loop innermost (contiguous loads).
+func dw3F32Pixels(out, in, w []float32, C, x0, x1, stride, pad int) {
 	w0, w1, w2 := w[:C], w[C:2*C], w[2*C:3*C]
 	for ox := x0; ox < x1; ox++ {
 		o := out[ox*C : ox*C+C]
@@ -91,6 +135,24 @@ func dw3F32(out, in, w []float32, C, x0, x1, stride, pad int) {
 			o[c] = acc
 		}
 	}
+}
+
+// dwChannelsMaxC is the largest channel count for which the channel-outer
+// loops win: they walk the row with a stride of C elements, and beyond 128
+// channels (512-byte strides) cache-set conflicts cost more than the saved
+// loads (measured on the 1.0/224 layers: 32-128 channels faster, 256-1024
+// slower).
+const dwChannelsMaxC = 128
+
+// dw3F32 adds a full 3-wide kernel row w ([3][C]) to the interior outputs
+// [x0, x1) of out from input row in, the taps in kx order, choosing the loop
+// order by channel count.
+func dw3F32(out, in, w []float32, C, x0, x1, stride, pad int) {
+	if C <= dwChannelsMaxC {
+		dw3F32Channels(out, in, w, C, x0, x1, stride, pad)
+		return
+	}
+	dw3F32Pixels(out, in, w, C, x0, x1, stride, pad)
 }
 
 // dwTapF32 adds one tap to acc: acc[c] += x[c]*w[c].
@@ -184,10 +246,40 @@ func dwconvQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32
 	}
 }
 
-// dw3Q8 adds a full 3-wide kernel row w ([3][C], int16) to the interior
-// accumulators [x0, x1), without the input zero point (folded into their
-// initial value): acc[c] += sum_t x[t][c]*w[t][c].
-func dw3Q8(acc []int32, in []int8, w []int16, C, x0, x1, stride, pad int) {
+// dw3Q8Channels is dw3Q8 with the channel loop outermost and sliding taps,
+// as in dw3F32Channels.
+func dw3Q8Channels(acc []int32, in []int8, w []int16, C, x0, x1, stride, pad int) {
+	for c := 0; c < C; c++ {
+		v0, v1, v2 := int32(w[c]), int32(w[C+c]), int32(w[2*C+c])
+		i := (x0*stride-pad)*C + c
+		switch stride {
+		case 1:
+			a, b := int32(in[i]), int32(in[i+C])
+			for o := x0*C + c; o < x1*C; o += C {
+				n := int32(in[i+2*C])
+				acc[o] += a*v0 + b*v1 + n*v2
+				a, b = b, n
+				i += C
+			}
+		case 2:
+			a := int32(in[i])
+			for o := x0*C + c; o < x1*C; o += C {
+				b, n := int32(in[i+C]), int32(in[i+2*C])
+				acc[o] += a*v0 + b*v1 + n*v2
+				a = n
+				i += 2 * C
+			}
+		default:
+			for o := x0*C + c; o < x1*C; o += C {
+				acc[o] += int32(in[i])*v0 + int32(in[i+C])*v1 + int32(in[i+2*C])*v2
+				i += stride * C
+			}
+		}
+	}
+}
+
+// dw3Q8Pixels is dw3Q8 with the channel loop innermost (contiguous loads).
+func dw3Q8Pixels(acc []int32, in []int8, w []int16, C, x0, x1, stride, pad int) {
 	w0, w1, w2 := w[:C], w[C:2*C], w[2*C:3*C]
 	for ox := x0; ox < x1; ox++ {
 		a := acc[ox*C : ox*C+C]
@@ -199,6 +291,18 @@ func dw3Q8(acc []int32, in []int8, w []int16, C, x0, x1, stride, pad int) {
 			a[c] += int32(a0[c])*int32(v0[c]) + int32(a1[c])*int32(v1[c]) + int32(a2[c])*int32(v2[c])
 		}
 	}
+}
+
+// dw3Q8 adds a full 3-wide kernel row w ([3][C], int16) to the interior
+// accumulators [x0, x1), without the input zero point (folded into their
+// initial value): acc[c] += sum_t x[t][c]*w[t][c]. The loop order follows
+// the channel count, as in dw3F32.
+func dw3Q8(acc []int32, in []int8, w []int16, C, x0, x1, stride, pad int) {
+	if C <= dwChannelsMaxC {
+		dw3Q8Channels(acc, in, w, C, x0, x1, stride, pad)
+		return
+	}
+	dw3Q8Pixels(acc, in, w, C, x0, x1, stride, pad)
 }
 
 // dwTapQ8 adds one tap to acc: acc[c] += (x[c]-xzp)*w[c].

@@ -1,12 +1,12 @@
 package generic
 
 // pointwiseQ8NR is the number of output channels in one packed int8 weight
-// panel, the column count of the int8 register tile: the two weights of a
-// panel row are multiplied together, as one int64 with a 32-bit lane each.
-const pointwiseQ8NR = 2
+// panel, the column count of the int8 register tile: the three weights of a
+// panel row are multiplied together, as one int64 with a 21-bit lane each.
+const pointwiseQ8NR = 3
 
 // pointwiseQ8MR is the row count of the int8 register tile.
-const pointwiseQ8MR = 6
+const pointwiseQ8MR = 4
 
 // PackPointwiseQ8 packs int8 pointwise weights w, [n][k] row-major, into
 // panels of pointwiseQ8NR output channels, k-major:

@@ -1,18 +1,22 @@
 package generic
 
-// pointwiseQ8MaxK is the longest stretch of k one SWAR accumulator takes:
-// each 32-bit lane sums products of at most 128*128 = 2^14, so 2^16 of them
-// stay below 2^31 and the lanes never borrow from each other.
-const pointwiseQ8MaxK = 1 << 16
+// SWAR int8 GEMM. The three weights w0, w1, w2 of a panel row form one int64
+// w0 + w1<<21 + w2<<42; one 64-bit multiply by an input x gives the three
+// products, one per 21-bit lane, and summing those sums each column in its
+// lane. A product is at most 128*128 = 2^14 in magnitude, so pointwiseQ8Chunk
+// = 63 terms stay below 2^20 and the signed lanes separate exactly
+// (splitLanes3); every chunk's lanes are added to int32 accumulators, which
+// wrap exactly as the reference's int32 sums do. One multiply for three
+// multiply-adds is what makes scalar Go fast here: the 64-bit multiplier is
+// the bottleneck.
+const (
+	pointwiseQ8Lane  = 21
+	pointwiseQ8Chunk = 63
+)
 
 // pointwiseQ8 is the GEMM behind PointwiseQ8: column blocks of panels sized
 // for L2, inside them row tiles of pointwiseQ8MR rows that sweep the block's
-// panels with the 6x2 SWAR micro-kernel.
-//
-// SWAR: a panel row's two weights w0, w1 form the int64 w0 + w1<<32; one
-// 64-bit multiply by x gives x*w0 + (x*w1)<<32, and the sum over k holds both
-// dot products, one per 32-bit lane (see splitLanes). That halves the
-// multiplies, the bottleneck of a scalar int8 GEMM.
+// panels with the 4x3 SWAR micro-kernel.
 func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *Requant) {
 	if m <= 0 || n <= 0 {
 		return
@@ -26,6 +30,7 @@ func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 	zp, lo, hi := rq.ZeroPoint, rq.Min, rq.Max
 	block := max(pointwiseBlockBytes/(nr*max(k, 1)), 1) // panels per column block
 	var rowsum [mr]int32
+	tile := make([]int8, mr*k) // the row tile, interleaved for dotQ8x4x3
 	for p0 := 0; p0 < panels; p0 += block {
 		p1 := min(p0+block, panels)
 		i := 0
@@ -33,22 +38,17 @@ func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 			var a [mr][]int8
 			for r := range a {
 				a[r] = src[(i+r)*k : (i+r)*k+k]
-				rowsum[r] = wzp * sumI8(a[r])
-			}
-			for p := p0; p < p1; p++ {
-				w := packed[p*k*nr : (p+1)*k*nr]
-				var acc [mr][nr]int32
-				for k0 := 0; k0 < k; k0 += pointwiseQ8MaxK {
-					k1 := min(k0+pointwiseQ8MaxK, k)
-					s0, s1, s2, s3, s4, s5 := dotQ8x6x2(a[0][k0:k1], a[1][k0:k1], a[2][k0:k1], a[3][k0:k1], a[4][k0:k1], a[5][k0:k1], w[k0*nr:k1*nr])
-					for r, s := range [mr]int64{s0, s1, s2, s3, s4, s5} {
-						l0, l1 := splitLanes(s)
-						acc[r][0] += l0
-						acc[r][1] += l1
-					}
+				if wzp != 0 { // per-channel weights (wzp 0) need no row sums
+					rowsum[r] = wzp * sumI8(a[r])
 				}
+			}
+			interleave4(tile, &a)
+			for p := p0; p < p1; p++ {
+				var acc [mr][nr]int32
+				dotQ8x4x3(&acc, tile, packed[p*k*nr:(p+1)*k*nr])
 				j := p * nr
-				for c := 0; c < nr && j+c < n; c++ {
+				cols := min(nr, n-j) // the last panel may be partly padding
+				for c := 0; c < cols; c++ {
 					var b int32
 					if bias != nil {
 						b = bias[j+c]
@@ -71,42 +71,54 @@ func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 // at a time.
 func pointwiseQ8Row(out, x []int8, k, n int, packed []int8, p0, p1 int, bias []int32, wzp int32, rq *Requant) {
 	const nr = pointwiseQ8NR
-	rowsum := wzp * sumI8(x)
+	var rowsum int32
+	if wzp != 0 {
+		rowsum = wzp * sumI8(x)
+	}
+	panel := func(q int) []int8 {
+		q = min(q, p1-1) // past the block: repeat the last panel, results dropped
+		return packed[q*k*nr : (q+1)*k*nr]
+	}
 	for p := p0; p < p1; p += 3 {
-		var acc [3 * nr]int32
-		panel := func(q int) []int8 {
-			q = min(q, p1-1) // past the block: repeat the last panel, results dropped
-			return packed[q*k*nr : (q+1)*k*nr]
-		}
-		w0, w1, w2 := panel(p), panel(p+1), panel(p+2)
-		for k0 := 0; k0 < k; k0 += pointwiseQ8MaxK {
-			k1 := min(k0+pointwiseQ8MaxK, k)
-			s0, s1, s2 := dotQ8x1x6(x[k0:k1], w0[k0*nr:k1*nr], w1[k0*nr:k1*nr], w2[k0*nr:k1*nr])
-			for q, s := range [3]int64{s0, s1, s2} {
-				l0, l1 := splitLanes(s)
-				acc[q*nr] += l0
-				acc[q*nr+1] += l1
+		var acc [3][nr]int32
+		dotQ8x1x9(&acc, x, panel(p), panel(p+1), panel(p+2))
+		for q := range acc {
+			for c, a := range acc[q] {
+				j := (p+q)*nr + c
+				if j >= n || j >= p1*nr {
+					break
+				}
+				var b int32
+				if bias != nil {
+					b = bias[j]
+				}
+				out[j] = Requantize(b+a-rowsum, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
 			}
-		}
-		for c, a := range acc {
-			j := p*nr + c
-			if j >= n || j >= p1*nr {
-				break
-			}
-			var b int32
-			if bias != nil {
-				b = bias[j]
-			}
-			out[j] = Requantize(b+a-rowsum, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
 		}
 	}
 }
 
-// splitLanes returns the two signed 32-bit lane sums packed in s = l0 +
-// l1<<32, exact when both lie in the int32 range.
-func splitLanes(s int64) (l0, l1 int32) {
-	l0 = int32(s)
-	return l0, int32((s - int64(l0)) >> 32)
+// packWeights3 is the SWAR int64 of a panel row's three weights.
+func packWeights3(b []int8) int64 {
+	return int64(b[0]) + int64(b[1])<<pointwiseQ8Lane + int64(b[2])<<(2*pointwiseQ8Lane)
+}
+
+// splitLanes3 returns the three signed lane sums packed in s = l0 + l1<<21 +
+// l2<<42, exact when each lies in [-2^20, 2^20).
+func splitLanes3(s int64) (l0, l1, l2 int32) {
+	const sh = 64 - pointwiseQ8Lane
+	v0 := s << sh >> sh // sign-extend the low lane
+	s = (s - v0) >> pointwiseQ8Lane
+	v1 := s << sh >> sh
+	return int32(v0), int32(v1), int32((s - v1) >> pointwiseQ8Lane)
+}
+
+// addLanes3 adds the lanes of s to acc.
+func addLanes3(acc *[3]int32, s int64) {
+	l0, l1, l2 := splitLanes3(s)
+	acc[0] += l0
+	acc[1] += l1
+	acc[2] += l2
 }
 
 // sumI8 returns the int32 sum of x.
@@ -118,47 +130,68 @@ func sumI8(x []int8) int32 {
 	return s
 }
 
-// dotQ8x6x2 is the SWAR register micro-kernel: six rows a0..a5 (length k)
-// times one packed panel b (k-major pairs, length 2k). Each result holds the
-// row's dot products with both panel columns, one per 32-bit lane.
-func dotQ8x6x2(a0, a1, a2, a3, a4, a5, b []int8) (c0, c1, c2, c3, c4, c5 int64) {
-	n := len(a0)
-	a1 = a1[:n]
-	a2 = a2[:n]
-	a3 = a3[:n]
-	a4 = a4[:n]
-	a5 = a5[:n]
-	for i := range a0 {
-		if len(b) < 2 {
-			break
-		}
-		pair := int64(b[0]) + int64(b[1])<<32
-		b = b[2:]
-		c0 += pair * int64(a0[i])
-		c1 += pair * int64(a1[i])
-		c2 += pair * int64(a2[i])
-		c3 += pair * int64(a3[i])
-		c4 += pair * int64(a4[i])
-		c5 += pair * int64(a5[i])
+// dotQ8x4x3 is the SWAR register micro-kernel: four rows interleaved k-major
+// in a (a[4*kk+r], length 4k, see interleave4) times one packed panel b
+// (k-major triples, length 3k), added to acc, one lane-safe chunk at a time.
+func dotQ8x4x3(acc *[4][3]int32, a, b []int8) {
+	for len(a) >= 4 {
+		n := min(len(a)/4, pointwiseQ8Chunk)
+		c0, c1, c2, c3 := dotQ8Chunk4(a[:4*n], b[:3*n])
+		a, b = a[4*n:], b[3*n:]
+		addLanes3(&acc[0], c0)
+		addLanes3(&acc[1], c1)
+		addLanes3(&acc[2], c2)
+		addLanes3(&acc[3], c3)
+	}
+}
+
+// dotQ8Chunk4 is the inner loop of dotQ8x4x3 over at most pointwiseQ8Chunk
+// values of k, returning each row's three lane sums. Go schedules all of an
+// iteration's multiplies before its adds, so the loop needs 2*MR registers
+// for products and sums plus four for the slices: four rows is the most that
+// fits amd64's general registers without spilling a sum.
+func dotQ8Chunk4(x, w []int8) (c0, c1, c2, c3 int64) {
+	for len(x) >= 4 && len(w) >= 3 {
+		p := packWeights3(w)
+		c0 += p * int64(x[0])
+		c1 += p * int64(x[1])
+		c2 += p * int64(x[2])
+		c3 += p * int64(x[3])
+		x, w = x[4:], w[3:]
 	}
 	return
 }
 
-// dotQ8x1x6 is the one-row SWAR micro-kernel over three panels b0..b2.
-func dotQ8x1x6(a, b0, b1, b2 []int8) (c0, c1, c2 int64) {
-	n := len(a)
-	b0 = b0[:2*n]
-	b1 = b1[:2*n]
-	b2 = b2[:2*n]
-	for _, x := range a {
-		if len(b0) < 2 || len(b1) < 2 || len(b2) < 2 {
-			break
+// interleave4 writes four rows of length k k-major into dst (len 4k):
+// dst[4*kk+r] = rows[r][kk].
+func interleave4(dst []int8, rows *[4][]int8) {
+	for r, row := range rows {
+		for kk, v := range row {
+			dst[4*kk+r] = v
 		}
-		v := int64(x)
-		c0 += (int64(b0[0]) + int64(b0[1])<<32) * v
-		c1 += (int64(b1[0]) + int64(b1[1])<<32) * v
-		c2 += (int64(b2[0]) + int64(b2[1])<<32) * v
-		b0, b1, b2 = b0[2:], b1[2:], b2[2:]
 	}
-	return
+}
+
+// dotQ8x1x9 is the one-row SWAR micro-kernel over three panels b0..b2 (nine
+// output channels), added to acc.
+func dotQ8x1x9(acc *[3][3]int32, a, b0, b1, b2 []int8) {
+	k := len(a)
+	for k0 := 0; k0 < k; k0 += pointwiseQ8Chunk {
+		k1 := min(k0+pointwiseQ8Chunk, k)
+		w0, w1, w2 := b0[3*k0:3*k1], b1[3*k0:3*k1], b2[3*k0:3*k1]
+		var c0, c1, c2 int64
+		for _, x := range a[k0:k1] {
+			if len(w0) < 3 || len(w1) < 3 || len(w2) < 3 {
+				break
+			}
+			v := int64(x)
+			c0 += packWeights3(w0) * v
+			c1 += packWeights3(w1) * v
+			c2 += packWeights3(w2) * v
+			w0, w1, w2 = w0[3:], w1[3:], w2[3:]
+		}
+		addLanes3(&acc[0], c0)
+		addLanes3(&acc[1], c1)
+		addLanes3(&acc[2], c2)
+	}
 }

@@ -127,10 +127,10 @@ func TestPointwiseQ8Extremes(t *testing.T) {
 	}
 }
 
-// TestPointwiseQ8LongK runs k beyond the SWAR lane limit (2^16 terms per
-// chunk) with every product at its maximum: the lane sums reach 2.3e9, past
-// int32, while wzp = -128 cancels them back to the bias, so an accumulator
-// off by one shows in the output.
+// TestPointwiseQ8LongK runs a long k with every product at its maximum: the
+// SWAR lanes are full in every chunk and the int32 sums reach 2.3e9 and wrap,
+// while wzp = -128 cancels them back to the bias, so an accumulator off by
+// one shows in the output.
 func TestPointwiseQ8LongK(t *testing.T) {
 	const m, k, n = 7, 140000, 3
 	src := make([]int8, m*k)
