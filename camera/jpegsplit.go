@@ -13,7 +13,8 @@ var errNoJPEG = errors.New("no JPEG start-of-image marker")
 // nextJPEG returns the length of the JPEG image at the start of b (SOI to
 // EOI inclusive) by walking its marker segments and entropy-coded data, so
 // that an EOI inside a thumbnail or metadata segment does not end it. A
-// truncated image returns len(b) and ok=false.
+// truncated image returns ok=false and the length up to the end of b or up
+// to the next image's start-of-image marker.
 func nextJPEG(b []byte) (n int, ok bool, err error) {
 	if len(b) < 2 || b[0] != 0xFF || b[1] != 0xD8 {
 		return 0, false, errNoJPEG
@@ -33,18 +34,34 @@ func nextJPEG(b []byte) (n int, ok bool, err error) {
 			i += 2
 		case m == 0xD9: // EOI
 			return i + 2, true, nil
+		case m == 0xD8: // SOI outside any segment: this image was cut short
+			return i, false, nil
 		default: // segment with a 16-bit length
 			if i+3 >= len(b) {
 				return len(b), false, nil
 			}
 			seg := int(b[i+2])<<8 | int(b[i+3])
-			if seg < 2 {
-				return len(b), false, nil
+			next := i + 2 + seg
+			// A header segment is followed by a marker; anything else
+			// means this image was cut inside the segment.
+			if seg < 2 || (m != 0xDA && (next >= len(b) || b[next] != 0xFF)) {
+				return nextSOI(b, i+2), false, nil
 			}
-			i += 2 + seg
+			i = next
 		}
 	}
 	return len(b), false, nil
+}
+
+// nextSOI is the index of the first start-of-image marker at or after
+// from, or len(b).
+func nextSOI(b []byte, from int) int {
+	for j := from; j+1 < len(b); j++ {
+		if b[j] == 0xFF && b[j+1] == 0xD8 {
+			return j
+		}
+	}
+	return len(b)
 }
 
 // splitJPEGs splits a concatenated MJPEG stream into its images. A trailing
@@ -56,11 +73,8 @@ func splitJPEGs(b []byte) [][]byte {
 		n, _, err := nextJPEG(b)
 		if err != nil {
 			// Resynchronise on the next SOI.
-			j := 1
-			for j+1 < len(b) && !(b[j] == 0xFF && b[j+1] == 0xD8) {
-				j++
-			}
-			if j+1 >= len(b) {
+			j := nextSOI(b, 1)
+			if j >= len(b) {
 				break
 			}
 			b = b[j:]

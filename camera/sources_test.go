@@ -195,6 +195,11 @@ func TestSplitJPEGs(t *testing.T) {
 	if n, ok, _ := nextJPEG(j[:len(j)-1]); ok || n != len(j)-1 {
 		t.Fatalf("truncated image: n %d ok %v", n, ok)
 	}
+	// A truncated image followed by a whole one: two pieces, the second intact.
+	cut := append(append([]byte{}, j[:len(j)/2]...), j...)
+	if got := splitJPEGs(cut); len(got) != 2 || len(got[0]) != len(j)/2 || !bytes.Equal(got[1], j) {
+		t.Fatalf("truncated then whole: lens %v", lens(got))
+	}
 }
 
 func lens(bs [][]byte) []int {

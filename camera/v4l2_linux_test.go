@@ -129,3 +129,52 @@ func TestV4L2MissingDevice(t *testing.T) {
 		t.Fatalf("missing device: %v, want ErrDisconnected (so Reconnecting retries it)", err)
 	}
 }
+
+// TestV4L2Unplug unbinds the vivid driver from its device while capturing
+// (the kernel then fails every call on the open file with ENODEV, as for a
+// USB camera pulled out), binds it again a second later, and checks that
+// Reconnecting reopens the device and frames resume. Only in the vivid VM.
+func TestV4L2Unplug(t *testing.T) {
+	if os.Getenv("VIVID_VM") != "1" {
+		t.Skip("needs the vivid VM (scripts/test-vm.sh)")
+	}
+	const drv = "/sys/bus/platform/drivers/vivid/"
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	v, _ := NewV4L2("/dev/video0", Config{Width: 640, Height: 480, FPS: 25}, nil)
+	v.Timeout = 2 * time.Second
+	src := NewReconnecting(v, nil)
+	src.MinBackoff, src.MaxBackoff = 50*time.Millisecond, 200*time.Millisecond
+	if err := src.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for i := 0; i < 3; i++ {
+		f, err := src.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Release(f)
+	}
+	if err := os.WriteFile(drv+"unbind", []byte("vivid.0"), 0); err != nil {
+		t.Fatalf("unplug (unbind): %v", err)
+	}
+	replugged := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Second)
+		replugged <- os.WriteFile(drv+"bind", []byte("vivid.0"), 0)
+	}()
+	start := time.Now()
+	f, err := src.Next(ctx) // blocks across the unplug until the device is back
+	if err != nil {
+		t.Fatalf("after unplug: %v", err)
+	}
+	if err := <-replugged; err != nil {
+		t.Fatalf("replug (bind): %v", err)
+	}
+	if src.Reconnects() != 1 || len(f.Data) != 640*480*2 {
+		t.Fatalf("reconnects %d, frame %d bytes", src.Reconnects(), len(f.Data))
+	}
+	t.Logf("frames resumed %v after the unplug", time.Since(start).Round(time.Millisecond))
+	src.Release(f)
+}

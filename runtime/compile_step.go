@@ -108,7 +108,7 @@ func geometry(m *Model, op *Op, kh, kw int) (*generic.ConvParams, error) {
 	}, nil
 }
 
-// domain reports whether op runs on float32 or quantized tensors, checking
+// quantized reports whether op runs on quantized (not float32) tensors, checking
 // that its input and output agree.
 func (c *compiler) quantized(op *Op) (bool, error) {
 	in, out := c.m.Tensors[op.Inputs[0]].Type, c.m.Tensors[op.Outputs[0]].Type

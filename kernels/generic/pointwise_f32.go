@@ -1,9 +1,9 @@
 package generic
 
 // PointwiseTileM is the row granularity of the generic GEMMs: a multiple of
-// the rows of both register tiles (3 for float32, 4 for int8). The runtime
+// the rows of both register tiles (3 for float32, 6 for int8). The runtime
 // splits m across workers in multiples of it; any m is still correct.
-const PointwiseTileM = 12
+const PointwiseTileM = 6
 
 // pointwiseMR is the row count of the float32 register tile, 3 rows by
 // pointwiseNR = 2 output channels. Go keeps every product of a loop iteration

@@ -6,7 +6,7 @@ package generic
 const pointwiseQ8NR = 3
 
 // pointwiseQ8MR is the row count of the int8 register tile.
-const pointwiseQ8MR = 4
+const pointwiseQ8MR = 6
 
 // PackPointwiseQ8 packs int8 pointwise weights w, [n][k] row-major, into
 // panels of pointwiseQ8NR output channels, k-major:

@@ -16,7 +16,7 @@ const (
 
 // pointwiseQ8 is the GEMM behind PointwiseQ8: column blocks of panels sized
 // for L2, inside them row tiles of pointwiseQ8MR rows that sweep the block's
-// panels with the 4x3 SWAR micro-kernel.
+// panels with the 6x3 SWAR micro-kernel.
 func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *Requant) {
 	if m <= 0 || n <= 0 {
 		return
@@ -30,7 +30,6 @@ func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 	zp, lo, hi := rq.ZeroPoint, rq.Min, rq.Max
 	block := max(pointwiseBlockBytes/(nr*max(k, 1)), 1) // panels per column block
 	var rowsum [mr]int32
-	tile := make([]int8, mr*k) // the row tile, interleaved for dotQ8x4x3
 	for p0 := 0; p0 < panels; p0 += block {
 		p1 := min(p0+block, panels)
 		i := 0
@@ -42,10 +41,9 @@ func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 					rowsum[r] = wzp * sumI8(a[r])
 				}
 			}
-			interleave4(tile, &a)
 			for p := p0; p < p1; p++ {
 				var acc [mr][nr]int32
-				dotQ8x4x3(&acc, tile, packed[p*k*nr:(p+1)*k*nr])
+				dotQ8x6x3(&acc, a[0], a[1], a[2], a[3], a[4], a[5], packed[p*k*nr:(p+1)*k*nr])
 				j := p * nr
 				cols := min(nr, n-j) // the last panel may be partly padding
 				for c := 0; c < cols; c++ {
@@ -130,45 +128,34 @@ func sumI8(x []int8) int32 {
 	return s
 }
 
-// dotQ8x4x3 is the SWAR register micro-kernel: four rows interleaved k-major
-// in a (a[4*kk+r], length 4k, see interleave4) times one packed panel b
-// (k-major triples, length 3k), added to acc, one lane-safe chunk at a time.
-func dotQ8x4x3(acc *[4][3]int32, a, b []int8) {
-	for len(a) >= 4 {
-		n := min(len(a)/4, pointwiseQ8Chunk)
-		c0, c1, c2, c3 := dotQ8Chunk4(a[:4*n], b[:3*n])
-		a, b = a[4*n:], b[3*n:]
+// dotQ8x6x3 is the SWAR register micro-kernel: six rows a0..a5 (length k)
+// times one packed panel b (k-major triples, length 3k), added to acc.
+func dotQ8x6x3(acc *[6][3]int32, a0, a1, a2, a3, a4, a5, b []int8) {
+	k := len(a0)
+	for k0 := 0; k0 < k; k0 += pointwiseQ8Chunk {
+		k1 := min(k0+pointwiseQ8Chunk, k)
+		x0, x1, x2, x3, x4, x5 := a0[k0:k1], a1[k0:k1], a2[k0:k1], a3[k0:k1], a4[k0:k1], a5[k0:k1]
+		w := b[3*k0 : 3*k1]
+		var c0, c1, c2, c3, c4, c5 int64
+		for i := range x0 {
+			if len(w) < 3 {
+				break
+			}
+			p := packWeights3(w)
+			w = w[3:]
+			c0 += p * int64(x0[i])
+			c1 += p * int64(x1[i])
+			c2 += p * int64(x2[i])
+			c3 += p * int64(x3[i])
+			c4 += p * int64(x4[i])
+			c5 += p * int64(x5[i])
+		}
 		addLanes3(&acc[0], c0)
 		addLanes3(&acc[1], c1)
 		addLanes3(&acc[2], c2)
 		addLanes3(&acc[3], c3)
-	}
-}
-
-// dotQ8Chunk4 is the inner loop of dotQ8x4x3 over at most pointwiseQ8Chunk
-// values of k, returning each row's three lane sums. Go schedules all of an
-// iteration's multiplies before its adds, so the loop needs 2*MR registers
-// for products and sums plus four for the slices: four rows is the most that
-// fits amd64's general registers without spilling a sum.
-func dotQ8Chunk4(x, w []int8) (c0, c1, c2, c3 int64) {
-	for len(x) >= 4 && len(w) >= 3 {
-		p := packWeights3(w)
-		c0 += p * int64(x[0])
-		c1 += p * int64(x[1])
-		c2 += p * int64(x[2])
-		c3 += p * int64(x[3])
-		x, w = x[4:], w[3:]
-	}
-	return
-}
-
-// interleave4 writes four rows of length k k-major into dst (len 4k):
-// dst[4*kk+r] = rows[r][kk].
-func interleave4(dst []int8, rows *[4][]int8) {
-	for r, row := range rows {
-		for kk, v := range row {
-			dst[4*kk+r] = v
-		}
+		addLanes3(&acc[4], c4)
+		addLanes3(&acc[5], c5)
 	}
 }
 
