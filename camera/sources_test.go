@@ -235,3 +235,21 @@ func (f *flaky) Next(context.Context) (*Frame, error) {
 func (f *flaky) Release(*Frame) {}
 func (f *flaky) Mode() Config   { return Config{} }
 func (f *flaky) Close() error   { return nil }
+
+func TestDrawPattern(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 50, 40))
+	DrawPattern(img, 3)
+	// Square of side 40/5 = 8 at (bounce(21, 42), bounce(15, 32)) = (21, 15).
+	for _, p := range []image.Point{{21, 15}, {28, 22}} {
+		if c := img.RGBAAt(p.X, p.Y); c.R != 255 || c.G != 255 || c.B != 255 {
+			t.Errorf("inside the square at %v: %v", p, c)
+		}
+	}
+	// Bars scroll 4 pixels a frame: x=0 shows bar ((0+12)%50)*8/50 = 1.
+	if c := img.RGBAAt(0, 0); c.R != bars[1][0] || c.G != bars[1][1] || c.B != bars[1][2] {
+		t.Errorf("bar at x=0: %v, want %v", c, bars[1])
+	}
+	if c := img.RGBAAt(29, 22); c.R == 255 && c.G == 255 && c.B == 255 {
+		t.Errorf("square too wide at x=29")
+	}
+}

@@ -126,16 +126,23 @@ func DrawPattern(img *image.RGBA, n uint64) {
 	side := max(min(w, h)/5, 1)
 	sx := bounce(int(n*7), w-side)
 	sy := bounce(int(n*5), h-side)
-	for y := 0; y < h; y++ {
-		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
-		inY := y >= sy && y < sy+side
-		for x := 0; x < w; x++ {
-			c := bars[((x+shift)%w)*8/w]
-			if inY && x >= sx && x < sx+side {
-				c = [3]byte{255, 255, 255}
-			}
-			p := row[4*x : 4*x+4 : 4*x+4]
-			p[0], p[1], p[2], p[3] = c[0], c[1], c[2], 255
+	if w == 0 || h == 0 {
+		return
+	}
+	// Draw the bars once, copy them to every row, then draw the square.
+	row0 := img.Pix[:4*w]
+	for x := 0; x < w; x++ {
+		c := bars[((x+shift)%w)*8/w]
+		p := row0[4*x : 4*x+4 : 4*x+4]
+		p[0], p[1], p[2], p[3] = c[0], c[1], c[2], 255
+	}
+	for y := 1; y < h; y++ {
+		copy(img.Pix[y*img.Stride:y*img.Stride+4*w], row0)
+	}
+	for y := sy; y < min(sy+side, h); y++ {
+		row := img.Pix[y*img.Stride+4*sx : y*img.Stride+4*min(sx+side, w)]
+		for i := range row {
+			row[i] = 255
 		}
 	}
 }

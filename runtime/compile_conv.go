@@ -122,8 +122,11 @@ func (c *compiler) pointwiseF32Step(op *Op, info *LayerInfo, bias, m, k, n int) 
 		return step{}, err
 	}
 	info.Kernel = impl.Name
-	packed := impl.Pack(w, n, k)
 	src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
+	if c.splitColumns(m, n) {
+		return columnsF32Step(impl.Pack, impl.Run, dst, src, w, b, k, n, c.threads, lo, hi), nil
+	}
+	packed := impl.Pack(w, n, k)
 	tile, run := max(impl.TileM, 1), impl.Run
 	return step{units: tiles(m, tile), run: func(_, t0, t1 int) {
 		r0, r1 := t0*tile, min(t1*tile, m)
@@ -169,8 +172,11 @@ func (c *compiler) pointwiseQ8Step(op *Op, info *LayerInfo, bias, m, k, n int) (
 		return step{}, err
 	}
 	info.Kernel = impl.Name
-	packed := impl.Pack(wq.values, n, k)
 	src, dst := c.i8(op.Inputs[0]), c.i8(op.Outputs[0])
+	if c.splitColumns(m, n) {
+		return columnsQ8Step(impl.Pack, impl.Run, dst, src, wq.values, folded, wzp, rq, k, n, c.threads), nil
+	}
+	packed := impl.Pack(wq.values, n, k)
 	tile, run := max(impl.TileM, 1), impl.Run
 	return step{units: tiles(m, tile), run: func(_, t0, t1 int) {
 		r0, r1 := t0*tile, min(t1*tile, m)

@@ -170,3 +170,20 @@ func TestCompileSurvivesMutations(t *testing.T) {
 	}
 	t.Logf("%d of 600 mutated models compiled and ran", accepted)
 }
+
+func TestColumnBounds(t *testing.T) {
+	for _, tc := range []struct{ n, parts int }{{1001, 2}, {1001, 4}, {1001, 3}, {32, 4}, {40, 2}, {1024, 256}, {17, 1}} {
+		b := columnBounds(tc.n, tc.parts)
+		if b[0] != 0 || b[len(b)-1] != tc.n || len(b)-1 > tc.parts {
+			t.Errorf("columnBounds(%d, %d) = %v: want 0 .. %d in at most %d chunks", tc.n, tc.parts, b, tc.n, tc.parts)
+		}
+		for i := 1; i < len(b); i++ {
+			if b[i] <= b[i-1] || (i < len(b)-1 && b[i]%columnChunk != 0) {
+				t.Errorf("columnBounds(%d, %d) = %v: chunks must be non-empty and aligned to %d", tc.n, tc.parts, b, columnChunk)
+			}
+		}
+	}
+	if b := columnBounds(1001, 2); b[1] != 496 && b[1] != 512 {
+		t.Errorf("columnBounds(1001, 2) = %v: want an even split near 500", b)
+	}
+}

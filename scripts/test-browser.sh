@@ -94,6 +94,11 @@ seq2=$(latest || true)
 curl -fsS --max-time 5 "$base/metrics" | grep -q '^edgecam_frames_total [1-9]' || fail "/metrics has no frames"
 
 kill -INT "$pid"
+for _ in $(seq 100); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$pid" 2>/dev/null && fail "server still running 10 s after SIGINT"
 wait "$pid" || fail "server exited with status $? after SIGINT"
 pid=
 grep -q '^edgecam run: .* frames, ' "$tmp/server.log" || fail "no summary after SIGINT"

@@ -65,9 +65,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&o.maxClients, "http-clients", 4, "maximum simultaneous stream clients")
 	fs.BoolVar(&o.list, "list", false, "list V4L2 devices, formats, sizes and rates, and exit")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn, error")
-	// TODO(lead): wire GPIO here once cmd/edgecam/run_gpio.go exists:
-	// g := addGPIOFlags(fs) before parse; act, err := g.open() after it;
-	// act.Observe(top, labels) per result in onResult; act.Close() at the end.
+	gf := addGPIOFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -94,7 +92,17 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return runPipeline(ctx, e, &o, src, log)
+	act, err := gf.open()
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	err = runPipeline(ctx, e, &o, src, act, log)
+	if act != nil {
+		if cerr := act.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("run: gpio: %w", cerr)
+		}
+	}
+	return err
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -124,7 +132,10 @@ func label(labels []string, i int) string {
 	return fmt.Sprintf("class %d", i)
 }
 
-func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, log *slog.Logger) error {
+// runPipeline loads and compiles the model, opens the source and runs the
+// pipeline, printing one JSON line per result; act (may be nil) sees every
+// result's top classes.
+func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, act gpioAction, log *slog.Logger) error {
 	m, err := runtime.Load(o.model)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
@@ -185,6 +196,9 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		}
 		if srv != nil {
 			srv.Publish(&line, r.Input)
+		}
+		if act != nil {
+			act.Observe(top, labels)
 		}
 	}
 	start, cpu0 := time.Now(), processCPU()

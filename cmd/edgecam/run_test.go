@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/edgecam/edgecam/camera"
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"periph.io/x/conn/v3/gpio"
 )
 
 const runModel = "models/mobilenet_v1_0.25_128_quant.tflite"
@@ -33,6 +35,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"run", "-model", "m.tflite", "-source", "synthetic", "-top", "0"},
 		{"run", "-model", "m.tflite", "-source", "synthetic", "-fps", "-1"},
 		{"run", "-model", "m.tflite", "extra"},
+		{"run", "-model", "m.tflite", "-source", "synthetic", "-on", "cat"},      // -on without -gpio
+		{"run", "-model", "m.tflite", "-source", "synthetic", "-gpio", "GPIO17"}, // -gpio without -on
 	}
 	for _, args := range cases {
 		var out, errb bytes.Buffer
@@ -309,5 +313,39 @@ func TestRunMJPEGStreamCountsBadFrames(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "2 frames, 3 captured, 1 dropped (0 stale, 1 bad)") {
 		t.Fatalf("summary:\n%s", errb.String())
+	}
+}
+
+// levelPin is a fake output pin that records the levels written.
+type levelPin struct {
+	gpio.PinIO
+	levels []gpio.Level
+}
+
+func (p *levelPin) Name() string   { return "GPIO17" }
+func (p *levelPin) String() string { return "GPIO17" }
+func (p *levelPin) Out(l gpio.Level) error {
+	p.levels = append(p.levels, l)
+	return nil
+}
+
+// TestRunDrivesGPIO checks run's GPIO wiring end to end: a cat picture
+// drives the pin high, and closing at the end drives it low.
+func TestRunDrivesGPIO(t *testing.T) {
+	model := fixtures.Path(t, runModel)
+	img := fixtures.Path(t, "images/cat.png")
+	pin := &levelPin{PinIO: gpio.INVALID}
+	saved := openGPIOPin
+	openGPIOPin = func(name string) (gpio.PinOut, error) { return pin, nil }
+	t.Cleanup(func() { openGPIOPin = saved })
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"run", "-model", model, "-source", img, "-fps", "0", "-frames", "2",
+		"-gpio", "GPIO17", "-on", "tabby,tiger cat,Egyptian cat", "-min-score", "0.2"}, nil, &out, &errb)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	high := slices.Index(pin.levels, gpio.High)
+	if high < 0 || pin.levels[len(pin.levels)-1] != gpio.Low || high == len(pin.levels)-1 {
+		t.Fatalf("levels written %v, want high for the cat, then low at close", pin.levels)
 	}
 }

@@ -1,7 +1,5 @@
 package generic
 
-import "math"
-
 // AvgPoolF32 is a KHxKW average pool (InC == OutC == C) over the whole output,
 // the mean of the in-bounds taps only (padding is not counted):
 //
@@ -52,7 +50,7 @@ func AvgPoolF32(p *ConvParams, dst, src []float32, lo, hi float32) {
 //	sum := int32(0)
 //	for each in-bounds tap: sum += int32(src[(iy*p.InW+ix)*C+c]) - xzp
 //	f := float32(float32(sum) * scale) / float32(count)
-//	dst[(oy*p.OutW+ox)*C+c] = int8(min(max(int32(math.Round(float64(f)))+ozp, lo), hi))
+//	dst[(oy*p.OutW+ox)*C+c] = int8(min(max(RoundHalfAway(f)+ozp, lo), hi))
 //
 // An output with no in-bounds tap gets clamp(ozp, lo, hi). lo and hi lie in
 // [-128, 127].
@@ -76,7 +74,7 @@ func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo
 				r := int32(0)
 				if count > 0 {
 					f := float32(float32(sum)*scale) / float32(count)
-					r = int32(math.Round(float64(f)))
+					r = RoundHalfAway(f)
 				}
 				out[c] = int8(clampI32(r+ozp, lo, hi))
 			}
@@ -102,12 +100,4 @@ func tapRange(o, stride, pad, k, in int) (k0, k1 int) {
 }
 
 // clampI32 returns v limited to [lo, hi].
-func clampI32(v, lo, hi int32) int32 {
-	if v < lo {
-		v = lo
-	}
-	if v > hi {
-		v = hi
-	}
-	return v
-}
+func clampI32(v, lo, hi int32) int32 { return min(max(v, lo), hi) }

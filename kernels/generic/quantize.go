@@ -1,26 +1,13 @@
 package generic
 
-import "math"
-
 // QuantizeValue maps a real value to int8:
 //
-//	clamp(roundHalfAway(v / scale) + zp, -128, 127)
+//	clamp(RoundHalfAway(v / scale) + zp, -128, 127)
 //
-// with the division in float32 and NaN mapped to zp.
+// with the division in float32; NaN maps to clamp(zp) and infinities to the
+// ends of the range. It is branch-free on the value.
 func QuantizeValue(v, scale float32, zp int32) int8 {
-	f := float64(v / scale)
-	if f != f { // NaN
-		return int8(clampI32(zp, -128, 127))
-	}
-	f = math.Round(f)
-	// Clamp in float64 first so huge values cannot overflow the conversion.
-	if f < -1<<20 {
-		f = -1 << 20
-	}
-	if f > 1<<20 {
-		f = 1 << 20
-	}
-	return int8(clampI32(int32(f)+zp, -128, 127))
+	return int8(clampI32(RoundHalfAway(v/scale)+zp, -128, 127))
 }
 
 // QuantizeF32 quantizes src into dst (len(dst) >= len(src)) with QuantizeValue.
