@@ -41,7 +41,9 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 	}
 	threads := opt.Threads
 	if threads <= 0 {
-		threads = goruntime.NumCPU()
+		// One per usable core: GOMAXPROCS is below NumCPU under a cgroup CPU
+		// quota, and more workers than Ps would only wait for each other.
+		threads = min(goruntime.NumCPU(), goruntime.GOMAXPROCS(0))
 	}
 	if threads > maxThreads {
 		return nil, fmt.Errorf("runtime: compile: %d threads, at most %d", threads, maxThreads)

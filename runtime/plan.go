@@ -15,7 +15,7 @@ import (
 // Options controls how a model is compiled into a plan.
 type Options struct {
 	// Threads is the number of workers each layer is split across; 0 means one
-	// per core (runtime.NumCPU).
+	// per core (runtime.NumCPU, capped at GOMAXPROCS).
 	Threads int
 	// Kernels forces a kernel level: "auto", "generic", "neon", "dotprod".
 	// Empty means the EDGECAM_KERNELS environment variable, else auto.

@@ -21,7 +21,10 @@ var (
 )
 
 //go:noescape
-func dwQ8(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch, sx int, xzp, zp, lo, hi int32)
+func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
+func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
 // DWConv3x3Q8 is generic.DWConvQ8 for 3x3 kernels with NEON:
 //
@@ -76,16 +79,20 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 				}
 				rows[ky] = &src[(iy*p.InW+ix0)*C]
 			}
-			dwQ8(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], &dst[(oy*p.OutW+xa)*C],
-				xb-xa, nblk, C, s, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+			d := &dst[(oy*p.OutW+xa)*C]
+			if s == 1 {
+				dwQ8S1(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+			} else {
+				dwQ8S2(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+			}
 		}
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 8
 			if ox < xa || ox >= xb {
 				if edgeAsm {
 					dwQ8Patch(p, patch[:9*C], src, oy, ox, int8(xzp))
-					dwQ8(&patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
-						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, s, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+					dwQ8S1(&patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
+						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
 				} else {
 					c0 = 0
 				}

@@ -4,43 +4,47 @@
 
 #include "textflag.h"
 
-// dwQ8 computes interior output pixels of one output row of a 3x3 int8
-// depthwise convolution, 8 channels at a time:
+// dwQ8S1 computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride 1, 8 channels at a time:
 //
 //	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
 //		for x := 0; x < npix; x++ {
 //			acc := bias[c]
 //			for ky := 0; ky < 3; ky++ {           // r_ky: input row, w_ky: its weights
 //				for kx := 0; kx < 3; kx++ {
-//					acc += (int32(r_ky[(x*s+kx)*C+c]) - xzp) * int32(w_ky[kx*C+c])
+//					acc += (int32(r_ky[(x*1+kx)*C+c]) - xzp) * int32(w_ky[kx*C+c])
 //				}
 //			}
 //			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
 //		}
 //	}
 //
-// r0..r2 point at the first input column of the first output pixel. A padded
-// kernel row gets all-zero weights (w_ky = zeros) and any valid input row, so
-// it contributes exactly 0 as generic requires; the caller handles padded edge
-// columns and the C%8 channel tail in Go. Bit-exact with generic.DWConvQ8.
+// with C = ch. r0..r2 point at the first input column of the first output
+// pixel. A padded kernel row gets all-zero weights (w_ky = zeros) and any
+// valid input row, so it contributes exactly 0 as generic requires; the
+// caller handles padded edge columns (through a patch) and the C%8 channel
+// tail in Go. Bit-exact with generic.DWConvQ8.
 //
 // Algorithm: per channel block the 9 int16 tap vectors, bias, scale and the
-// requantization constants stay in registers. Per pixel and kernel row: 3
-// loads of 8 input bytes, SSUBL (x - xzp, exact in int16), SMULL/SMLAL and
-// SMULL2/SMLAL2 into that row's two int32x4 sums (6 independent chains per
-// pixel), then the rows are added with the bias and requantized as in the
-// pointwise kernels (SCVTF, FMUL, FCVTAS, ADD, SMAX, SMIN, XTN).
+// requantization constants stay in registers. 4 output pixels per iteration:
+// each input column is loaded once per row (6 per row), widened with
+// SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
+// to every pixel that uses it (8 independent int32x4 chains), then each
+// pixel adds the bias and is requantized as in the pointwise kernels
+// (SCVTF, FMUL, FCVTAS, ADD, SMAX, SMIN, XTN). npix%4 pixels run a 1-pixel
+// loop.
 //
 // Registers:
 //	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
-//	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 s*C
-//	R13-R15 row cursors  R16 dst cursor  R17 pixel counter  R19 load cursor
-//	R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
+//	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 input
+//	pixel step  R13-R15 row cursors  R16 dst cursor  R17 pixel counter
+//	R19 load cursor  R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
+//	R23 4-pixel input step
 //	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi
-//	V16 xzp (8 bytes)  V17-V22 row sums (row r: V17+2r channels 0-3, V18+2r
-//	channels 4-7)  V23-V28 inputs. Go reserves R18, R26-R30.
-// func dwQ8(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch, sx int, xzp, zp, lo, hi int32)
-TEXT ·dwQ8(SB), NOSPLIT, $0-120
+//	V16 xzp (8 bytes)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
+//	channels 4-7)  V25-V31 input columns (rotating). Go reserves R18, R26-R30.
+// func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+TEXT ·dwQ8S1(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
 	MOVD	r2+16(FP), R2
@@ -53,16 +57,16 @@ TEXT ·dwQ8(SB), NOSPLIT, $0-120
 	MOVD	npix+72(FP), R9
 	MOVD	nblk+80(FP), R10
 	MOVD	ch+88(FP), R11
-	MOVD	sx+96(FP), R12
-	MUL	R11, R12, R12
+	LSL	$0, R11, R12
+	LSL	$2, R12, R23
 	LSL	$1, R11, R20
-	MOVW	xzp+104(FP), R22
+	MOVW	xzp+96(FP), R22
 	VDUP	R22, V16.B8
-	MOVW	zp+108(FP), R22
+	MOVW	zp+100(FP), R22
 	VDUP	R22, V13.S4
-	MOVW	lo+112(FP), R22
+	MOVW	lo+104(FP), R22
 	VDUP	R22, V14.S4
-	MOVW	hi+116(FP), R22
+	MOVW	hi+108(FP), R22
 	VDUP	R22, V15.S4
 	CBZ	R9, done
 	CBZ	R10, done
@@ -85,56 +89,122 @@ block:
 	MOVD	R1, R14
 	MOVD	R2, R15
 	MOVD	R8, R16
-	MOVD	R9, R17
-pixel:
+	LSR	$2, R9, R17
+	CBZ	R17, tail
+pix4:
 	MOVD	R13, R19
-	VLD1.P	(R19)(R11), [V23.B8]
-	VLD1.P	(R19)(R11), [V24.B8]
 	VLD1.P	(R19)(R11), [V25.B8]
-	WORD	$0x0e3022f7	// ssubl v23.8h, v23.8b, v16.8b
-	WORD	$0x0e302318	// ssubl v24.8h, v24.8b, v16.8b
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e60c2f1	// smull v17.4s, v23.4h, v0.4h
-	WORD	$0x4e60c2f2	// smull2 v18.4s, v23.8h, v0.8h
-	WORD	$0x0e618311	// smlal v17.4s, v24.4h, v1.4h
-	WORD	$0x4e618312	// smlal2 v18.4s, v24.8h, v1.8h
-	WORD	$0x0e628331	// smlal v17.4s, v25.4h, v2.4h
-	WORD	$0x4e628332	// smlal2 v18.4s, v25.8h, v2.8h
-	ADD	R12, R13, R13
-	MOVD	R14, R19
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
 	VLD1.P	(R19)(R11), [V26.B8]
-	VLD1.P	(R19)(R11), [V27.B8]
-	VLD1.P	(R19)(R11), [V28.B8]
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
+	WORD	$0x0e60c353	// smull v19.4s, v26.4h, v0.4h
+	WORD	$0x4e60c354	// smull2 v20.4s, v26.8h, v0.8h
+	VLD1.P	(R19)(R11), [V27.B8]
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	WORD	$0x0e618373	// smlal v19.4s, v27.4h, v1.4h
+	WORD	$0x4e618374	// smlal2 v20.4s, v27.8h, v1.8h
+	WORD	$0x0e60c375	// smull v21.4s, v27.4h, v0.4h
+	WORD	$0x4e60c376	// smull2 v22.4s, v27.8h, v0.8h
+	VLD1.P	(R19)(R11), [V28.B8]
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x0e63c353	// smull v19.4s, v26.4h, v3.4h
-	WORD	$0x4e63c354	// smull2 v20.4s, v26.8h, v3.8h
-	WORD	$0x0e648373	// smlal v19.4s, v27.4h, v4.4h
-	WORD	$0x4e648374	// smlal2 v20.4s, v27.8h, v4.8h
-	WORD	$0x0e658393	// smlal v19.4s, v28.4h, v5.4h
-	WORD	$0x4e658394	// smlal2 v20.4s, v28.8h, v5.8h
-	ADD	R12, R14, R14
-	MOVD	R15, R19
-	VLD1.P	(R19)(R11), [V23.B8]
-	VLD1.P	(R19)(R11), [V24.B8]
+	WORD	$0x0e628393	// smlal v19.4s, v28.4h, v2.4h
+	WORD	$0x4e628394	// smlal2 v20.4s, v28.8h, v2.8h
+	WORD	$0x0e618395	// smlal v21.4s, v28.4h, v1.4h
+	WORD	$0x4e618396	// smlal2 v22.4s, v28.8h, v1.8h
+	WORD	$0x0e60c397	// smull v23.4s, v28.4h, v0.4h
+	WORD	$0x4e60c398	// smull2 v24.4s, v28.8h, v0.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6283b5	// smlal v21.4s, v29.4h, v2.4h
+	WORD	$0x4e6283b6	// smlal2 v22.4s, v29.8h, v2.8h
+	WORD	$0x0e6183b7	// smlal v23.4s, v29.4h, v1.4h
+	WORD	$0x4e6183b8	// smlal2 v24.4s, v29.8h, v1.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6283d7	// smlal v23.4s, v30.4h, v2.4h
+	WORD	$0x4e6283d8	// smlal2 v24.4s, v30.8h, v2.8h
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6383f1	// smlal v17.4s, v31.4h, v3.4h
+	WORD	$0x4e6383f2	// smlal2 v18.4s, v31.8h, v3.8h
 	VLD1.P	(R19)(R11), [V25.B8]
-	WORD	$0x0e3022f7	// ssubl v23.8h, v23.8b, v16.8b
-	WORD	$0x0e302318	// ssubl v24.8h, v24.8b, v16.8b
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e66c2f5	// smull v21.4s, v23.4h, v6.4h
-	WORD	$0x4e66c2f6	// smull2 v22.4s, v23.8h, v6.8h
-	WORD	$0x0e678315	// smlal v21.4s, v24.4h, v7.4h
-	WORD	$0x4e678316	// smlal2 v22.4s, v24.8h, v7.8h
-	WORD	$0x0e688335	// smlal v21.4s, v25.4h, v8.4h
-	WORD	$0x4e688336	// smlal2 v22.4s, v25.8h, v8.8h
-	ADD	R12, R15, R15
-	WORD	$0x4eb38631	// add v17.4s, v17.4s, v19.4s
-	WORD	$0x4eb48652	// add v18.4s, v18.4s, v20.4s
-	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
-	WORD	$0x4eaa86d6	// add v22.4s, v22.4s, v10.4s
-	WORD	$0x4eb58631	// add v17.4s, v17.4s, v21.4s
-	WORD	$0x4eb68652	// add v18.4s, v18.4s, v22.4s
+	WORD	$0x0e648331	// smlal v17.4s, v25.4h, v4.4h
+	WORD	$0x4e648332	// smlal2 v18.4s, v25.8h, v4.8h
+	WORD	$0x0e638333	// smlal v19.4s, v25.4h, v3.4h
+	WORD	$0x4e638334	// smlal2 v20.4s, v25.8h, v3.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e658351	// smlal v17.4s, v26.4h, v5.4h
+	WORD	$0x4e658352	// smlal2 v18.4s, v26.8h, v5.8h
+	WORD	$0x0e648353	// smlal v19.4s, v26.4h, v4.4h
+	WORD	$0x4e648354	// smlal2 v20.4s, v26.8h, v4.8h
+	WORD	$0x0e638355	// smlal v21.4s, v26.4h, v3.4h
+	WORD	$0x4e638356	// smlal2 v22.4s, v26.8h, v3.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e658373	// smlal v19.4s, v27.4h, v5.4h
+	WORD	$0x4e658374	// smlal2 v20.4s, v27.8h, v5.8h
+	WORD	$0x0e648375	// smlal v21.4s, v27.4h, v4.4h
+	WORD	$0x4e648376	// smlal2 v22.4s, v27.8h, v4.8h
+	WORD	$0x0e638377	// smlal v23.4s, v27.4h, v3.4h
+	WORD	$0x4e638378	// smlal2 v24.4s, v27.8h, v3.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e658395	// smlal v21.4s, v28.4h, v5.4h
+	WORD	$0x4e658396	// smlal2 v22.4s, v28.8h, v5.8h
+	WORD	$0x0e648397	// smlal v23.4s, v28.4h, v4.4h
+	WORD	$0x4e648398	// smlal2 v24.4s, v28.8h, v4.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6583b7	// smlal v23.4s, v29.4h, v5.4h
+	WORD	$0x4e6583b8	// smlal2 v24.4s, v29.8h, v5.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6683d1	// smlal v17.4s, v30.4h, v6.4h
+	WORD	$0x4e6683d2	// smlal2 v18.4s, v30.8h, v6.8h
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6783f1	// smlal v17.4s, v31.4h, v7.4h
+	WORD	$0x4e6783f2	// smlal2 v18.4s, v31.8h, v7.8h
+	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
+	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e688331	// smlal v17.4s, v25.4h, v8.4h
+	WORD	$0x4e688332	// smlal2 v18.4s, v25.8h, v8.8h
+	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
+	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
+	WORD	$0x0e668335	// smlal v21.4s, v25.4h, v6.4h
+	WORD	$0x4e668336	// smlal2 v22.4s, v25.8h, v6.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
+	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
+	WORD	$0x0e678355	// smlal v21.4s, v26.4h, v7.4h
+	WORD	$0x4e678356	// smlal2 v22.4s, v26.8h, v7.8h
+	WORD	$0x0e668357	// smlal v23.4s, v26.4h, v6.4h
+	WORD	$0x4e668358	// smlal2 v24.4s, v26.8h, v6.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e688375	// smlal v21.4s, v27.4h, v8.4h
+	WORD	$0x4e688376	// smlal2 v22.4s, v27.8h, v8.8h
+	WORD	$0x0e678377	// smlal v23.4s, v27.4h, v7.4h
+	WORD	$0x4e678378	// smlal2 v24.4s, v27.8h, v7.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
+	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
+	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
+	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
@@ -151,8 +221,508 @@ pixel:
 	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
+	WORD	$0x4ea98673	// add v19.4s, v19.4s, v9.4s
+	WORD	$0x4eaa8694	// add v20.4s, v20.4s, v10.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4ead8673	// add v19.4s, v19.4s, v13.4s
+	WORD	$0x4eae6673	// smax v19.4s, v19.4s, v14.4s
+	WORD	$0x4eaf6e73	// smin v19.4s, v19.4s, v15.4s
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4ead8694	// add v20.4s, v20.4s, v13.4s
+	WORD	$0x4eae6694	// smax v20.4s, v20.4s, v14.4s
+	WORD	$0x4eaf6e94	// smin v20.4s, v20.4s, v15.4s
+	WORD	$0x0e612a73	// xtn v19.4h, v19.4s
+	WORD	$0x4e612a93	// xtn2 v19.8h, v20.4s
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	VST1.P	[V19.B8], (R16)(R11)
+	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
+	WORD	$0x4eaa86d6	// add v22.4s, v22.4s, v10.4s
+	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4ead86b5	// add v21.4s, v21.4s, v13.4s
+	WORD	$0x4eae66b5	// smax v21.4s, v21.4s, v14.4s
+	WORD	$0x4eaf6eb5	// smin v21.4s, v21.4s, v15.4s
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4ead86d6	// add v22.4s, v22.4s, v13.4s
+	WORD	$0x4eae66d6	// smax v22.4s, v22.4s, v14.4s
+	WORD	$0x4eaf6ed6	// smin v22.4s, v22.4s, v15.4s
+	WORD	$0x0e612ab5	// xtn v21.4h, v21.4s
+	WORD	$0x4e612ad5	// xtn2 v21.8h, v22.4s
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	VST1.P	[V21.B8], (R16)(R11)
+	WORD	$0x4ea986f7	// add v23.4s, v23.4s, v9.4s
+	WORD	$0x4eaa8718	// add v24.4s, v24.4s, v10.4s
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4ead86f7	// add v23.4s, v23.4s, v13.4s
+	WORD	$0x4eae66f7	// smax v23.4s, v23.4s, v14.4s
+	WORD	$0x4eaf6ef7	// smin v23.4s, v23.4s, v15.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4ead8718	// add v24.4s, v24.4s, v13.4s
+	WORD	$0x4eae6718	// smax v24.4s, v24.4s, v14.4s
+	WORD	$0x4eaf6f18	// smin v24.4s, v24.4s, v15.4s
+	WORD	$0x0e612af7	// xtn v23.4h, v23.4s
+	WORD	$0x4e612b17	// xtn2 v23.8h, v24.4s
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	VST1.P	[V23.B8], (R16)(R11)
+	ADD	R23, R13, R13
+	ADD	R23, R14, R14
+	ADD	R23, R15, R15
 	SUBS	$1, R17, R17
-	BNE	pixel
+	BNE	pix4
+tail:
+	ANDS	$3, R9, R17
+	BEQ	next
+pix1:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
+	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
+	WORD	$0x4e6483b2	// smlal2 v18.4s, v29.8h, v4.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6583d1	// smlal v17.4s, v30.4h, v5.4h
+	WORD	$0x4e6583d2	// smlal2 v18.4s, v30.8h, v5.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
+	WORD	$0x4e6683f2	// smlal2 v18.4s, v31.8h, v6.8h
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
+	WORD	$0x4e678332	// smlal2 v18.4s, v25.8h, v7.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
+	WORD	$0x4e688352	// smlal2 v18.4s, v26.8h, v8.8h
+	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
+	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
+	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
+	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
+	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
+	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
+	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
+	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	ADD	R12, R13, R13
+	ADD	R12, R14, R14
+	ADD	R12, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix1
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$16, R3, R3
+	ADD	$16, R4, R4
+	ADD	$16, R5, R5
+	ADD	$32, R6, R6
+	ADD	$32, R7, R7
+	ADD	$8, R8, R8
+	SUBS	$1, R10, R10
+	BNE	block
+done:
+	RET
+
+
+// dwQ8S2 computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride 2, 8 channels at a time:
+//
+//	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
+//		for x := 0; x < npix; x++ {
+//			acc := bias[c]
+//			for ky := 0; ky < 3; ky++ {           // r_ky: input row, w_ky: its weights
+//				for kx := 0; kx < 3; kx++ {
+//					acc += (int32(r_ky[(x*2+kx)*C+c]) - xzp) * int32(w_ky[kx*C+c])
+//				}
+//			}
+//			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with C = ch. r0..r2 point at the first input column of the first output
+// pixel. A padded kernel row gets all-zero weights (w_ky = zeros) and any
+// valid input row, so it contributes exactly 0 as generic requires; the
+// caller handles padded edge columns (through a patch) and the C%8 channel
+// tail in Go. Bit-exact with generic.DWConvQ8.
+//
+// Algorithm: per channel block the 9 int16 tap vectors, bias, scale and the
+// requantization constants stay in registers. 4 output pixels per iteration:
+// each input column is loaded once per row (9 per row), widened with
+// SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
+// to every pixel that uses it (8 independent int32x4 chains), then each
+// pixel adds the bias and is requantized as in the pointwise kernels
+// (SCVTF, FMUL, FCVTAS, ADD, SMAX, SMIN, XTN). npix%4 pixels run a 1-pixel
+// loop.
+//
+// Registers:
+//	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
+//	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 input
+//	pixel step  R13-R15 row cursors  R16 dst cursor  R17 pixel counter
+//	R19 load cursor  R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
+//	R23 4-pixel input step
+//	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi
+//	V16 xzp (8 bytes)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
+//	channels 4-7)  V25-V31 input columns (rotating). Go reserves R18, R26-R30.
+// func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+TEXT ·dwQ8S2(SB), NOSPLIT, $0-112
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	w0+24(FP), R3
+	MOVD	w1+32(FP), R4
+	MOVD	w2+40(FP), R5
+	MOVD	bias+48(FP), R6
+	MOVD	scale+56(FP), R7
+	MOVD	dst+64(FP), R8
+	MOVD	npix+72(FP), R9
+	MOVD	nblk+80(FP), R10
+	MOVD	ch+88(FP), R11
+	LSL	$1, R11, R12
+	LSL	$2, R12, R23
+	LSL	$1, R11, R20
+	MOVW	xzp+96(FP), R22
+	VDUP	R22, V16.B8
+	MOVW	zp+100(FP), R22
+	VDUP	R22, V13.S4
+	MOVW	lo+104(FP), R22
+	VDUP	R22, V14.S4
+	MOVW	hi+108(FP), R22
+	VDUP	R22, V15.S4
+	CBZ	R9, done
+	CBZ	R10, done
+block:
+	MOVD	R3, R21
+	VLD1.P	(R21)(R20), [V0.H8]
+	VLD1.P	(R21)(R20), [V1.H8]
+	VLD1.P	(R21)(R20), [V2.H8]
+	MOVD	R4, R21
+	VLD1.P	(R21)(R20), [V3.H8]
+	VLD1.P	(R21)(R20), [V4.H8]
+	VLD1.P	(R21)(R20), [V5.H8]
+	MOVD	R5, R21
+	VLD1.P	(R21)(R20), [V6.H8]
+	VLD1.P	(R21)(R20), [V7.H8]
+	VLD1.P	(R21)(R20), [V8.H8]
+	VLD1	(R6), [V9.S4, V10.S4]
+	VLD1	(R7), [V11.S4, V12.S4]
+	MOVD	R0, R13
+	MOVD	R1, R14
+	MOVD	R2, R15
+	MOVD	R8, R16
+	LSR	$2, R9, R17
+	CBZ	R17, tail
+pix4:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	WORD	$0x0e60c373	// smull v19.4s, v27.4h, v0.4h
+	WORD	$0x4e60c374	// smull2 v20.4s, v27.8h, v0.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e618393	// smlal v19.4s, v28.4h, v1.4h
+	WORD	$0x4e618394	// smlal2 v20.4s, v28.8h, v1.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6283b3	// smlal v19.4s, v29.4h, v2.4h
+	WORD	$0x4e6283b4	// smlal2 v20.4s, v29.8h, v2.8h
+	WORD	$0x0e60c3b5	// smull v21.4s, v29.4h, v0.4h
+	WORD	$0x4e60c3b6	// smull2 v22.4s, v29.8h, v0.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6183d5	// smlal v21.4s, v30.4h, v1.4h
+	WORD	$0x4e6183d6	// smlal2 v22.4s, v30.8h, v1.8h
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6283f5	// smlal v21.4s, v31.4h, v2.4h
+	WORD	$0x4e6283f6	// smlal2 v22.4s, v31.8h, v2.8h
+	WORD	$0x0e60c3f7	// smull v23.4s, v31.4h, v0.4h
+	WORD	$0x4e60c3f8	// smull2 v24.4s, v31.8h, v0.8h
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e618337	// smlal v23.4s, v25.4h, v1.4h
+	WORD	$0x4e618338	// smlal2 v24.4s, v25.8h, v1.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e628357	// smlal v23.4s, v26.4h, v2.4h
+	WORD	$0x4e628358	// smlal2 v24.4s, v26.8h, v2.8h
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e638371	// smlal v17.4s, v27.4h, v3.4h
+	WORD	$0x4e638372	// smlal2 v18.4s, v27.8h, v3.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e648391	// smlal v17.4s, v28.4h, v4.4h
+	WORD	$0x4e648392	// smlal2 v18.4s, v28.8h, v4.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6583b1	// smlal v17.4s, v29.4h, v5.4h
+	WORD	$0x4e6583b2	// smlal2 v18.4s, v29.8h, v5.8h
+	WORD	$0x0e6383b3	// smlal v19.4s, v29.4h, v3.4h
+	WORD	$0x4e6383b4	// smlal2 v20.4s, v29.8h, v3.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6483d3	// smlal v19.4s, v30.4h, v4.4h
+	WORD	$0x4e6483d4	// smlal2 v20.4s, v30.8h, v4.8h
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6583f3	// smlal v19.4s, v31.4h, v5.4h
+	WORD	$0x4e6583f4	// smlal2 v20.4s, v31.8h, v5.8h
+	WORD	$0x0e6383f5	// smlal v21.4s, v31.4h, v3.4h
+	WORD	$0x4e6383f6	// smlal2 v22.4s, v31.8h, v3.8h
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e648335	// smlal v21.4s, v25.4h, v4.4h
+	WORD	$0x4e648336	// smlal2 v22.4s, v25.8h, v4.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e658355	// smlal v21.4s, v26.4h, v5.4h
+	WORD	$0x4e658356	// smlal2 v22.4s, v26.8h, v5.8h
+	WORD	$0x0e638357	// smlal v23.4s, v26.4h, v3.4h
+	WORD	$0x4e638358	// smlal2 v24.4s, v26.8h, v3.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e648377	// smlal v23.4s, v27.4h, v4.4h
+	WORD	$0x4e648378	// smlal2 v24.4s, v27.8h, v4.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e658397	// smlal v23.4s, v28.4h, v5.4h
+	WORD	$0x4e658398	// smlal2 v24.4s, v28.8h, v5.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6683b1	// smlal v17.4s, v29.4h, v6.4h
+	WORD	$0x4e6683b2	// smlal2 v18.4s, v29.8h, v6.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6783d1	// smlal v17.4s, v30.4h, v7.4h
+	WORD	$0x4e6783d2	// smlal2 v18.4s, v30.8h, v7.8h
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6883f1	// smlal v17.4s, v31.4h, v8.4h
+	WORD	$0x4e6883f2	// smlal2 v18.4s, v31.8h, v8.8h
+	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
+	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
+	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
+	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
+	WORD	$0x0e668355	// smlal v21.4s, v26.4h, v6.4h
+	WORD	$0x4e668356	// smlal2 v22.4s, v26.8h, v6.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e678375	// smlal v21.4s, v27.4h, v7.4h
+	WORD	$0x4e678376	// smlal2 v22.4s, v27.8h, v7.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e688395	// smlal v21.4s, v28.4h, v8.4h
+	WORD	$0x4e688396	// smlal2 v22.4s, v28.8h, v8.8h
+	WORD	$0x0e668397	// smlal v23.4s, v28.4h, v6.4h
+	WORD	$0x4e668398	// smlal2 v24.4s, v28.8h, v6.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6783b7	// smlal v23.4s, v29.4h, v7.4h
+	WORD	$0x4e6783b8	// smlal2 v24.4s, v29.8h, v7.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6883d7	// smlal v23.4s, v30.4h, v8.4h
+	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
+	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
+	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
+	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
+	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
+	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
+	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
+	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
+	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	WORD	$0x4ea98673	// add v19.4s, v19.4s, v9.4s
+	WORD	$0x4eaa8694	// add v20.4s, v20.4s, v10.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4ead8673	// add v19.4s, v19.4s, v13.4s
+	WORD	$0x4eae6673	// smax v19.4s, v19.4s, v14.4s
+	WORD	$0x4eaf6e73	// smin v19.4s, v19.4s, v15.4s
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4ead8694	// add v20.4s, v20.4s, v13.4s
+	WORD	$0x4eae6694	// smax v20.4s, v20.4s, v14.4s
+	WORD	$0x4eaf6e94	// smin v20.4s, v20.4s, v15.4s
+	WORD	$0x0e612a73	// xtn v19.4h, v19.4s
+	WORD	$0x4e612a93	// xtn2 v19.8h, v20.4s
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	VST1.P	[V19.B8], (R16)(R11)
+	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
+	WORD	$0x4eaa86d6	// add v22.4s, v22.4s, v10.4s
+	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4ead86b5	// add v21.4s, v21.4s, v13.4s
+	WORD	$0x4eae66b5	// smax v21.4s, v21.4s, v14.4s
+	WORD	$0x4eaf6eb5	// smin v21.4s, v21.4s, v15.4s
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4ead86d6	// add v22.4s, v22.4s, v13.4s
+	WORD	$0x4eae66d6	// smax v22.4s, v22.4s, v14.4s
+	WORD	$0x4eaf6ed6	// smin v22.4s, v22.4s, v15.4s
+	WORD	$0x0e612ab5	// xtn v21.4h, v21.4s
+	WORD	$0x4e612ad5	// xtn2 v21.8h, v22.4s
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	VST1.P	[V21.B8], (R16)(R11)
+	WORD	$0x4ea986f7	// add v23.4s, v23.4s, v9.4s
+	WORD	$0x4eaa8718	// add v24.4s, v24.4s, v10.4s
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4ead86f7	// add v23.4s, v23.4s, v13.4s
+	WORD	$0x4eae66f7	// smax v23.4s, v23.4s, v14.4s
+	WORD	$0x4eaf6ef7	// smin v23.4s, v23.4s, v15.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4ead8718	// add v24.4s, v24.4s, v13.4s
+	WORD	$0x4eae6718	// smax v24.4s, v24.4s, v14.4s
+	WORD	$0x4eaf6f18	// smin v24.4s, v24.4s, v15.4s
+	WORD	$0x0e612af7	// xtn v23.4h, v23.4s
+	WORD	$0x4e612b17	// xtn2 v23.8h, v24.4s
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	VST1.P	[V23.B8], (R16)(R11)
+	ADD	R23, R13, R13
+	ADD	R23, R14, R14
+	ADD	R23, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix4
+tail:
+	ANDS	$3, R9, R17
+	BEQ	next
+pix1:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
+	VLD1.P	(R19)(R11), [V27.B8]
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
+	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
+	WORD	$0x4e6483b2	// smlal2 v18.4s, v29.8h, v4.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6583d1	// smlal v17.4s, v30.4h, v5.4h
+	WORD	$0x4e6583d2	// smlal2 v18.4s, v30.8h, v5.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
+	WORD	$0x4e6683f2	// smlal2 v18.4s, v31.8h, v6.8h
+	VLD1.P	(R19)(R11), [V25.B8]
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
+	WORD	$0x4e678332	// smlal2 v18.4s, v25.8h, v7.8h
+	VLD1.P	(R19)(R11), [V26.B8]
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
+	WORD	$0x4e688352	// smlal2 v18.4s, v26.8h, v8.8h
+	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
+	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
+	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
+	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
+	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
+	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
+	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
+	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	ADD	R12, R13, R13
+	ADD	R12, R14, R14
+	ADD	R12, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix1
+next:
 	ADD	$8, R0, R0
 	ADD	$8, R1, R1
 	ADD	$8, R2, R2
