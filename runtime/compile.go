@@ -50,6 +50,12 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 	}
 
 	p := &Plan{model: m, trace: opt.Trace}
+	// Constant DEQUANTIZE ops (int8 weight storage) become float32 weights;
+	// the plan compiles the folded graph, op indices still refer to m.
+	m, opIndex, err := foldConstants(m)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
 	logits := logitsTensor(m)
 	pinned := []int{m.Outputs[0]}
 	if logits >= 0 {
@@ -69,8 +75,9 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 	for i := range m.Ops {
 		st, info, err := c.buildStep(i)
 		if err != nil {
-			return nil, fmt.Errorf("runtime: compile: op %d (%s): %w", i, m.Ops[i].Kind, err)
+			return nil, fmt.Errorf("runtime: compile: op %d (%s): %w", opIndex[i], m.Ops[i].Kind, err)
 		}
+		st.op, info.Index = opIndex[i], opIndex[i]
 		steps[i], p.layers[i] = st, info
 	}
 	setBarriers(steps)

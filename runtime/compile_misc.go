@@ -87,16 +87,12 @@ func (c *compiler) buildSoftmax(op *Op, info *LayerInfo) (step, error) {
 	if err != nil {
 		return step{}, err
 	}
-	// generic.SoftmaxQ8 spelled out over a scratch row, so that no frame
-	// allocates: dequantize, float softmax, quantize once.
+	// Dequantize, float softmax, quantize once (allocation-free).
 	info.Kernel = "softmax_q8_generic"
 	src, dst := c.i8(op.Inputs[0]), c.i8(op.Outputs[0])
-	x := make([]float32, n)
 	return step{units: 1, serial: true, run: func(int, int, int) {
 		for r := range rows {
-			generic.DequantizeQ8(x, src[r*n:(r+1)*n], inq.scale, inq.zp)
-			generic.SoftmaxF32(x, x, beta)
-			generic.QuantizeF32(dst[r*n:(r+1)*n], x, outq.scale, outq.zp)
+			generic.SoftmaxQ8(dst[r*n:(r+1)*n], src[r*n:(r+1)*n], inq.scale, inq.zp, beta, outq.scale, outq.zp)
 		}
 	}}, nil
 }

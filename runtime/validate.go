@@ -44,18 +44,27 @@ func (m *Model) Validate() error {
 			written[i] = true
 		}
 	}
+	// folded marks the outputs of DEQUANTIZE ops of constants: the plan
+	// computes them once at compile time, so they count as constants.
+	folded := make([]bool, len(m.Tensors))
 	for i := range m.Ops {
-		c := &opCheck{m: m, i: i, op: &m.Ops[i]}
+		c := &opCheck{m: m, i: i, op: &m.Ops[i], folded: folded}
 		if err := c.indices(written); err != nil {
 			return err
 		}
 		if err := c.check(); err != nil {
 			return err
 		}
+		if c.op.Kind == OpDequantize && c.constant(c.op.Inputs[0]) {
+			folded[c.op.Outputs[0]] = true
+		}
 	}
 	for _, o := range m.Outputs {
 		if !written[o] {
 			return fmt.Errorf("%w: model output tensor %d %q is never written", ErrInvalidModel, o, m.Tensors[o].Name)
+		}
+		if m.Tensors[o].Data != nil || folded[o] {
+			return fmt.Errorf("%w: model output tensor %d %q is a constant", ErrUnsupported, o, m.Tensors[o].Name)
 		}
 	}
 	return nil
@@ -102,6 +111,12 @@ func validateTensor(t *Tensor, i int) error {
 	}
 	switch t.Type {
 	case Float32, Int32, Uint8, Int8:
+	case Float16:
+		// Only as a constant that a DEQUANTIZE turns into float32 (the
+		// operator checks reject float16 anywhere else).
+		if t.Data == nil {
+			return fmt.Errorf("%w: %s: data type float16 (supported only for constants that a DEQUANTIZE reads)", ErrUnsupported, what)
+		}
 	default:
 		return fmt.Errorf("%w: %s: data type %v", ErrUnsupported, what, t.Type)
 	}

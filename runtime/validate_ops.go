@@ -8,9 +8,16 @@ import (
 
 // opCheck validates one operator of a model.
 type opCheck struct {
-	m  *Model
-	i  int
-	op *Op
+	m      *Model
+	i      int
+	op     *Op
+	folded []bool // per tensor: output of a DEQUANTIZE of a constant (may be nil)
+}
+
+// constant reports whether tensor t is a constant: it has data, or it is the
+// output of a DEQUANTIZE of a constant, which the plan folds at compile time.
+func (c *opCheck) constant(t int) bool {
+	return c.m.Tensors[t].Data != nil || (t < len(c.folded) && c.folded[t])
 }
 
 func (c *opCheck) errf(format string, a ...any) error {
@@ -68,6 +75,9 @@ func (c *opCheck) indices(written []bool) error {
 		return c.errf("%s is already written (by an earlier op, as a constant or as the model input)", c.name("output", t))
 	}
 	written[t] = true
+	if in := op.Inputs[0]; op.Kind != OpDequantize && c.constant(in) {
+		return c.unsupportedf("%s is a constant (want an activation)", c.name("input", in))
+	}
 	return nil
 }
 
@@ -166,7 +176,7 @@ func (c *opCheck) conv() error {
 	if len(w.Shape) != 4 {
 		return c.errf("%s: shape %v, want 4 dimensions", c.name("filter", wi), w.Shape)
 	}
-	if w.Data == nil {
+	if !c.constant(wi) {
 		return c.unsupportedf("%s: filter is not a constant", c.name("filter", wi))
 	}
 	var outC, axis int
@@ -209,7 +219,7 @@ func (c *opCheck) weightedTypes(wi, outC, axis int) error {
 		if len(b.Shape) != 1 || b.Shape[0] != outC {
 			return c.errf("%s: shape %v, want [%d]", c.name("bias", bi), b.Shape, outC)
 		}
-		if b.Data == nil {
+		if !c.constant(bi) {
 			return c.unsupportedf("%s: bias is not a constant", c.name("bias", bi))
 		}
 	}
@@ -356,7 +366,7 @@ func (c *opCheck) fullyConnected() error {
 	if len(w.Shape) != 2 {
 		return c.errf("%s: shape %v, want [N K]", c.name("weights", wi), w.Shape)
 	}
-	if w.Data == nil {
+	if !c.constant(wi) {
 		return c.unsupportedf("%s: weights are not a constant", c.name("weights", wi))
 	}
 	n, k := w.Shape[0], w.Shape[1]
@@ -487,8 +497,32 @@ func (c *opCheck) quantize() error {
 		from, to = out, in
 		role, ti = "input", c.op.Inputs[0]
 	}
+	if c.op.Kind == OpDequantize && c.constant(ti) {
+		return c.constDequantize()
+	}
 	if from.Type != Float32 || (to.Type != Uint8 && to.Type != Int8) {
 		return c.unsupportedf("input type %v, output type %v (want float32 and uint8/int8)", in.Type, out.Type)
 	}
 	return c.perTensor(role, ti)
+}
+
+// constDequantize checks a DEQUANTIZE of a constant (weight storage: int8 or
+// uint8 quantized per tensor or per channel, or float16) to float32, which
+// the plan folds at compile time.
+func (c *opCheck) constDequantize() error {
+	in, out := c.in(), c.out()
+	ti := c.op.Inputs[0]
+	if out.Type != Float32 {
+		return c.unsupportedf("%s: type %v (want float32)", c.name("output", c.op.Outputs[0]), out.Type)
+	}
+	switch in.Type {
+	case Float16:
+		return nil
+	case Uint8, Int8:
+		if in.Quant == nil {
+			return c.errf("%s: quantized %v constant has no quantization parameters", c.name("input", ti), in.Type)
+		}
+		return nil
+	}
+	return c.unsupportedf("%s: constant of type %v (want int8, uint8 or float16)", c.name("input", ti), in.Type)
 }

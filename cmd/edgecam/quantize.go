@@ -178,20 +178,8 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runti
 	if err != nil {
 		return fmt.Errorf("quantize: report: %w", err)
 	}
-	defer func() { closeSrc() }()
-	engine := "edgecam"
+	defer closeSrc()
 	a, err := quant.Compare(ctx, fm, qm, src, f.threads)
-	if err != nil && ctx.Err() == nil {
-		// The runtime cannot run this model (for instance weights-only
-		// DEQUANTIZE of constants): measure with quant's reference interpreter.
-		fmt.Fprintf(w, "edgecam cannot run the output yet (%v);\nmeasuring with quant's float64 reference interpreter instead.\n", err)
-		engine = "reference interpreter"
-		closeSrc()
-		if src, closeSrc, err = calibSource(ctx, f.calib, res, f.frames); err != nil {
-			return fmt.Errorf("quantize: report: %w", err)
-		}
-		a, err = quant.CompareReference(ctx, fm, qm, src)
-	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("quantize: report interrupted (%s was written): %w", f.out, err)
@@ -199,12 +187,12 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runti
 		fmt.Fprintf(w, "agreement with the float model: not measured: %v\n", err)
 		return nil
 	}
-	writeAgreement(w, a, engine)
+	writeAgreement(w, a)
 	return nil
 }
 
-func writeAgreement(w io.Writer, a *quant.Agreement, engine string) {
-	fmt.Fprintf(w, "agreement with the float model over %d frames (%s):\n", a.Frames, engine)
+func writeAgreement(w io.Writer, a *quant.Agreement) {
+	fmt.Fprintf(w, "agreement with the float model over %d frames (edgecam):\n", a.Frames)
 	fmt.Fprintf(w, "  top-1 agreement            %d/%d", a.Top1Agree, a.Frames)
 	if len(a.Disagree) > 0 {
 		fmt.Fprintf(w, " (differs on frames %v)", a.Disagree)

@@ -88,9 +88,6 @@ func TestQuantizeDirAndWeightsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The runtime cannot load weights-only models yet (it rejects DEQUANTIZE
-	// of per-channel constants), so check the file itself here; quant's
-	// tests check its graph.
 	data, err := os.ReadFile(wo)
 	if err != nil {
 		t.Fatal(err)
@@ -101,14 +98,27 @@ func TestQuantizeDirAndWeightsOnly(t *testing.T) {
 	if !strings.Contains(stdout, "not measured") {
 		t.Errorf("weights-only report without frames: %q", stdout)
 	}
-	// With frames the biases are corrected and the report is measured, by
-	// the reference interpreter when the runtime cannot run the model.
+	// With frames the biases are corrected and the report is measured by
+	// the edgecam runtime, which runs weights-only models.
 	stdout, _, err = runQuantizeCmd(context.Background(), "-model", model, "-weights-only", "-calib", dir, "-out", wo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(stdout, "calibrated on 2 frames") || !strings.Contains(stdout, "top-1 agreement            2/2") {
+	if !strings.Contains(stdout, "calibrated on 2 frames") || !strings.Contains(stdout, "over 2 frames (edgecam):") ||
+		!strings.Contains(stdout, "top-1 agreement            2/2") {
 		t.Errorf("weights-only report with frames:\n%s", stdout)
+	}
+	wm, err := runtime.Load(wo)
+	if err != nil {
+		t.Fatalf("runtime.Load of the weights-only output: %v", err)
+	}
+	p, err := runtime.Compile(wm, runtime.Options{Threads: 1})
+	if err != nil {
+		t.Fatalf("runtime.Compile of the weights-only output: %v", err)
+	}
+	defer p.Close()
+	if k := p.KernelsByType(); k["dequantize"] != "" || k["conv"] == "" {
+		t.Errorf("weights-only plan kernels %v: want float convs and no run-time dequantize", k)
 	}
 }
 

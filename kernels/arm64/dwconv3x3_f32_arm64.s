@@ -24,19 +24,19 @@
 // caller handles padded edge columns and the C%4 channel tail in Go.
 //
 // Algorithm: per channel block the 9 tap vectors, the bias and the clamp stay
-// in registers; 4 output pixels per iteration, each with 3 partial sums (one
-// per kernel row) so 12 independent FMLA chains hide the FMLA latency. Input
-// columns are loaded once per row and shared by neighbouring pixels
-// (6 loads per row for 4 pixels). Partial sums are added, clamped with
-// FMAX/FMIN and stored. npix%4 pixels run a 1-pixel loop.
+// in registers; 8 output pixels per iteration, each one FMLA chain from the
+// bias (taps in ky, kx order, as generic sums them), so 8 independent chains
+// hide the FMLA latency. Input columns are loaded once per row and shared by
+// neighbouring pixels (10 loads per row for 8 pixels). Sums are clamped
+// with FMAX/FMIN and stored. npix%8 pixels run a 1-pixel loop.
 //
 // Registers:
 //	R0-R2  input rows (channel block base)   R3 w   R4 bias   R5 dst
 //	R6  npix   R7 channel blocks left   R8 cbytes (C*4)   R9 input pixel step
 //	R10 lo bits  R11 hi bits  R12-R14 row cursors  R15 dst cursor
-//	R16 pixel counter  R17 load cursor  R19 4-pixel input step  R20 w cursor
-//	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V23 partial sums (pixel p, row r:
-//	V12+3p+r)  V24-V31 input columns (rotating)
+//	R16 pixel counter  R17 load cursor  R19 8-pixel input step  R20 w cursor
+//	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V19 sums (pixel p: V12+p)
+//	V20-V31 input columns (rotating)
 //	free: R21-R25. Go reserves R18, R26-R30.
 // func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 TEXT ·dwF32S1(SB), NOSPLIT, $0-80
@@ -54,7 +54,7 @@ TEXT ·dwF32S1(SB), NOSPLIT, $0-80
 	VDUP	R10, V10.S4
 	VDUP	R11, V11.S4
 	LSL	$0, R8, R9
-	LSL	$2, R9, R19
+	LSL	$3, R9, R19
 	CBZ	R7, done
 	CBZ	R6, done
 block:
@@ -73,129 +73,183 @@ block:
 	MOVD	R1, R13
 	MOVD	R2, R14
 	MOVD	R5, R15
-	LSR	$2, R6, R16
+	LSR	$3, R6, R16
 	CBZ	R16, tail
-pix4:
+pix8:
 	VORR	V9.B16, V9.B16, V12.B16
+	VORR	V9.B16, V9.B16, V13.B16
+	VORR	V9.B16, V9.B16, V14.B16
 	VORR	V9.B16, V9.B16, V15.B16
+	VORR	V9.B16, V9.B16, V16.B16
+	VORR	V9.B16, V9.B16, V17.B16
 	VORR	V9.B16, V9.B16, V18.B16
-	VORR	V9.B16, V9.B16, V21.B16
+	VORR	V9.B16, V9.B16, V19.B16
 	MOVD	R12, R17
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	WORD	$0x4e20cead	// fmla v13.4s, v21.4s, v0.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
+	WORD	$0x4e21cecd	// fmla v13.4s, v22.4s, v1.4s
+	WORD	$0x4e20cece	// fmla v14.4s, v22.4s, v0.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e22ceed	// fmla v13.4s, v23.4s, v2.4s
+	WORD	$0x4e21ceee	// fmla v14.4s, v23.4s, v1.4s
+	WORD	$0x4e20ceef	// fmla v15.4s, v23.4s, v0.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e20cf0c	// fmla v12.4s, v24.4s, v0.4s
+	WORD	$0x4e22cf0e	// fmla v14.4s, v24.4s, v2.4s
+	WORD	$0x4e21cf0f	// fmla v15.4s, v24.4s, v1.4s
+	WORD	$0x4e20cf10	// fmla v16.4s, v24.4s, v0.4s
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e21cf2c	// fmla v12.4s, v25.4s, v1.4s
-	WORD	$0x4e20cf2f	// fmla v15.4s, v25.4s, v0.4s
+	WORD	$0x4e22cf2f	// fmla v15.4s, v25.4s, v2.4s
+	WORD	$0x4e21cf30	// fmla v16.4s, v25.4s, v1.4s
+	WORD	$0x4e20cf31	// fmla v17.4s, v25.4s, v0.4s
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e22cf4c	// fmla v12.4s, v26.4s, v2.4s
-	WORD	$0x4e21cf4f	// fmla v15.4s, v26.4s, v1.4s
+	WORD	$0x4e22cf50	// fmla v16.4s, v26.4s, v2.4s
+	WORD	$0x4e21cf51	// fmla v17.4s, v26.4s, v1.4s
 	WORD	$0x4e20cf52	// fmla v18.4s, v26.4s, v0.4s
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e22cf6f	// fmla v15.4s, v27.4s, v2.4s
+	WORD	$0x4e22cf71	// fmla v17.4s, v27.4s, v2.4s
 	WORD	$0x4e21cf72	// fmla v18.4s, v27.4s, v1.4s
-	WORD	$0x4e20cf75	// fmla v21.4s, v27.4s, v0.4s
+	WORD	$0x4e20cf73	// fmla v19.4s, v27.4s, v0.4s
 	VLD1.P	(R17)(R8), [V28.S4]
 	WORD	$0x4e22cf92	// fmla v18.4s, v28.4s, v2.4s
-	WORD	$0x4e21cf95	// fmla v21.4s, v28.4s, v1.4s
+	WORD	$0x4e21cf93	// fmla v19.4s, v28.4s, v1.4s
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e22cfb5	// fmla v21.4s, v29.4s, v2.4s
-	ADD	R19, R12, R12
+	WORD	$0x4e22cfb3	// fmla v19.4s, v29.4s, v2.4s
 	MOVD	R13, R17
+	VLD1.P	(R17)(R8), [V30.S4]
+	WORD	$0x4e23cfcc	// fmla v12.4s, v30.4s, v3.4s
+	VLD1.P	(R17)(R8), [V31.S4]
+	WORD	$0x4e24cfec	// fmla v12.4s, v31.4s, v4.4s
+	WORD	$0x4e23cfed	// fmla v13.4s, v31.4s, v3.4s
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e25ce8c	// fmla v12.4s, v20.4s, v5.4s
+	WORD	$0x4e24ce8d	// fmla v13.4s, v20.4s, v4.4s
+	WORD	$0x4e23ce8e	// fmla v14.4s, v20.4s, v3.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e25cead	// fmla v13.4s, v21.4s, v5.4s
+	WORD	$0x4e24ceae	// fmla v14.4s, v21.4s, v4.4s
+	WORD	$0x4e23ceaf	// fmla v15.4s, v21.4s, v3.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e25cece	// fmla v14.4s, v22.4s, v5.4s
+	WORD	$0x4e24cecf	// fmla v15.4s, v22.4s, v4.4s
+	WORD	$0x4e23ced0	// fmla v16.4s, v22.4s, v3.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e25ceef	// fmla v15.4s, v23.4s, v5.4s
+	WORD	$0x4e24cef0	// fmla v16.4s, v23.4s, v4.4s
+	WORD	$0x4e23cef1	// fmla v17.4s, v23.4s, v3.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e23df0d	// fmul v13.4s, v24.4s, v3.4s
+	WORD	$0x4e25cf10	// fmla v16.4s, v24.4s, v5.4s
+	WORD	$0x4e24cf11	// fmla v17.4s, v24.4s, v4.4s
+	WORD	$0x4e23cf12	// fmla v18.4s, v24.4s, v3.4s
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e24cf2d	// fmla v13.4s, v25.4s, v4.4s
-	WORD	$0x6e23df30	// fmul v16.4s, v25.4s, v3.4s
+	WORD	$0x4e25cf31	// fmla v17.4s, v25.4s, v5.4s
+	WORD	$0x4e24cf32	// fmla v18.4s, v25.4s, v4.4s
+	WORD	$0x4e23cf33	// fmla v19.4s, v25.4s, v3.4s
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e25cf4d	// fmla v13.4s, v26.4s, v5.4s
-	WORD	$0x4e24cf50	// fmla v16.4s, v26.4s, v4.4s
-	WORD	$0x6e23df53	// fmul v19.4s, v26.4s, v3.4s
+	WORD	$0x4e25cf52	// fmla v18.4s, v26.4s, v5.4s
+	WORD	$0x4e24cf53	// fmla v19.4s, v26.4s, v4.4s
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e25cf70	// fmla v16.4s, v27.4s, v5.4s
-	WORD	$0x4e24cf73	// fmla v19.4s, v27.4s, v4.4s
-	WORD	$0x6e23df76	// fmul v22.4s, v27.4s, v3.4s
-	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e25cf93	// fmla v19.4s, v28.4s, v5.4s
-	WORD	$0x4e24cf96	// fmla v22.4s, v28.4s, v4.4s
-	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e25cfb6	// fmla v22.4s, v29.4s, v5.4s
-	ADD	R19, R13, R13
+	WORD	$0x4e25cf73	// fmla v19.4s, v27.4s, v5.4s
 	MOVD	R14, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e26df0e	// fmul v14.4s, v24.4s, v6.4s
-	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e27cf2e	// fmla v14.4s, v25.4s, v7.4s
-	WORD	$0x6e26df31	// fmul v17.4s, v25.4s, v6.4s
-	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e28cf4e	// fmla v14.4s, v26.4s, v8.4s
-	WORD	$0x4e27cf51	// fmla v17.4s, v26.4s, v7.4s
-	WORD	$0x6e26df54	// fmul v20.4s, v26.4s, v6.4s
-	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e28cf71	// fmla v17.4s, v27.4s, v8.4s
-	WORD	$0x4e27cf74	// fmla v20.4s, v27.4s, v7.4s
-	WORD	$0x6e26df77	// fmul v23.4s, v27.4s, v6.4s
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e28cf94	// fmla v20.4s, v28.4s, v8.4s
-	WORD	$0x4e27cf97	// fmla v23.4s, v28.4s, v7.4s
+	WORD	$0x4e26cf8c	// fmla v12.4s, v28.4s, v6.4s
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e28cfb7	// fmla v23.4s, v29.4s, v8.4s
-	ADD	R19, R14, R14
-	WORD	$0x4e2dd58c	// fadd v12.4s, v12.4s, v13.4s
-	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
-	WORD	$0x4e33d652	// fadd v18.4s, v18.4s, v19.4s
-	WORD	$0x4e36d6b5	// fadd v21.4s, v21.4s, v22.4s
-	WORD	$0x4e2ed58c	// fadd v12.4s, v12.4s, v14.4s
-	WORD	$0x4e31d5ef	// fadd v15.4s, v15.4s, v17.4s
-	WORD	$0x4e34d652	// fadd v18.4s, v18.4s, v20.4s
-	WORD	$0x4e37d6b5	// fadd v21.4s, v21.4s, v23.4s
+	WORD	$0x4e27cfac	// fmla v12.4s, v29.4s, v7.4s
+	WORD	$0x4e26cfad	// fmla v13.4s, v29.4s, v6.4s
+	VLD1.P	(R17)(R8), [V30.S4]
+	WORD	$0x4e28cfcc	// fmla v12.4s, v30.4s, v8.4s
+	WORD	$0x4e27cfcd	// fmla v13.4s, v30.4s, v7.4s
+	WORD	$0x4e26cfce	// fmla v14.4s, v30.4s, v6.4s
+	VLD1.P	(R17)(R8), [V31.S4]
+	WORD	$0x4e28cfed	// fmla v13.4s, v31.4s, v8.4s
+	WORD	$0x4e27cfee	// fmla v14.4s, v31.4s, v7.4s
+	WORD	$0x4e26cfef	// fmla v15.4s, v31.4s, v6.4s
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e28ce8e	// fmla v14.4s, v20.4s, v8.4s
+	WORD	$0x4e27ce8f	// fmla v15.4s, v20.4s, v7.4s
+	WORD	$0x4e26ce90	// fmla v16.4s, v20.4s, v6.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e28ceaf	// fmla v15.4s, v21.4s, v8.4s
+	WORD	$0x4e27ceb0	// fmla v16.4s, v21.4s, v7.4s
+	WORD	$0x4e26ceb1	// fmla v17.4s, v21.4s, v6.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e28ced0	// fmla v16.4s, v22.4s, v8.4s
+	WORD	$0x4e27ced1	// fmla v17.4s, v22.4s, v7.4s
+	WORD	$0x4e26ced2	// fmla v18.4s, v22.4s, v6.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e28cef1	// fmla v17.4s, v23.4s, v8.4s
+	WORD	$0x4e27cef2	// fmla v18.4s, v23.4s, v7.4s
+	WORD	$0x4e26cef3	// fmla v19.4s, v23.4s, v6.4s
+	VLD1.P	(R17)(R8), [V24.S4]
+	WORD	$0x4e28cf12	// fmla v18.4s, v24.4s, v8.4s
+	WORD	$0x4e27cf13	// fmla v19.4s, v24.4s, v7.4s
+	VLD1.P	(R17)(R8), [V25.S4]
+	WORD	$0x4e28cf33	// fmla v19.4s, v25.4s, v8.4s
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
+	WORD	$0x4e2af5ad	// fmax v13.4s, v13.4s, v10.4s
+	WORD	$0x4eabf5ad	// fmin v13.4s, v13.4s, v11.4s
+	VST1.P	[V13.S4], (R15)(R8)
+	WORD	$0x4e2af5ce	// fmax v14.4s, v14.4s, v10.4s
+	WORD	$0x4eabf5ce	// fmin v14.4s, v14.4s, v11.4s
+	VST1.P	[V14.S4], (R15)(R8)
 	WORD	$0x4e2af5ef	// fmax v15.4s, v15.4s, v10.4s
 	WORD	$0x4eabf5ef	// fmin v15.4s, v15.4s, v11.4s
 	VST1.P	[V15.S4], (R15)(R8)
+	WORD	$0x4e2af610	// fmax v16.4s, v16.4s, v10.4s
+	WORD	$0x4eabf610	// fmin v16.4s, v16.4s, v11.4s
+	VST1.P	[V16.S4], (R15)(R8)
+	WORD	$0x4e2af631	// fmax v17.4s, v17.4s, v10.4s
+	WORD	$0x4eabf631	// fmin v17.4s, v17.4s, v11.4s
+	VST1.P	[V17.S4], (R15)(R8)
 	WORD	$0x4e2af652	// fmax v18.4s, v18.4s, v10.4s
 	WORD	$0x4eabf652	// fmin v18.4s, v18.4s, v11.4s
 	VST1.P	[V18.S4], (R15)(R8)
-	WORD	$0x4e2af6b5	// fmax v21.4s, v21.4s, v10.4s
-	WORD	$0x4eabf6b5	// fmin v21.4s, v21.4s, v11.4s
-	VST1.P	[V21.S4], (R15)(R8)
+	WORD	$0x4e2af673	// fmax v19.4s, v19.4s, v10.4s
+	WORD	$0x4eabf673	// fmin v19.4s, v19.4s, v11.4s
+	VST1.P	[V19.S4], (R15)(R8)
+	ADD	R19, R12, R12
+	ADD	R19, R13, R13
+	ADD	R19, R14, R14
 	SUBS	$1, R16, R16
-	BNE	pix4
+	BNE	pix8
 tail:
-	ANDS	$3, R6, R16
+	ANDS	$7, R6, R16
 	BEQ	next
 pix1:
 	VORR	V9.B16, V9.B16, V12.B16
 	MOVD	R12, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e20cf0c	// fmla v12.4s, v24.4s, v0.4s
-	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e21cf2c	// fmla v12.4s, v25.4s, v1.4s
-	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e22cf4c	// fmla v12.4s, v26.4s, v2.4s
-	ADD	R9, R12, R12
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
 	MOVD	R13, R17
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e23ceec	// fmla v12.4s, v23.4s, v3.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e23df0d	// fmul v13.4s, v24.4s, v3.4s
+	WORD	$0x4e24cf0c	// fmla v12.4s, v24.4s, v4.4s
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e24cf2d	// fmla v13.4s, v25.4s, v4.4s
-	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e25cf4d	// fmla v13.4s, v26.4s, v5.4s
-	ADD	R9, R13, R13
+	WORD	$0x4e25cf2c	// fmla v12.4s, v25.4s, v5.4s
 	MOVD	R14, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e26df0e	// fmul v14.4s, v24.4s, v6.4s
-	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e27cf2e	// fmla v14.4s, v25.4s, v7.4s
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e28cf4e	// fmla v14.4s, v26.4s, v8.4s
-	ADD	R9, R14, R14
-	WORD	$0x4e2dd58c	// fadd v12.4s, v12.4s, v13.4s
-	WORD	$0x4e2ed58c	// fadd v12.4s, v12.4s, v14.4s
+	WORD	$0x4e26cf4c	// fmla v12.4s, v26.4s, v6.4s
+	VLD1.P	(R17)(R8), [V27.S4]
+	WORD	$0x4e27cf6c	// fmla v12.4s, v27.4s, v7.4s
+	VLD1.P	(R17)(R8), [V28.S4]
+	WORD	$0x4e28cf8c	// fmla v12.4s, v28.4s, v8.4s
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
+	ADD	R9, R12, R12
+	ADD	R9, R13, R13
+	ADD	R9, R14, R14
 	SUBS	$1, R16, R16
 	BNE	pix1
 next:
@@ -231,19 +285,19 @@ done:
 // caller handles padded edge columns and the C%4 channel tail in Go.
 //
 // Algorithm: per channel block the 9 tap vectors, the bias and the clamp stay
-// in registers; 4 output pixels per iteration, each with 3 partial sums (one
-// per kernel row) so 12 independent FMLA chains hide the FMLA latency. Input
-// columns are loaded once per row and shared by neighbouring pixels
-// (9 loads per row for 4 pixels). Partial sums are added, clamped with
-// FMAX/FMIN and stored. npix%4 pixels run a 1-pixel loop.
+// in registers; 8 output pixels per iteration, each one FMLA chain from the
+// bias (taps in ky, kx order, as generic sums them), so 8 independent chains
+// hide the FMLA latency. Input columns are loaded once per row and shared by
+// neighbouring pixels (17 loads per row for 8 pixels). Sums are clamped
+// with FMAX/FMIN and stored. npix%8 pixels run a 1-pixel loop.
 //
 // Registers:
 //	R0-R2  input rows (channel block base)   R3 w   R4 bias   R5 dst
 //	R6  npix   R7 channel blocks left   R8 cbytes (C*4)   R9 input pixel step
 //	R10 lo bits  R11 hi bits  R12-R14 row cursors  R15 dst cursor
-//	R16 pixel counter  R17 load cursor  R19 4-pixel input step  R20 w cursor
-//	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V23 partial sums (pixel p, row r:
-//	V12+3p+r)  V24-V31 input columns (rotating)
+//	R16 pixel counter  R17 load cursor  R19 8-pixel input step  R20 w cursor
+//	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V19 sums (pixel p: V12+p)
+//	V20-V31 input columns (rotating)
 //	free: R21-R25. Go reserves R18, R26-R30.
 // func dwF32S2(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 TEXT ·dwF32S2(SB), NOSPLIT, $0-80
@@ -261,7 +315,7 @@ TEXT ·dwF32S2(SB), NOSPLIT, $0-80
 	VDUP	R10, V10.S4
 	VDUP	R11, V11.S4
 	LSL	$1, R8, R9
-	LSL	$2, R9, R19
+	LSL	$3, R9, R19
 	CBZ	R7, done
 	CBZ	R6, done
 block:
@@ -280,138 +334,204 @@ block:
 	MOVD	R1, R13
 	MOVD	R2, R14
 	MOVD	R5, R15
-	LSR	$2, R6, R16
+	LSR	$3, R6, R16
 	CBZ	R16, tail
-pix4:
+pix8:
 	VORR	V9.B16, V9.B16, V12.B16
+	VORR	V9.B16, V9.B16, V13.B16
+	VORR	V9.B16, V9.B16, V14.B16
 	VORR	V9.B16, V9.B16, V15.B16
+	VORR	V9.B16, V9.B16, V16.B16
+	VORR	V9.B16, V9.B16, V17.B16
 	VORR	V9.B16, V9.B16, V18.B16
-	VORR	V9.B16, V9.B16, V21.B16
+	VORR	V9.B16, V9.B16, V19.B16
 	MOVD	R12, R17
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
+	WORD	$0x4e20cecd	// fmla v13.4s, v22.4s, v0.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e21ceed	// fmla v13.4s, v23.4s, v1.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e20cf0c	// fmla v12.4s, v24.4s, v0.4s
+	WORD	$0x4e22cf0d	// fmla v13.4s, v24.4s, v2.4s
+	WORD	$0x4e20cf0e	// fmla v14.4s, v24.4s, v0.4s
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e21cf2c	// fmla v12.4s, v25.4s, v1.4s
+	WORD	$0x4e21cf2e	// fmla v14.4s, v25.4s, v1.4s
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e22cf4c	// fmla v12.4s, v26.4s, v2.4s
+	WORD	$0x4e22cf4e	// fmla v14.4s, v26.4s, v2.4s
 	WORD	$0x4e20cf4f	// fmla v15.4s, v26.4s, v0.4s
 	VLD1.P	(R17)(R8), [V27.S4]
 	WORD	$0x4e21cf6f	// fmla v15.4s, v27.4s, v1.4s
 	VLD1.P	(R17)(R8), [V28.S4]
 	WORD	$0x4e22cf8f	// fmla v15.4s, v28.4s, v2.4s
-	WORD	$0x4e20cf92	// fmla v18.4s, v28.4s, v0.4s
+	WORD	$0x4e20cf90	// fmla v16.4s, v28.4s, v0.4s
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e21cfb2	// fmla v18.4s, v29.4s, v1.4s
+	WORD	$0x4e21cfb0	// fmla v16.4s, v29.4s, v1.4s
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e22cfd2	// fmla v18.4s, v30.4s, v2.4s
-	WORD	$0x4e20cfd5	// fmla v21.4s, v30.4s, v0.4s
+	WORD	$0x4e22cfd0	// fmla v16.4s, v30.4s, v2.4s
+	WORD	$0x4e20cfd1	// fmla v17.4s, v30.4s, v0.4s
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e21cff5	// fmla v21.4s, v31.4s, v1.4s
+	WORD	$0x4e21cff1	// fmla v17.4s, v31.4s, v1.4s
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e22ce91	// fmla v17.4s, v20.4s, v2.4s
+	WORD	$0x4e20ce92	// fmla v18.4s, v20.4s, v0.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e21ceb2	// fmla v18.4s, v21.4s, v1.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e22ced2	// fmla v18.4s, v22.4s, v2.4s
+	WORD	$0x4e20ced3	// fmla v19.4s, v22.4s, v0.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e21cef3	// fmla v19.4s, v23.4s, v1.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e22cf15	// fmla v21.4s, v24.4s, v2.4s
-	ADD	R19, R12, R12
+	WORD	$0x4e22cf13	// fmla v19.4s, v24.4s, v2.4s
 	MOVD	R13, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e23df0d	// fmul v13.4s, v24.4s, v3.4s
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e24cf2d	// fmla v13.4s, v25.4s, v4.4s
+	WORD	$0x4e23cf2c	// fmla v12.4s, v25.4s, v3.4s
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e25cf4d	// fmla v13.4s, v26.4s, v5.4s
-	WORD	$0x6e23df50	// fmul v16.4s, v26.4s, v3.4s
+	WORD	$0x4e24cf4c	// fmla v12.4s, v26.4s, v4.4s
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e24cf70	// fmla v16.4s, v27.4s, v4.4s
+	WORD	$0x4e25cf6c	// fmla v12.4s, v27.4s, v5.4s
+	WORD	$0x4e23cf6d	// fmla v13.4s, v27.4s, v3.4s
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e25cf90	// fmla v16.4s, v28.4s, v5.4s
-	WORD	$0x6e23df93	// fmul v19.4s, v28.4s, v3.4s
+	WORD	$0x4e24cf8d	// fmla v13.4s, v28.4s, v4.4s
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e24cfb3	// fmla v19.4s, v29.4s, v4.4s
+	WORD	$0x4e25cfad	// fmla v13.4s, v29.4s, v5.4s
+	WORD	$0x4e23cfae	// fmla v14.4s, v29.4s, v3.4s
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e25cfd3	// fmla v19.4s, v30.4s, v5.4s
-	WORD	$0x6e23dfd6	// fmul v22.4s, v30.4s, v3.4s
+	WORD	$0x4e24cfce	// fmla v14.4s, v30.4s, v4.4s
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e24cff6	// fmla v22.4s, v31.4s, v4.4s
+	WORD	$0x4e25cfee	// fmla v14.4s, v31.4s, v5.4s
+	WORD	$0x4e23cfef	// fmla v15.4s, v31.4s, v3.4s
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e24ce8f	// fmla v15.4s, v20.4s, v4.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e25ceaf	// fmla v15.4s, v21.4s, v5.4s
+	WORD	$0x4e23ceb0	// fmla v16.4s, v21.4s, v3.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e24ced0	// fmla v16.4s, v22.4s, v4.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e25cef0	// fmla v16.4s, v23.4s, v5.4s
+	WORD	$0x4e23cef1	// fmla v17.4s, v23.4s, v3.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e25cf16	// fmla v22.4s, v24.4s, v5.4s
-	ADD	R19, R13, R13
+	WORD	$0x4e24cf11	// fmla v17.4s, v24.4s, v4.4s
+	VLD1.P	(R17)(R8), [V25.S4]
+	WORD	$0x4e25cf31	// fmla v17.4s, v25.4s, v5.4s
+	WORD	$0x4e23cf32	// fmla v18.4s, v25.4s, v3.4s
+	VLD1.P	(R17)(R8), [V26.S4]
+	WORD	$0x4e24cf52	// fmla v18.4s, v26.4s, v4.4s
+	VLD1.P	(R17)(R8), [V27.S4]
+	WORD	$0x4e25cf72	// fmla v18.4s, v27.4s, v5.4s
+	WORD	$0x4e23cf73	// fmla v19.4s, v27.4s, v3.4s
+	VLD1.P	(R17)(R8), [V28.S4]
+	WORD	$0x4e24cf93	// fmla v19.4s, v28.4s, v4.4s
+	VLD1.P	(R17)(R8), [V29.S4]
+	WORD	$0x4e25cfb3	// fmla v19.4s, v29.4s, v5.4s
 	MOVD	R14, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e26df0e	// fmul v14.4s, v24.4s, v6.4s
-	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e27cf2e	// fmla v14.4s, v25.4s, v7.4s
-	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e28cf4e	// fmla v14.4s, v26.4s, v8.4s
-	WORD	$0x6e26df51	// fmul v17.4s, v26.4s, v6.4s
-	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e27cf71	// fmla v17.4s, v27.4s, v7.4s
-	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e28cf91	// fmla v17.4s, v28.4s, v8.4s
-	WORD	$0x6e26df94	// fmul v20.4s, v28.4s, v6.4s
-	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e27cfb4	// fmla v20.4s, v29.4s, v7.4s
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e28cfd4	// fmla v20.4s, v30.4s, v8.4s
-	WORD	$0x6e26dfd7	// fmul v23.4s, v30.4s, v6.4s
+	WORD	$0x4e26cfcc	// fmla v12.4s, v30.4s, v6.4s
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e27cff7	// fmla v23.4s, v31.4s, v7.4s
+	WORD	$0x4e27cfec	// fmla v12.4s, v31.4s, v7.4s
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e28ce8c	// fmla v12.4s, v20.4s, v8.4s
+	WORD	$0x4e26ce8d	// fmla v13.4s, v20.4s, v6.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e27cead	// fmla v13.4s, v21.4s, v7.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e28cecd	// fmla v13.4s, v22.4s, v8.4s
+	WORD	$0x4e26cece	// fmla v14.4s, v22.4s, v6.4s
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e27ceee	// fmla v14.4s, v23.4s, v7.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e28cf17	// fmla v23.4s, v24.4s, v8.4s
-	ADD	R19, R14, R14
-	WORD	$0x4e2dd58c	// fadd v12.4s, v12.4s, v13.4s
-	WORD	$0x4e30d5ef	// fadd v15.4s, v15.4s, v16.4s
-	WORD	$0x4e33d652	// fadd v18.4s, v18.4s, v19.4s
-	WORD	$0x4e36d6b5	// fadd v21.4s, v21.4s, v22.4s
-	WORD	$0x4e2ed58c	// fadd v12.4s, v12.4s, v14.4s
-	WORD	$0x4e31d5ef	// fadd v15.4s, v15.4s, v17.4s
-	WORD	$0x4e34d652	// fadd v18.4s, v18.4s, v20.4s
-	WORD	$0x4e37d6b5	// fadd v21.4s, v21.4s, v23.4s
+	WORD	$0x4e28cf0e	// fmla v14.4s, v24.4s, v8.4s
+	WORD	$0x4e26cf0f	// fmla v15.4s, v24.4s, v6.4s
+	VLD1.P	(R17)(R8), [V25.S4]
+	WORD	$0x4e27cf2f	// fmla v15.4s, v25.4s, v7.4s
+	VLD1.P	(R17)(R8), [V26.S4]
+	WORD	$0x4e28cf4f	// fmla v15.4s, v26.4s, v8.4s
+	WORD	$0x4e26cf50	// fmla v16.4s, v26.4s, v6.4s
+	VLD1.P	(R17)(R8), [V27.S4]
+	WORD	$0x4e27cf70	// fmla v16.4s, v27.4s, v7.4s
+	VLD1.P	(R17)(R8), [V28.S4]
+	WORD	$0x4e28cf90	// fmla v16.4s, v28.4s, v8.4s
+	WORD	$0x4e26cf91	// fmla v17.4s, v28.4s, v6.4s
+	VLD1.P	(R17)(R8), [V29.S4]
+	WORD	$0x4e27cfb1	// fmla v17.4s, v29.4s, v7.4s
+	VLD1.P	(R17)(R8), [V30.S4]
+	WORD	$0x4e28cfd1	// fmla v17.4s, v30.4s, v8.4s
+	WORD	$0x4e26cfd2	// fmla v18.4s, v30.4s, v6.4s
+	VLD1.P	(R17)(R8), [V31.S4]
+	WORD	$0x4e27cff2	// fmla v18.4s, v31.4s, v7.4s
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e28ce92	// fmla v18.4s, v20.4s, v8.4s
+	WORD	$0x4e26ce93	// fmla v19.4s, v20.4s, v6.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e27ceb3	// fmla v19.4s, v21.4s, v7.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e28ced3	// fmla v19.4s, v22.4s, v8.4s
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
+	WORD	$0x4e2af5ad	// fmax v13.4s, v13.4s, v10.4s
+	WORD	$0x4eabf5ad	// fmin v13.4s, v13.4s, v11.4s
+	VST1.P	[V13.S4], (R15)(R8)
+	WORD	$0x4e2af5ce	// fmax v14.4s, v14.4s, v10.4s
+	WORD	$0x4eabf5ce	// fmin v14.4s, v14.4s, v11.4s
+	VST1.P	[V14.S4], (R15)(R8)
 	WORD	$0x4e2af5ef	// fmax v15.4s, v15.4s, v10.4s
 	WORD	$0x4eabf5ef	// fmin v15.4s, v15.4s, v11.4s
 	VST1.P	[V15.S4], (R15)(R8)
+	WORD	$0x4e2af610	// fmax v16.4s, v16.4s, v10.4s
+	WORD	$0x4eabf610	// fmin v16.4s, v16.4s, v11.4s
+	VST1.P	[V16.S4], (R15)(R8)
+	WORD	$0x4e2af631	// fmax v17.4s, v17.4s, v10.4s
+	WORD	$0x4eabf631	// fmin v17.4s, v17.4s, v11.4s
+	VST1.P	[V17.S4], (R15)(R8)
 	WORD	$0x4e2af652	// fmax v18.4s, v18.4s, v10.4s
 	WORD	$0x4eabf652	// fmin v18.4s, v18.4s, v11.4s
 	VST1.P	[V18.S4], (R15)(R8)
-	WORD	$0x4e2af6b5	// fmax v21.4s, v21.4s, v10.4s
-	WORD	$0x4eabf6b5	// fmin v21.4s, v21.4s, v11.4s
-	VST1.P	[V21.S4], (R15)(R8)
+	WORD	$0x4e2af673	// fmax v19.4s, v19.4s, v10.4s
+	WORD	$0x4eabf673	// fmin v19.4s, v19.4s, v11.4s
+	VST1.P	[V19.S4], (R15)(R8)
+	ADD	R19, R12, R12
+	ADD	R19, R13, R13
+	ADD	R19, R14, R14
 	SUBS	$1, R16, R16
-	BNE	pix4
+	BNE	pix8
 tail:
-	ANDS	$3, R6, R16
+	ANDS	$7, R6, R16
 	BEQ	next
 pix1:
 	VORR	V9.B16, V9.B16, V12.B16
 	MOVD	R12, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e20cf0c	// fmla v12.4s, v24.4s, v0.4s
-	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e21cf2c	// fmla v12.4s, v25.4s, v1.4s
-	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e22cf4c	// fmla v12.4s, v26.4s, v2.4s
-	ADD	R9, R12, R12
+	VLD1.P	(R17)(R8), [V20.S4]
+	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VLD1.P	(R17)(R8), [V21.S4]
+	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	VLD1.P	(R17)(R8), [V22.S4]
+	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
 	MOVD	R13, R17
+	VLD1.P	(R17)(R8), [V23.S4]
+	WORD	$0x4e23ceec	// fmla v12.4s, v23.4s, v3.4s
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e23df0d	// fmul v13.4s, v24.4s, v3.4s
+	WORD	$0x4e24cf0c	// fmla v12.4s, v24.4s, v4.4s
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e24cf2d	// fmla v13.4s, v25.4s, v4.4s
-	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e25cf4d	// fmla v13.4s, v26.4s, v5.4s
-	ADD	R9, R13, R13
+	WORD	$0x4e25cf2c	// fmla v12.4s, v25.4s, v5.4s
 	MOVD	R14, R17
-	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x6e26df0e	// fmul v14.4s, v24.4s, v6.4s
-	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e27cf2e	// fmla v14.4s, v25.4s, v7.4s
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e28cf4e	// fmla v14.4s, v26.4s, v8.4s
-	ADD	R9, R14, R14
-	WORD	$0x4e2dd58c	// fadd v12.4s, v12.4s, v13.4s
-	WORD	$0x4e2ed58c	// fadd v12.4s, v12.4s, v14.4s
+	WORD	$0x4e26cf4c	// fmla v12.4s, v26.4s, v6.4s
+	VLD1.P	(R17)(R8), [V27.S4]
+	WORD	$0x4e27cf6c	// fmla v12.4s, v27.4s, v7.4s
+	VLD1.P	(R17)(R8), [V28.S4]
+	WORD	$0x4e28cf8c	// fmla v12.4s, v28.4s, v8.4s
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
+	ADD	R9, R12, R12
+	ADD	R9, R13, R13
+	ADD	R9, R14, R14
 	SUBS	$1, R16, R16
 	BNE	pix1
 next:

@@ -139,3 +139,23 @@ func BenchmarkConvQ8(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkSoftmax is the classifier softmax over MobileNet's 1001 classes.
+func BenchmarkSoftmax(b *testing.B) {
+	const n = 1001
+	r := newRand(9)
+	b.Run("f32_n1001", func(b *testing.B) {
+		src, dst := randF32(r, n), make([]float32, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			generic.SoftmaxF32(dst, src, 1)
+		}
+	})
+	b.Run("q8_n1001", func(b *testing.B) {
+		src, dst := randI8(r, n), make([]int8, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			generic.SoftmaxQ8(dst, src, 0.14, -20, 1, 1.0/256, -128)
+		}
+	})
+}

@@ -1,54 +1,137 @@
 package generic
 
-// Full convolution by im2col: each output row's receptive fields are copied
-// into a patch matrix (OutW rows of KH*KW*InC values, in the weights' own
-// [KH][KW][InC] order, padding as the real value zero), and the patches are
-// multiplied with the filters.
+// Full convolution by direct loops, allocation-free: no weight repacking and
+// no patch buffer on the heap. One kernel row's taps (KW*InC values) are
+// contiguous both in an NHWC input row and in a filter [OutC][KH][KW][InC],
+// so every in-bounds kernel row is one dot product of two contiguous slices.
 
-// im2colRowF32 fills patches[ox*P:(ox+1)*P] for output row oy, zero for
-// padding.
-func im2colRowF32(p *ConvParams, patches, src []float32, oy int) {
-	P := p.KH * p.KW * p.InC
-	ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
-	iyBase := oy*p.StrideH - p.PadTop
-	for ox := 0; ox < p.OutW; ox++ {
-		kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
-		ix0 := ox*p.StrideW - p.PadLeft + kx0
-		patch := patches[ox*P : ox*P+P]
-		clear(patch)
-		if kx0 >= kx1 {
-			continue // the whole window lies in the padding
-		}
-		for ky := ky0; ky < ky1; ky++ {
-			from := src[((iyBase+ky)*p.InW+ix0)*p.InC:]
-			copy(patch[(ky*p.KW+kx0)*p.InC:(ky*p.KW+kx1)*p.InC], from)
-		}
-	}
-}
-
-// convF32 is the loop behind ConvF32: im2col per output row, then the
-// pointwise GEMM over the row's patches.
+// convF32 is the loop behind ConvF32. Interior pixels (every kx tap inside the
+// input) go three at a time through a 3-pixel x 2-channel register tile;
+// edge pixels go one at a time with their taps clipped.
 func convF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
 	if y0 >= y1 || p.OutW <= 0 || p.OutC <= 0 {
 		return
 	}
-	P := p.KH * p.KW * p.InC
-	packed := PackPointwiseF32(w[:p.OutC*P], p.OutC, P)
-	patches := make([]float32, p.OutW*P)
-	rowLen := p.OutW * p.OutC
+	W, C := p.OutW, p.OutC
+	xlo, xhi := interiorRange(W, p.StrideW, p.PadLeft, p.KW, p.InW)
 	for oy := y0; oy < y1; oy++ {
-		im2colRowF32(p, patches, src, oy)
-		pointwiseF32(dst[oy*rowLen:(oy+1)*rowLen], patches, p.OutW, P, p.OutC, packed, bias, lo, hi)
+		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
+		out := dst[oy*W*C : (oy+1)*W*C]
+		for ox := 0; ox < W; ox++ {
+			if ox >= xlo && ox+3 <= xhi && ky0 < ky1 {
+				convTileF32(p, out[ox*C:(ox+3)*C], src, w, bias, oy, ox, ky0, ky1, lo, hi)
+				ox += 2
+				continue
+			}
+			convPixelF32(p, out[ox*C:(ox+1)*C], src, w, bias, oy, ox, ky0, ky1, lo, hi)
+		}
 	}
 }
+
+// convPixelF32 computes the C outputs of pixel (oy, ox), summing only the
+// in-bounds taps, in [ky][kx][ic] order, and the bias last.
+func convPixelF32(p *ConvParams, out, src, w, bias []float32, oy, ox, ky0, ky1 int, lo, hi float32) {
+	kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+	if kx0 >= kx1 {
+		ky1 = ky0 // the whole window lies in the padding
+	}
+	L, P := p.KW*p.InC, p.KH*p.KW*p.InC
+	n := (kx1 - kx0) * p.InC
+	ix := ox*p.StrideW - p.PadLeft + kx0
+	for oc := range out {
+		var acc float32
+		for ky := ky0; ky < ky1; ky++ {
+			iy := oy*p.StrideH - p.PadTop + ky
+			x := src[(iy*p.InW+ix)*p.InC:][:n]
+			wr := w[oc*P+ky*L+kx0*p.InC:][:n]
+			for t, v := range x {
+				acc += v * wr[t]
+			}
+		}
+		if bias != nil {
+			acc += bias[oc]
+		}
+		out[oc] = clampF32(acc, lo, hi)
+	}
+}
+
+// convTileF32 computes the 3*C outputs of the interior pixels ox, ox+1, ox+2
+// of row oy (kernel rows [ky0, ky1) in bounds, ky0 < ky1), two output
+// channels at a time: each input load serves two channels, each weight load
+// three pixels.
+func convTileF32(p *ConvParams, out, src, w, bias []float32, oy, ox, ky0, ky1 int, lo, hi float32) {
+	C := p.OutC
+	L, P := p.KW*p.InC, p.KH*p.KW*p.InC
+	rowIn, sx := p.InW*p.InC, p.StrideW*p.InC
+	// Offset of tap (ky0, 0) of pixel ox.
+	x0 := ((oy*p.StrideH-p.PadTop+ky0)*p.InW + ox*p.StrideW - p.PadLeft) * p.InC
+	out = out[:3*C]
+	oc := 0
+	for ; oc+2 <= C; oc += 2 {
+		var a00, a01, a10, a11, a20, a21 float32
+		xo, wo := x0, oc*P+ky0*L
+		for ky := ky0; ky < ky1; ky++ {
+			x0, x1, x2 := src[xo:xo+L], src[xo+sx:xo+sx+L], src[xo+2*sx:xo+2*sx+L]
+			u0, u1 := w[wo:wo+L], w[wo+P:wo+P+L]
+			x1, x2, u0, u1 = x1[:len(x0)], x2[:len(x0)], u0[:len(x0)], u1[:len(x0)]
+			for t, v0 := range x0 {
+				v1, v2 := x1[t], x2[t]
+				w0, w1 := u0[t], u1[t]
+				a00 += v0 * w0
+				a01 += v0 * w1
+				a10 += v1 * w0
+				a11 += v1 * w1
+				a20 += v2 * w0
+				a21 += v2 * w1
+			}
+			xo += rowIn
+			wo += L
+		}
+		var b0, b1 float32
+		if bias != nil {
+			b0, b1 = bias[oc], bias[oc+1]
+		}
+		out[oc], out[oc+1] = clampF32(a00+b0, lo, hi), clampF32(a01+b1, lo, hi)
+		out[C+oc], out[C+oc+1] = clampF32(a10+b0, lo, hi), clampF32(a11+b1, lo, hi)
+		out[2*C+oc], out[2*C+oc+1] = clampF32(a20+b0, lo, hi), clampF32(a21+b1, lo, hi)
+	}
+	if oc < C { // odd channel count: the last channel alone
+		var a0, a1, a2 float32
+		xo, wo := x0, oc*P+ky0*L
+		for ky := ky0; ky < ky1; ky++ {
+			x, y, z, wr := src[xo:xo+L], src[xo+sx:xo+sx+L], src[xo+2*sx:xo+2*sx+L], w[wo:wo+L]
+			y, z, wr = y[:len(x)], z[:len(x)], wr[:len(x)]
+			for t, v := range x {
+				a0 += v * wr[t]
+				a1 += y[t] * wr[t]
+				a2 += z[t] * wr[t]
+			}
+			xo += rowIn
+			wo += L
+		}
+		var b float32
+		if bias != nil {
+			b = bias[oc]
+		}
+		out[oc], out[C+oc], out[2*C+oc] = clampF32(a0+b, lo, hi), clampF32(a1+b, lo, hi), clampF32(a2+b, lo, hi)
+	}
+}
+
 
 // convQ8MaxTaps bounds the taps one SWAR lane sums: with |x-xzp| <= 255 and
 // |w| <= 32768 a product stays below 2^23, and 256 of them below 2^31.
 const convQ8MaxTaps = 256
 
-// convQ8 is the loop behind ConvQ8: im2col of x-xzp per output row (padding
-// 0), then two output channels at a time by SWAR, their int16 weights packed
-// as w0 + w1<<32 in one int64 (see splitLanes).
+// convQ8Block is the number of output channels whose accumulators one pass
+// over a tile's taps keeps (on the stack).
+const convQ8Block = 64
+
+// convQ8 is the loop behind ConvQ8, allocation-free. Output pixels go four
+// at a time: their taps (x - xzp, 0 for padding) are gathered in chunks of at
+// most convQ8MaxTaps into two stack buffers, two pixels per int64 as
+// x0 + x1<<32 (SWAR), so one 64-bit multiply by an int16 weight gives both
+// pixels' products (see splitLanes). The weights are read in place, two
+// output channels at a time.
 func convQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *Requant, y0, y1 int) {
 	if y0 >= y1 || p.OutW <= 0 || p.OutC <= 0 {
 		return
@@ -58,108 +141,110 @@ func convQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, 
 		return
 	}
 	P := p.KH * p.KW * p.InC
-	pairs := (p.OutC + 1) / 2
-	pw := make([]int64, pairs*P)
-	for q := 0; q < pairs; q++ {
-		w0 := w[2*q*P : 2*q*P+P]
-		var w1 []int16
-		if 2*q+1 < p.OutC {
-			w1 = w[(2*q+1)*P : (2*q+2)*P]
-		}
-		for t := range w0 {
-			v := int64(w0[t])
-			if w1 != nil {
-				v += int64(w1[t]) << 32
-			}
-			pw[q*P+t] = v
-		}
-	}
-	patches := make([]int64, p.OutW*P)
-	scale := rq.Scale[:p.OutC]
+	W, C := p.OutW, p.OutC
+	w = w[:C*P]
+	scale := rq.Scale[:C]
+	var pairs [2][convQ8MaxTaps]int64
+	var acc [convQ8Block][4]int32
 	for oy := y0; oy < y1; oy++ {
-		im2colRowQ8(p, patches, src, xzp, oy)
-		for ox := 0; ox < p.OutW; ox++ {
-			patch := patches[ox*P : ox*P+P]
-			out := dst[(oy*p.OutW+ox)*p.OutC : (oy*p.OutW+ox+1)*p.OutC]
-			for q0 := 0; q0 < pairs; q0 += 4 {
-				// Four pairs (eight output channels) share each patch load.
-				var acc [8]int32
+		out := dst[oy*W*C : (oy+1)*W*C]
+		for ox := 0; ox < W; ox += 4 {
+			np := min(4, W-ox) // pixels in this tile
+			for c0 := 0; c0 < C; c0 += convQ8Block {
+				nc := min(convQ8Block, C-c0)
+				for c := range nc {
+					var b int32
+					if bias != nil {
+						b = bias[c0+c]
+					}
+					acc[c] = [4]int32{b, b, b, b}
+				}
 				for t0 := 0; t0 < P; t0 += convQ8MaxTaps {
 					t1 := min(t0+convQ8MaxTaps, P)
-					var s [4]int64
-					if q0+4 <= pairs {
-						s[0], s[1], s[2], s[3] = dotI64x4(patch[t0:t1], pw[q0*P+t0:q0*P+t1], pw[(q0+1)*P+t0:(q0+1)*P+t1],
-							pw[(q0+2)*P+t0:(q0+2)*P+t1], pw[(q0+3)*P+t0:(q0+3)*P+t1])
-					} else {
-						for q := q0; q < pairs; q++ {
-							s[q-q0] = dotI64(patch[t0:t1], pw[q*P+t0:q*P+t1])
+					p0, p1 := pairs[0][:t1-t0], pairs[1][:t1-t0]
+					clear(p0)
+					clear(p1)
+					for i := range np {
+						buf := p0
+						if i >= 2 {
+							buf = p1
 						}
+						gatherLaneQ8(p, buf, src, xzp, oy, ox+i, t0, t1, uint(32*(i&1)))
 					}
-					for i, v := range s {
-						l0, l1 := splitLanes(v)
-						acc[2*i] += l0
-						acc[2*i+1] += l1
+					c := 0
+					for ; c+2 <= nc; c += 2 {
+						wa := w[(c0+c)*P+t0 : (c0+c)*P+t1]
+						wb := w[(c0+c+1)*P+t0 : (c0+c+1)*P+t1]
+						s00, s01, s10, s11 := dotQ8Pairs2(p0, p1, wa, wb)
+						addLanes(&acc[c], s00, s01)
+						addLanes(&acc[c+1], s10, s11)
+					}
+					if c < nc {
+						wa := w[(c0+c)*P+t0 : (c0+c)*P+t1]
+						s00, s01, _, _ := dotQ8Pairs2(p0, p1, wa, wa)
+						addLanes(&acc[c], s00, s01)
 					}
 				}
-				for c, a := range acc {
-					oc := 2*q0 + c
-					if oc >= p.OutC {
-						break
+				for i := range np {
+					o := out[(ox+i)*C+c0 : (ox+i)*C+c0+nc]
+					for c := range o {
+						o[c] = Requantize(acc[c][i], scale[c0+c], rq.ZeroPoint, rq.Min, rq.Max)
 					}
-					if bias != nil {
-						a += bias[oc]
-					}
-					out[oc] = Requantize(a, scale[oc], rq.ZeroPoint, rq.Min, rq.Max)
 				}
 			}
 		}
 	}
 }
 
-// dotI64x4 returns the four dot products of a with b0..b3 (wrapping).
-func dotI64x4(a, b0, b1, b2, b3 []int64) (s0, s1, s2, s3 int64) {
-	n := len(a)
-	b0, b1, b2, b3 = b0[:n], b1[:n], b2[:n], b3[:n]
-	for i, v := range a {
-		s0 += v * b0[i]
-		s1 += v * b1[i]
-		s2 += v * b2[i]
-		s3 += v * b3[i]
+// addLanes adds the lane sums of two pixel pairs to a's four pixels.
+func addLanes(a *[4]int32, s0, s1 int64) {
+	l0, l1 := splitLanes(s0)
+	l2, l3 := splitLanes(s1)
+	a[0] += l0
+	a[1] += l1
+	a[2] += l2
+	a[3] += l3
+}
+
+// dotQ8Pairs2 returns the dot products of the pixel-pair taps p0 and p1 with
+// the weights of two output channels wa and wb (wrapping; each lane exact,
+// see splitLanes).
+func dotQ8Pairs2(p0, p1 []int64, wa, wb []int16) (s00, s01, s10, s11 int64) {
+	n := len(p0)
+	p1, wa, wb = p1[:n], wa[:n], wb[:n]
+	for t, x0 := range p0 {
+		x1 := p1[t]
+		u, v := int64(wa[t]), int64(wb[t])
+		s00 += x0 * u
+		s01 += x1 * u
+		s10 += x0 * v
+		s11 += x1 * v
 	}
 	return
 }
 
-// dotI64 returns sum_i a[i]*b[i] (wrapping).
-func dotI64(a, b []int64) int64 {
-	b = b[:len(a)]
-	var s int64
-	for i, v := range a {
-		s += v * b[i]
+// gatherLaneQ8 adds (x - xzp) << shift for the taps [t0, t1) (in [ky][kx][ic]
+// order) of output pixel (oy, ox) to buf[0:t1-t0]; padding adds nothing.
+func gatherLaneQ8(p *ConvParams, buf []int64, src []int8, xzp int32, oy, ox, t0, t1 int, shift uint) {
+	kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+	if kx0 >= kx1 {
+		return // the whole window lies in the padding
 	}
-	return s
-}
-
-// im2colRowQ8 fills patches[ox*P:(ox+1)*P] with x-xzp for output row oy, 0
-// for padding.
-func im2colRowQ8(p *ConvParams, patches []int64, src []int8, xzp int32, oy int) {
-	P := p.KH * p.KW * p.InC
 	ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
-	iyBase := oy*p.StrideH - p.PadTop
-	for ox := 0; ox < p.OutW; ox++ {
-		kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
-		ix0 := ox*p.StrideW - p.PadLeft + kx0
-		patch := patches[ox*P : ox*P+P]
-		clear(patch)
-		if kx0 >= kx1 {
-			continue // the whole window lies in the padding
+	L := p.KW * p.InC
+	ix := ox*p.StrideW - p.PadLeft
+	for ky := max(ky0, t0/L); ky < min(ky1, (t1+L-1)/L); ky++ {
+		// The kernel row's in-bounds taps, clipped to the chunk.
+		a, b := max(ky*L+kx0*p.InC, t0), min(ky*L+kx1*p.InC, t1)
+		if a >= b {
+			continue
 		}
-		for ky := ky0; ky < ky1; ky++ {
-			to := patch[(ky*p.KW+kx0)*p.InC : (ky*p.KW+kx1)*p.InC]
-			from := src[((iyBase+ky)*p.InW+ix0)*p.InC:]
-			from = from[:len(to)]
-			for i, v := range from {
-				to[i] = int64(int32(v) - xzp)
-			}
+		iy := oy*p.StrideH - p.PadTop + ky
+		from := src[(iy*p.InW+ix)*p.InC+a-ky*L:][:b-a]
+		to := buf[a-t0 : b-t0]
+		to = to[:len(from)]
+		for i, v := range from {
+			to[i] += int64(int32(v)-xzp) << shift
 		}
 	}
 }

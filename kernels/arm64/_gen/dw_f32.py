@@ -21,32 +21,54 @@ DOC = '''
 // caller handles padded edge columns and the C%%4 channel tail in Go.
 //
 // Algorithm: per channel block the 9 tap vectors, the bias and the clamp stay
-// in registers; 4 output pixels per iteration, each with 3 partial sums (one
-// per kernel row) so 12 independent FMLA chains hide the FMLA latency. Input
-// columns are loaded once per row and shared by neighbouring pixels
-// (%(ncol)d loads per row for 4 pixels). Partial sums are added, clamped with
-// FMAX/FMIN and stored. npix%%4 pixels run a 1-pixel loop.
+// in registers; 8 output pixels per iteration, each one FMLA chain from the
+// bias (taps in ky, kx order, as generic sums them), so 8 independent chains
+// hide the FMLA latency. Input columns are loaded once per row and shared by
+// neighbouring pixels (%(ncol)d loads per row for 8 pixels). Sums are clamped
+// with FMAX/FMIN and stored. npix%%8 pixels run a 1-pixel loop.
 //
 // Registers:
 //	R0-R2  input rows (channel block base)   R3 w   R4 bias   R5 dst
 //	R6  npix   R7 channel blocks left   R8 cbytes (C*4)   R9 input pixel step
 //	R10 lo bits  R11 hi bits  R12-R14 row cursors  R15 dst cursor
-//	R16 pixel counter  R17 load cursor  R19 4-pixel input step  R20 w cursor
-//	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V23 partial sums (pixel p, row r:
-//	V12+3p+r)  V24-V31 input columns (rotating)
+//	R16 pixel counter  R17 load cursor  R19 8-pixel input step  R20 w cursor
+//	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V19 sums (pixel p: V12+p)
+//	V20-V31 input columns (rotating)
 //	free: R21-R25. Go reserves R18, R26-R30.
 '''
 
 
-def acc(p, r):
-    return 12 + 3 * p + r
+NPX = 8  # output pixels per loop iteration
+
+
+def pixels(E, W, npx, s):
+    """Emits npx output pixels: column loads shared by neighbours, one FMLA
+    chain per pixel starting from the bias, clamp, store."""
+    ncol = (npx - 1) * s + 3
+    for p in range(npx):
+        E("\tVORR\tV9.B16, V9.B16, V%d.B16" % (12 + p))
+    n = 0
+    for r in range(3):
+        E("\tMOVD\tR%d, R17" % (12 + r))
+        for col in range(ncol):
+            v = 20 + n % 12
+            n += 1
+            E("\tVLD1.P\t(R17)(R8), [V%d.S4]" % v)
+            for p in range(npx):
+                kx = col - p * s
+                if 0 <= kx < 3:
+                    W("fmla v%d.4s, v%d.4s, v%d.4s" % (12 + p, v, 3 * r + kx))
+    for p in range(npx):
+        W("fmax v%d.4s, v%d.4s, v10.4s" % (12 + p, 12 + p))
+        W("fmin v%d.4s, v%d.4s, v11.4s" % (12 + p, 12 + p))
+        E("\tVST1.P\t[V%d.S4], (R15)(R8)" % (12 + p))
 
 
 def kernel(s):
     o = []
     W = lambda x: o.append(("W", x))  # noqa: E731
     E = o.append
-    ncol = 3 * s + 3
+    ncol = (NPX - 1) * s + 3
     name = "dwF32S%d" % s
     E(DOC.rstrip() % {"s": s, "ncol": ncol})
     E("// func %s(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)" % name)
@@ -58,7 +80,7 @@ def kernel(s):
     E("\tVDUP\tR10, V10.S4")
     E("\tVDUP\tR11, V11.S4")
     E("\tLSL\t$%d, R8, R9" % (s - 1))
-    E("\tLSL\t$2, R9, R19")
+    E("\tLSL\t$3, R9, R19")
     E("\tCBZ\tR7, done")
     E("\tCBZ\tR6, done")
     E("block:")
@@ -70,54 +92,21 @@ def kernel(s):
     E("\tMOVD\tR1, R13")
     E("\tMOVD\tR2, R14")
     E("\tMOVD\tR5, R15")
-    E("\tLSR\t$2, R6, R16")
+    E("\tLSR\t$3, R6, R16")
     E("\tCBZ\tR16, tail")
-    E("pix4:")
-    for p in range(4):
-        E("\tVORR\tV9.B16, V9.B16, V%d.B16" % acc(p, 0))
+    E("pix8:")
+    pixels(E, W, NPX, s)
     for r in range(3):
-        E("\tMOVD\tR%d, R17" % (12 + r))
-        for col in range(ncol):
-            v = 24 + col % 8
-            E("\tVLD1.P\t(R17)(R8), [V%d.S4]" % v)
-            for p in range(4):
-                kx = col - p * s
-                if 0 <= kx < 3:
-                    op = "fmul" if (r > 0 and kx == 0) else "fmla"
-                    if op == "fmul":
-                        W("fmul v%d.4s, v%d.4s, v%d.4s" % (acc(p, r), v, 3 * r + kx))
-                    else:
-                        W("fmla v%d.4s, v%d.4s, v%d.4s" % (acc(p, r), v, 3 * r + kx))
         E("\tADD\tR19, R%d, R%d" % (12 + r, 12 + r))
-    for p in range(4):
-        W("fadd v%d.4s, v%d.4s, v%d.4s" % (acc(p, 0), acc(p, 0), acc(p, 1)))
-    for p in range(4):
-        W("fadd v%d.4s, v%d.4s, v%d.4s" % (acc(p, 0), acc(p, 0), acc(p, 2)))
-    for p in range(4):
-        W("fmax v%d.4s, v%d.4s, v10.4s" % (acc(p, 0), acc(p, 0)))
-        W("fmin v%d.4s, v%d.4s, v11.4s" % (acc(p, 0), acc(p, 0)))
-        E("\tVST1.P\t[V%d.S4], (R15)(R8)" % acc(p, 0))
     E("\tSUBS\t$1, R16, R16")
-    E("\tBNE\tpix4")
+    E("\tBNE\tpix8")
     E("tail:")
-    E("\tANDS\t$3, R6, R16")
+    E("\tANDS\t$7, R6, R16")
     E("\tBEQ\tnext")
     E("pix1:")
-    E("\tVORR\tV9.B16, V9.B16, V12.B16")
+    pixels(E, W, 1, s)
     for r in range(3):
-        E("\tMOVD\tR%d, R17" % (12 + r))
-        for kx in range(3):
-            E("\tVLD1.P\t(R17)(R8), [V%d.S4]" % (24 + kx))
-            if r > 0 and kx == 0:
-                W("fmul v%d.4s, v%d.4s, v%d.4s" % (12 + r, 24 + kx, 3 * r + kx))
-            else:
-                W("fmla v%d.4s, v%d.4s, v%d.4s" % (12 + r, 24 + kx, 3 * r + kx))
         E("\tADD\tR9, R%d, R%d" % (12 + r, 12 + r))
-    W("fadd v12.4s, v12.4s, v13.4s")
-    W("fadd v12.4s, v12.4s, v14.4s")
-    W("fmax v12.4s, v12.4s, v10.4s")
-    W("fmin v12.4s, v12.4s, v11.4s")
-    E("\tVST1.P\t[V12.S4], (R15)(R8)")
     E("\tSUBS\t$1, R16, R16")
     E("\tBNE\tpix1")
     E("next:")
