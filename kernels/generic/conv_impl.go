@@ -117,7 +117,6 @@ func convTileF32(p *ConvParams, out, src, w, bias []float32, oy, ox, ky0, ky1 in
 	}
 }
 
-
 // convQ8MaxTaps bounds the taps one SWAR lane sums: with |x-xzp| <= 255 and
 // |w| <= 32768 a product stays below 2^23, and 256 of them below 2^31.
 const convQ8MaxTaps = 256
