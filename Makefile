@@ -11,7 +11,7 @@ export CGO_ENABLED := 0
 
 CROSS := linux/arm64 linux/amd64 linux/arm linux/riscv64 darwin/arm64
 
-.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench fuzz clean
+.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench test-svg fuzz clean
 
 all: build
 
@@ -23,7 +23,7 @@ demo: build
 	EDGECAM_MODELS=$(MODELS) ./scripts/demo.sh $(BIN)/edgecam
 
 ## test: every test (unit, golden, cross-builds, qemu-aarch64 kernels, V4L2 VM, browser).
-test: check unit cross test-arm64 test-bench test-vm test-browser
+test: check unit cross test-arm64 test-bench test-svg test-vm test-browser
 	@echo "make test: all suites passed"
 
 check:
@@ -48,6 +48,9 @@ test-arm64:
 
 test-bench:
 	./scripts/test-gobench.sh
+
+test-svg:
+	./scripts/test-svg.sh
 
 test-vm:
 	./scripts/test-vm.sh

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/edgecam" ./cmd/edgecam
 benchstat=${BENCHSTAT:-}
 if [[ -z "$benchstat" ]]; then
-	GOBIN="$tmp/bin" GOFLAGS= go install golang.org/x/perf/cmd/benchstat@latest
+	GOBIN="$tmp/bin" GOFLAGS= go install golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 	benchstat="$tmp/bin/benchstat"
 fi
 

@@ -12,12 +12,15 @@ import (
 )
 
 // pwShapes covers m below, at, above and at multiples of the 8-row tile, n
-// below, at and above the 8-channel panel (every n in 1..33), k with and
-// without a k%4 remainder, and the real MobileNet shapes scaled down.
+// below, at and above the 8-channel panel (every n in 1..33), every k in
+// 1..33 (with and without a k%4 remainder), and real MobileNet shapes.
 func pwShapes() [][3]int {
 	var s [][3]int
 	for n := 1; n <= 33; n++ {
 		s = append(s, [3]int{9, 5 + n%7, n})
+	}
+	for k := 1; k <= 33; k++ {
+		s = append(s, [3]int{3 + k%9, k, 5 + k%13})
 	}
 	for _, m := range []int{1, 2, 7, 8, 9, 15, 16, 17, 33} {
 		for _, k := range []int{1, 3, 4, 8, 13, 32} {
