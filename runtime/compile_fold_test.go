@@ -70,22 +70,25 @@ func storeUint8(t *testing.T, w []float32, shape []int, _ int) (Tensor, []float3
 		Quant: &Quantization{Scale: []float32{s}, ZeroPoint: []int64{128}}}, real
 }
 
-// storeFloat16 rounds w to float16 (by truncating the mantissa to 10 bits;
-// the values are normal and small).
+// storeFloat16 rounds w to float16 (by truncating the mantissa to 10 bits).
+// Values below float16's normal range become a signed zero: the weight
+// generator can leave residues such as -7e-9 where an exact zero was meant
+// (arm64 fuses its multiply-adds, amd64 does not).
 func storeFloat16(t *testing.T, w []float32, shape []int, _ int) (Tensor, []float32) {
 	data, real := make([]byte, 2*len(w)), make([]float32, len(w))
 	for i, v := range w {
 		b := math.Float32bits(v)
 		sign, exp, frac := b>>31, int(b>>23&0xff)-127, b&0x7fffff
-		var h uint16
-		if v != 0 {
-			if exp < -14 || exp > 15 {
-				t.Fatalf("weight %g outside the normal float16 range", v)
-			}
+		h, r := uint16(sign<<15), math.Float32frombits(sign<<31)
+		if exp > 15 {
+			t.Fatalf("weight %g outside the float16 range", v)
+		}
+		if exp >= -14 {
 			h = uint16(sign<<15 | uint32(exp+15)<<10 | frac>>13)
+			r = math.Float32frombits(b &^ (1<<13 - 1))
 		}
 		binary.LittleEndian.PutUint16(data[2*i:], h)
-		real[i] = math.Float32frombits(b &^ (1<<13 - 1))
+		real[i] = r
 	}
 	return Tensor{Shape: slices.Clone(shape), Type: Float16, Data: data}, real
 }
