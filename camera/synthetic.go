@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
-	"sync"
 )
 
 // Synthetic is a Source of a moving test pattern (scrolling colour bars and
@@ -17,8 +16,7 @@ type Synthetic struct {
 	seq  uint64
 	rgba *image.RGBA
 	jpg  bytes.Buffer
-	mu   sync.Mutex
-	free [][]byte
+	pool framePool
 	open bool
 }
 
@@ -74,25 +72,12 @@ func (s *Synthetic) Next(ctx context.Context) (*Frame, error) {
 		if err := jpeg.Encode(&s.jpg, s.rgba, &jpeg.Options{Quality: 80}); err != nil {
 			return nil, fmt.Errorf("camera: synthetic: encode jpeg: %w", err)
 		}
-		f.Data = append(s.buffer(s.jpg.Len())[:0], s.jpg.Bytes()...)
+		f.Data = append(s.pool.get(s.jpg.Len())[:0], s.jpg.Bytes()...)
 		return f, nil
 	}
-	f.Data = s.buffer(s.cfg.Format.FrameSize(s.cfg.Width, s.cfg.Height))
+	f.Data = s.pool.get(s.cfg.Format.FrameSize(s.cfg.Width, s.cfg.Height))
 	EncodeRGBA(f.Data, s.rgba, s.cfg.Format)
 	return f, nil
-}
-
-func (s *Synthetic) buffer(n int) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.free) > 0 {
-		b := s.free[len(s.free)-1]
-		s.free = s.free[:len(s.free)-1]
-		if cap(b) >= n {
-			return b[:n]
-		}
-	}
-	return make([]byte, n)
 }
 
 // Release implements Source; it may be called from any goroutine.
@@ -100,11 +85,7 @@ func (s *Synthetic) Release(f *Frame) {
 	if f == nil || f.Data == nil {
 		return
 	}
-	s.mu.Lock()
-	if len(s.free) < 4 {
-		s.free = append(s.free, f.Data)
-	}
-	s.mu.Unlock()
+	s.pool.put(f.Data)
 	f.Data = nil
 }
 

@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/blackjack/webcam"
@@ -61,8 +60,7 @@ type V4L2 struct {
 	seq   uint64
 	bad   int // consecutive wrong-length frames
 
-	mu   sync.Mutex
-	free [][]byte
+	pool framePool
 }
 
 // NewV4L2 returns a source for the device at path (e.g. /dev/video0).
@@ -180,7 +178,7 @@ func (s *V4L2) Next(ctx context.Context) (*Frame, error) {
 			return nil, s.readErr("dequeue", err)
 		}
 		t := time.Now()
-		buf := s.buffer(len(data))
+		buf := s.pool.get(len(data))
 		copy(buf, data)
 		if err := s.cam.ReleaseFrame(index); err != nil {
 			s.Release(&Frame{Data: buf})
@@ -227,29 +225,12 @@ func (s *V4L2) readErr(op string, err error) error {
 	return fmt.Errorf("camera: %s: %s: %w", s.Path, op, err)
 }
 
-func (s *V4L2) buffer(n int) []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.free) > 0 {
-		b := s.free[len(s.free)-1]
-		s.free = s.free[:len(s.free)-1]
-		if cap(b) >= n {
-			return b[:n]
-		}
-	}
-	return make([]byte, n)
-}
-
 // Release implements Source; safe from any goroutine.
 func (s *V4L2) Release(f *Frame) {
 	if f == nil || f.Data == nil {
 		return
 	}
-	s.mu.Lock()
-	if len(s.free) < 4 {
-		s.free = append(s.free, f.Data[:cap(f.Data)])
-	}
-	s.mu.Unlock()
+	s.pool.put(f.Data)
 	f.Data = nil
 }
 
