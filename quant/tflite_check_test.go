@@ -2,78 +2,29 @@ package quant
 
 import (
 	"context"
-	"encoding/json"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
-	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/internal/tflitecheck"
 	"github.com/edgecam/edgecam/runtime"
 )
 
-// pyTFLite is the JSON summary printed by scripts/check-tflite.py, an
-// independent schema-free reader (flatbuffers' Python Table API).
-type pyTFLite struct {
-	Buffers []struct {
-		Size    int  `json:"size"`
-		Align16 bool `json:"align16"`
-	} `json:"buffers"`
-	Tensors []struct {
-		Name      string    `json:"name"`
-		Shape     []int     `json:"shape"`
-		Type      int       `json:"type"`
-		Buffer    int       `json:"buffer"`
-		Scale     []float32 `json:"scale"`
-		ZeroPoint []int64   `json:"zero_point"`
-		QuantDim  int       `json:"quantized_dimension"`
-	} `json:"tensors"`
-	Operators []struct {
-		Builtin int   `json:"builtin"`
-		Inputs  []int `json:"inputs"`
-		Outputs []int `json:"outputs"`
-	} `json:"operators"`
-	Inputs  []int `json:"inputs"`
-	Outputs []int `json:"outputs"`
-}
-
-// readWithPython writes m and reads it back with scripts/check-tflite.py.
-// It skips (or fails under EDGECAM_REQUIRE_FIXTURES=1) without a python3
-// that has the flatbuffers module.
-func readWithPython(t *testing.T, m *runtime.Model) *pyTFLite {
+// readWithPython writes m and reads it back with the independent reader
+// (internal/tflitecheck).
+func readWithPython(t *testing.T, m *runtime.Model) *tflitecheck.Summary {
 	t.Helper()
-	py := ""
-	for _, p := range []string{"python3", "/usr/bin/python3"} {
-		if exec.Command(p, "-c", "import flatbuffers").Run() == nil {
-			py = p
-			break
-		}
-	}
-	if py == "" {
-		fixtures.Missing(t, "python3 with the flatbuffers module (Debian python3-flatbuffers)")
-	}
 	path := filepath.Join(t.TempDir(), "q.tflite")
 	if err := runtime.WriteFile(path, m); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(py, "../scripts/check-tflite.py", path).Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			t.Fatalf("check-tflite.py: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatalf("check-tflite.py: %v", err)
-	}
-	var s pyTFLite
-	if err := json.Unmarshal(out, &s); err != nil {
-		t.Fatalf("check-tflite.py output: %v", err)
-	}
-	return &s
+	return tflitecheck.Read(t, path)
 }
 
 // checkInt8Structure checks a full-integer model as the independent reader
 // sees it: the op list, per-channel quantization arrays of every weight and
 // bias (one scale and zero point 0 per output channel, quantized_dimension 0
 // for CONV_2D and 3 for DEPTHWISE_CONV_2D), and buffer sizes.
-func checkInt8Structure(t *testing.T, s *pyTFLite, wantOps []runtime.OpKind) {
+func checkInt8Structure(t *testing.T, s *tflitecheck.Summary, wantOps []runtime.OpKind) {
 	t.Helper()
 	if len(s.Operators) != len(wantOps) {
 		t.Fatalf("%d operators, want %d", len(s.Operators), len(wantOps))

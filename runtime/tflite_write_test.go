@@ -3,16 +3,15 @@ package runtime
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/internal/tflitecheck"
 )
 
 // writerTestModel is a small graph using every op and option the writer
@@ -67,68 +66,6 @@ func writerTestModel() *Model {
 	}
 }
 
-// pythonWithFlatbuffers finds a python3 that can import flatbuffers, skipping
-// the test (or failing it under EDGECAM_REQUIRE_FIXTURES=1) when none can.
-func pythonWithFlatbuffers(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{"python3", "/usr/bin/python3"} {
-		if exec.Command(py, "-c", "import flatbuffers").Run() == nil {
-			return py
-		}
-	}
-	fixtures.Missing(t, "python3 with the flatbuffers module (Debian python3-flatbuffers)")
-	return ""
-}
-
-// tfliteSummary is the JSON printed by scripts/check-tflite.py.
-type tfliteSummary struct {
-	Version       uint32 `json:"version"`
-	Description   string `json:"description"`
-	OperatorCodes []struct {
-		Builtin int `json:"builtin"`
-		Version int `json:"version"`
-	} `json:"operator_codes"`
-	Buffers []struct {
-		Size    int  `json:"size"`
-		Align16 bool `json:"align16"`
-	} `json:"buffers"`
-	Tensors []struct {
-		Name      string    `json:"name"`
-		Shape     []int     `json:"shape"`
-		Type      int       `json:"type"`
-		Buffer    int       `json:"buffer"`
-		Scale     []float32 `json:"scale"`
-		ZeroPoint []int64   `json:"zero_point"`
-		QuantDim  int       `json:"quantized_dimension"`
-	} `json:"tensors"`
-	Operators []struct {
-		Builtin int            `json:"builtin"`
-		Inputs  []int          `json:"inputs"`
-		Outputs []int          `json:"outputs"`
-		Options map[string]any `json:"options"`
-	} `json:"operators"`
-	Inputs  []int `json:"inputs"`
-	Outputs []int `json:"outputs"`
-}
-
-func checkWithPython(t *testing.T, path string) *tfliteSummary {
-	t.Helper()
-	py := pythonWithFlatbuffers(t)
-	out, err := exec.Command(py, "../scripts/check-tflite.py", path).Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("check-tflite.py %s: %v\n%s", path, err, stderr)
-	}
-	var s tfliteSummary
-	if err := json.Unmarshal(out, &s); err != nil {
-		t.Fatalf("check-tflite.py output: %v\n%s", err, out)
-	}
-	return &s
-}
-
 // TestWriteIndependentReader writes a model and reads it back with the
 // schema-free Python reader, comparing every field the writer encodes.
 func TestWriteIndependentReader(t *testing.T) {
@@ -137,7 +74,7 @@ func TestWriteIndependentReader(t *testing.T) {
 	if err := WriteFile(path, m); err != nil {
 		t.Fatal(err)
 	}
-	s := checkWithPython(t, path)
+	s := tflitecheck.Read(t, path)
 	if s.Version != 3 || s.Description != "writer test" {
 		t.Errorf("version %d description %q", s.Version, s.Description)
 	}
