@@ -125,10 +125,26 @@ func (s *V4L2) Open(ctx context.Context) error {
 // openErr marks a missing device as a disconnect so Reconnecting retries it.
 func openErr(path string, err error) error {
 	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENXIO) {
-		return fmt.Errorf("camera: open %s: %w (%w)", path, ErrDisconnected, err)
+		return &noDeviceError{path: path, err: err}
 	}
 	return fmt.Errorf("camera: open %s: %w", path, err)
 }
+
+// noDeviceError says that no camera answers at a path. It matches
+// ErrDisconnected, so a camera unplugged while running is waited for, while
+// the message at start-up tells the user what to check.
+type noDeviceError struct {
+	path string
+	err  error
+}
+
+func (e *noDeviceError) Error() string {
+	return fmt.Sprintf("camera: no video device at %s (%v); is the camera connected? 'edgecam run -list' lists the devices", e.path, e.err)
+}
+
+func (e *noDeviceError) Is(target error) bool { return target == ErrDisconnected }
+
+func (e *noDeviceError) Unwrap() error { return e.err }
 
 // webcamFD reads the library's unexported file descriptor so that Next can
 // poll with a sub-second timeout (WaitForFrame takes whole seconds).

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -127,6 +128,12 @@ func TestV4L2MissingDevice(t *testing.T) {
 	err := s.Open(context.Background())
 	if !errors.Is(err, ErrDisconnected) {
 		t.Fatalf("missing device: %v, want ErrDisconnected (so Reconnecting retries it)", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"no video device at /dev/video-edgecam-missing", "no such file or directory", "-list"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing device error %q does not say %q", msg, want)
+		}
 	}
 }
 

@@ -19,6 +19,14 @@ func init() {
 			Name: "pwconv_q8_dotprod", Level: DotProd, Avail: arm64.HasDotProd, TileM: arm64.PointwiseQ8DotTileM,
 			Supports: anyWeights, Pack: arm64.PackPointwiseQ8Dot, Run: arm64.PointwiseQ8Dot,
 		})
+		r.ConvF32 = append(r.ConvF32, &ConvF32{
+			Name: "conv3x3c3_f32_neon", Level: NEON, Avail: arm64.HasNEON,
+			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3F32,
+		})
+		r.ConvQ8 = append(r.ConvQ8, &ConvQ8{
+			Name: "conv3x3c3_q8_neon", Level: NEON, Avail: arm64.HasNEON,
+			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3Q8,
+		})
 		r.DWConvF32 = append(r.DWConvF32, &ConvF32{
 			Name: "dwconv3x3_f32_neon", Level: NEON, Avail: arm64.HasNEON,
 			Supports: arm64.SupportsDWConv3x3, Run: arm64.DWConv3x3F32,

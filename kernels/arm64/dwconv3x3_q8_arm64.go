@@ -21,6 +21,12 @@ var (
 )
 
 //go:noescape
+func dwQ8N1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
+func dwQ8N2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
 func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
 //go:noescape
@@ -33,7 +39,8 @@ func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, ds
 //
 // for rows [y0, y1), with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx. The
 // assembly takes output columns whose 3 input columns are inside the image, 8
-// channels at a time; kernel rows above or below the image get zero weights.
+// channels at a time (dwQ8N* when every weight lies in [-127, 127], else
+// dwQ8S*); kernel rows above or below the image get zero weights.
 // Padded edge columns and the C%8 channel tail run in Go. Bit-exact with
 // generic.
 func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) {
@@ -48,6 +55,12 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 	if C > dwQ8MaxC || xzp < -128 || xzp > 127 {
 		generic.DWConvQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
 		return
+	}
+	// Weights in [-127, 127] (int8 models) take the int8-multiply kernels,
+	// wider ones (legacy uint8 minus a zero point) the int16 ones.
+	k1, k2 := dwQ8S1, dwQ8S2
+	if narrowWeights(w[:9*C]) {
+		k1, k2 = dwQ8N1, dwQ8N2
 	}
 	s := p.StrideW
 	xa := (p.PadLeft + s - 1) / s
@@ -80,18 +93,18 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 				rows[ky] = &src[(iy*p.InW+ix0)*C]
 			}
 			d := &dst[(oy*p.OutW+xa)*C]
-			if s == 1 {
-				dwQ8S1(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
-			} else {
-				dwQ8S2(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+			k := k1
+			if s != 1 {
+				k = k2
 			}
+			k(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
 		}
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 8
 			if ox < xa || ox >= xb {
 				if edgeAsm {
 					dwQ8Patch(p, patch[:9*C], src, oy, ox, int8(xzp))
-					dwQ8S1(&patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
+					k1(&patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
 						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
 				} else {
 					c0 = 0
@@ -145,4 +158,16 @@ func dwQ8Pixel(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bia
 		}
 		dst[(oy*p.OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 	}
+}
+
+// narrowWeights reports whether every weight lies in [-127, 127], where the
+// int8-multiply kernels dwQ8N1/dwQ8N2 are exact (their two-tap int16 partial
+// sums cannot overflow).
+func narrowWeights(w []int16) bool {
+	for _, v := range w {
+		if v < -127 || v > 127 {
+			return false
+		}
+	}
+	return true
 }

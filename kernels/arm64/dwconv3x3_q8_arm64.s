@@ -30,9 +30,11 @@
 // each input column is loaded once per row (6 per row), widened with
 // SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
 // to every pixel that uses it (8 independent int32x4 chains), then each
-// pixel adds the bias and is requantized as in the pointwise kernels
-// (SCVTF, FMUL, FCVTAS, ADD, SMAX, SMIN, XTN). npix%4 pixels run a 1-pixel
-// loop.
+// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTAS as in the
+// pointwise kernels, then on 8 int16 lanes at once SQXTN (saturating: a value
+// beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX, SMIN and
+// XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
+// input. npix%4 pixels run a 1-pixel loop.
 //
 // Registers:
 //	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
@@ -40,7 +42,7 @@
 //	pixel step  R13-R15 row cursors  R16 dst cursor  R17 pixel counter
 //	R19 load cursor  R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
 //	R23 4-pixel input step
-//	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi
+//	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi (int16x8)
 //	V16 xzp (8 bytes)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
 //	channels 4-7)  V25-V31 input columns (rotating). Go reserves R18, R26-R30.
 // func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
@@ -63,11 +65,11 @@ TEXT ·dwQ8S1(SB), NOSPLIT, $0-112
 	MOVW	xzp+96(FP), R22
 	VDUP	R22, V16.B8
 	MOVW	zp+100(FP), R22
-	VDUP	R22, V13.S4
+	VDUP	R22, V13.H8
 	MOVW	lo+104(FP), R22
-	VDUP	R22, V14.S4
+	VDUP	R22, V14.H8
 	MOVW	hi+108(FP), R22
-	VDUP	R22, V15.S4
+	VDUP	R22, V15.H8
 	CBZ	R9, done
 	CBZ	R10, done
 block:
@@ -208,17 +210,14 @@ pix4:
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
-	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
-	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
-	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
-	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
-	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
-	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
 	WORD	$0x4ea98673	// add v19.4s, v19.4s, v9.4s
@@ -226,17 +225,14 @@ pix4:
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4ead8673	// add v19.4s, v19.4s, v13.4s
-	WORD	$0x4eae6673	// smax v19.4s, v19.4s, v14.4s
-	WORD	$0x4eaf6e73	// smin v19.4s, v19.4s, v15.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
 	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
-	WORD	$0x4ead8694	// add v20.4s, v20.4s, v13.4s
-	WORD	$0x4eae6694	// smax v20.4s, v20.4s, v14.4s
-	WORD	$0x4eaf6e94	// smin v20.4s, v20.4s, v15.4s
-	WORD	$0x0e612a73	// xtn v19.4h, v19.4s
-	WORD	$0x4e612a93	// xtn2 v19.8h, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	VST1.P	[V19.B8], (R16)(R11)
 	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
@@ -244,17 +240,14 @@ pix4:
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4ead86b5	// add v21.4s, v21.4s, v13.4s
-	WORD	$0x4eae66b5	// smax v21.4s, v21.4s, v14.4s
-	WORD	$0x4eaf6eb5	// smin v21.4s, v21.4s, v15.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
 	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
-	WORD	$0x4ead86d6	// add v22.4s, v22.4s, v13.4s
-	WORD	$0x4eae66d6	// smax v22.4s, v22.4s, v14.4s
-	WORD	$0x4eaf6ed6	// smin v22.4s, v22.4s, v15.4s
-	WORD	$0x0e612ab5	// xtn v21.4h, v21.4s
-	WORD	$0x4e612ad5	// xtn2 v21.8h, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	VST1.P	[V21.B8], (R16)(R11)
 	WORD	$0x4ea986f7	// add v23.4s, v23.4s, v9.4s
@@ -262,17 +255,14 @@ pix4:
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
-	WORD	$0x4ead86f7	// add v23.4s, v23.4s, v13.4s
-	WORD	$0x4eae66f7	// smax v23.4s, v23.4s, v14.4s
-	WORD	$0x4eaf6ef7	// smin v23.4s, v23.4s, v15.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
-	WORD	$0x4ead8718	// add v24.4s, v24.4s, v13.4s
-	WORD	$0x4eae6718	// smax v24.4s, v24.4s, v14.4s
-	WORD	$0x4eaf6f18	// smin v24.4s, v24.4s, v15.4s
-	WORD	$0x0e612af7	// xtn v23.4h, v23.4s
-	WORD	$0x4e612b17	// xtn2 v23.8h, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
 	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
 	VST1.P	[V23.B8], (R16)(R11)
 	ADD	R23, R13, R13
@@ -328,17 +318,14 @@ pix1:
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
-	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
-	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
-	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
-	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
-	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
-	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
 	ADD	R12, R13, R13
@@ -388,9 +375,11 @@ done:
 // each input column is loaded once per row (9 per row), widened with
 // SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
 // to every pixel that uses it (8 independent int32x4 chains), then each
-// pixel adds the bias and is requantized as in the pointwise kernels
-// (SCVTF, FMUL, FCVTAS, ADD, SMAX, SMIN, XTN). npix%4 pixels run a 1-pixel
-// loop.
+// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTAS as in the
+// pointwise kernels, then on 8 int16 lanes at once SQXTN (saturating: a value
+// beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX, SMIN and
+// XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
+// input. npix%4 pixels run a 1-pixel loop.
 //
 // Registers:
 //	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
@@ -398,7 +387,7 @@ done:
 //	pixel step  R13-R15 row cursors  R16 dst cursor  R17 pixel counter
 //	R19 load cursor  R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
 //	R23 4-pixel input step
-//	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi
+//	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi (int16x8)
 //	V16 xzp (8 bytes)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
 //	channels 4-7)  V25-V31 input columns (rotating). Go reserves R18, R26-R30.
 // func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
@@ -421,11 +410,11 @@ TEXT ·dwQ8S2(SB), NOSPLIT, $0-112
 	MOVW	xzp+96(FP), R22
 	VDUP	R22, V16.B8
 	MOVW	zp+100(FP), R22
-	VDUP	R22, V13.S4
+	VDUP	R22, V13.H8
 	MOVW	lo+104(FP), R22
-	VDUP	R22, V14.S4
+	VDUP	R22, V14.H8
 	MOVW	hi+108(FP), R22
-	VDUP	R22, V15.S4
+	VDUP	R22, V15.H8
 	CBZ	R9, done
 	CBZ	R10, done
 block:
@@ -584,17 +573,14 @@ pix4:
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
-	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
-	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
-	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
-	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
-	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
-	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
 	WORD	$0x4ea98673	// add v19.4s, v19.4s, v9.4s
@@ -602,17 +588,14 @@ pix4:
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4ead8673	// add v19.4s, v19.4s, v13.4s
-	WORD	$0x4eae6673	// smax v19.4s, v19.4s, v14.4s
-	WORD	$0x4eaf6e73	// smin v19.4s, v19.4s, v15.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
 	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
-	WORD	$0x4ead8694	// add v20.4s, v20.4s, v13.4s
-	WORD	$0x4eae6694	// smax v20.4s, v20.4s, v14.4s
-	WORD	$0x4eaf6e94	// smin v20.4s, v20.4s, v15.4s
-	WORD	$0x0e612a73	// xtn v19.4h, v19.4s
-	WORD	$0x4e612a93	// xtn2 v19.8h, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	VST1.P	[V19.B8], (R16)(R11)
 	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
@@ -620,17 +603,14 @@ pix4:
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4ead86b5	// add v21.4s, v21.4s, v13.4s
-	WORD	$0x4eae66b5	// smax v21.4s, v21.4s, v14.4s
-	WORD	$0x4eaf6eb5	// smin v21.4s, v21.4s, v15.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
 	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
-	WORD	$0x4ead86d6	// add v22.4s, v22.4s, v13.4s
-	WORD	$0x4eae66d6	// smax v22.4s, v22.4s, v14.4s
-	WORD	$0x4eaf6ed6	// smin v22.4s, v22.4s, v15.4s
-	WORD	$0x0e612ab5	// xtn v21.4h, v21.4s
-	WORD	$0x4e612ad5	// xtn2 v21.8h, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	VST1.P	[V21.B8], (R16)(R11)
 	WORD	$0x4ea986f7	// add v23.4s, v23.4s, v9.4s
@@ -638,17 +618,14 @@ pix4:
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
-	WORD	$0x4ead86f7	// add v23.4s, v23.4s, v13.4s
-	WORD	$0x4eae66f7	// smax v23.4s, v23.4s, v14.4s
-	WORD	$0x4eaf6ef7	// smin v23.4s, v23.4s, v15.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
-	WORD	$0x4ead8718	// add v24.4s, v24.4s, v13.4s
-	WORD	$0x4eae6718	// smax v24.4s, v24.4s, v14.4s
-	WORD	$0x4eaf6f18	// smin v24.4s, v24.4s, v15.4s
-	WORD	$0x0e612af7	// xtn v23.4h, v23.4s
-	WORD	$0x4e612b17	// xtn2 v23.8h, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
 	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
 	VST1.P	[V23.B8], (R16)(R11)
 	ADD	R23, R13, R13
@@ -704,17 +681,657 @@ pix1:
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4ead8631	// add v17.4s, v17.4s, v13.4s
-	WORD	$0x4eae6631	// smax v17.4s, v17.4s, v14.4s
-	WORD	$0x4eaf6e31	// smin v17.4s, v17.4s, v15.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4ead8652	// add v18.4s, v18.4s, v13.4s
-	WORD	$0x4eae6652	// smax v18.4s, v18.4s, v14.4s
-	WORD	$0x4eaf6e52	// smin v18.4s, v18.4s, v15.4s
-	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
-	WORD	$0x4e612a51	// xtn2 v17.8h, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	ADD	R12, R13, R13
+	ADD	R12, R14, R14
+	ADD	R12, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix1
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$16, R3, R3
+	ADD	$16, R4, R4
+	ADD	$16, R5, R5
+	ADD	$32, R6, R6
+	ADD	$32, R7, R7
+	ADD	$8, R8, R8
+	SUBS	$1, R10, R10
+	BNE	block
+done:
+	RET
+
+
+// dwQ8N1 is dwQ8S1 for weights in [-127, 127] (every int8 model's
+// symmetric weights), with the input zero point folded into the bias:
+//
+//	acc := bias[c] - xzp*sum_{ky,kx} w_ky[kx*C+c]
+//	acc += sum_{ky,kx} int32(r_ky[(x*1+kx)*C+c]) * int32(w_ky[kx*C+c])
+//	dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//
+// equal to dwQ8S1's sum modulo 2^32, so bit-exact with generic.DWConvQ8.
+// Same arguments and caller contract as dwQ8S1: a padded kernel row has
+// zero weights, so it drops out of both sums; a padded edge patch holds xzp,
+// which the fold cancels.
+//
+// Algorithm: per channel block the 9 int16 tap vectors are loaded, summed
+// (|sum| <= 9*127), the fold xzp*sum subtracted from the bias (MLS, modulo
+// 2^32) and the taps narrowed to int8 (XTN, exact). Products of the raw int8
+// inputs and weights by SMULL/SMLAL on 8 int8 lanes, two taps per int16
+// partial (|sum| <= 2*128*127 < 2^15), each partial widened into the int32
+// sums by SADDW/SADDW2 (the first one adds the bias): per 8 MACs one multiply
+// instead of two, and no input widening. Requantization as in dwQ8S1. 4
+// output pixels per iteration, npix%4 in a 1-pixel loop.
+//
+// Registers: as dwQ8S1, except V0-V8 taps (int8x8 after the narrowing)
+// V16, V25-V27 int16 partials (pixel 0-3)  V28-V31 input columns (rotating)
+// and block set-up temporaries  R24 xzp.
+// func dwQ8N1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+TEXT ·dwQ8N1(SB), NOSPLIT, $0-112
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	w0+24(FP), R3
+	MOVD	w1+32(FP), R4
+	MOVD	w2+40(FP), R5
+	MOVD	bias+48(FP), R6
+	MOVD	scale+56(FP), R7
+	MOVD	dst+64(FP), R8
+	MOVD	npix+72(FP), R9
+	MOVD	nblk+80(FP), R10
+	MOVD	ch+88(FP), R11
+	LSL	$0, R11, R12
+	LSL	$2, R12, R23
+	LSL	$1, R11, R20
+	MOVW	xzp+96(FP), R24
+	MOVW	zp+100(FP), R22
+	VDUP	R22, V13.H8
+	MOVW	lo+104(FP), R22
+	VDUP	R22, V14.H8
+	MOVW	hi+108(FP), R22
+	VDUP	R22, V15.H8
+	CBZ	R9, done
+	CBZ	R10, done
+block:
+	MOVD	R3, R21
+	VLD1.P	(R21)(R20), [V0.H8]
+	VLD1.P	(R21)(R20), [V1.H8]
+	VLD1.P	(R21)(R20), [V2.H8]
+	MOVD	R4, R21
+	VLD1.P	(R21)(R20), [V3.H8]
+	VLD1.P	(R21)(R20), [V4.H8]
+	VLD1.P	(R21)(R20), [V5.H8]
+	MOVD	R5, R21
+	VLD1.P	(R21)(R20), [V6.H8]
+	VLD1.P	(R21)(R20), [V7.H8]
+	VLD1.P	(R21)(R20), [V8.H8]
+	VLD1	(R6), [V9.S4, V10.S4]
+	VLD1	(R7), [V11.S4, V12.S4]
+	WORD	$0x4e61841c	// add v28.8h, v0.8h, v1.8h
+	WORD	$0x4e62879c	// add v28.8h, v28.8h, v2.8h
+	WORD	$0x4e63879c	// add v28.8h, v28.8h, v3.8h
+	WORD	$0x4e64879c	// add v28.8h, v28.8h, v4.8h
+	WORD	$0x4e65879c	// add v28.8h, v28.8h, v5.8h
+	WORD	$0x4e66879c	// add v28.8h, v28.8h, v6.8h
+	WORD	$0x4e67879c	// add v28.8h, v28.8h, v7.8h
+	WORD	$0x4e68879c	// add v28.8h, v28.8h, v8.8h
+	WORD	$0x0f10a79d	// sxtl v29.4s, v28.4h
+	WORD	$0x4f10a79e	// sxtl2 v30.4s, v28.8h
+	VDUP	R24, V31.S4
+	WORD	$0x6ebf97a9	// mls v9.4s, v29.4s, v31.4s
+	WORD	$0x6ebf97ca	// mls v10.4s, v30.4s, v31.4s
+	WORD	$0x0e212800	// xtn v0.8b, v0.8h
+	WORD	$0x0e212821	// xtn v1.8b, v1.8h
+	WORD	$0x0e212842	// xtn v2.8b, v2.8h
+	WORD	$0x0e212863	// xtn v3.8b, v3.8h
+	WORD	$0x0e212884	// xtn v4.8b, v4.8h
+	WORD	$0x0e2128a5	// xtn v5.8b, v5.8h
+	WORD	$0x0e2128c6	// xtn v6.8b, v6.8h
+	WORD	$0x0e2128e7	// xtn v7.8b, v7.8h
+	WORD	$0x0e212908	// xtn v8.8b, v8.8h
+	MOVD	R0, R13
+	MOVD	R1, R14
+	MOVD	R2, R15
+	MOVD	R8, R16
+	LSR	$2, R9, R17
+	CBZ	R17, tail
+pix4:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	WORD	$0x0e20c3b9	// smull v25.8h, v29.8b, v0.8b
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	WORD	$0x0e2183d9	// smlal v25.8h, v30.8b, v1.8b
+	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
+	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
+	WORD	$0x0e20c3da	// smull v26.8h, v30.8b, v0.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e22c3f9	// smull v25.8h, v31.8b, v2.8b
+	WORD	$0x0e2183fa	// smlal v26.8h, v31.8b, v1.8b
+	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
+	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
+	WORD	$0x0e20c3fb	// smull v27.8h, v31.8b, v0.8b
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e22c39a	// smull v26.8h, v28.8b, v2.8b
+	WORD	$0x0e21839b	// smlal v27.8h, v28.8b, v1.8b
+	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
+	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e22c3bb	// smull v27.8h, v29.8b, v2.8b
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e2383d0	// smlal v16.8h, v30.8b, v3.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e24c3f0	// smull v16.8h, v31.8b, v4.8b
+	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e258390	// smlal v16.8h, v28.8b, v5.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
+	WORD	$0x0e23839a	// smlal v26.8h, v28.8b, v3.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e24c3ba	// smull v26.8h, v29.8b, v4.8b
+	WORD	$0x0e2383bb	// smlal v27.8h, v29.8b, v3.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e2583da	// smlal v26.8h, v30.8b, v5.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e24c3db	// smull v27.8h, v30.8b, v4.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2583fb	// smlal v27.8h, v31.8b, v5.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e26c390	// smull v16.8h, v28.8b, v6.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2783b0	// smlal v16.8h, v29.8b, v7.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e26c3b9	// smull v25.8h, v29.8b, v6.8b
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e28c3d0	// smull v16.8h, v30.8b, v8.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e2783d9	// smlal v25.8h, v30.8b, v7.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e28c3f9	// smull v25.8h, v31.8b, v8.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e26c3fb	// smull v27.8h, v31.8b, v6.8b
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e27839b	// smlal v27.8h, v28.8b, v7.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e28c3bb	// smull v27.8h, v29.8b, v8.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	VST1.P	[V19.B8], (R16)(R11)
+	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	VST1.P	[V21.B8], (R16)(R11)
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	VST1.P	[V23.B8], (R16)(R11)
+	ADD	R23, R13, R13
+	ADD	R23, R14, R14
+	ADD	R23, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix4
+tail:
+	ANDS	$3, R9, R17
+	BEQ	next
+pix1:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2383f0	// smlal v16.8h, v31.8b, v3.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e24c390	// smull v16.8h, v28.8b, v4.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2583b0	// smlal v16.8h, v29.8b, v5.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	ADD	R12, R13, R13
+	ADD	R12, R14, R14
+	ADD	R12, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix1
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$16, R3, R3
+	ADD	$16, R4, R4
+	ADD	$16, R5, R5
+	ADD	$32, R6, R6
+	ADD	$32, R7, R7
+	ADD	$8, R8, R8
+	SUBS	$1, R10, R10
+	BNE	block
+done:
+	RET
+
+
+// dwQ8N2 is dwQ8S2 for weights in [-127, 127] (every int8 model's
+// symmetric weights), with the input zero point folded into the bias:
+//
+//	acc := bias[c] - xzp*sum_{ky,kx} w_ky[kx*C+c]
+//	acc += sum_{ky,kx} int32(r_ky[(x*2+kx)*C+c]) * int32(w_ky[kx*C+c])
+//	dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//
+// equal to dwQ8S2's sum modulo 2^32, so bit-exact with generic.DWConvQ8.
+// Same arguments and caller contract as dwQ8S2: a padded kernel row has
+// zero weights, so it drops out of both sums; a padded edge patch holds xzp,
+// which the fold cancels.
+//
+// Algorithm: per channel block the 9 int16 tap vectors are loaded, summed
+// (|sum| <= 9*127), the fold xzp*sum subtracted from the bias (MLS, modulo
+// 2^32) and the taps narrowed to int8 (XTN, exact). Products of the raw int8
+// inputs and weights by SMULL/SMLAL on 8 int8 lanes, two taps per int16
+// partial (|sum| <= 2*128*127 < 2^15), each partial widened into the int32
+// sums by SADDW/SADDW2 (the first one adds the bias): per 8 MACs one multiply
+// instead of two, and no input widening. Requantization as in dwQ8S2. 4
+// output pixels per iteration, npix%4 in a 1-pixel loop.
+//
+// Registers: as dwQ8S2, except V0-V8 taps (int8x8 after the narrowing)
+// V16, V25-V27 int16 partials (pixel 0-3)  V28-V31 input columns (rotating)
+// and block set-up temporaries  R24 xzp.
+// func dwQ8N2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+TEXT ·dwQ8N2(SB), NOSPLIT, $0-112
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	w0+24(FP), R3
+	MOVD	w1+32(FP), R4
+	MOVD	w2+40(FP), R5
+	MOVD	bias+48(FP), R6
+	MOVD	scale+56(FP), R7
+	MOVD	dst+64(FP), R8
+	MOVD	npix+72(FP), R9
+	MOVD	nblk+80(FP), R10
+	MOVD	ch+88(FP), R11
+	LSL	$1, R11, R12
+	LSL	$2, R12, R23
+	LSL	$1, R11, R20
+	MOVW	xzp+96(FP), R24
+	MOVW	zp+100(FP), R22
+	VDUP	R22, V13.H8
+	MOVW	lo+104(FP), R22
+	VDUP	R22, V14.H8
+	MOVW	hi+108(FP), R22
+	VDUP	R22, V15.H8
+	CBZ	R9, done
+	CBZ	R10, done
+block:
+	MOVD	R3, R21
+	VLD1.P	(R21)(R20), [V0.H8]
+	VLD1.P	(R21)(R20), [V1.H8]
+	VLD1.P	(R21)(R20), [V2.H8]
+	MOVD	R4, R21
+	VLD1.P	(R21)(R20), [V3.H8]
+	VLD1.P	(R21)(R20), [V4.H8]
+	VLD1.P	(R21)(R20), [V5.H8]
+	MOVD	R5, R21
+	VLD1.P	(R21)(R20), [V6.H8]
+	VLD1.P	(R21)(R20), [V7.H8]
+	VLD1.P	(R21)(R20), [V8.H8]
+	VLD1	(R6), [V9.S4, V10.S4]
+	VLD1	(R7), [V11.S4, V12.S4]
+	WORD	$0x4e61841c	// add v28.8h, v0.8h, v1.8h
+	WORD	$0x4e62879c	// add v28.8h, v28.8h, v2.8h
+	WORD	$0x4e63879c	// add v28.8h, v28.8h, v3.8h
+	WORD	$0x4e64879c	// add v28.8h, v28.8h, v4.8h
+	WORD	$0x4e65879c	// add v28.8h, v28.8h, v5.8h
+	WORD	$0x4e66879c	// add v28.8h, v28.8h, v6.8h
+	WORD	$0x4e67879c	// add v28.8h, v28.8h, v7.8h
+	WORD	$0x4e68879c	// add v28.8h, v28.8h, v8.8h
+	WORD	$0x0f10a79d	// sxtl v29.4s, v28.4h
+	WORD	$0x4f10a79e	// sxtl2 v30.4s, v28.8h
+	VDUP	R24, V31.S4
+	WORD	$0x6ebf97a9	// mls v9.4s, v29.4s, v31.4s
+	WORD	$0x6ebf97ca	// mls v10.4s, v30.4s, v31.4s
+	WORD	$0x0e212800	// xtn v0.8b, v0.8h
+	WORD	$0x0e212821	// xtn v1.8b, v1.8h
+	WORD	$0x0e212842	// xtn v2.8b, v2.8h
+	WORD	$0x0e212863	// xtn v3.8b, v3.8h
+	WORD	$0x0e212884	// xtn v4.8b, v4.8h
+	WORD	$0x0e2128a5	// xtn v5.8b, v5.8h
+	WORD	$0x0e2128c6	// xtn v6.8b, v6.8h
+	WORD	$0x0e2128e7	// xtn v7.8b, v7.8h
+	WORD	$0x0e212908	// xtn v8.8b, v8.8h
+	MOVD	R0, R13
+	MOVD	R1, R14
+	MOVD	R2, R15
+	MOVD	R8, R16
+	LSR	$2, R9, R17
+	CBZ	R17, tail
+pix4:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	WORD	$0x0e20c3d9	// smull v25.8h, v30.8b, v0.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2183f9	// smlal v25.8h, v31.8b, v1.8b
+	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
+	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e22c399	// smull v25.8h, v28.8b, v2.8b
+	WORD	$0x0e20c39a	// smull v26.8h, v28.8b, v0.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2183ba	// smlal v26.8h, v29.8b, v1.8b
+	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
+	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e22c3da	// smull v26.8h, v30.8b, v2.8b
+	WORD	$0x0e20c3db	// smull v27.8h, v30.8b, v0.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2183fb	// smlal v27.8h, v31.8b, v1.8b
+	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
+	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e22c39b	// smull v27.8h, v28.8b, v2.8b
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2383b0	// smlal v16.8h, v29.8b, v3.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e24c3d0	// smull v16.8h, v30.8b, v4.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2583f0	// smlal v16.8h, v31.8b, v5.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e2383ba	// smlal v26.8h, v29.8b, v3.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e24c3da	// smull v26.8h, v30.8b, v4.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2583fa	// smlal v26.8h, v31.8b, v5.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e2383fb	// smlal v27.8h, v31.8b, v3.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e24c39b	// smull v27.8h, v28.8b, v4.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2583bb	// smlal v27.8h, v29.8b, v5.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e26c399	// smull v25.8h, v28.8b, v6.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2783b9	// smlal v25.8h, v29.8b, v7.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e28c3d9	// smull v25.8h, v30.8b, v8.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e26c39b	// smull v27.8h, v28.8b, v6.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2783bb	// smlal v27.8h, v29.8b, v7.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e28c3db	// smull v27.8h, v30.8b, v8.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VST1.P	[V17.B8], (R16)(R11)
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	VST1.P	[V19.B8], (R16)(R11)
+	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	VST1.P	[V21.B8], (R16)(R11)
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	VST1.P	[V23.B8], (R16)(R11)
+	ADD	R23, R13, R13
+	ADD	R23, R14, R14
+	ADD	R23, R15, R15
+	SUBS	$1, R17, R17
+	BNE	pix4
+tail:
+	ANDS	$3, R9, R17
+	BEQ	next
+pix1:
+	MOVD	R13, R19
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	MOVD	R14, R19
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2383f0	// smlal v16.8h, v31.8b, v3.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e24c390	// smull v16.8h, v28.8b, v4.8b
+	VLD1.P	(R19)(R11), [V29.B8]
+	WORD	$0x0e2583b0	// smlal v16.8h, v29.8b, v5.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	MOVD	R15, R19
+	VLD1.P	(R19)(R11), [V30.B8]
+	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
+	VLD1.P	(R19)(R11), [V31.B8]
+	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	VLD1.P	(R19)(R11), [V28.B8]
+	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
 	ADD	R12, R13, R13

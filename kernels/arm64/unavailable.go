@@ -55,3 +55,16 @@ func DWConv3x3F32(*generic.ConvParams, []float32, []float32, []float32, []float3
 func DWConv3x3Q8(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
 	panic(unavailable)
 }
+
+// SupportsConv3x3C3 reports false: there is no NEON kernel here.
+func SupportsConv3x3C3(*generic.ConvParams) bool { return false }
+
+// Conv3x3C3F32 is unavailable; it panics.
+func Conv3x3C3F32(*generic.ConvParams, []float32, []float32, []float32, []float32, int, int, float32, float32) {
+	panic(unavailable)
+}
+
+// Conv3x3C3Q8 is unavailable; it panics.
+func Conv3x3C3Q8(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}
