@@ -26,6 +26,9 @@ func init() {
 		r.ConvQ8 = append(r.ConvQ8, &ConvQ8{
 			Name: "conv3x3c3_q8_neon", Level: NEON, Avail: arm64.HasNEON,
 			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3Q8,
+		}, &ConvQ8{
+			Name: "conv3x3c3_q8_dotprod", Level: DotProd, Avail: arm64.HasDotProd,
+			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3Q8Dot,
 		})
 		r.DWConvF32 = append(r.DWConvF32, &ConvF32{
 			Name: "dwconv3x3_f32_neon", Level: NEON, Avail: arm64.HasNEON,

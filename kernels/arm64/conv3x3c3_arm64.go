@@ -17,6 +17,9 @@ const convC3MaxC = 64
 func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
 
 //go:noescape
+func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+
+//go:noescape
 func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
 
 // SupportsConv3x3C3 reports whether the NEON first-layer kernels handle p: a
@@ -160,6 +163,74 @@ func Conv3x3C3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 			convC3Patch(p, &patch, src, oy, ox, int8(xzp))
 			convQ8C3(&patch[0], &patch[9], &patch[18], &wt[0], &b[0], &rq.Scale[0], &dst[(oy*p.OutW+ox)*C], 1, 0, nblk,
 				xzp, rq.ZeroPoint, rq.Min, rq.Max)
+		}
+	}
+}
+
+// Conv3x3C3Q8Dot is Conv3x3C3Q8 with SDOT (needs HasDotProd) for weights in
+// [-128, 127], the int8 models' case: the input zero point moves into the
+// bias, bias'[oc] = bias[oc] - xzp*sum_t w[oc][t], and SDOT multiplies the raw
+// int8 inputs by the weights, 4 taps x 4 channels per instruction; padded taps
+// hold xzp in the patch, which the fold cancels. Equal to generic.ConvQ8's
+// sum modulo 2^32: bit-exact. Wider weights (legacy uint8 minus a zero point)
+// run Conv3x3C3Q8.
+func Conv3x3C3Q8Dot(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) {
+	nb := -1
+	if bias != nil {
+		nb = len(bias)
+	}
+	convC3Check("Conv3x3C3Q8Dot", p, len(src), len(dst), len(w), nb, y0, y1)
+	C := p.OutC
+	if len(rq.Scale) < C {
+		panic(fmt.Sprintf("arm64.Conv3x3C3Q8Dot: %d scales for %d channels", len(rq.Scale), C))
+	}
+	for _, v := range w[:27*C] {
+		if v < -128 || v > 127 {
+			Conv3x3C3Q8(p, dst, src, xzp, w, bias, rq, y0, y1)
+			return
+		}
+	}
+	if xzp < -128 || xzp > 127 {
+		generic.ConvQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
+		return
+	}
+	// wt is [OutC/8][ky][g][half][4 channels][4 taps]: taps 4g..4g+3 of
+	// kernel row ky for channels 8b+4*half .. +3, zero past the 9th tap.
+	var wt [convC3MaxC * 3 * 3 * 4]int8
+	var b [convC3MaxC]int32
+	for oc := 0; oc < C; oc++ {
+		var sum int32
+		for t := 0; t < 27; t++ {
+			v := w[oc*27+t]
+			sum += int32(v)
+			ky, j := t/9, t%9
+			blk, half, lane := oc/8, oc%8/4, oc%4
+			wt[((((blk*3+ky)*3+j/4)*2+half)*4+lane)*4+j%4] = int8(v)
+		}
+		if bias != nil {
+			b[oc] = bias[oc]
+		}
+		b[oc] -= xzp * sum
+	}
+	var patch [27]int8
+	xa, xb := convC3Cols(p)
+	s, nblk := p.StrideW, C/8
+	for oy := y0; oy < y1; oy++ {
+		iy := oy*p.StrideH - p.PadTop
+		inside := iy >= 0 && iy+2 < p.InH
+		if inside && xb > xa {
+			i := (iy*p.InW + xa*s - p.PadLeft) * 3
+			r := 3 * p.InW
+			convQ8C3Dot(&src[i], &src[i+r], &src[i+2*r], &wt[0], &b[0], &rq.Scale[0], &dst[(oy*p.OutW+xa)*C], xb-xa, 3*s, nblk,
+				rq.ZeroPoint, rq.Min, rq.Max)
+		}
+		for ox := 0; ox < p.OutW; ox++ {
+			if inside && ox >= xa && ox < xb {
+				continue
+			}
+			convC3Patch(p, &patch, src, oy, ox, int8(xzp))
+			convQ8C3Dot(&patch[0], &patch[9], &patch[18], &wt[0], &b[0], &rq.Scale[0], &dst[(oy*p.OutW+ox)*C], 1, 0, nblk,
+				rq.ZeroPoint, rq.Min, rq.Max)
 		}
 	}
 }

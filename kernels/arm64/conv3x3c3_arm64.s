@@ -330,3 +330,122 @@ q8blk:
 	BNE	q8pix
 q8done:
 	RET
+
+
+// convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for int8 weights,
+// the input zero point folded into the bias by the caller:
+//
+//	for x := 0; x < npix; x++ {
+//		for c := 0; c < 8*nblk; c++ {
+//			acc := bias'[c]                       // bias[c] - xzp*sum_t w[c][t]
+//			for ky := 0; ky < 3; ky++ {
+//				for j := 0; j < 12; j++ {          // 9 taps, 3 zero weights
+//					acc += int32(r_ky[j]) * int32(w[c][ky][j])
+//				}
+//			}
+//			dst[x*8*nblk+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// w is [nblk][ky][g][half][4 channels][4 taps] int8 (taps 4g..4g+3 of kernel
+// row ky, zero beyond 9), so one SDOT by element multiplies 4 taps of 4
+// channels. Only bytes 0-8 of each input row are loaded (lanes 9-11 meet
+// zero weights). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
+//
+// Algorithm: per pixel the 3 input rows are loaded once (8 bytes + 1 lane);
+// per 8-channel block 18 weight vectors are loaded and 18 SDOT by element
+// accumulate into 2 pairs of sums (started from the bias and from zero), which
+// are added and requantized: SCVTF, FMUL, FCVTAS, then SQXTN, SQADD zp, SMAX,
+// SMIN on int16 lanes and XTN (as generic.Requantize for every input).
+//
+// Registers:
+//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
+//	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
+//	R14 temp  V0-V2 input rows  V7 zp  V10-V11 scale  V12 lo  V13 hi (int16)
+//	V16-V19 sums  V20-V31 weights (rotating). Go reserves R18, R26-R30.
+// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	w+24(FP), R3
+	MOVD	bias+32(FP), R4
+	MOVD	scale+40(FP), R5
+	MOVD	dst+48(FP), R6
+	MOVD	npix+56(FP), R7
+	MOVD	step+64(FP), R8
+	MOVD	nblk+72(FP), R9
+	MOVW	zp+80(FP), R14
+	VDUP	R14, V7.H8
+	MOVW	lo+84(FP), R14
+	VDUP	R14, V12.H8
+	MOVW	hi+88(FP), R14
+	VDUP	R14, V13.H8
+	CBZ	R7, dotdone
+	CBZ	R9, dotdone
+dotpix:
+	VLD1	(R0), [V0.B8]
+	ADD	$8, R0, R14
+	WORD	$0x4d4001c0	// ld1 {v0.b}[8], [x14]
+	VLD1	(R1), [V1.B8]
+	ADD	$8, R1, R14
+	WORD	$0x4d4001c1	// ld1 {v1.b}[8], [x14]
+	VLD1	(R2), [V2.B8]
+	ADD	$8, R2, R14
+	WORD	$0x4d4001c2	// ld1 {v2.b}[8], [x14]
+	MOVD	R3, R11
+	MOVD	R4, R12
+	MOVD	R5, R13
+	MOVD	R9, R10
+dotblk:
+	VLD1.P	32(R12), [V16.S4, V17.S4]
+	VEOR	V18.B16, V18.B16, V18.B16
+	VEOR	V19.B16, V19.B16, V19.B16
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x4f80e290	// sdot v16.4s, v20.16b, v0.4b[0]
+	WORD	$0x4f80e2b1	// sdot v17.4s, v21.16b, v0.4b[0]
+	WORD	$0x4fa0e2d2	// sdot v18.4s, v22.16b, v0.4b[1]
+	WORD	$0x4fa0e2f3	// sdot v19.4s, v23.16b, v0.4b[1]
+	VLD1.P	64(R11), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f80eb10	// sdot v16.4s, v24.16b, v0.4b[2]
+	WORD	$0x4f80eb31	// sdot v17.4s, v25.16b, v0.4b[2]
+	WORD	$0x4f81e352	// sdot v18.4s, v26.16b, v1.4b[0]
+	WORD	$0x4f81e373	// sdot v19.4s, v27.16b, v1.4b[0]
+	VLD1.P	64(R11), [V28.B16, V29.B16, V30.B16, V31.B16]
+	WORD	$0x4fa1e390	// sdot v16.4s, v28.16b, v1.4b[1]
+	WORD	$0x4fa1e3b1	// sdot v17.4s, v29.16b, v1.4b[1]
+	WORD	$0x4f81ebd2	// sdot v18.4s, v30.16b, v1.4b[2]
+	WORD	$0x4f81ebf3	// sdot v19.4s, v31.16b, v1.4b[2]
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x4f82e290	// sdot v16.4s, v20.16b, v2.4b[0]
+	WORD	$0x4f82e2b1	// sdot v17.4s, v21.16b, v2.4b[0]
+	WORD	$0x4fa2e2d2	// sdot v18.4s, v22.16b, v2.4b[1]
+	WORD	$0x4fa2e2f3	// sdot v19.4s, v23.16b, v2.4b[1]
+	VLD1.P	32(R11), [V24.B16, V25.B16]
+	WORD	$0x4f82eb10	// sdot v16.4s, v24.16b, v2.4b[2]
+	WORD	$0x4f82eb31	// sdot v17.4s, v25.16b, v2.4b[2]
+	WORD	$0x4eb28610	// add v16.4s, v16.4s, v18.4s
+	WORD	$0x4eb38631	// add v17.4s, v17.4s, v19.4s
+	VLD1.P	32(R13), [V10.S4, V11.S4]
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
+	WORD	$0x4e670e10	// sqadd v16.8h, v16.8h, v7.8h
+	WORD	$0x4e6c6610	// smax v16.8h, v16.8h, v12.8h
+	WORD	$0x4e6d6e10	// smin v16.8h, v16.8h, v13.8h
+	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
+	VST1.P	[V16.B8], 8(R6)
+	SUBS	$1, R10, R10
+	BNE	dotblk
+	ADD	R8, R0, R0
+	ADD	R8, R1, R1
+	ADD	R8, R2, R2
+	SUBS	$1, R7, R7
+	BNE	dotpix
+dotdone:
+	RET

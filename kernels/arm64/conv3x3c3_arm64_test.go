@@ -101,25 +101,45 @@ func TestConv3x3C3F32MatchesGeneric(t *testing.T) {
 	}
 }
 
+// convQ8Fn is the signature of the int8 first-layer kernels.
+type convQ8Fn func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
+
+// TestConv3x3C3Q8MatchesGeneric: the widening kernel with weights in
+// [-255, 255] (legacy uint8 minus a zero point) and in [-128, 127].
 func TestConv3x3C3Q8MatchesGeneric(t *testing.T) {
 	if !HasNEON {
 		t.Skip("no ASIMD")
 	}
-	r := rand.New(rand.NewSource(8))
+	testConv3x3C3Q8(t, Conv3x3C3Q8, -255, 255)
+	testConv3x3C3Q8(t, Conv3x3C3Q8, -128, 127)
+}
+
+// TestConv3x3C3Q8DotMatchesGeneric: the SDOT kernel with int8 weights (its
+// own path) and with wider ones (its fallback).
+func TestConv3x3C3Q8DotMatchesGeneric(t *testing.T) {
+	if !HasDotProd {
+		t.Skip("no dot product (run under qemu -cpu cortex-a76)")
+	}
+	testConv3x3C3Q8(t, Conv3x3C3Q8Dot, -128, 127)
+	testConv3x3C3Q8(t, Conv3x3C3Q8Dot, -255, 255)
+}
+
+func testConv3x3C3Q8(t *testing.T, run convQ8Fn, wmin, wmax int) {
+	r := rand.New(rand.NewSource(int64(8 + wmax)))
 	for ci, tc := range convC3Cases() {
 		p := tc.p
 		C := p.OutC
 		src := randQ8(r, p.InH*p.InW*3, -128)
 		w := make([]int16, 27*C)
 		for i := range w {
-			w[i] = int16(r.Intn(511) - 255) // legacy uint8 weights minus their zero point
+			w[i] = int16(wmin + r.Intn(wmax-wmin+1))
 		}
 		if ci%5 == 2 { // extremes: every product at its largest magnitude
 			for i := range src {
 				src[i] = -128
 			}
 			for i := range w {
-				w[i] = 255 - 510*int16(i%2)
+				w[i] = int16([]int{wmax, wmin}[i%2])
 			}
 		}
 		bias := make([]int32, C)
@@ -142,12 +162,12 @@ func TestConv3x3C3Q8MatchesGeneric(t *testing.T) {
 		}
 		generic.ConvQ8(&p, want, src, xzp, w, bias, rq, tc.y0, tc.y1)
 		all, dst := guardedQ8(n, off)
-		Conv3x3C3Q8(&p, dst, src, xzp, w, bias, rq, tc.y0, tc.y1)
+		run(&p, dst, src, xzp, w, bias, rq, tc.y0, tc.y1)
 		checkGuardQ8(t, all, n, off)
 		distinct := map[int8]bool{}
 		for i := range dst {
 			if dst[i] != want[i] {
-				t.Fatalf("%s xzp=%d: dst[%d] (pixel %d, c %d) = %d, generic %d", tc.name, xzp, i, i/C, i%C, dst[i], want[i])
+				t.Fatalf("%s xzp=%d w in [%d,%d]: dst[%d] (pixel %d, c %d) = %d, generic %d", tc.name, xzp, wmin, wmax, i, i/C, i%C, dst[i], want[i])
 			}
 			distinct[dst[i]] = true
 		}

@@ -58,10 +58,7 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 	}
 	// Weights in [-127, 127] (int8 models) take the int8-multiply kernels,
 	// wider ones (legacy uint8 minus a zero point) the int16 ones.
-	k1, k2 := dwQ8S1, dwQ8S2
-	if narrowWeights(w[:9*C]) {
-		k1, k2 = dwQ8N1, dwQ8N2
-	}
+	narrow := narrowWeights(w[:9*C])
 	s := p.StrideW
 	xa := (p.PadLeft + s - 1) / s
 	xb := 0
@@ -93,19 +90,15 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 				rows[ky] = &src[(iy*p.InW+ix0)*C]
 			}
 			d := &dst[(oy*p.OutW+xa)*C]
-			k := k1
-			if s != 1 {
-				k = k2
-			}
-			k(rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+			dwQ8Row(narrow, s, rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq)
 		}
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 8
 			if ox < xa || ox >= xb {
 				if edgeAsm {
 					dwQ8Patch(p, patch[:9*C], src, oy, ox, int8(xzp))
-					k1(&patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
-						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+					dwQ8Row(narrow, 1, &patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
+						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, xzp, rq)
 				} else {
 					c0 = 0
 				}
@@ -157,6 +150,22 @@ func dwQ8Pixel(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bia
 			}
 		}
 		dst[(oy*p.OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
+	}
+}
+
+// dwQ8Row calls the assembly kernel for stride s: dwQ8N* for narrow weights,
+// else dwQ8S*. Direct calls (not func values) keep the pointers, and so the
+// callers' stack patches, from escaping.
+func dwQ8Row(narrow bool, s int, r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp int32, rq *generic.Requant) {
+	switch {
+	case narrow && s == 1:
+		dwQ8N1(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+	case narrow:
+		dwQ8N2(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+	case s == 1:
+		dwQ8S1(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+	default:
+		dwQ8S2(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
 	}
 }
 

@@ -36,12 +36,19 @@ func TestSelection(t *testing.T) {
 	for _, k := range r.DWConvF32 {
 		avail[k.Name] = k.Avail
 	}
+	for _, k := range r.ConvF32 {
+		avail[k.Name] = k.Avail
+	}
+	for _, k := range r.ConvQ8 {
+		avail[k.Name] = k.Avail
+	}
 	for _, k := range r.DWConvQ8 {
 		avail[k.Name] = k.Avail
 	}
 	want := map[string]bool{
 		"pwconv_f32_neon": true, "pwconv_q8_neon": true, "dwconv3x3_f32_neon": true,
 		"dwconv3x3_q8_neon": true, "pwconv_q8_dotprod": arm64.HasDotProd,
+		"conv3x3c3_f32_neon": true, "conv3x3c3_q8_neon": true, "conv3x3c3_q8_dotprod": arm64.HasDotProd,
 	}
 	for name, a := range want {
 		got, ok := avail[name]

@@ -68,3 +68,8 @@ func Conv3x3C3F32(*generic.ConvParams, []float32, []float32, []float32, []float3
 func Conv3x3C3Q8(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
 	panic(unavailable)
 }
+
+// Conv3x3C3Q8Dot is unavailable; it panics.
+func Conv3x3C3Q8Dot(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}

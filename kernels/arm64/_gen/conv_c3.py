@@ -177,5 +177,102 @@ def q8():
     return o
 
 
+DOC_DOT = '''
+// convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for int8 weights,
+// the input zero point folded into the bias by the caller:
+//
+//	for x := 0; x < npix; x++ {
+//		for c := 0; c < 8*nblk; c++ {
+//			acc := bias'[c]                       // bias[c] - xzp*sum_t w[c][t]
+//			for ky := 0; ky < 3; ky++ {
+//				for j := 0; j < 12; j++ {          // 9 taps, 3 zero weights
+//					acc += int32(r_ky[j]) * int32(w[c][ky][j])
+//				}
+//			}
+//			dst[x*8*nblk+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// w is [nblk][ky][g][half][4 channels][4 taps] int8 (taps 4g..4g+3 of kernel
+// row ky, zero beyond 9), so one SDOT by element multiplies 4 taps of 4
+// channels. Only bytes 0-8 of each input row are loaded (lanes 9-11 meet
+// zero weights). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
+//
+// Algorithm: per pixel the 3 input rows are loaded once (8 bytes + 1 lane);
+// per 8-channel block 18 weight vectors are loaded and 18 SDOT by element
+// accumulate into 2 pairs of sums (started from the bias and from zero), which
+// are added and requantized: SCVTF, FMUL, FCVTAS, then SQXTN, SQADD zp, SMAX,
+// SMIN on int16 lanes and XTN (as generic.Requantize for every input).
+//
+// Registers:
+//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
+//	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
+//	R14 temp  V0-V2 input rows  V7 zp  V10-V11 scale  V12 lo  V13 hi (int16)
+//	V16-V19 sums  V20-V31 weights (rotating). Go reserves R18, R26-R30.
+'''
+
+
+def q8dot():
+    o = []
+    W = lambda x: o.append(("W", x))  # noqa: E731
+    E = o.append
+    E(DOC_DOT.rstrip())
+    E("// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)")
+    E("TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92")
+    for i, a in enumerate(["r0", "r1", "r2", "w", "bias", "scale", "dst", "npix", "step", "nblk"]):
+        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
+    for off, name, v in ((80, "zp", 7), (84, "lo", 12), (88, "hi", 13)):
+        E("\tMOVW\t%s+%d(FP), R14" % (name, off))
+        E("\tVDUP\tR14, V%d.H8" % v)
+    E("\tCBZ\tR7, dotdone")
+    E("\tCBZ\tR9, dotdone")
+    E("dotpix:")
+    for r in range(3):
+        E("\tVLD1\t(R%d), [V%d.B8]" % (r, r))
+        E("\tADD\t$8, R%d, R14" % r)
+        W("ld1 {v%d.b}[8], [x14]" % r)
+    E("\tMOVD\tR3, R11")
+    E("\tMOVD\tR4, R12")
+    E("\tMOVD\tR5, R13")
+    E("\tMOVD\tR9, R10")
+    E("dotblk:")
+    E("\tVLD1.P\t32(R12), [V16.S4, V17.S4]")
+    E("\tVEOR\tV18.B16, V18.B16, V18.B16")
+    E("\tVEOR\tV19.B16, V19.B16, V19.B16")
+    for q in range(5):
+        n = 4 if q < 4 else 2
+        base = 20 + 4 * (q % 3)
+        E("\tVLD1.P\t%d(R11), [%s]" % (16 * n, ", ".join("V%d.B16" % (base + i) for i in range(n))))
+        for i in range(n):
+            vec = 4 * q + i
+            rg, half = vec // 2, vec % 2
+            r, g = rg // 3, rg % 3
+            acc = 16 + 2 * (rg % 2) + half
+            W("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (acc, base + i, r, g))
+    W("add v16.4s, v16.4s, v18.4s")
+    W("add v17.4s, v17.4s, v19.4s")
+    E("\tVLD1.P\t32(R13), [V10.S4, V11.S4]")
+    for v, sc in ((16, 10), (17, 11)):
+        W("scvtf v%d.4s, v%d.4s" % (v, v))
+        W("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
+        W("fcvtas v%d.4s, v%d.4s" % (v, v))
+    W("sqxtn v16.4h, v16.4s")
+    W("sqxtn2 v16.8h, v17.4s")
+    W("sqadd v16.8h, v16.8h, v7.8h")
+    W("smax v16.8h, v16.8h, v12.8h")
+    W("smin v16.8h, v16.8h, v13.8h")
+    W("xtn v16.8b, v16.8h")
+    E("\tVST1.P\t[V16.B8], 8(R6)")
+    E("\tSUBS\t$1, R10, R10")
+    E("\tBNE\tdotblk")
+    for r in range(3):
+        E("\tADD\tR8, R%d, R%d" % (r, r))
+    E("\tSUBS\t$1, R7, R7")
+    E("\tBNE\tdotpix")
+    E("dotdone:")
+    E("\tRET")
+    return o
+
+
 def generate():
-    return "conv3x3c3_arm64.s", f32() + [""] + q8()
+    return "conv3x3c3_arm64.s", f32() + [""] + q8() + [""] + q8dot()
