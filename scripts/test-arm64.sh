@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test-arm64.sh - the arm64 kernels and whole-model golden tests under qemu-aarch64.
 #
-# Cross-compiles the test binaries of ./kernels/... and ./runtime (GOARCH=arm64,
+# Cross-compiles the test binaries of ./kernels/..., ./runtime and ./cmd/edgecam (GOARCH=arm64,
 # CGO_ENABLED=0) and runs them under qemu-aarch64 as
 #   cortex-a72                         NEON, no dot product (Pi 4): widening int8 kernel
 #   cortex-a76                         NEON + dot product (Pi 5): SDOT int8 kernel
@@ -45,7 +45,7 @@ else
 fi
 
 echo "== cross-compiling test binaries (GOARCH=arm64)"
-PKGS=(./kernels ./kernels/generic ./kernels/arm64 ./runtime)
+PKGS=(./kernels ./kernels/generic ./kernels/arm64 ./runtime ./cmd/edgecam)
 BINS=()
 for p in "${PKGS[@]}"; do
   name=$(echo "${p#./}" | tr / _)
@@ -65,7 +65,11 @@ run() {
   }
   for b in "${BINS[@]}"; do
     local p=${b%%:*} name=${b#*:}
-    if [ "$name" = runtime ]; then
+    if [ "$name" = cmd_edgecam ]; then
+      # bench runs and reports at every kernel level the CPU has, refuses the
+      # others; bench -json carries every field; info reports the kernels.
+      one "$p" "$name" -test.run='^(TestBenchEveryKernelLevel|TestBenchFixtureModel|TestInfo.*)$' || rc=1
+    elif [ "$name" = runtime ]; then
       one "$p" "$name" -test.short -test.skip='^(TestGolden|TestRunSteadyStateMallocs)$' || rc=1
       one "$p" "$name" -test.run="$golden" || rc=1
     else
@@ -80,6 +84,7 @@ summary() {  # LABEL: what was selected, and the failures
   echo "== $1"
   grep -h -E 'cpu: arm64|available NEON kernels|int8 pointwise under auto' "$log" | sed 's/^ *[a-z0-9_]*_test.go:[0-9]*: /  /' | sort -u
   grep -h -E 'kernels: map\[' "$log" | sed 's/.*kernels: /  model kernels: /' | sort | uniq -c | sed 's/^ */  /'
+  grep -h -E 'bench_levels_test.go:[0-9]+: [a-z]+ +(f32|int8)' "$log" | sed -E 's/^ *bench_levels_test.go:[0-9]+: /  bench /; s/ (reshape|softmax|pool):[a-z0-9_]+//g'
   grep -h -E '^(ok|PASS|FAIL|--- FAIL|panic:)' "$log" | sort | uniq -c | sed 's/^ */  /'
 }
 
