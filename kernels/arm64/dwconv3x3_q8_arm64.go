@@ -74,7 +74,11 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 	// Edge pixels (some tap in the padding) go through the same assembly on a
 	// 3x3xC patch whose padded taps hold xzp, so they contribute exactly 0.
 	var patch [9 * dwPatchMaxC]int8
+	var padRow [dwPatchMaxC]int8
 	edgeAsm := nblk > 0 && C <= dwPatchMaxC
+	if edgeAsm {
+		fillQ8(padRow[:C], int8(xzp))
+	}
 	for oy := y0; oy < y1; oy++ {
 		if nblk > 0 && xb > xa {
 			var rows [3]*int8
@@ -96,7 +100,7 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 			c0 := nblk * 8
 			if ox < xa || ox >= xb {
 				if edgeAsm {
-					dwQ8Patch(p, patch[:9*C], src, oy, ox, int8(xzp))
+					dwQ8Patch(p, patch[:9*C], src, oy, ox, padRow[:C])
 					dwQ8Row(narrow, 1, &patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
 						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, xzp, rq)
 				} else {
@@ -111,20 +115,30 @@ func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, b
 }
 
 // dwQ8Patch copies the 3x3 input window of output pixel (oy, ox) into patch,
-// [3][3][C], with pad in the taps outside the image.
-func dwQ8Patch(p *generic.ConvParams, patch, src []int8, oy, ox int, pad int8) {
+// [3][3][C], with padRow (C values of xzp) in the taps outside the image.
+func dwQ8Patch(p *generic.ConvParams, patch, src []int8, oy, ox int, padRow []int8) {
 	C := p.OutC
 	for t := 0; t < 9; t++ {
 		iy := oy*p.StrideH - p.PadTop + t/3
 		ix := ox*p.StrideW - p.PadLeft + t%3
 		tap := patch[t*C : t*C+C]
 		if iy < 0 || iy >= p.InH || ix < 0 || ix >= p.InW {
-			for i := range tap {
-				tap[i] = pad
-			}
+			copy(tap, padRow)
 			continue
 		}
 		copy(tap, src[(iy*p.InW+ix)*C:])
+	}
+}
+
+// fillQ8 sets every element of s to v, doubling the filled prefix with copy
+// (memmove) instead of storing byte by byte.
+func fillQ8(s []int8, v int8) {
+	if len(s) == 0 {
+		return
+	}
+	s[0] = v
+	for n := 1; n < len(s); n *= 2 {
+		copy(s[n:], s[:n])
 	}
 }
 

@@ -109,6 +109,10 @@ func pointwiseQ8(dot bool, tileM, nr int, name string, dst, src []int8, m, k, n 
 		generic.PointwiseQ8(dst, src, m, k, n, packed, bias, wzp, rq)
 		return
 	}
+	if !dot && !int8Requant(rq) {
+		pointwiseQ8WideScalar(dst, src, m, k, n, packed, bias, wzp, rq)
+		return
+	}
 	full := n / nr
 	var zeroBias [pointwiseQ8DotNR]int32
 	biasPtr, biasStep := &zeroBias[0], 0
@@ -163,5 +167,37 @@ func pointwiseQ8TailPanel(dot bool, nr int, dst, src []int8, i, r, k, n int, pan
 		&b[0], 0, rs, &sc[0], rq.ZeroPoint, rq.Min, rq.Max)
 	for ii := 0; ii < r; ii++ {
 		copy(dst[(i+ii)*n+j0:(i+ii)*n+n], tile[ii*nr:ii*nr+n-j0])
+	}
+}
+
+// int8Requant reports whether rq's zero point and clamp lie in [-128, 127],
+// where the widening kernel's int16 requantization equals generic's.
+func int8Requant(rq *generic.Requant) bool {
+	in := func(v int32) bool { return v >= -128 && v <= 127 }
+	return in(rq.ZeroPoint) && in(rq.Min) && in(rq.Max)
+}
+
+// pointwiseQ8WideScalar is PointwiseQ8Wide in plain Go, reading the weights
+// from the PackPointwiseQ8Wide layout: the exact path for a zero point or
+// clamp beyond int8, which the assembly's int16 requantization does not take.
+func pointwiseQ8WideScalar(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
+	nr, kp := pointwiseQ8WideNR, roundUpK(k)
+	for i := 0; i < m; i++ {
+		a := src[i*k : i*k+k]
+		var sum int32
+		for _, v := range a {
+			sum += int32(v)
+		}
+		for j := 0; j < n; j++ {
+			acc := -wzp * sum
+			if bias != nil {
+				acc += bias[j]
+			}
+			panel := packed[j/nr*kp*nr:]
+			for kk, v := range a {
+				acc += int32(v) * int32(panel[kk/16*16*nr+j%nr*16+kk%16])
+			}
+			dst[i*n+j] = generic.Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
+		}
 	}
 }

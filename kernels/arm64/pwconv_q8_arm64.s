@@ -31,7 +31,12 @@
 // int32x4 partial sums. Each int16 holds one product, so no input (not even
 // -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
 // 8 MACs per cycle. The epilogue reduces each row's 4 partial-sum vectors
-// with ADDP.
+// with ADDP. Per panel the first 16-k block writes the partial sums with
+// SADDLP (no zeroing). After FCVTAS two rows share an int16x8 vector: SQXTN
+// (a value beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX,
+// SMIN, XTN, equal to generic.Requantize when zp, lo and hi lie in
+// [-128, 127] (the Go caller checks); full tiles store each row with ST1
+// lane, post-indexed by ldc.
 //
 // Registers:
 //	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
@@ -39,8 +44,8 @@
 //	R12 scale cursor  R13-R16 row pointers a0..a3  R17 k counter
 //	R19 tail pending  R20-R25 temps
 //	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
-//	V20-V23 weights  V24-V31 products; in the epilogue V20-V23 hold bias,
-//	scale, zp/lo/hi. Go reserves R18, R26-R30.
+//	V20-V23 weights  V24-V27 products  V28-V30 zp, lo, hi  V31 rs[0..3];
+//	in the epilogue V20, V21 hold bias, scale. Go reserves R18, R26-R30.
 // func pwQ8WideTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
 TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-124
 	MOVD	a+0(FP), R0
@@ -57,23 +62,16 @@ TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-124
 	MOVD	biasStep+88(FP), R11
 	MOVD	scale+104(FP), R12
 	CBZ	R7, done
+	// Per call: zp, lo, hi in V28-V30 (int16x8), rs[0..3] in V31.
+	MOVW	zp+112(FP), R21
+	VDUP	R21, V28.H8
+	MOVW	lo+116(FP), R21
+	VDUP	R21, V29.H8
+	MOVW	hi+120(FP), R21
+	VDUP	R21, V30.H8
+	MOVD	rs+96(FP), R20
+	VLD1	(R20), [V31.S4]
 panel:
-	VEOR	V0.B16, V0.B16, V0.B16
-	VEOR	V1.B16, V1.B16, V1.B16
-	VEOR	V2.B16, V2.B16, V2.B16
-	VEOR	V3.B16, V3.B16, V3.B16
-	VEOR	V4.B16, V4.B16, V4.B16
-	VEOR	V5.B16, V5.B16, V5.B16
-	VEOR	V6.B16, V6.B16, V6.B16
-	VEOR	V7.B16, V7.B16, V7.B16
-	VEOR	V8.B16, V8.B16, V8.B16
-	VEOR	V9.B16, V9.B16, V9.B16
-	VEOR	V10.B16, V10.B16, V10.B16
-	VEOR	V11.B16, V11.B16, V11.B16
-	VEOR	V12.B16, V12.B16, V12.B16
-	VEOR	V13.B16, V13.B16, V13.B16
-	VEOR	V14.B16, V14.B16, V14.B16
-	VEOR	V15.B16, V15.B16, V15.B16
 	MOVD	R0, R13
 	ADD	R1, R13, R14
 	CMP	$1, R2
@@ -86,7 +84,86 @@ panel:
 	CSEL	LE, R15, R16, R16
 	MOVD	R5, R19
 	MOVD	R3, R17
-	CBZ	R17, ktail
+	CBNZ	R17, first
+	// k < 16: the tail block is the first.
+	MOVD	ZR, R19
+	MOVD	R4, R13
+	ADD	$16, R13, R14
+	ADD	$16, R14, R15
+	ADD	$16, R15, R16
+	MOVD	$1, R17
+first:
+	VLD1.P	16(R13), [V16.B16]
+	VLD1.P	16(R14), [V17.B16]
+	VLD1.P	16(R15), [V18.B16]
+	VLD1.P	16(R16), [V19.B16]
+	VLD1.P	64(R6), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e602b41	// saddlp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e602b02	// saddlp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b43	// saddlp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e34c239	// smull2 v25.8h, v17.16b, v20.16b
+	WORD	$0x4e602b04	// saddlp v4.4s, v24.8h
+	WORD	$0x4e606b24	// sadalp v4.4s, v25.8h
+	WORD	$0x0e35c23a	// smull v26.8h, v17.8b, v21.8b
+	WORD	$0x4e35c23b	// smull2 v27.8h, v17.16b, v21.16b
+	WORD	$0x4e602b45	// saddlp v5.4s, v26.8h
+	WORD	$0x4e606b65	// sadalp v5.4s, v27.8h
+	WORD	$0x0e36c238	// smull v24.8h, v17.8b, v22.8b
+	WORD	$0x4e36c239	// smull2 v25.8h, v17.16b, v22.16b
+	WORD	$0x4e602b06	// saddlp v6.4s, v24.8h
+	WORD	$0x4e606b26	// sadalp v6.4s, v25.8h
+	WORD	$0x0e37c23a	// smull v26.8h, v17.8b, v23.8b
+	WORD	$0x4e37c23b	// smull2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e602b47	// saddlp v7.4s, v26.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e34c259	// smull2 v25.8h, v18.16b, v20.16b
+	WORD	$0x4e602b08	// saddlp v8.4s, v24.8h
+	WORD	$0x4e606b28	// sadalp v8.4s, v25.8h
+	WORD	$0x0e35c25a	// smull v26.8h, v18.8b, v21.8b
+	WORD	$0x4e35c25b	// smull2 v27.8h, v18.16b, v21.16b
+	WORD	$0x4e602b49	// saddlp v9.4s, v26.8h
+	WORD	$0x4e606b69	// sadalp v9.4s, v27.8h
+	WORD	$0x0e36c258	// smull v24.8h, v18.8b, v22.8b
+	WORD	$0x4e36c259	// smull2 v25.8h, v18.16b, v22.16b
+	WORD	$0x4e602b0a	// saddlp v10.4s, v24.8h
+	WORD	$0x4e606b2a	// sadalp v10.4s, v25.8h
+	WORD	$0x0e37c25a	// smull v26.8h, v18.8b, v23.8b
+	WORD	$0x4e37c25b	// smull2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e602b4b	// saddlp v11.4s, v26.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e34c279	// smull2 v25.8h, v19.16b, v20.16b
+	WORD	$0x4e602b0c	// saddlp v12.4s, v24.8h
+	WORD	$0x4e606b2c	// sadalp v12.4s, v25.8h
+	WORD	$0x0e35c27a	// smull v26.8h, v19.8b, v21.8b
+	WORD	$0x4e35c27b	// smull2 v27.8h, v19.16b, v21.16b
+	WORD	$0x4e602b4d	// saddlp v13.4s, v26.8h
+	WORD	$0x4e606b6d	// sadalp v13.4s, v27.8h
+	WORD	$0x0e36c278	// smull v24.8h, v19.8b, v22.8b
+	WORD	$0x4e36c279	// smull2 v25.8h, v19.16b, v22.16b
+	WORD	$0x4e602b0e	// saddlp v14.4s, v24.8h
+	WORD	$0x4e606b2e	// sadalp v14.4s, v25.8h
+	WORD	$0x0e37c27a	// smull v26.8h, v19.8b, v23.8b
+	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e602b4f	// saddlp v15.4s, v26.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	SUBS	$1, R17, R17
+	BEQ	ktail
 k16:
 	VLD1.P	16(R13), [V16.B16]
 	VLD1.P	16(R14), [V17.B16]
@@ -101,14 +178,14 @@ k16:
 	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
 	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
 	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
-	WORD	$0x0e36c21c	// smull v28.8h, v16.8b, v22.8b
-	WORD	$0x4e36c21d	// smull2 v29.8h, v16.16b, v22.16b
-	WORD	$0x4e606b82	// sadalp v2.4s, v28.8h
-	WORD	$0x4e606ba2	// sadalp v2.4s, v29.8h
-	WORD	$0x0e37c21e	// smull v30.8h, v16.8b, v23.8b
-	WORD	$0x4e37c21f	// smull2 v31.8h, v16.16b, v23.16b
-	WORD	$0x4e606bc3	// sadalp v3.4s, v30.8h
-	WORD	$0x4e606be3	// sadalp v3.4s, v31.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
 	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
 	WORD	$0x4e34c239	// smull2 v25.8h, v17.16b, v20.16b
 	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
@@ -117,14 +194,14 @@ k16:
 	WORD	$0x4e35c23b	// smull2 v27.8h, v17.16b, v21.16b
 	WORD	$0x4e606b45	// sadalp v5.4s, v26.8h
 	WORD	$0x4e606b65	// sadalp v5.4s, v27.8h
-	WORD	$0x0e36c23c	// smull v28.8h, v17.8b, v22.8b
-	WORD	$0x4e36c23d	// smull2 v29.8h, v17.16b, v22.16b
-	WORD	$0x4e606b86	// sadalp v6.4s, v28.8h
-	WORD	$0x4e606ba6	// sadalp v6.4s, v29.8h
-	WORD	$0x0e37c23e	// smull v30.8h, v17.8b, v23.8b
-	WORD	$0x4e37c23f	// smull2 v31.8h, v17.16b, v23.16b
-	WORD	$0x4e606bc7	// sadalp v7.4s, v30.8h
-	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x0e36c238	// smull v24.8h, v17.8b, v22.8b
+	WORD	$0x4e36c239	// smull2 v25.8h, v17.16b, v22.16b
+	WORD	$0x4e606b06	// sadalp v6.4s, v24.8h
+	WORD	$0x4e606b26	// sadalp v6.4s, v25.8h
+	WORD	$0x0e37c23a	// smull v26.8h, v17.8b, v23.8b
+	WORD	$0x4e37c23b	// smull2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b47	// sadalp v7.4s, v26.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
 	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
 	WORD	$0x4e34c259	// smull2 v25.8h, v18.16b, v20.16b
 	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
@@ -133,14 +210,14 @@ k16:
 	WORD	$0x4e35c25b	// smull2 v27.8h, v18.16b, v21.16b
 	WORD	$0x4e606b49	// sadalp v9.4s, v26.8h
 	WORD	$0x4e606b69	// sadalp v9.4s, v27.8h
-	WORD	$0x0e36c25c	// smull v28.8h, v18.8b, v22.8b
-	WORD	$0x4e36c25d	// smull2 v29.8h, v18.16b, v22.16b
-	WORD	$0x4e606b8a	// sadalp v10.4s, v28.8h
-	WORD	$0x4e606baa	// sadalp v10.4s, v29.8h
-	WORD	$0x0e37c25e	// smull v30.8h, v18.8b, v23.8b
-	WORD	$0x4e37c25f	// smull2 v31.8h, v18.16b, v23.16b
-	WORD	$0x4e606bcb	// sadalp v11.4s, v30.8h
-	WORD	$0x4e606beb	// sadalp v11.4s, v31.8h
+	WORD	$0x0e36c258	// smull v24.8h, v18.8b, v22.8b
+	WORD	$0x4e36c259	// smull2 v25.8h, v18.16b, v22.16b
+	WORD	$0x4e606b0a	// sadalp v10.4s, v24.8h
+	WORD	$0x4e606b2a	// sadalp v10.4s, v25.8h
+	WORD	$0x0e37c25a	// smull v26.8h, v18.8b, v23.8b
+	WORD	$0x4e37c25b	// smull2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b4b	// sadalp v11.4s, v26.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
 	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
 	WORD	$0x4e34c279	// smull2 v25.8h, v19.16b, v20.16b
 	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
@@ -149,14 +226,14 @@ k16:
 	WORD	$0x4e35c27b	// smull2 v27.8h, v19.16b, v21.16b
 	WORD	$0x4e606b4d	// sadalp v13.4s, v26.8h
 	WORD	$0x4e606b6d	// sadalp v13.4s, v27.8h
-	WORD	$0x0e36c27c	// smull v28.8h, v19.8b, v22.8b
-	WORD	$0x4e36c27d	// smull2 v29.8h, v19.16b, v22.16b
-	WORD	$0x4e606b8e	// sadalp v14.4s, v28.8h
-	WORD	$0x4e606bae	// sadalp v14.4s, v29.8h
-	WORD	$0x0e37c27e	// smull v30.8h, v19.8b, v23.8b
-	WORD	$0x4e37c27f	// smull2 v31.8h, v19.16b, v23.16b
-	WORD	$0x4e606bcf	// sadalp v15.4s, v30.8h
-	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+	WORD	$0x0e36c278	// smull v24.8h, v19.8b, v22.8b
+	WORD	$0x4e36c279	// smull2 v25.8h, v19.16b, v22.16b
+	WORD	$0x4e606b0e	// sadalp v14.4s, v24.8h
+	WORD	$0x4e606b2e	// sadalp v14.4s, v25.8h
+	WORD	$0x0e37c27a	// smull v26.8h, v19.8b, v23.8b
+	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
 	SUBS	$1, R17, R17
 	BNE	k16
 ktail:
@@ -185,81 +262,72 @@ epilogue:
 	VLD1	(R10), [V20.S4]
 	ADD	R11, R10, R10
 	VLD1.P	16(R12), [V21.S4]
-	MOVD	rs+96(FP), R20
-	MOVW.P	4(R20), R21
-	VDUP	R21, V24.S4
+	WORD	$0x4e0407f8	// dup v24.4s, v31.s[0]
 	WORD	$0x4eb48610	// add v16.4s, v16.4s, v20.4s
 	WORD	$0x6eb88610	// sub v16.4s, v16.4s, v24.4s
-	MOVW.P	4(R20), R21
-	VDUP	R21, V24.S4
+	WORD	$0x4e0c07f9	// dup v25.4s, v31.s[1]
 	WORD	$0x4eb48631	// add v17.4s, v17.4s, v20.4s
-	WORD	$0x6eb88631	// sub v17.4s, v17.4s, v24.4s
-	MOVW.P	4(R20), R21
-	VDUP	R21, V24.S4
+	WORD	$0x6eb98631	// sub v17.4s, v17.4s, v25.4s
+	WORD	$0x4e1407fa	// dup v26.4s, v31.s[2]
 	WORD	$0x4eb48652	// add v18.4s, v18.4s, v20.4s
-	WORD	$0x6eb88652	// sub v18.4s, v18.4s, v24.4s
-	MOVW.P	4(R20), R21
-	VDUP	R21, V24.S4
+	WORD	$0x6eba8652	// sub v18.4s, v18.4s, v26.4s
+	WORD	$0x4e1c07fb	// dup v27.4s, v31.s[3]
 	WORD	$0x4eb48673	// add v19.4s, v19.4s, v20.4s
-	WORD	$0x6eb88673	// sub v19.4s, v19.4s, v24.4s
-	MOVW	zp+112(FP), R21
-	VDUP	R21, V22.S4
-	MOVW	lo+116(FP), R21
-	VDUP	R21, V23.S4
-	MOVW	hi+120(FP), R21
-	VDUP	R21, V25.S4
+	WORD	$0x6ebb8673	// sub v19.4s, v19.4s, v27.4s
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e35de10	// fmul v16.4s, v16.4s, v21.4s
 	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4eb68610	// add v16.4s, v16.4s, v22.4s
-	WORD	$0x4eb76610	// smax v16.4s, v16.4s, v23.4s
-	WORD	$0x4eb96e10	// smin v16.4s, v16.4s, v25.4s
-	WORD	$0x0e612a10	// xtn v16.4h, v16.4s
-	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e35de31	// fmul v17.4s, v17.4s, v21.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4eb68631	// add v17.4s, v17.4s, v22.4s
-	WORD	$0x4eb76631	// smax v17.4s, v17.4s, v23.4s
-	WORD	$0x4eb96e31	// smin v17.4s, v17.4s, v25.4s
-	WORD	$0x0e612a31	// xtn v17.4h, v17.4s
-	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e35de52	// fmul v18.4s, v18.4s, v21.4s
 	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4eb68652	// add v18.4s, v18.4s, v22.4s
-	WORD	$0x4eb76652	// smax v18.4s, v18.4s, v23.4s
-	WORD	$0x4eb96e52	// smin v18.4s, v18.4s, v25.4s
-	WORD	$0x0e612a52	// xtn v18.4h, v18.4s
-	WORD	$0x0e212a52	// xtn v18.8b, v18.8h
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e35de73	// fmul v19.4s, v19.4s, v21.4s
 	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4eb68673	// add v19.4s, v19.4s, v22.4s
-	WORD	$0x4eb76673	// smax v19.4s, v19.4s, v23.4s
-	WORD	$0x4eb96e73	// smin v19.4s, v19.4s, v25.4s
-	WORD	$0x0e612a73	// xtn v19.4h, v19.4s
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	// Rows 0,1 -> V16.8H, rows 2,3 -> V18.8H; then zp and the clamp on int16.
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
+	WORD	$0x4e7c0e10	// sqadd v16.8h, v16.8h, v28.8h
+	WORD	$0x4e7d6610	// smax v16.8h, v16.8h, v29.8h
+	WORD	$0x4e7e6e10	// smin v16.8h, v16.8h, v30.8h
+	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
+	WORD	$0x0e614a52	// sqxtn v18.4h, v18.4s
+	WORD	$0x4e614a72	// sqxtn2 v18.8h, v19.4s
+	WORD	$0x4e7c0e52	// sqadd v18.8h, v18.8h, v28.8h
+	WORD	$0x4e7d6652	// smax v18.8h, v18.8h, v29.8h
+	WORD	$0x4e7e6e52	// smin v18.8h, v18.8h, v30.8h
+	WORD	$0x0e212a52	// xtn v18.8b, v18.8h
 	MOVD	R8, R20
-	FMOVS	F16, (R20)
-	CMP	$1, R2
-	BLE	stored
-	ADD	R9, R20, R20
-	FMOVS	F17, (R20)
-	CMP	$2, R2
-	BLE	stored
-	ADD	R9, R20, R20
-	FMOVS	F18, (R20)
-	CMP	$3, R2
-	BLE	stored
-	ADD	R9, R20, R20
-	FMOVS	F19, (R20)
+	CMP	$4, R2
+	BLT	partial
+	WORD	$0x0d898290	// st1 {v16.s}[0], [x20], x9
+	WORD	$0x0d899290	// st1 {v16.s}[1], [x20], x9
+	WORD	$0x0d898292	// st1 {v18.s}[0], [x20], x9
+	WORD	$0x0d899292	// st1 {v18.s}[1], [x20], x9
 stored:
 	ADD	$4, R8, R8
 	SUBS	$1, R7, R7
 	BNE	panel
 done:
 	RET
+partial:
+	// m < 4: store rows 0..m-1 only.
+	FMOVS	F16, (R20)
+	CMP	$1, R2
+	BLE	stored
+	ADD	R9, R20, R20
+	WORD	$0x0d009290	// st1 {v16.s}[1], [x20]
+	CMP	$2, R2
+	BLE	stored
+	ADD	R9, R20, R20
+	WORD	$0x0d008292	// st1 {v18.s}[0], [x20]
+	CMP	$3, R2
+	BLE	stored
+	ADD	R9, R20, R20
+	WORD	$0x0d009292	// st1 {v18.s}[1], [x20]
+	JMP	stored
 
 
 // pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel: an

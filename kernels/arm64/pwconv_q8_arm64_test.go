@@ -89,6 +89,12 @@ func TestPointwiseQ8MatchesGeneric(t *testing.T) {
 				}
 				wzp := []int32{0, 0, -3, 100}[ci%4]
 				rq := randRequant(r, n, ci)
+				switch ci % 7 {
+				case 5: // extreme int8 zero points (the widening kernel adds them on int16)
+					rq.ZeroPoint = []int32{-128, 127}[ci%2]
+				case 6: // beyond int8: the widening kernel runs its scalar fallback
+					rq.ZeroPoint = []int32{-300, 300}[ci%2]
+				}
 				off := ci % 4
 				name := fmt.Sprintf("m%d_k%d_n%d_wzp%d_off%d", m, k, n, wzp, off)
 				want := make([]int8, m*n)

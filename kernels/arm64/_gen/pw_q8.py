@@ -50,7 +50,12 @@ WIDE_DOC = '''
 // int32x4 partial sums. Each int16 holds one product, so no input (not even
 // -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
 // 8 MACs per cycle. The epilogue reduces each row's 4 partial-sum vectors
-// with ADDP.
+// with ADDP. Per panel the first 16-k block writes the partial sums with
+// SADDLP (no zeroing). After FCVTAS two rows share an int16x8 vector: SQXTN
+// (a value beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX,
+// SMIN, XTN, equal to generic.Requantize when zp, lo and hi lie in
+// [-128, 127] (the Go caller checks); full tiles store each row with ST1
+// lane, post-indexed by ldc.
 //
 // Registers:
 //	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
@@ -58,8 +63,8 @@ WIDE_DOC = '''
 //	R12 scale cursor  R13-R16 row pointers a0..a3  R17 k counter
 //	R19 tail pending  R20-R25 temps
 //	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
-//	V20-V23 weights  V24-V31 products; in the epilogue V20-V23 hold bias,
-//	scale, zp/lo/hi. Go reserves R18, R26-R30.'''
+//	V20-V23 weights  V24-V27 products  V28-V30 zp, lo, hi  V31 rs[0..3];
+//	in the epilogue V20, V21 hold bias, scale. Go reserves R18, R26-R30.'''
 
 SIG = "(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)"
 # offsets: a0 lda8 m16 kblocks24 atail32 tail40 b48 npanels56 c64 ldc72 bias80 biasStep88 rs96 scale104 zp112 lo116 hi120 -> 124
@@ -163,6 +168,30 @@ def dot():
     return o
 
 
+def wide_block(E, W, rows, first):
+    """One 16-k block: loads, then SMULL/SMULL2 and two SADALP per (row,
+    column) pair; the first block of a panel writes the partial sums with
+    SADDLP instead of accumulating into zeroed registers."""
+    for i in range(4):
+        E("\tVLD1.P\t16(%s), [V%d.B16]" % (rows[i], 16 + i))
+    E("\tVLD1.P\t64(R6), [V20.B16, V21.B16, V22.B16, V23.B16]")
+    for i in range(4):
+        for j in range(4):
+            t = 24 + (2 * (4 * i + j)) % 4
+            W("smull v%d.8h, v%d.8b, v%d.8b" % (t, 16 + i, 20 + j))
+            W("smull2 v%d.8h, v%d.16b, v%d.16b" % (t + 1, 16 + i, 20 + j))
+            W("%s v%d.4s, v%d.8h" % ("saddlp" if first else "sadalp", 4 * i + j, t))
+            W("sadalp v%d.4s, v%d.8h" % (4 * i + j, t + 1))
+
+
+def wide_atail(E, rows):
+    E("\tMOVD\tZR, R19")
+    E("\tMOVD\tR4, R13")
+    for i in range(1, 4):
+        E("\tADD\t$16, %s, %s" % (rows[i - 1], rows[i]))
+    E("\tMOVD\t$1, R17")
+
+
 def wide():
     o = []
     W = lambda x: o.append(("W", x))  # noqa: E731
@@ -170,33 +199,33 @@ def wide():
     E(WIDE_DOC.rstrip())
     prologue(E, "pwQ8WideTile")
     rows = ["R13", "R14", "R15", "R16"]
+    E("\t// Per call: zp, lo, hi in V28-V30 (int16x8), rs[0..3] in V31.")
+    E("\tMOVW\tzp+112(FP), R21")
+    E("\tVDUP\tR21, V28.H8")
+    E("\tMOVW\tlo+116(FP), R21")
+    E("\tVDUP\tR21, V29.H8")
+    E("\tMOVW\thi+120(FP), R21")
+    E("\tVDUP\tR21, V30.H8")
+    E("\tMOVD\trs+96(FP), R20")
+    E("\tVLD1\t(R20), [V31.S4]")
     E("panel:")
-    for v in range(16):
-        E("\tVEOR\tV%d.B16, V%d.B16, V%d.B16" % (v, v, v))
     row_ptrs(E, rows, "R0")
     E("\tMOVD\tR5, R19")
     E("\tMOVD\tR3, R17")
-    E("\tCBZ\tR17, ktail")
+    E("\tCBNZ\tR17, first")
+    E("\t// k < 16: the tail block is the first.")
+    wide_atail(E, rows)
+    E("first:")
+    wide_block(E, W, rows, True)
+    E("\tSUBS\t$1, R17, R17")
+    E("\tBEQ\tktail")
     E("k16:")
-    for i in range(4):
-        E("\tVLD1.P\t16(%s), [V%d.B16]" % (rows[i], 16 + i))
-    E("\tVLD1.P\t64(R6), [V20.B16, V21.B16, V22.B16, V23.B16]")
-    for i in range(4):
-        for j in range(4):
-            t = 24 + (2 * (4 * i + j)) % 8
-            W("smull v%d.8h, v%d.8b, v%d.8b" % (t, 16 + i, 20 + j))
-            W("smull2 v%d.8h, v%d.16b, v%d.16b" % (t + 1, 16 + i, 20 + j))
-            W("sadalp v%d.4s, v%d.8h" % (4 * i + j, t))
-            W("sadalp v%d.4s, v%d.8h" % (4 * i + j, t + 1))
+    wide_block(E, W, rows, False)
     E("\tSUBS\t$1, R17, R17")
     E("\tBNE\tk16")
     E("ktail:")
     E("\tCBZ\tR19, epilogue")
-    E("\tMOVD\tZR, R19")
-    E("\tMOVD\tR4, R13")
-    for i in range(1, 4):
-        E("\tADD\t$16, %s, %s" % (rows[i - 1], rows[i]))
-    E("\tMOVD\t$1, R17")
+    wide_atail(E, rows)
     E("\tJMP\tk16")
     E("epilogue:")
     E("\t// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias - rs[i].")
@@ -207,35 +236,42 @@ def wide():
     E("\tVLD1\t(R10), [V20.S4]")
     E("\tADD\tR11, R10, R10")
     E("\tVLD1.P\t16(R12), [V21.S4]")
-    E("\tMOVD\trs+96(FP), R20")
     for i in range(4):
-        E("\tMOVW.P\t4(R20), R21")
-        E("\tVDUP\tR21, V24.S4")
+        W("dup v%d.4s, v31.s[%d]" % (24 + i, i))
         W("add v%d.4s, v%d.4s, v20.4s" % (16 + i, 16 + i))
-        W("sub v%d.4s, v%d.4s, v24.4s" % (16 + i, 16 + i))
-    E("\tMOVW\tzp+112(FP), R21")
-    E("\tVDUP\tR21, V22.S4")
-    E("\tMOVW\tlo+116(FP), R21")
-    E("\tVDUP\tR21, V23.S4")
-    E("\tMOVW\thi+120(FP), R21")
-    E("\tVDUP\tR21, V25.S4")
+        W("sub v%d.4s, v%d.4s, v%d.4s" % (16 + i, 16 + i, 24 + i))
     for i in range(4):
-        requant(W, 16 + i, 21, 22, 23, 25)
-        W("xtn v%d.4h, v%d.4s" % (16 + i, 16 + i))
-        W("xtn v%d.8b, v%d.8h" % (16 + i, 16 + i))
+        W("scvtf v%d.4s, v%d.4s" % (16 + i, 16 + i))
+        W("fmul v%d.4s, v%d.4s, v21.4s" % (16 + i, 16 + i))
+        W("fcvtas v%d.4s, v%d.4s" % (16 + i, 16 + i))
+    E("\t// Rows 0,1 -> V16.8H, rows 2,3 -> V18.8H; then zp and the clamp on int16.")
+    for v in (16, 18):
+        W("sqxtn v%d.4h, v%d.4s" % (v, v))
+        W("sqxtn2 v%d.8h, v%d.4s" % (v, v + 1))
+        W("sqadd v%d.8h, v%d.8h, v28.8h" % (v, v))
+        W("smax v%d.8h, v%d.8h, v29.8h" % (v, v))
+        W("smin v%d.8h, v%d.8h, v30.8h" % (v, v))
+        W("xtn v%d.8b, v%d.8h" % (v, v))
     E("\tMOVD\tR8, R20")
-    E("\tFMOVS\tF16, (R20)")
-    for i in range(1, 4):
-        E("\tCMP\t$%d, R2" % i)
-        E("\tBLE\tstored")
-        E("\tADD\tR9, R20, R20")
-        E("\tFMOVS\tF%d, (R20)" % (16 + i))
+    E("\tCMP\t$4, R2")
+    E("\tBLT\tpartial")
+    for i in range(4):
+        W("st1 {v%d.s}[%d], [x20], x9" % (16 + 2 * (i // 2), i % 2))
     E("stored:")
     E("\tADD\t$4, R8, R8")
     E("\tSUBS\t$1, R7, R7")
     E("\tBNE\tpanel")
     E("done:")
     E("\tRET")
+    E("partial:")
+    E("\t// m < 4: store rows 0..m-1 only.")
+    E("\tFMOVS\tF16, (R20)")
+    for i in range(1, 4):
+        E("\tCMP\t$%d, R2" % i)
+        E("\tBLE\tstored")
+        E("\tADD\tR9, R20, R20")
+        W("st1 {v%d.s}[%d], [x20]" % (16 + 2 * (i // 2), i % 2))
+    E("\tJMP\tstored")
     return o
 
 
