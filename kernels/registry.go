@@ -142,9 +142,10 @@ func ParseLevel(s string) (Level, error) {
 	return "", fmt.Errorf("unknown kernel level %q (want auto, generic, neon or dotprod)", s)
 }
 
-// rank orders levels: an implementation may serve a forced level when its own
-// level is at or below it (dotprod includes NEON, NEON includes generic).
-func rank(l Level) int {
+// Rank orders levels, generic lowest: an implementation may serve a forced
+// level when its own level is at or below it (dotprod includes NEON, NEON
+// includes generic), and among those allowed the highest level wins.
+func Rank(l Level) int {
 	switch l {
 	case Generic:
 		return 0
@@ -181,4 +182,4 @@ func Check(l Level) error {
 
 // Allowed reports whether an implementation of level have may be chosen when
 // the user asked for level want.
-func Allowed(have, want Level) bool { return rank(have) <= rank(want) }
+func Allowed(have, want Level) bool { return Rank(have) <= Rank(want) }

@@ -207,7 +207,7 @@ func (c *compiler) convF32Step(op *Op, info *LayerInfo, p *generic.ConvParams, d
 	if err != nil {
 		return step{}, err
 	}
-	if !dw && levelRank(impl.Level) == 0 {
+	if !dw && impl.Level == kernels.Generic { // the generic direct conv is the spec, not the fast path
 		return c.im2colF32Step(op, info, p, w, b, lo, hi)
 	}
 	info.Kernel = impl.Name
@@ -253,7 +253,7 @@ func (c *compiler) convQ8Step(op *Op, info *LayerInfo, p *generic.ConvParams, dw
 	if err != nil {
 		return step{}, err
 	}
-	if !dw && levelRank(impl.Level) == 0 {
+	if !dw && impl.Level == kernels.Generic { // the generic direct conv is the spec, not the fast path
 		return c.im2colQ8Step(op, info, p, wq, b, inq.zp, rq)
 	}
 	// Subtract each output channel's zero point: [OutC][KH][KW][InC] for a

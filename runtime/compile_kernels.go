@@ -11,19 +11,6 @@ import (
 // this CPU, allowed at the requested level and that support the layer, the one
 // of the highest level wins; ties go to the first registered.
 
-// levelRank orders implementation levels, generic lowest.
-func levelRank(l kernels.Level) int {
-	switch l {
-	case kernels.Generic:
-		return 0
-	case kernels.NEON:
-		return 1
-	case kernels.DotProd:
-		return 2
-	}
-	return 3
-}
-
 // pick returns the index of the best candidate, or -1. ok reports whether
 // candidate i may serve this layer.
 func pick(want kernels.Level, n int, level func(i int) kernels.Level, ok func(i int) bool) int {
@@ -32,7 +19,7 @@ func pick(want kernels.Level, n int, level func(i int) kernels.Level, ok func(i 
 		if !kernels.Allowed(level(i), want) || !ok(i) {
 			continue
 		}
-		if best < 0 || levelRank(level(i)) > levelRank(level(best)) {
+		if best < 0 || kernels.Rank(level(i)) > kernels.Rank(level(best)) {
 			best = i
 		}
 	}

@@ -66,19 +66,6 @@ func registryFamilies() []kernelFamily {
 	}
 }
 
-// levelRank orders kernel levels as the runtime does, generic lowest.
-func levelRank(l kernels.Level) int {
-	switch l {
-	case kernels.Generic:
-		return 0
-	case kernels.NEON:
-		return 1
-	case kernels.DotProd:
-		return 2
-	}
-	return 3
-}
-
 // explainKernels lists every registered implementation with the reason the
 // runtime took it or not, following its rule: among those available on this
 // CPU and allowed at the requested level, the highest level wins. used holds
@@ -88,8 +75,8 @@ func explainKernels(want kernels.Level, used map[string]bool) []kernelCandidate 
 	for _, f := range registryFamilies() {
 		best := -1
 		for _, k := range f.impls {
-			if k.avail && kernels.Allowed(k.level, want) && levelRank(k.level) > best {
-				best = levelRank(k.level)
+			if k.avail && kernels.Allowed(k.level, want) && kernels.Rank(k.level) > best {
+				best = kernels.Rank(k.level)
 			}
 		}
 		for _, k := range f.impls {
@@ -101,7 +88,7 @@ func explainKernels(want kernels.Level, used map[string]bool) []kernelCandidate 
 				c.Reason = fmt.Sprintf("level %s is above the requested level %s", k.level, want)
 			case c.Chosen:
 				c.Reason = fmt.Sprintf("chosen: the highest level available and allowed at %s", want)
-			case levelRank(k.level) < best:
+			case kernels.Rank(k.level) < best:
 				c.Reason = "a higher level implementation is available"
 			default:
 				c.Reason = "not used: the runtime served these layers another way (see the kernels above), or an earlier one of its level won"
