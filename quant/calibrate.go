@@ -2,9 +2,7 @@ package quant
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 
 	"github.com/edgecam/edgecam/runtime"
 )
@@ -45,19 +43,9 @@ func Calibrate(ctx context.Context, m *runtime.Model, src FrameSource, opt Calib
 	}
 	in := m.Inputs[0]
 	input := make([]float32, m.Tensors[in].Elems())
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rgb, err := src.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("calibrate: %w", err)
-		}
+	err = eachFrame(ctx, src, "calibrate", func(rgb []byte) error {
 		if err := plan.SetInputRGB(rgb); err != nil {
-			return nil, fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
+			return fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
 		}
 		if len(rgb) == len(input) {
 			for i, x := range rgb {
@@ -69,15 +57,16 @@ func Calibrate(ctx context.Context, m *runtime.Model, src FrameSource, opt Calib
 			st.Samples = append(st.Samples, append([]byte(nil), rgb...))
 		}
 		if err := plan.Run(); err != nil {
-			return nil, fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
+			return fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
 		}
 		st.Frames++
 		if opt.Progress != nil {
 			opt.Progress(st.Frames, src.Len())
 		}
-	}
-	if st.Frames == 0 {
-		return nil, fmt.Errorf("calibrate: the source gave no frames")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return st, nil
 }

@@ -2,9 +2,7 @@ package quant
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 
 	"github.com/edgecam/edgecam/runtime"
@@ -41,34 +39,25 @@ func Compare(ctx context.Context, float, quantized *runtime.Model, src FrameSour
 	defer qp.Close()
 	a := &Agreement{}
 	var pf, pq []float32
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rgb, err := src.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("compare: %w", err)
-		}
+	err = eachFrame(ctx, src, "compare", func(rgb []byte) error {
 		for _, p := range []*runtime.Plan{fp, qp} {
 			if err := p.SetInputRGB(rgb); err != nil {
-				return nil, fmt.Errorf("compare: frame %d: %w", a.Frames, err)
+				return fmt.Errorf("compare: frame %d: %w", a.Frames, err)
 			}
 			if err := p.Run(); err != nil {
-				return nil, fmt.Errorf("compare: frame %d: %w", a.Frames, err)
+				return fmt.Errorf("compare: frame %d: %w", a.Frames, err)
 			}
 		}
 		pf = fp.OutputFloat(pf)
 		pq = qp.OutputFloat(pq)
 		if len(pf) != len(pq) || len(pf) == 0 {
-			return nil, fmt.Errorf("compare: output sizes differ: float %d, quantized %d", len(pf), len(pq))
+			return fmt.Errorf("compare: output sizes differ: float %d, quantized %d", len(pf), len(pq))
 		}
 		a.add(pf, pq)
-	}
-	if a.Frames == 0 {
-		return nil, fmt.Errorf("compare: the source gave no frames")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	a.finish()
 	return a, nil
@@ -113,9 +102,8 @@ func argmax(v []float32) int {
 }
 
 // CompareReference is Compare with both models run by quant's float64
-// reference interpreter instead of the runtime: slower, but it runs any graph
-// quant produces (such as weights-only models, whose DEQUANTIZE of constant
-// weights a runtime may not support).
+// reference interpreter instead of the runtime: slower, and independent of the
+// runtime's kernels, so tests can check the runtime's answers against it.
 func CompareReference(ctx context.Context, float, quantized *runtime.Model, src FrameSource) (*Agreement, error) {
 	fs, err := newSimulator(float)
 	if err != nil {
@@ -126,32 +114,23 @@ func CompareReference(ctx context.Context, float, quantized *runtime.Model, src 
 		return nil, fmt.Errorf("compare: quantized model: %w", err)
 	}
 	a := &Agreement{}
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		rgb, err := src.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("compare: %w", err)
-		}
+	err = eachFrame(ctx, src, "compare", func(rgb []byte) error {
 		pf, err := fs.run(rgb)
 		if err != nil {
-			return nil, fmt.Errorf("compare: float model: %w", err)
+			return fmt.Errorf("compare: float model: %w", err)
 		}
 		pq, err := qs.run(rgb)
 		if err != nil {
-			return nil, fmt.Errorf("compare: quantized model: %w", err)
+			return fmt.Errorf("compare: quantized model: %w", err)
 		}
 		if len(pf) != len(pq) || len(pf) == 0 {
-			return nil, fmt.Errorf("compare: output sizes differ: float %d, quantized %d", len(pf), len(pq))
+			return fmt.Errorf("compare: output sizes differ: float %d, quantized %d", len(pf), len(pq))
 		}
 		a.add(toFloat32(pf), toFloat32(pq))
-	}
-	if a.Frames == 0 {
-		return nil, fmt.Errorf("compare: the source gave no frames")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	a.finish()
 	return a, nil

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -146,4 +147,31 @@ func (s *SyntheticSource) Next(ctx context.Context) ([]byte, error) {
 		}
 	}
 	return img, nil
+}
+
+// eachFrame calls fn with every frame of src, in order, until src is
+// exhausted, ctx is cancelled or fn fails. what names the caller in errors
+// ("calibrate", "compare"). A source that gives no frame at all is an error.
+func eachFrame(ctx context.Context, src FrameSource, what string, fn func(rgb []byte) error) error {
+	frames := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rgb, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		if err := fn(rgb); err != nil {
+			return err
+		}
+		frames++
+	}
+	if frames == 0 {
+		return fmt.Errorf("%s: the source gave no frames", what)
+	}
+	return nil
 }
