@@ -135,11 +135,7 @@ func (c *compiler) pointwiseF32Step(op *Op, info *LayerInfo, bias, m, k, n int) 
 }
 
 func (c *compiler) pointwiseQ8Step(op *Op, info *LayerInfo, bias, m, k, n int) (step, error) {
-	inq, err := tensorQParams(c.m, op.Inputs[0])
-	if err != nil {
-		return step{}, err
-	}
-	outq, err := tensorQParams(c.m, op.Outputs[0])
+	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
 		return step{}, err
 	}
@@ -219,11 +215,7 @@ func (c *compiler) convF32Step(op *Op, info *LayerInfo, p *generic.ConvParams, d
 }
 
 func (c *compiler) convQ8Step(op *Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
-	inq, err := tensorQParams(c.m, op.Inputs[0])
-	if err != nil {
-		return step{}, err
-	}
-	outq, err := tensorQParams(c.m, op.Outputs[0])
+	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
 		return step{}, err
 	}

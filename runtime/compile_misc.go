@@ -33,11 +33,7 @@ func (c *compiler) buildAvgPool(op *Op, info *LayerInfo) (step, error) {
 		src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
 		return step{units: 1, serial: true, run: func(int, int, int) { generic.AvgPoolF32(p, dst, src, lo, hi) }}, nil
 	}
-	inq, err := tensorQParams(c.m, op.Inputs[0])
-	if err != nil {
-		return step{}, err
-	}
-	outq, err := tensorQParams(c.m, op.Outputs[0])
+	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
 		return step{}, err
 	}
@@ -79,11 +75,7 @@ func (c *compiler) buildSoftmax(op *Op, info *LayerInfo) (step, error) {
 			}
 		}}, nil
 	}
-	inq, err := tensorQParams(c.m, op.Inputs[0])
-	if err != nil {
-		return step{}, err
-	}
-	outq, err := tensorQParams(c.m, op.Outputs[0])
+	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
 		return step{}, err
 	}

@@ -50,6 +50,17 @@ func tensorQParams(m *Model, ti int) (qparams, error) {
 	return qparams{scale: s, zp: int32(z)}, nil
 }
 
+// opQParams is the quantization of an op's data input and its output.
+func opQParams(m *Model, op *Op) (in, out qparams, err error) {
+	if in, err = tensorQParams(m, op.Inputs[0]); err != nil {
+		return qparams{}, qparams{}, err
+	}
+	if out, err = tensorQParams(m, op.Outputs[0]); err != nil {
+		return qparams{}, qparams{}, err
+	}
+	return in, out, nil
+}
+
 // int8DomainZP maps a zero point of a uint8 or int8 tensor to the int8 domain.
 func int8DomainZP(t DType, z int64) (int64, error) {
 	switch t {
