@@ -120,4 +120,4 @@ def kernel(s):
 
 
 def generate():
-    return "dwconv3x3_f32_arm64.s", kernel(1) + [""] + kernel(2)
+    return "dwconv_f32_arm64.s", kernel(1) + [""] + kernel(2)

@@ -297,4 +297,4 @@ def kernel_n(s):
 
 
 def generate():
-    return "dwconv3x3_q8_arm64.s", kernel(1) + [""] + kernel(2) + [""] + kernel_n(1) + [""] + kernel_n(2)
+    return "dwconv_q8_arm64.s", kernel(1) + [""] + kernel(2) + [""] + kernel_n(1) + [""] + kernel_n(2)
