@@ -5,7 +5,7 @@ import (
 	"math"
 )
 
-// Symmetric int8 weights use [-QMaxWeight, QMaxWeight]: -128 is never
+// QMaxWeight bounds symmetric int8 weights to [-QMaxWeight, QMaxWeight]: -128 is never
 // produced, as in TFLite's per-channel scheme, so negation stays exact.
 const QMaxWeight = 127
 
