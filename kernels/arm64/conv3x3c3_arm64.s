@@ -4,6 +4,8 @@
 
 #include "textflag.h"
 
+// func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
+//
 // convF32C3 computes npix output pixels of a 3x3 convolution with 3 input
 // channels (MobileNet's first layer), 8 output channels at a time:
 //
@@ -28,12 +30,17 @@
 // (tap t into pair t%4: 8 independent chains), the pairs are summed, the
 // bias added and the result clamped with FMAX/FMIN.
 //
+// Loops:
+//	pixel:         for each output pixel: 6 loads of the 27 inputs
+//	  block:       for each block of 8 output channels: 27 x 2 loads, 54 FMLA
+//	               by element (the first 4 taps FMUL), sum, clamp, store
+//
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 dst cursor  R6 pixels left  R7 step
 //	R8 nblk  R9 blocks left  R10 weight cursor  R11 bias cursor
 //	V0-V8 inputs (row r: V3r, V3r+1, lane 0 of V3r+2)  V16-V23 sums
-//	V24-V29 weights (rotating pairs)  V30 lo  V31 hi. Go reserves R18, R26-R30.
-// func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
+//	V24-V29 weights (rotating pairs)  V30 lo  V31 hi
+//	free: R12-R17, R19-R25, V9-V15. Go reserves R18, R26-R30.
 TEXT ·convF32C3(SB), NOSPLIT, $0-80
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -46,11 +53,11 @@ TEXT ·convF32C3(SB), NOSPLIT, $0-80
 	MOVD	nblk+64(FP), R8
 	FMOVS	lo+72(FP), F30
 	FMOVS	hi+76(FP), F31
-	WORD	$0x4e0407de	// dup v30.4s, v30.s[0]
-	WORD	$0x4e0407ff	// dup v31.4s, v31.s[0]
-	CBZ	R6, f32done
-	CBZ	R8, f32done
-f32pix:
+	VDUP	V30.S[0], V30.S4
+	VDUP	V31.S[0], V31.S4
+	CBZ	R6, done
+	CBZ	R8, done
+pixel:
 	VLD1	(R0), [V0.S4, V1.S4]
 	FMOVS	32(R0), F2
 	VLD1	(R1), [V3.S4, V4.S4]
@@ -60,7 +67,7 @@ f32pix:
 	MOVD	R3, R10
 	MOVD	R4, R11
 	MOVD	R8, R9
-f32blk:
+block:
 	VLD1.P	32(R10), [V24.S4, V25.S4]
 	WORD	$0x4f809310	// fmul v16.4s, v24.4s, v0.s[0]
 	WORD	$0x4f809331	// fmul v17.4s, v25.4s, v0.s[0]
@@ -157,16 +164,17 @@ f32blk:
 	WORD	$0x4ebff631	// fmin v17.4s, v17.4s, v31.4s
 	VST1.P	[V16.S4, V17.S4], 32(R5)
 	SUBS	$1, R9, R9
-	BNE	f32blk
+	BNE	block
 	ADD	R7, R0, R0
 	ADD	R7, R1, R1
 	ADD	R7, R2, R2
 	SUBS	$1, R6, R6
-	BNE	f32pix
-f32done:
+	BNE	pixel
+done:
 	RET
 
-
+// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
+//
 // convQ8C3 is the int8 twin of convF32C3, bit-exact with generic.ConvQ8:
 //
 //	for x := 0; x < npix; x++ {
@@ -187,13 +195,18 @@ f32done:
 // added and requantized as in the pointwise kernels (SCVTF, FMUL, FCVTAS, ADD,
 // SMAX, SMIN, XTN).
 //
+// Loops:
+//	pixel:         for each output pixel: 6 loads and 6 SSUBL for the 27 inputs
+//	  block:       for each block of 8 output channels: 7 loads of 27 weight
+//	               vectors, 54 SMULL/SMLAL(2) by element, sum, requantize, store
+//
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
 //	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
 //	R14 temp  V0-V5 inputs (row r: V2r taps 0-7, lane 0 of V2r+1 tap 8)
 //	V6 xzp (8 bytes)  V7 zp  V8-V9 bias  V10-V11 scale  V12 lo  V13 hi
-//	V16-V21 sums  V24-V31 weights. Go reserves R18, R26-R30.
-// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
+//	V16-V21 sums  V24-V31 weights
+//	free: R15-R17, R19-R25, V14-V15, V22-V23. Go reserves R18, R26-R30.
 TEXT ·convQ8C3(SB), NOSPLIT, $0-96
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -213,29 +226,29 @@ TEXT ·convQ8C3(SB), NOSPLIT, $0-96
 	VDUP	R14, V12.S4
 	MOVW	hi+92(FP), R14
 	VDUP	R14, V13.S4
-	CBZ	R7, q8done
-	CBZ	R9, q8done
-q8pix:
+	CBZ	R7, done
+	CBZ	R9, done
+pixel:
 	VLD1	(R0), [V0.B8]
 	ADD	$8, R0, R14
-	WORD	$0x0d4001c1	// ld1 {v1.b}[0], [x14]
+	VLD1	(R14), V1.B[0]
 	WORD	$0x0e262000	// ssubl v0.8h, v0.8b, v6.8b
 	WORD	$0x0e262021	// ssubl v1.8h, v1.8b, v6.8b
 	VLD1	(R1), [V2.B8]
 	ADD	$8, R1, R14
-	WORD	$0x0d4001c3	// ld1 {v3.b}[0], [x14]
+	VLD1	(R14), V3.B[0]
 	WORD	$0x0e262042	// ssubl v2.8h, v2.8b, v6.8b
 	WORD	$0x0e262063	// ssubl v3.8h, v3.8b, v6.8b
 	VLD1	(R2), [V4.B8]
 	ADD	$8, R2, R14
-	WORD	$0x0d4001c5	// ld1 {v5.b}[0], [x14]
+	VLD1	(R14), V5.B[0]
 	WORD	$0x0e262084	// ssubl v4.8h, v4.8b, v6.8b
 	WORD	$0x0e2620a5	// ssubl v5.8h, v5.8b, v6.8b
 	MOVD	R3, R11
 	MOVD	R4, R12
 	MOVD	R5, R13
 	MOVD	R9, R10
-q8blk:
+block:
 	VLD1.P	64(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
 	WORD	$0x0f40a310	// smull v16.4s, v24.4h, v0.h[0]
 	WORD	$0x4f40a311	// smull2 v17.4s, v24.8h, v0.h[0]
@@ -299,22 +312,22 @@ q8blk:
 	WORD	$0x4f452355	// smlal2 v21.4s, v26.8h, v5.h[0]
 	VLD1.P	32(R12), [V8.S4, V9.S4]
 	VLD1.P	32(R13), [V10.S4, V11.S4]
-	WORD	$0x4eb28610	// add v16.4s, v16.4s, v18.4s
-	WORD	$0x4eb38631	// add v17.4s, v17.4s, v19.4s
-	WORD	$0x4eb48610	// add v16.4s, v16.4s, v20.4s
-	WORD	$0x4eb58631	// add v17.4s, v17.4s, v21.4s
-	WORD	$0x4ea88610	// add v16.4s, v16.4s, v8.4s
-	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
+	VADD	V18.S4, V16.S4, V16.S4
+	VADD	V19.S4, V17.S4, V17.S4
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V8.S4, V16.S4, V16.S4
+	VADD	V9.S4, V17.S4, V17.S4
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
 	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4ea78610	// add v16.4s, v16.4s, v7.4s
+	VADD	V7.S4, V16.S4, V16.S4
 	WORD	$0x4eac6610	// smax v16.4s, v16.4s, v12.4s
 	WORD	$0x4ead6e10	// smin v16.4s, v16.4s, v13.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4ea78631	// add v17.4s, v17.4s, v7.4s
+	VADD	V7.S4, V17.S4, V17.S4
 	WORD	$0x4eac6631	// smax v17.4s, v17.4s, v12.4s
 	WORD	$0x4ead6e31	// smin v17.4s, v17.4s, v13.4s
 	WORD	$0x0e612a10	// xtn v16.4h, v16.4s
@@ -322,16 +335,17 @@ q8blk:
 	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
 	VST1.P	[V16.B8], 8(R6)
 	SUBS	$1, R10, R10
-	BNE	q8blk
+	BNE	block
 	ADD	R8, R0, R0
 	ADD	R8, R1, R1
 	ADD	R8, R2, R2
 	SUBS	$1, R7, R7
-	BNE	q8pix
-q8done:
+	BNE	pixel
+done:
 	RET
 
-
+// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+//
 // convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for int8 weights,
 // the input zero point folded into the bias by the caller:
 //
@@ -358,12 +372,17 @@ q8done:
 // are added and requantized: SCVTF, FMUL, FCVTAS, then SQXTN, SQADD zp, SMAX,
 // SMIN on int16 lanes and XTN (as generic.Requantize for every input).
 //
+// Loops:
+//	pixel:         for each output pixel: 6 loads of the 3 input rows
+//	  block:       for each block of 8 output channels: 5 loads of 18 weight
+//	               vectors, 18 SDOT by element, sum, requantize, store
+//
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
 //	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
 //	R14 temp  V0-V2 input rows  V7 zp  V10-V11 scale  V12 lo  V13 hi (int16)
-//	V16-V19 sums  V20-V31 weights (rotating). Go reserves R18, R26-R30.
-// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+//	V16-V19 sums  V20-V31 weights (rotating)
+//	free: R15-R17, R19-R25, V3-V6, V8-V9, V14-V15. Go reserves R18, R26-R30.
 TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -381,23 +400,23 @@ TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92
 	VDUP	R14, V12.H8
 	MOVW	hi+88(FP), R14
 	VDUP	R14, V13.H8
-	CBZ	R7, dotdone
-	CBZ	R9, dotdone
-dotpix:
+	CBZ	R7, done
+	CBZ	R9, done
+pixel:
 	VLD1	(R0), [V0.B8]
 	ADD	$8, R0, R14
-	WORD	$0x4d4001c0	// ld1 {v0.b}[8], [x14]
+	VLD1	(R14), V0.B[8]
 	VLD1	(R1), [V1.B8]
 	ADD	$8, R1, R14
-	WORD	$0x4d4001c1	// ld1 {v1.b}[8], [x14]
+	VLD1	(R14), V1.B[8]
 	VLD1	(R2), [V2.B8]
 	ADD	$8, R2, R14
-	WORD	$0x4d4001c2	// ld1 {v2.b}[8], [x14]
+	VLD1	(R14), V2.B[8]
 	MOVD	R3, R11
 	MOVD	R4, R12
 	MOVD	R5, R13
 	MOVD	R9, R10
-dotblk:
+block:
 	VLD1.P	32(R12), [V16.S4, V17.S4]
 	VEOR	V18.B16, V18.B16, V18.B16
 	VEOR	V19.B16, V19.B16, V19.B16
@@ -424,8 +443,8 @@ dotblk:
 	VLD1.P	32(R11), [V24.B16, V25.B16]
 	WORD	$0x4f82eb10	// sdot v16.4s, v24.16b, v2.4b[2]
 	WORD	$0x4f82eb31	// sdot v17.4s, v25.16b, v2.4b[2]
-	WORD	$0x4eb28610	// add v16.4s, v16.4s, v18.4s
-	WORD	$0x4eb38631	// add v17.4s, v17.4s, v19.4s
+	VADD	V18.S4, V16.S4, V16.S4
+	VADD	V19.S4, V17.S4, V17.S4
 	VLD1.P	32(R13), [V10.S4, V11.S4]
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
@@ -441,11 +460,11 @@ dotblk:
 	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
 	VST1.P	[V16.B8], 8(R6)
 	SUBS	$1, R10, R10
-	BNE	dotblk
+	BNE	block
 	ADD	R8, R0, R0
 	ADD	R8, R1, R1
 	ADD	R8, R2, R2
 	SUBS	$1, R7, R7
-	BNE	dotpix
-dotdone:
+	BNE	pixel
+done:
 	RET

@@ -4,6 +4,8 @@
 
 #include "textflag.h"
 
+// func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+//
 // dwF32S1 computes interior output pixels of one output row of a 3x3
 // depthwise convolution with stride 1, 4 channels at a time:
 //
@@ -30,6 +32,12 @@
 // neighbouring pixels (10 loads per row for 8 pixels). Sums are clamped
 // with FMAX/FMIN and stored. npix%8 pixels run a 1-pixel loop.
 //
+// Loops:
+//	block:         for each block of 4 channels
+//	  pix8:        for each 8 output pixels: 10 x 3 loads, 72 FMLA
+//	  tail, pix1:  for each remaining pixel (npix%8): 9 loads, 9 FMLA
+//	  next:        advance to the next channel block
+//
 // Registers:
 //	R0-R2  input rows (channel block base)   R3 w   R4 bias   R5 dst
 //	R6  npix   R7 channel blocks left   R8 cbytes (C*4)   R9 input pixel step
@@ -37,8 +45,7 @@
 //	R16 pixel counter  R17 load cursor  R19 8-pixel input step  R20 w cursor
 //	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V19 sums (pixel p: V12+p)
 //	V20-V31 input columns (rotating)
-//	free: R21-R25. Go reserves R18, R26-R30.
-// func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+//	free: R21-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwF32S1(SB), NOSPLIT, $0-80
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -76,119 +83,119 @@ block:
 	LSR	$3, R6, R16
 	CBZ	R16, tail
 pix8:
-	VORR	V9.B16, V9.B16, V12.B16
-	VORR	V9.B16, V9.B16, V13.B16
-	VORR	V9.B16, V9.B16, V14.B16
-	VORR	V9.B16, V9.B16, V15.B16
-	VORR	V9.B16, V9.B16, V16.B16
-	VORR	V9.B16, V9.B16, V17.B16
-	VORR	V9.B16, V9.B16, V18.B16
-	VORR	V9.B16, V9.B16, V19.B16
+	VMOV	V9.B16, V12.B16
+	VMOV	V9.B16, V13.B16
+	VMOV	V9.B16, V14.B16
+	VMOV	V9.B16, V15.B16
+	VMOV	V9.B16, V16.B16
+	VMOV	V9.B16, V17.B16
+	VMOV	V9.B16, V18.B16
+	VMOV	V9.B16, V19.B16
 	MOVD	R12, R17
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VFMLA	V0.S4, V20.S4, V12.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
-	WORD	$0x4e20cead	// fmla v13.4s, v21.4s, v0.4s
+	VFMLA	V1.S4, V21.S4, V12.S4
+	VFMLA	V0.S4, V21.S4, V13.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
-	WORD	$0x4e21cecd	// fmla v13.4s, v22.4s, v1.4s
-	WORD	$0x4e20cece	// fmla v14.4s, v22.4s, v0.4s
+	VFMLA	V2.S4, V22.S4, V12.S4
+	VFMLA	V1.S4, V22.S4, V13.S4
+	VFMLA	V0.S4, V22.S4, V14.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e22ceed	// fmla v13.4s, v23.4s, v2.4s
-	WORD	$0x4e21ceee	// fmla v14.4s, v23.4s, v1.4s
-	WORD	$0x4e20ceef	// fmla v15.4s, v23.4s, v0.4s
+	VFMLA	V2.S4, V23.S4, V13.S4
+	VFMLA	V1.S4, V23.S4, V14.S4
+	VFMLA	V0.S4, V23.S4, V15.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e22cf0e	// fmla v14.4s, v24.4s, v2.4s
-	WORD	$0x4e21cf0f	// fmla v15.4s, v24.4s, v1.4s
-	WORD	$0x4e20cf10	// fmla v16.4s, v24.4s, v0.4s
+	VFMLA	V2.S4, V24.S4, V14.S4
+	VFMLA	V1.S4, V24.S4, V15.S4
+	VFMLA	V0.S4, V24.S4, V16.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e22cf2f	// fmla v15.4s, v25.4s, v2.4s
-	WORD	$0x4e21cf30	// fmla v16.4s, v25.4s, v1.4s
-	WORD	$0x4e20cf31	// fmla v17.4s, v25.4s, v0.4s
+	VFMLA	V2.S4, V25.S4, V15.S4
+	VFMLA	V1.S4, V25.S4, V16.S4
+	VFMLA	V0.S4, V25.S4, V17.S4
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e22cf50	// fmla v16.4s, v26.4s, v2.4s
-	WORD	$0x4e21cf51	// fmla v17.4s, v26.4s, v1.4s
-	WORD	$0x4e20cf52	// fmla v18.4s, v26.4s, v0.4s
+	VFMLA	V2.S4, V26.S4, V16.S4
+	VFMLA	V1.S4, V26.S4, V17.S4
+	VFMLA	V0.S4, V26.S4, V18.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e22cf71	// fmla v17.4s, v27.4s, v2.4s
-	WORD	$0x4e21cf72	// fmla v18.4s, v27.4s, v1.4s
-	WORD	$0x4e20cf73	// fmla v19.4s, v27.4s, v0.4s
+	VFMLA	V2.S4, V27.S4, V17.S4
+	VFMLA	V1.S4, V27.S4, V18.S4
+	VFMLA	V0.S4, V27.S4, V19.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e22cf92	// fmla v18.4s, v28.4s, v2.4s
-	WORD	$0x4e21cf93	// fmla v19.4s, v28.4s, v1.4s
+	VFMLA	V2.S4, V28.S4, V18.S4
+	VFMLA	V1.S4, V28.S4, V19.S4
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e22cfb3	// fmla v19.4s, v29.4s, v2.4s
+	VFMLA	V2.S4, V29.S4, V19.S4
 	MOVD	R13, R17
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e23cfcc	// fmla v12.4s, v30.4s, v3.4s
+	VFMLA	V3.S4, V30.S4, V12.S4
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e24cfec	// fmla v12.4s, v31.4s, v4.4s
-	WORD	$0x4e23cfed	// fmla v13.4s, v31.4s, v3.4s
+	VFMLA	V4.S4, V31.S4, V12.S4
+	VFMLA	V3.S4, V31.S4, V13.S4
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e25ce8c	// fmla v12.4s, v20.4s, v5.4s
-	WORD	$0x4e24ce8d	// fmla v13.4s, v20.4s, v4.4s
-	WORD	$0x4e23ce8e	// fmla v14.4s, v20.4s, v3.4s
+	VFMLA	V5.S4, V20.S4, V12.S4
+	VFMLA	V4.S4, V20.S4, V13.S4
+	VFMLA	V3.S4, V20.S4, V14.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e25cead	// fmla v13.4s, v21.4s, v5.4s
-	WORD	$0x4e24ceae	// fmla v14.4s, v21.4s, v4.4s
-	WORD	$0x4e23ceaf	// fmla v15.4s, v21.4s, v3.4s
+	VFMLA	V5.S4, V21.S4, V13.S4
+	VFMLA	V4.S4, V21.S4, V14.S4
+	VFMLA	V3.S4, V21.S4, V15.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e25cece	// fmla v14.4s, v22.4s, v5.4s
-	WORD	$0x4e24cecf	// fmla v15.4s, v22.4s, v4.4s
-	WORD	$0x4e23ced0	// fmla v16.4s, v22.4s, v3.4s
+	VFMLA	V5.S4, V22.S4, V14.S4
+	VFMLA	V4.S4, V22.S4, V15.S4
+	VFMLA	V3.S4, V22.S4, V16.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e25ceef	// fmla v15.4s, v23.4s, v5.4s
-	WORD	$0x4e24cef0	// fmla v16.4s, v23.4s, v4.4s
-	WORD	$0x4e23cef1	// fmla v17.4s, v23.4s, v3.4s
+	VFMLA	V5.S4, V23.S4, V15.S4
+	VFMLA	V4.S4, V23.S4, V16.S4
+	VFMLA	V3.S4, V23.S4, V17.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e25cf10	// fmla v16.4s, v24.4s, v5.4s
-	WORD	$0x4e24cf11	// fmla v17.4s, v24.4s, v4.4s
-	WORD	$0x4e23cf12	// fmla v18.4s, v24.4s, v3.4s
+	VFMLA	V5.S4, V24.S4, V16.S4
+	VFMLA	V4.S4, V24.S4, V17.S4
+	VFMLA	V3.S4, V24.S4, V18.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e25cf31	// fmla v17.4s, v25.4s, v5.4s
-	WORD	$0x4e24cf32	// fmla v18.4s, v25.4s, v4.4s
-	WORD	$0x4e23cf33	// fmla v19.4s, v25.4s, v3.4s
+	VFMLA	V5.S4, V25.S4, V17.S4
+	VFMLA	V4.S4, V25.S4, V18.S4
+	VFMLA	V3.S4, V25.S4, V19.S4
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e25cf52	// fmla v18.4s, v26.4s, v5.4s
-	WORD	$0x4e24cf53	// fmla v19.4s, v26.4s, v4.4s
+	VFMLA	V5.S4, V26.S4, V18.S4
+	VFMLA	V4.S4, V26.S4, V19.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e25cf73	// fmla v19.4s, v27.4s, v5.4s
+	VFMLA	V5.S4, V27.S4, V19.S4
 	MOVD	R14, R17
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e26cf8c	// fmla v12.4s, v28.4s, v6.4s
+	VFMLA	V6.S4, V28.S4, V12.S4
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e27cfac	// fmla v12.4s, v29.4s, v7.4s
-	WORD	$0x4e26cfad	// fmla v13.4s, v29.4s, v6.4s
+	VFMLA	V7.S4, V29.S4, V12.S4
+	VFMLA	V6.S4, V29.S4, V13.S4
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e28cfcc	// fmla v12.4s, v30.4s, v8.4s
-	WORD	$0x4e27cfcd	// fmla v13.4s, v30.4s, v7.4s
-	WORD	$0x4e26cfce	// fmla v14.4s, v30.4s, v6.4s
+	VFMLA	V8.S4, V30.S4, V12.S4
+	VFMLA	V7.S4, V30.S4, V13.S4
+	VFMLA	V6.S4, V30.S4, V14.S4
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e28cfed	// fmla v13.4s, v31.4s, v8.4s
-	WORD	$0x4e27cfee	// fmla v14.4s, v31.4s, v7.4s
-	WORD	$0x4e26cfef	// fmla v15.4s, v31.4s, v6.4s
+	VFMLA	V8.S4, V31.S4, V13.S4
+	VFMLA	V7.S4, V31.S4, V14.S4
+	VFMLA	V6.S4, V31.S4, V15.S4
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e28ce8e	// fmla v14.4s, v20.4s, v8.4s
-	WORD	$0x4e27ce8f	// fmla v15.4s, v20.4s, v7.4s
-	WORD	$0x4e26ce90	// fmla v16.4s, v20.4s, v6.4s
+	VFMLA	V8.S4, V20.S4, V14.S4
+	VFMLA	V7.S4, V20.S4, V15.S4
+	VFMLA	V6.S4, V20.S4, V16.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e28ceaf	// fmla v15.4s, v21.4s, v8.4s
-	WORD	$0x4e27ceb0	// fmla v16.4s, v21.4s, v7.4s
-	WORD	$0x4e26ceb1	// fmla v17.4s, v21.4s, v6.4s
+	VFMLA	V8.S4, V21.S4, V15.S4
+	VFMLA	V7.S4, V21.S4, V16.S4
+	VFMLA	V6.S4, V21.S4, V17.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e28ced0	// fmla v16.4s, v22.4s, v8.4s
-	WORD	$0x4e27ced1	// fmla v17.4s, v22.4s, v7.4s
-	WORD	$0x4e26ced2	// fmla v18.4s, v22.4s, v6.4s
+	VFMLA	V8.S4, V22.S4, V16.S4
+	VFMLA	V7.S4, V22.S4, V17.S4
+	VFMLA	V6.S4, V22.S4, V18.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e28cef1	// fmla v17.4s, v23.4s, v8.4s
-	WORD	$0x4e27cef2	// fmla v18.4s, v23.4s, v7.4s
-	WORD	$0x4e26cef3	// fmla v19.4s, v23.4s, v6.4s
+	VFMLA	V8.S4, V23.S4, V17.S4
+	VFMLA	V7.S4, V23.S4, V18.S4
+	VFMLA	V6.S4, V23.S4, V19.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e28cf12	// fmla v18.4s, v24.4s, v8.4s
-	WORD	$0x4e27cf13	// fmla v19.4s, v24.4s, v7.4s
+	VFMLA	V8.S4, V24.S4, V18.S4
+	VFMLA	V7.S4, V24.S4, V19.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e28cf33	// fmla v19.4s, v25.4s, v8.4s
+	VFMLA	V8.S4, V25.S4, V19.S4
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
@@ -222,28 +229,28 @@ tail:
 	ANDS	$7, R6, R16
 	BEQ	next
 pix1:
-	VORR	V9.B16, V9.B16, V12.B16
+	VMOV	V9.B16, V12.B16
 	MOVD	R12, R17
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VFMLA	V0.S4, V20.S4, V12.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	VFMLA	V1.S4, V21.S4, V12.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
+	VFMLA	V2.S4, V22.S4, V12.S4
 	MOVD	R13, R17
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e23ceec	// fmla v12.4s, v23.4s, v3.4s
+	VFMLA	V3.S4, V23.S4, V12.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e24cf0c	// fmla v12.4s, v24.4s, v4.4s
+	VFMLA	V4.S4, V24.S4, V12.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e25cf2c	// fmla v12.4s, v25.4s, v5.4s
+	VFMLA	V5.S4, V25.S4, V12.S4
 	MOVD	R14, R17
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e26cf4c	// fmla v12.4s, v26.4s, v6.4s
+	VFMLA	V6.S4, V26.S4, V12.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e27cf6c	// fmla v12.4s, v27.4s, v7.4s
+	VFMLA	V7.S4, V27.S4, V12.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e28cf8c	// fmla v12.4s, v28.4s, v8.4s
+	VFMLA	V8.S4, V28.S4, V12.S4
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
@@ -264,7 +271,8 @@ next:
 done:
 	RET
 
-
+// func dwF32S2(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+//
 // dwF32S2 computes interior output pixels of one output row of a 3x3
 // depthwise convolution with stride 2, 4 channels at a time:
 //
@@ -291,6 +299,12 @@ done:
 // neighbouring pixels (17 loads per row for 8 pixels). Sums are clamped
 // with FMAX/FMIN and stored. npix%8 pixels run a 1-pixel loop.
 //
+// Loops:
+//	block:         for each block of 4 channels
+//	  pix8:        for each 8 output pixels: 17 x 3 loads, 72 FMLA
+//	  tail, pix1:  for each remaining pixel (npix%8): 9 loads, 9 FMLA
+//	  next:        advance to the next channel block
+//
 // Registers:
 //	R0-R2  input rows (channel block base)   R3 w   R4 bias   R5 dst
 //	R6  npix   R7 channel blocks left   R8 cbytes (C*4)   R9 input pixel step
@@ -298,8 +312,7 @@ done:
 //	R16 pixel counter  R17 load cursor  R19 8-pixel input step  R20 w cursor
 //	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V19 sums (pixel p: V12+p)
 //	V20-V31 input columns (rotating)
-//	free: R21-R25. Go reserves R18, R26-R30.
-// func dwF32S2(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+//	free: R21-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwF32S2(SB), NOSPLIT, $0-80
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -337,140 +350,140 @@ block:
 	LSR	$3, R6, R16
 	CBZ	R16, tail
 pix8:
-	VORR	V9.B16, V9.B16, V12.B16
-	VORR	V9.B16, V9.B16, V13.B16
-	VORR	V9.B16, V9.B16, V14.B16
-	VORR	V9.B16, V9.B16, V15.B16
-	VORR	V9.B16, V9.B16, V16.B16
-	VORR	V9.B16, V9.B16, V17.B16
-	VORR	V9.B16, V9.B16, V18.B16
-	VORR	V9.B16, V9.B16, V19.B16
+	VMOV	V9.B16, V12.B16
+	VMOV	V9.B16, V13.B16
+	VMOV	V9.B16, V14.B16
+	VMOV	V9.B16, V15.B16
+	VMOV	V9.B16, V16.B16
+	VMOV	V9.B16, V17.B16
+	VMOV	V9.B16, V18.B16
+	VMOV	V9.B16, V19.B16
 	MOVD	R12, R17
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VFMLA	V0.S4, V20.S4, V12.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	VFMLA	V1.S4, V21.S4, V12.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
-	WORD	$0x4e20cecd	// fmla v13.4s, v22.4s, v0.4s
+	VFMLA	V2.S4, V22.S4, V12.S4
+	VFMLA	V0.S4, V22.S4, V13.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e21ceed	// fmla v13.4s, v23.4s, v1.4s
+	VFMLA	V1.S4, V23.S4, V13.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e22cf0d	// fmla v13.4s, v24.4s, v2.4s
-	WORD	$0x4e20cf0e	// fmla v14.4s, v24.4s, v0.4s
+	VFMLA	V2.S4, V24.S4, V13.S4
+	VFMLA	V0.S4, V24.S4, V14.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e21cf2e	// fmla v14.4s, v25.4s, v1.4s
+	VFMLA	V1.S4, V25.S4, V14.S4
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e22cf4e	// fmla v14.4s, v26.4s, v2.4s
-	WORD	$0x4e20cf4f	// fmla v15.4s, v26.4s, v0.4s
+	VFMLA	V2.S4, V26.S4, V14.S4
+	VFMLA	V0.S4, V26.S4, V15.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e21cf6f	// fmla v15.4s, v27.4s, v1.4s
+	VFMLA	V1.S4, V27.S4, V15.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e22cf8f	// fmla v15.4s, v28.4s, v2.4s
-	WORD	$0x4e20cf90	// fmla v16.4s, v28.4s, v0.4s
+	VFMLA	V2.S4, V28.S4, V15.S4
+	VFMLA	V0.S4, V28.S4, V16.S4
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e21cfb0	// fmla v16.4s, v29.4s, v1.4s
+	VFMLA	V1.S4, V29.S4, V16.S4
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e22cfd0	// fmla v16.4s, v30.4s, v2.4s
-	WORD	$0x4e20cfd1	// fmla v17.4s, v30.4s, v0.4s
+	VFMLA	V2.S4, V30.S4, V16.S4
+	VFMLA	V0.S4, V30.S4, V17.S4
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e21cff1	// fmla v17.4s, v31.4s, v1.4s
+	VFMLA	V1.S4, V31.S4, V17.S4
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e22ce91	// fmla v17.4s, v20.4s, v2.4s
-	WORD	$0x4e20ce92	// fmla v18.4s, v20.4s, v0.4s
+	VFMLA	V2.S4, V20.S4, V17.S4
+	VFMLA	V0.S4, V20.S4, V18.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e21ceb2	// fmla v18.4s, v21.4s, v1.4s
+	VFMLA	V1.S4, V21.S4, V18.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e22ced2	// fmla v18.4s, v22.4s, v2.4s
-	WORD	$0x4e20ced3	// fmla v19.4s, v22.4s, v0.4s
+	VFMLA	V2.S4, V22.S4, V18.S4
+	VFMLA	V0.S4, V22.S4, V19.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e21cef3	// fmla v19.4s, v23.4s, v1.4s
+	VFMLA	V1.S4, V23.S4, V19.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e22cf13	// fmla v19.4s, v24.4s, v2.4s
+	VFMLA	V2.S4, V24.S4, V19.S4
 	MOVD	R13, R17
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e23cf2c	// fmla v12.4s, v25.4s, v3.4s
+	VFMLA	V3.S4, V25.S4, V12.S4
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e24cf4c	// fmla v12.4s, v26.4s, v4.4s
+	VFMLA	V4.S4, V26.S4, V12.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e25cf6c	// fmla v12.4s, v27.4s, v5.4s
-	WORD	$0x4e23cf6d	// fmla v13.4s, v27.4s, v3.4s
+	VFMLA	V5.S4, V27.S4, V12.S4
+	VFMLA	V3.S4, V27.S4, V13.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e24cf8d	// fmla v13.4s, v28.4s, v4.4s
+	VFMLA	V4.S4, V28.S4, V13.S4
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e25cfad	// fmla v13.4s, v29.4s, v5.4s
-	WORD	$0x4e23cfae	// fmla v14.4s, v29.4s, v3.4s
+	VFMLA	V5.S4, V29.S4, V13.S4
+	VFMLA	V3.S4, V29.S4, V14.S4
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e24cfce	// fmla v14.4s, v30.4s, v4.4s
+	VFMLA	V4.S4, V30.S4, V14.S4
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e25cfee	// fmla v14.4s, v31.4s, v5.4s
-	WORD	$0x4e23cfef	// fmla v15.4s, v31.4s, v3.4s
+	VFMLA	V5.S4, V31.S4, V14.S4
+	VFMLA	V3.S4, V31.S4, V15.S4
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e24ce8f	// fmla v15.4s, v20.4s, v4.4s
+	VFMLA	V4.S4, V20.S4, V15.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e25ceaf	// fmla v15.4s, v21.4s, v5.4s
-	WORD	$0x4e23ceb0	// fmla v16.4s, v21.4s, v3.4s
+	VFMLA	V5.S4, V21.S4, V15.S4
+	VFMLA	V3.S4, V21.S4, V16.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e24ced0	// fmla v16.4s, v22.4s, v4.4s
+	VFMLA	V4.S4, V22.S4, V16.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e25cef0	// fmla v16.4s, v23.4s, v5.4s
-	WORD	$0x4e23cef1	// fmla v17.4s, v23.4s, v3.4s
+	VFMLA	V5.S4, V23.S4, V16.S4
+	VFMLA	V3.S4, V23.S4, V17.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e24cf11	// fmla v17.4s, v24.4s, v4.4s
+	VFMLA	V4.S4, V24.S4, V17.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e25cf31	// fmla v17.4s, v25.4s, v5.4s
-	WORD	$0x4e23cf32	// fmla v18.4s, v25.4s, v3.4s
+	VFMLA	V5.S4, V25.S4, V17.S4
+	VFMLA	V3.S4, V25.S4, V18.S4
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e24cf52	// fmla v18.4s, v26.4s, v4.4s
+	VFMLA	V4.S4, V26.S4, V18.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e25cf72	// fmla v18.4s, v27.4s, v5.4s
-	WORD	$0x4e23cf73	// fmla v19.4s, v27.4s, v3.4s
+	VFMLA	V5.S4, V27.S4, V18.S4
+	VFMLA	V3.S4, V27.S4, V19.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e24cf93	// fmla v19.4s, v28.4s, v4.4s
+	VFMLA	V4.S4, V28.S4, V19.S4
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e25cfb3	// fmla v19.4s, v29.4s, v5.4s
+	VFMLA	V5.S4, V29.S4, V19.S4
 	MOVD	R14, R17
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e26cfcc	// fmla v12.4s, v30.4s, v6.4s
+	VFMLA	V6.S4, V30.S4, V12.S4
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e27cfec	// fmla v12.4s, v31.4s, v7.4s
+	VFMLA	V7.S4, V31.S4, V12.S4
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e28ce8c	// fmla v12.4s, v20.4s, v8.4s
-	WORD	$0x4e26ce8d	// fmla v13.4s, v20.4s, v6.4s
+	VFMLA	V8.S4, V20.S4, V12.S4
+	VFMLA	V6.S4, V20.S4, V13.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e27cead	// fmla v13.4s, v21.4s, v7.4s
+	VFMLA	V7.S4, V21.S4, V13.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e28cecd	// fmla v13.4s, v22.4s, v8.4s
-	WORD	$0x4e26cece	// fmla v14.4s, v22.4s, v6.4s
+	VFMLA	V8.S4, V22.S4, V13.S4
+	VFMLA	V6.S4, V22.S4, V14.S4
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e27ceee	// fmla v14.4s, v23.4s, v7.4s
+	VFMLA	V7.S4, V23.S4, V14.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e28cf0e	// fmla v14.4s, v24.4s, v8.4s
-	WORD	$0x4e26cf0f	// fmla v15.4s, v24.4s, v6.4s
+	VFMLA	V8.S4, V24.S4, V14.S4
+	VFMLA	V6.S4, V24.S4, V15.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e27cf2f	// fmla v15.4s, v25.4s, v7.4s
+	VFMLA	V7.S4, V25.S4, V15.S4
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e28cf4f	// fmla v15.4s, v26.4s, v8.4s
-	WORD	$0x4e26cf50	// fmla v16.4s, v26.4s, v6.4s
+	VFMLA	V8.S4, V26.S4, V15.S4
+	VFMLA	V6.S4, V26.S4, V16.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e27cf70	// fmla v16.4s, v27.4s, v7.4s
+	VFMLA	V7.S4, V27.S4, V16.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e28cf90	// fmla v16.4s, v28.4s, v8.4s
-	WORD	$0x4e26cf91	// fmla v17.4s, v28.4s, v6.4s
+	VFMLA	V8.S4, V28.S4, V16.S4
+	VFMLA	V6.S4, V28.S4, V17.S4
 	VLD1.P	(R17)(R8), [V29.S4]
-	WORD	$0x4e27cfb1	// fmla v17.4s, v29.4s, v7.4s
+	VFMLA	V7.S4, V29.S4, V17.S4
 	VLD1.P	(R17)(R8), [V30.S4]
-	WORD	$0x4e28cfd1	// fmla v17.4s, v30.4s, v8.4s
-	WORD	$0x4e26cfd2	// fmla v18.4s, v30.4s, v6.4s
+	VFMLA	V8.S4, V30.S4, V17.S4
+	VFMLA	V6.S4, V30.S4, V18.S4
 	VLD1.P	(R17)(R8), [V31.S4]
-	WORD	$0x4e27cff2	// fmla v18.4s, v31.4s, v7.4s
+	VFMLA	V7.S4, V31.S4, V18.S4
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e28ce92	// fmla v18.4s, v20.4s, v8.4s
-	WORD	$0x4e26ce93	// fmla v19.4s, v20.4s, v6.4s
+	VFMLA	V8.S4, V20.S4, V18.S4
+	VFMLA	V6.S4, V20.S4, V19.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e27ceb3	// fmla v19.4s, v21.4s, v7.4s
+	VFMLA	V7.S4, V21.S4, V19.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e28ced3	// fmla v19.4s, v22.4s, v8.4s
+	VFMLA	V8.S4, V22.S4, V19.S4
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)
@@ -504,28 +517,28 @@ tail:
 	ANDS	$7, R6, R16
 	BEQ	next
 pix1:
-	VORR	V9.B16, V9.B16, V12.B16
+	VMOV	V9.B16, V12.B16
 	MOVD	R12, R17
 	VLD1.P	(R17)(R8), [V20.S4]
-	WORD	$0x4e20ce8c	// fmla v12.4s, v20.4s, v0.4s
+	VFMLA	V0.S4, V20.S4, V12.S4
 	VLD1.P	(R17)(R8), [V21.S4]
-	WORD	$0x4e21ceac	// fmla v12.4s, v21.4s, v1.4s
+	VFMLA	V1.S4, V21.S4, V12.S4
 	VLD1.P	(R17)(R8), [V22.S4]
-	WORD	$0x4e22cecc	// fmla v12.4s, v22.4s, v2.4s
+	VFMLA	V2.S4, V22.S4, V12.S4
 	MOVD	R13, R17
 	VLD1.P	(R17)(R8), [V23.S4]
-	WORD	$0x4e23ceec	// fmla v12.4s, v23.4s, v3.4s
+	VFMLA	V3.S4, V23.S4, V12.S4
 	VLD1.P	(R17)(R8), [V24.S4]
-	WORD	$0x4e24cf0c	// fmla v12.4s, v24.4s, v4.4s
+	VFMLA	V4.S4, V24.S4, V12.S4
 	VLD1.P	(R17)(R8), [V25.S4]
-	WORD	$0x4e25cf2c	// fmla v12.4s, v25.4s, v5.4s
+	VFMLA	V5.S4, V25.S4, V12.S4
 	MOVD	R14, R17
 	VLD1.P	(R17)(R8), [V26.S4]
-	WORD	$0x4e26cf4c	// fmla v12.4s, v26.4s, v6.4s
+	VFMLA	V6.S4, V26.S4, V12.S4
 	VLD1.P	(R17)(R8), [V27.S4]
-	WORD	$0x4e27cf6c	// fmla v12.4s, v27.4s, v7.4s
+	VFMLA	V7.S4, V27.S4, V12.S4
 	VLD1.P	(R17)(R8), [V28.S4]
-	WORD	$0x4e28cf8c	// fmla v12.4s, v28.4s, v8.4s
+	VFMLA	V8.S4, V28.S4, V12.S4
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
 	VST1.P	[V12.S4], (R15)(R8)

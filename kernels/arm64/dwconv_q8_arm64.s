@@ -4,6 +4,8 @@
 
 #include "textflag.h"
 
+// func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+//
 // dwQ8S1 computes interior output pixels of one output row of a 3x3 int8
 // depthwise convolution with stride 1, 8 channels at a time:
 //
@@ -36,6 +38,12 @@
 // XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
 // input. npix%4 pixels run a 1-pixel loop.
 //
+// Loops:
+//	block:         for each block of 8 channels
+//	  pix4:        for each 4 output pixels: 6 x 3 loads, 72 SMULL/SMLAL(2)
+//	  tail, pix1:  for each remaining pixel (npix%4): 9 loads, 18 SMULL/SMLAL(2)
+//	  next:        advance to the next channel block
+//
 // Registers:
 //	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
 //	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 input
@@ -44,8 +52,8 @@
 //	R23 4-pixel input step
 //	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi (int16x8)
 //	V16 xzp (8 bytes)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
-//	channels 4-7)  V25-V31 input columns (rotating). Go reserves R18, R26-R30.
-// func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+//	channels 4-7)  V25-V31 input columns (rotating)
+//	free: R24-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8S1(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -205,8 +213,8 @@ pix4:
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
 	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
-	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
-	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	VADD	V9.S4, V17.S4, V17.S4
+	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
@@ -220,8 +228,8 @@ pix4:
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
-	WORD	$0x4ea98673	// add v19.4s, v19.4s, v9.4s
-	WORD	$0x4eaa8694	// add v20.4s, v20.4s, v10.4s
+	VADD	V9.S4, V19.S4, V19.S4
+	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
@@ -235,8 +243,8 @@ pix4:
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	VST1.P	[V19.B8], (R16)(R11)
-	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
-	WORD	$0x4eaa86d6	// add v22.4s, v22.4s, v10.4s
+	VADD	V9.S4, V21.S4, V21.S4
+	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
@@ -250,8 +258,8 @@ pix4:
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	VST1.P	[V21.B8], (R16)(R11)
-	WORD	$0x4ea986f7	// add v23.4s, v23.4s, v9.4s
-	WORD	$0x4eaa8718	// add v24.4s, v24.4s, v10.4s
+	VADD	V9.S4, V23.S4, V23.S4
+	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
@@ -313,8 +321,8 @@ pix1:
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
 	WORD	$0x4e688352	// smlal2 v18.4s, v26.8h, v8.8h
-	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
-	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	VADD	V9.S4, V17.S4, V17.S4
+	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
@@ -348,7 +356,8 @@ next:
 done:
 	RET
 
-
+// func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+//
 // dwQ8S2 computes interior output pixels of one output row of a 3x3 int8
 // depthwise convolution with stride 2, 8 channels at a time:
 //
@@ -381,6 +390,12 @@ done:
 // XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
 // input. npix%4 pixels run a 1-pixel loop.
 //
+// Loops:
+//	block:         for each block of 8 channels
+//	  pix4:        for each 4 output pixels: 9 x 3 loads, 72 SMULL/SMLAL(2)
+//	  tail, pix1:  for each remaining pixel (npix%4): 9 loads, 18 SMULL/SMLAL(2)
+//	  next:        advance to the next channel block
+//
 // Registers:
 //	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
 //	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 input
@@ -389,8 +404,8 @@ done:
 //	R23 4-pixel input step
 //	V0-V8 taps (int16x8)  V9-V10 bias  V11-V12 scale  V13 zp  V14 lo  V15 hi (int16x8)
 //	V16 xzp (8 bytes)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
-//	channels 4-7)  V25-V31 input columns (rotating). Go reserves R18, R26-R30.
-// func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+//	channels 4-7)  V25-V31 input columns (rotating)
+//	free: R24-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8S2(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -568,8 +583,8 @@ pix4:
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
 	WORD	$0x0e6883d7	// smlal v23.4s, v30.4h, v8.4h
 	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
-	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
-	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	VADD	V9.S4, V17.S4, V17.S4
+	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
@@ -583,8 +598,8 @@ pix4:
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
-	WORD	$0x4ea98673	// add v19.4s, v19.4s, v9.4s
-	WORD	$0x4eaa8694	// add v20.4s, v20.4s, v10.4s
+	VADD	V9.S4, V19.S4, V19.S4
+	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
@@ -598,8 +613,8 @@ pix4:
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	VST1.P	[V19.B8], (R16)(R11)
-	WORD	$0x4ea986b5	// add v21.4s, v21.4s, v9.4s
-	WORD	$0x4eaa86d6	// add v22.4s, v22.4s, v10.4s
+	VADD	V9.S4, V21.S4, V21.S4
+	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
@@ -613,8 +628,8 @@ pix4:
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	VST1.P	[V21.B8], (R16)(R11)
-	WORD	$0x4ea986f7	// add v23.4s, v23.4s, v9.4s
-	WORD	$0x4eaa8718	// add v24.4s, v24.4s, v10.4s
+	VADD	V9.S4, V23.S4, V23.S4
+	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
@@ -676,8 +691,8 @@ pix1:
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
 	WORD	$0x4e688352	// smlal2 v18.4s, v26.8h, v8.8h
-	WORD	$0x4ea98631	// add v17.4s, v17.4s, v9.4s
-	WORD	$0x4eaa8652	// add v18.4s, v18.4s, v10.4s
+	VADD	V9.S4, V17.S4, V17.S4
+	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
@@ -711,7 +726,8 @@ next:
 done:
 	RET
 
-
+// func dwQ8N1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+//
 // dwQ8N1 is dwQ8S1 for weights in [-127, 127] (every int8 model's
 // symmetric weights), with the input zero point folded into the bias:
 //
@@ -733,10 +749,21 @@ done:
 // instead of two, and no input widening. Requantization as in dwQ8S1. 4
 // output pixels per iteration, npix%4 in a 1-pixel loop.
 //
-// Registers: as dwQ8S1, except V0-V8 taps (int8x8 after the narrowing)
-// V16, V25-V27 int16 partials (pixel 0-3)  V28-V31 input columns (rotating)
-// and block set-up temporaries  R24 xzp.
-// func dwQ8N1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+// Loops: as dwQ8S1 (block, pix4, tail, pix1, next); the block set-up also
+// folds xzp into the bias and narrows the taps.
+//
+// Registers:
+//	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
+//	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 input
+//	pixel step  R13-R15 row cursors  R16 dst cursor  R17 pixel counter
+//	R19 load cursor  R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
+//	R23 4-pixel input step  R24 xzp
+//	V0-V8 taps (int8x8 after the narrowing)  V9-V10 bias (xzp folded in)
+//	V11-V12 scale  V13 zp  V14 lo  V15 hi (int16x8)  V16, V25-V27 int16
+//	partials (pixel 0-3)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
+//	channels 4-7)  V28-V31 input columns (rotating); in the block set-up V28
+//	tap sum, V29-V30 its int32 halves, V31 xzp
+//	free: R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8N1(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -777,14 +804,15 @@ block:
 	VLD1.P	(R21)(R20), [V8.H8]
 	VLD1	(R6), [V9.S4, V10.S4]
 	VLD1	(R7), [V11.S4, V12.S4]
-	WORD	$0x4e61841c	// add v28.8h, v0.8h, v1.8h
-	WORD	$0x4e62879c	// add v28.8h, v28.8h, v2.8h
-	WORD	$0x4e63879c	// add v28.8h, v28.8h, v3.8h
-	WORD	$0x4e64879c	// add v28.8h, v28.8h, v4.8h
-	WORD	$0x4e65879c	// add v28.8h, v28.8h, v5.8h
-	WORD	$0x4e66879c	// add v28.8h, v28.8h, v6.8h
-	WORD	$0x4e67879c	// add v28.8h, v28.8h, v7.8h
-	WORD	$0x4e68879c	// add v28.8h, v28.8h, v8.8h
+	// Fold xzp into the bias: bias -= xzp * (sum of the 9 taps); taps to int8.
+	VADD	V1.H8, V0.H8, V28.H8
+	VADD	V2.H8, V28.H8, V28.H8
+	VADD	V3.H8, V28.H8, V28.H8
+	VADD	V4.H8, V28.H8, V28.H8
+	VADD	V5.H8, V28.H8, V28.H8
+	VADD	V6.H8, V28.H8, V28.H8
+	VADD	V7.H8, V28.H8, V28.H8
+	VADD	V8.H8, V28.H8, V28.H8
 	WORD	$0x0f10a79d	// sxtl v29.4s, v28.4h
 	WORD	$0x4f10a79e	// sxtl2 v30.4s, v28.8h
 	VDUP	R24, V31.S4
@@ -1028,7 +1056,8 @@ next:
 done:
 	RET
 
-
+// func dwQ8N2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+//
 // dwQ8N2 is dwQ8S2 for weights in [-127, 127] (every int8 model's
 // symmetric weights), with the input zero point folded into the bias:
 //
@@ -1050,10 +1079,21 @@ done:
 // instead of two, and no input widening. Requantization as in dwQ8S2. 4
 // output pixels per iteration, npix%4 in a 1-pixel loop.
 //
-// Registers: as dwQ8S2, except V0-V8 taps (int8x8 after the narrowing)
-// V16, V25-V27 int16 partials (pixel 0-3)  V28-V31 input columns (rotating)
-// and block set-up temporaries  R24 xzp.
-// func dwQ8N2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+// Loops: as dwQ8S2 (block, pix4, tail, pix1, next); the block set-up also
+// folds xzp into the bias and narrows the taps.
+//
+// Registers:
+//	R0-R2 input rows  R3-R5 weight rows  R6 bias  R7 scale  R8 dst  R9 npix
+//	R10 blocks left  R11 C (input and output pixel stride, bytes)  R12 input
+//	pixel step  R13-R15 row cursors  R16 dst cursor  R17 pixel counter
+//	R19 load cursor  R20 2*C (weight tap stride)  R21 weight cursor  R22 temp
+//	R23 4-pixel input step  R24 xzp
+//	V0-V8 taps (int8x8 after the narrowing)  V9-V10 bias (xzp folded in)
+//	V11-V12 scale  V13 zp  V14 lo  V15 hi (int16x8)  V16, V25-V27 int16
+//	partials (pixel 0-3)  V17-V24 sums (pixel p: V17+2p channels 0-3, V18+2p
+//	channels 4-7)  V28-V31 input columns (rotating); in the block set-up V28
+//	tap sum, V29-V30 its int32 halves, V31 xzp
+//	free: R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8N2(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -1094,14 +1134,15 @@ block:
 	VLD1.P	(R21)(R20), [V8.H8]
 	VLD1	(R6), [V9.S4, V10.S4]
 	VLD1	(R7), [V11.S4, V12.S4]
-	WORD	$0x4e61841c	// add v28.8h, v0.8h, v1.8h
-	WORD	$0x4e62879c	// add v28.8h, v28.8h, v2.8h
-	WORD	$0x4e63879c	// add v28.8h, v28.8h, v3.8h
-	WORD	$0x4e64879c	// add v28.8h, v28.8h, v4.8h
-	WORD	$0x4e65879c	// add v28.8h, v28.8h, v5.8h
-	WORD	$0x4e66879c	// add v28.8h, v28.8h, v6.8h
-	WORD	$0x4e67879c	// add v28.8h, v28.8h, v7.8h
-	WORD	$0x4e68879c	// add v28.8h, v28.8h, v8.8h
+	// Fold xzp into the bias: bias -= xzp * (sum of the 9 taps); taps to int8.
+	VADD	V1.H8, V0.H8, V28.H8
+	VADD	V2.H8, V28.H8, V28.H8
+	VADD	V3.H8, V28.H8, V28.H8
+	VADD	V4.H8, V28.H8, V28.H8
+	VADD	V5.H8, V28.H8, V28.H8
+	VADD	V6.H8, V28.H8, V28.H8
+	VADD	V7.H8, V28.H8, V28.H8
+	VADD	V8.H8, V28.H8, V28.H8
 	WORD	$0x0f10a79d	// sxtl v29.4s, v28.4h
 	WORD	$0x4f10a79e	// sxtl2 v30.4s, v28.8h
 	VDUP	R24, V31.S4

@@ -4,6 +4,8 @@
 
 #include "textflag.h"
 
+// func pwF32Panel8(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
+//
 // pwF32Panel8 computes one 8-column panel of a pointwise convolution (GEMM):
 //
 //	for i := 0; i < m; i++ {
@@ -28,6 +30,12 @@
 // in bounds) and are not stored. Accumulators start from the bias; the clamp
 // is FMAX/FMIN against broadcast lo/hi.
 //
+// Loops:
+//	tile:          for each tile of 8 rows of a and c
+//	  k4:          for each 4 k: 16 loads, 64 FMLA by element
+//	  krem, k1:    for each remaining k (k%4): 8 scalar loads, 16 FMLA
+//	  epilogue:    clamp, store the rows < m
+//
 // Registers:
 //	R0  a, row 0 of the current tile     R1  lda in bytes
 //	R2  rows left (m)                    R3  k
@@ -38,8 +46,7 @@
 //	R21 lo bits                          R22 hi bits
 //	V0-V15  accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V23 a0..a7 (4 k each)            V24-V31 b, 4 k x 8 cols
-//	free: R20, R23-R25. Go reserves R18, R26-R30.
-// func pwF32Panel8(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
+//	free: R20, R23-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·pwF32Panel8(SB), NOSPLIT, $0-72
 	MOVD	a+0(FP), R0
 	MOVD	lda+8(FP), R1
@@ -81,22 +88,22 @@ tile:
 	CSEL	LE, R14, R15, R15
 	// Accumulators start from the bias.
 	VLD1	(R7), [V16.S4, V17.S4]
-	VORR	V16.B16, V16.B16, V0.B16
-	VORR	V17.B16, V17.B16, V1.B16
-	VORR	V16.B16, V16.B16, V2.B16
-	VORR	V17.B16, V17.B16, V3.B16
-	VORR	V16.B16, V16.B16, V4.B16
-	VORR	V17.B16, V17.B16, V5.B16
-	VORR	V16.B16, V16.B16, V6.B16
-	VORR	V17.B16, V17.B16, V7.B16
-	VORR	V16.B16, V16.B16, V8.B16
-	VORR	V17.B16, V17.B16, V9.B16
-	VORR	V16.B16, V16.B16, V10.B16
-	VORR	V17.B16, V17.B16, V11.B16
-	VORR	V16.B16, V16.B16, V12.B16
-	VORR	V17.B16, V17.B16, V13.B16
-	VORR	V16.B16, V16.B16, V14.B16
-	VORR	V17.B16, V17.B16, V15.B16
+	VMOV	V16.B16, V0.B16
+	VMOV	V17.B16, V1.B16
+	VMOV	V16.B16, V2.B16
+	VMOV	V17.B16, V3.B16
+	VMOV	V16.B16, V4.B16
+	VMOV	V17.B16, V5.B16
+	VMOV	V16.B16, V6.B16
+	VMOV	V17.B16, V7.B16
+	VMOV	V16.B16, V8.B16
+	VMOV	V17.B16, V9.B16
+	VMOV	V16.B16, V10.B16
+	VMOV	V17.B16, V11.B16
+	VMOV	V16.B16, V12.B16
+	VMOV	V17.B16, V13.B16
+	VMOV	V16.B16, V14.B16
+	VMOV	V17.B16, V15.B16
 	MOVD	R4, R16
 	LSR	$2, R3, R17
 	CBZ	R17, krem

@@ -4,6 +4,8 @@
 
 #include "textflag.h"
 
+// func pwQ8WideTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
+//
 // pwQ8WideTile is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
 // product): a 4x4 tile, NR = 4.
 //
@@ -38,15 +40,22 @@
 // [-128, 127] (the Go caller checks); full tiles store each row with ST1
 // lane, post-indexed by ldc.
 //
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k16:         for each further 16 k: 8 loads, 32 SMULL(2), 32 SADALP
+//	  ktail:       once more through k16 on atail if tail != 0
+//	  epilogue:    reduce, requantize, store (partial: the rows < m)
+//
 // Registers:
 //	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
 //	R7 panels left  R8 c cursor  R9 ldc  R10 bias cursor  R11 biasStep
 //	R12 scale cursor  R13-R16 row pointers a0..a3  R17 k counter
-//	R19 tail pending  R20-R25 temps
+//	R19 tail pending  R20-R21 temps
 //	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
 //	V20-V23 weights  V24-V27 products  V28-V30 zp, lo, hi  V31 rs[0..3];
-//	in the epilogue V20, V21 hold bias, scale. Go reserves R18, R26-R30.
-// func pwQ8WideTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
+//	in the epilogue V20, V21 hold bias, scale.
+//	free: R22-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-124
 	MOVD	a+0(FP), R0
 	MOVD	lda+8(FP), R1
@@ -262,18 +271,18 @@ epilogue:
 	VLD1	(R10), [V20.S4]
 	ADD	R11, R10, R10
 	VLD1.P	16(R12), [V21.S4]
-	WORD	$0x4e0407f8	// dup v24.4s, v31.s[0]
-	WORD	$0x4eb48610	// add v16.4s, v16.4s, v20.4s
-	WORD	$0x6eb88610	// sub v16.4s, v16.4s, v24.4s
-	WORD	$0x4e0c07f9	// dup v25.4s, v31.s[1]
-	WORD	$0x4eb48631	// add v17.4s, v17.4s, v20.4s
-	WORD	$0x6eb98631	// sub v17.4s, v17.4s, v25.4s
-	WORD	$0x4e1407fa	// dup v26.4s, v31.s[2]
-	WORD	$0x4eb48652	// add v18.4s, v18.4s, v20.4s
-	WORD	$0x6eba8652	// sub v18.4s, v18.4s, v26.4s
-	WORD	$0x4e1c07fb	// dup v27.4s, v31.s[3]
-	WORD	$0x4eb48673	// add v19.4s, v19.4s, v20.4s
-	WORD	$0x6ebb8673	// sub v19.4s, v19.4s, v27.4s
+	VDUP	V31.S[0], V24.S4
+	VADD	V20.S4, V16.S4, V16.S4
+	VSUB	V24.S4, V16.S4, V16.S4
+	VDUP	V31.S[1], V25.S4
+	VADD	V20.S4, V17.S4, V17.S4
+	VSUB	V25.S4, V17.S4, V17.S4
+	VDUP	V31.S[2], V26.S4
+	VADD	V20.S4, V18.S4, V18.S4
+	VSUB	V26.S4, V18.S4, V18.S4
+	VDUP	V31.S[3], V27.S4
+	VADD	V20.S4, V19.S4, V19.S4
+	VSUB	V27.S4, V19.S4, V19.S4
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e35de10	// fmul v16.4s, v16.4s, v21.4s
 	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
@@ -302,10 +311,10 @@ epilogue:
 	MOVD	R8, R20
 	CMP	$4, R2
 	BLT	partial
-	WORD	$0x0d898290	// st1 {v16.s}[0], [x20], x9
-	WORD	$0x0d899290	// st1 {v16.s}[1], [x20], x9
-	WORD	$0x0d898292	// st1 {v18.s}[0], [x20], x9
-	WORD	$0x0d899292	// st1 {v18.s}[1], [x20], x9
+	VST1.P	V16.S[0], (R20)(R9)
+	VST1.P	V16.S[1], (R20)(R9)
+	VST1.P	V18.S[0], (R20)(R9)
+	VST1.P	V18.S[1], (R20)(R9)
 stored:
 	ADD	$4, R8, R8
 	SUBS	$1, R7, R7
@@ -318,18 +327,19 @@ partial:
 	CMP	$1, R2
 	BLE	stored
 	ADD	R9, R20, R20
-	WORD	$0x0d009290	// st1 {v16.s}[1], [x20]
+	VST1	V16.S[1], (R20)
 	CMP	$2, R2
 	BLE	stored
 	ADD	R9, R20, R20
-	WORD	$0x0d008292	// st1 {v18.s}[0], [x20]
+	VST1	V18.S[0], (R20)
 	CMP	$3, R2
 	BLE	stored
 	ADD	R9, R20, R20
-	WORD	$0x0d009292	// st1 {v18.s}[1], [x20]
+	VST1	V18.S[1], (R20)
 	JMP	stored
 
-
+// func pwQ8DotTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
+//
 // pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel: an
 // 8x8 tile, NR = 8.
 //
@@ -356,6 +366,12 @@ partial:
 // acc[i][cols] += w_group(g) . a_i.4b[g], 1024 MACs per 16 loads, at the A76's
 // two SDOT per cycle.
 //
+// Loops:
+//	panel:         for each panel of 8 columns
+//	  k16:         for each 16 k: 16 loads, 64 SDOT by element
+//	  ktail:       once more through k16 on atail if tail != 0
+//	  epilogue:    requantize, store the rows < m
+//
 // Registers:
 //	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
 //	R7 panels left  R8 c cursor  R9 ldc  R10 bias cursor  R11 biasStep
@@ -363,8 +379,8 @@ partial:
 //	R23 tail pending  R24 rs cursor / temp  R25 temp
 //	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V23 a0..a7   V24-V31 weights; in the epilogue V16-V20 hold scale,
-//	zp, lo, hi. Go reserves R18, R26-R30.
-// func pwQ8DotTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
+//	zp, lo, hi.
+//	free: no R register, no V register. Go reserves R18, R26-R30.
 TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-124
 	MOVD	a+0(FP), R0
 	MOVD	lda+8(FP), R1
@@ -386,36 +402,36 @@ panel:
 	MOVD	rs+96(FP), R24
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb28600	// sub v0.4s, v16.4s, v18.4s
-	WORD	$0x6eb28621	// sub v1.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V0.S4
+	VSUB	V18.S4, V17.S4, V1.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb28602	// sub v2.4s, v16.4s, v18.4s
-	WORD	$0x6eb28623	// sub v3.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V2.S4
+	VSUB	V18.S4, V17.S4, V3.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb28604	// sub v4.4s, v16.4s, v18.4s
-	WORD	$0x6eb28625	// sub v5.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V4.S4
+	VSUB	V18.S4, V17.S4, V5.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb28606	// sub v6.4s, v16.4s, v18.4s
-	WORD	$0x6eb28627	// sub v7.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V6.S4
+	VSUB	V18.S4, V17.S4, V7.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb28608	// sub v8.4s, v16.4s, v18.4s
-	WORD	$0x6eb28629	// sub v9.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V8.S4
+	VSUB	V18.S4, V17.S4, V9.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb2860a	// sub v10.4s, v16.4s, v18.4s
-	WORD	$0x6eb2862b	// sub v11.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V10.S4
+	VSUB	V18.S4, V17.S4, V11.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb2860c	// sub v12.4s, v16.4s, v18.4s
-	WORD	$0x6eb2862d	// sub v13.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V12.S4
+	VSUB	V18.S4, V17.S4, V13.S4
 	MOVW.P	4(R24), R25
 	VDUP	R25, V18.S4
-	WORD	$0x6eb2860e	// sub v14.4s, v16.4s, v18.4s
-	WORD	$0x6eb2862f	// sub v15.4s, v17.4s, v18.4s
+	VSUB	V18.S4, V16.S4, V14.S4
+	VSUB	V18.S4, V17.S4, V15.S4
 	ADD	R11, R10, R10
 	MOVD	R0, R13
 	ADD	R1, R13, R14
@@ -543,97 +559,97 @@ epilogue:
 	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
 	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
 	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
-	WORD	$0x4eb28400	// add v0.4s, v0.4s, v18.4s
+	VADD	V18.S4, V0.S4, V0.S4
 	WORD	$0x4eb36400	// smax v0.4s, v0.4s, v19.4s
 	WORD	$0x4eb46c00	// smin v0.4s, v0.4s, v20.4s
 	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
 	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
 	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
-	WORD	$0x4eb28421	// add v1.4s, v1.4s, v18.4s
+	VADD	V18.S4, V1.S4, V1.S4
 	WORD	$0x4eb36421	// smax v1.4s, v1.4s, v19.4s
 	WORD	$0x4eb46c21	// smin v1.4s, v1.4s, v20.4s
 	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
 	WORD	$0x6e30dc42	// fmul v2.4s, v2.4s, v16.4s
 	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
-	WORD	$0x4eb28442	// add v2.4s, v2.4s, v18.4s
+	VADD	V18.S4, V2.S4, V2.S4
 	WORD	$0x4eb36442	// smax v2.4s, v2.4s, v19.4s
 	WORD	$0x4eb46c42	// smin v2.4s, v2.4s, v20.4s
 	WORD	$0x4e21d863	// scvtf v3.4s, v3.4s
 	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
 	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
-	WORD	$0x4eb28463	// add v3.4s, v3.4s, v18.4s
+	VADD	V18.S4, V3.S4, V3.S4
 	WORD	$0x4eb36463	// smax v3.4s, v3.4s, v19.4s
 	WORD	$0x4eb46c63	// smin v3.4s, v3.4s, v20.4s
 	WORD	$0x4e21d884	// scvtf v4.4s, v4.4s
 	WORD	$0x6e30dc84	// fmul v4.4s, v4.4s, v16.4s
 	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
-	WORD	$0x4eb28484	// add v4.4s, v4.4s, v18.4s
+	VADD	V18.S4, V4.S4, V4.S4
 	WORD	$0x4eb36484	// smax v4.4s, v4.4s, v19.4s
 	WORD	$0x4eb46c84	// smin v4.4s, v4.4s, v20.4s
 	WORD	$0x4e21d8a5	// scvtf v5.4s, v5.4s
 	WORD	$0x6e31dca5	// fmul v5.4s, v5.4s, v17.4s
 	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
-	WORD	$0x4eb284a5	// add v5.4s, v5.4s, v18.4s
+	VADD	V18.S4, V5.S4, V5.S4
 	WORD	$0x4eb364a5	// smax v5.4s, v5.4s, v19.4s
 	WORD	$0x4eb46ca5	// smin v5.4s, v5.4s, v20.4s
 	WORD	$0x4e21d8c6	// scvtf v6.4s, v6.4s
 	WORD	$0x6e30dcc6	// fmul v6.4s, v6.4s, v16.4s
 	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
-	WORD	$0x4eb284c6	// add v6.4s, v6.4s, v18.4s
+	VADD	V18.S4, V6.S4, V6.S4
 	WORD	$0x4eb364c6	// smax v6.4s, v6.4s, v19.4s
 	WORD	$0x4eb46cc6	// smin v6.4s, v6.4s, v20.4s
 	WORD	$0x4e21d8e7	// scvtf v7.4s, v7.4s
 	WORD	$0x6e31dce7	// fmul v7.4s, v7.4s, v17.4s
 	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
-	WORD	$0x4eb284e7	// add v7.4s, v7.4s, v18.4s
+	VADD	V18.S4, V7.S4, V7.S4
 	WORD	$0x4eb364e7	// smax v7.4s, v7.4s, v19.4s
 	WORD	$0x4eb46ce7	// smin v7.4s, v7.4s, v20.4s
 	WORD	$0x4e21d908	// scvtf v8.4s, v8.4s
 	WORD	$0x6e30dd08	// fmul v8.4s, v8.4s, v16.4s
 	WORD	$0x4e21c908	// fcvtas v8.4s, v8.4s
-	WORD	$0x4eb28508	// add v8.4s, v8.4s, v18.4s
+	VADD	V18.S4, V8.S4, V8.S4
 	WORD	$0x4eb36508	// smax v8.4s, v8.4s, v19.4s
 	WORD	$0x4eb46d08	// smin v8.4s, v8.4s, v20.4s
 	WORD	$0x4e21d929	// scvtf v9.4s, v9.4s
 	WORD	$0x6e31dd29	// fmul v9.4s, v9.4s, v17.4s
 	WORD	$0x4e21c929	// fcvtas v9.4s, v9.4s
-	WORD	$0x4eb28529	// add v9.4s, v9.4s, v18.4s
+	VADD	V18.S4, V9.S4, V9.S4
 	WORD	$0x4eb36529	// smax v9.4s, v9.4s, v19.4s
 	WORD	$0x4eb46d29	// smin v9.4s, v9.4s, v20.4s
 	WORD	$0x4e21d94a	// scvtf v10.4s, v10.4s
 	WORD	$0x6e30dd4a	// fmul v10.4s, v10.4s, v16.4s
 	WORD	$0x4e21c94a	// fcvtas v10.4s, v10.4s
-	WORD	$0x4eb2854a	// add v10.4s, v10.4s, v18.4s
+	VADD	V18.S4, V10.S4, V10.S4
 	WORD	$0x4eb3654a	// smax v10.4s, v10.4s, v19.4s
 	WORD	$0x4eb46d4a	// smin v10.4s, v10.4s, v20.4s
 	WORD	$0x4e21d96b	// scvtf v11.4s, v11.4s
 	WORD	$0x6e31dd6b	// fmul v11.4s, v11.4s, v17.4s
 	WORD	$0x4e21c96b	// fcvtas v11.4s, v11.4s
-	WORD	$0x4eb2856b	// add v11.4s, v11.4s, v18.4s
+	VADD	V18.S4, V11.S4, V11.S4
 	WORD	$0x4eb3656b	// smax v11.4s, v11.4s, v19.4s
 	WORD	$0x4eb46d6b	// smin v11.4s, v11.4s, v20.4s
 	WORD	$0x4e21d98c	// scvtf v12.4s, v12.4s
 	WORD	$0x6e30dd8c	// fmul v12.4s, v12.4s, v16.4s
 	WORD	$0x4e21c98c	// fcvtas v12.4s, v12.4s
-	WORD	$0x4eb2858c	// add v12.4s, v12.4s, v18.4s
+	VADD	V18.S4, V12.S4, V12.S4
 	WORD	$0x4eb3658c	// smax v12.4s, v12.4s, v19.4s
 	WORD	$0x4eb46d8c	// smin v12.4s, v12.4s, v20.4s
 	WORD	$0x4e21d9ad	// scvtf v13.4s, v13.4s
 	WORD	$0x6e31ddad	// fmul v13.4s, v13.4s, v17.4s
 	WORD	$0x4e21c9ad	// fcvtas v13.4s, v13.4s
-	WORD	$0x4eb285ad	// add v13.4s, v13.4s, v18.4s
+	VADD	V18.S4, V13.S4, V13.S4
 	WORD	$0x4eb365ad	// smax v13.4s, v13.4s, v19.4s
 	WORD	$0x4eb46dad	// smin v13.4s, v13.4s, v20.4s
 	WORD	$0x4e21d9ce	// scvtf v14.4s, v14.4s
 	WORD	$0x6e30ddce	// fmul v14.4s, v14.4s, v16.4s
 	WORD	$0x4e21c9ce	// fcvtas v14.4s, v14.4s
-	WORD	$0x4eb285ce	// add v14.4s, v14.4s, v18.4s
+	VADD	V18.S4, V14.S4, V14.S4
 	WORD	$0x4eb365ce	// smax v14.4s, v14.4s, v19.4s
 	WORD	$0x4eb46dce	// smin v14.4s, v14.4s, v20.4s
 	WORD	$0x4e21d9ef	// scvtf v15.4s, v15.4s
 	WORD	$0x6e31ddef	// fmul v15.4s, v15.4s, v17.4s
 	WORD	$0x4e21c9ef	// fcvtas v15.4s, v15.4s
-	WORD	$0x4eb285ef	// add v15.4s, v15.4s, v18.4s
+	VADD	V18.S4, V15.S4, V15.S4
 	WORD	$0x4eb365ef	// smax v15.4s, v15.4s, v19.4s
 	WORD	$0x4eb46def	// smin v15.4s, v15.4s, v20.4s
 	WORD	$0x0e612800	// xtn v0.4h, v0.4s

@@ -1,6 +1,7 @@
 """conv3x3c3_*_neon: the first layer, a full 3x3 convolution of a 3-channel image."""
 
-DOC_F32 = '''
+DOC_F32 = '''// func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
+//
 // convF32C3 computes npix output pixels of a 3x3 convolution with 3 input
 // channels (MobileNet's first layer), 8 output channels at a time:
 //
@@ -25,14 +26,72 @@ DOC_F32 = '''
 // (tap t into pair t%4: 8 independent chains), the pairs are summed, the
 // bias added and the result clamped with FMAX/FMIN.
 //
+// Loops:
+//	pixel:         for each output pixel: 6 loads of the 27 inputs
+//	  block:       for each block of 8 output channels: 27 x 2 loads, 54 FMLA
+//	               by element (the first 4 taps FMUL), sum, clamp, store
+//
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 dst cursor  R6 pixels left  R7 step
 //	R8 nblk  R9 blocks left  R10 weight cursor  R11 bias cursor
 //	V0-V8 inputs (row r: V3r, V3r+1, lane 0 of V3r+2)  V16-V23 sums
-//	V24-V29 weights (rotating pairs)  V30 lo  V31 hi. Go reserves R18, R26-R30.
+//	V24-V29 weights (rotating pairs)  V30 lo  V31 hi
+//	<free>
 '''
 
-DOC_Q8 = '''
+
+def f32():
+    o = []
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
+    E(DOC_F32.strip("\n"))
+    E("TEXT ·convF32C3(SB), NOSPLIT, $0-80")
+    for i, a in enumerate(["r0", "r1", "r2", "w", "bias", "dst", "npix", "step", "nblk"]):
+        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
+    E("\tFMOVS\tlo+72(FP), F30")
+    E("\tFMOVS\thi+76(FP), F31")
+    I("dup v30.4s, v30.s[0]")
+    I("dup v31.4s, v31.s[0]")
+    I("cbz x6, done")
+    I("cbz x8, done")
+    E("pixel:")
+    for r in range(3):
+        I("ld1 {v%d.4s, v%d.4s}, [x%d]" % (3 * r, 3 * r + 1, r))
+        I("ldr s%d, [x%d, #32]" % (3 * r + 2, r))
+    I("mov x10, x3")
+    I("mov x11, x4")
+    I("mov x9, x8")
+    E("block:")
+    for t in range(27):
+        wp = 24 + 2 * (t % 3)
+        I("ld1 {v%d.4s, v%d.4s}, [x10], #32" % (wp, wp + 1))
+        s = t % 4
+        ky, j = t // 9, t % 9
+        iv, lane = 3 * ky + j // 4, j % 4
+        op = "fmul" if t < 4 else "fmla"
+        I("%s v%d.4s, v%d.4s, v%d.s[%d]" % (op, 16 + 2 * s, wp, iv, lane))
+        I("%s v%d.4s, v%d.4s, v%d.s[%d]" % (op, 17 + 2 * s, wp + 1, iv, lane))
+    for a, b in ((16, 18), (17, 19), (20, 22), (21, 23), (16, 20), (17, 21)):
+        I("fadd v%d.4s, v%d.4s, v%d.4s" % (a, a, b))
+    I("ld1 {v18.4s, v19.4s}, [x11], #32")
+    for v in (16, 17):
+        I("fadd v%d.4s, v%d.4s, v%d.4s" % (v, v, v + 2))
+        I("fmax v%d.4s, v%d.4s, v30.4s" % (v, v))
+        I("fmin v%d.4s, v%d.4s, v31.4s" % (v, v))
+    I("st1 {v16.4s, v17.4s}, [x5], #32")
+    I("subs x9, x9, #1")
+    I("b.ne block")
+    for r in range(3):
+        I("add x%d, x%d, x7" % (r, r))
+    I("subs x6, x6, #1")
+    I("b.ne pixel")
+    E("done:")
+    I("ret")
+    return o
+
+
+DOC_Q8 = '''// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
+//
 // convQ8C3 is the int8 twin of convF32C3, bit-exact with generic.ConvQ8:
 //
 //	for x := 0; x < npix; x++ {
@@ -53,131 +112,90 @@ DOC_Q8 = '''
 // added and requantized as in the pointwise kernels (SCVTF, FMUL, FCVTAS, ADD,
 // SMAX, SMIN, XTN).
 //
+// Loops:
+//	pixel:         for each output pixel: 6 loads and 6 SSUBL for the 27 inputs
+//	  block:       for each block of 8 output channels: 7 loads of 27 weight
+//	               vectors, 54 SMULL/SMLAL(2) by element, sum, requantize, store
+//
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
 //	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
 //	R14 temp  V0-V5 inputs (row r: V2r taps 0-7, lane 0 of V2r+1 tap 8)
 //	V6 xzp (8 bytes)  V7 zp  V8-V9 bias  V10-V11 scale  V12 lo  V13 hi
-//	V16-V21 sums  V24-V31 weights. Go reserves R18, R26-R30.
+//	V16-V21 sums  V24-V31 weights
+//	<free>
 '''
 
 
-def f32():
-    o = []
-    W = lambda x: o.append(("W", x))  # noqa: E731
-    E = o.append
-    E(DOC_F32.rstrip())
-    E("// func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)")
-    E("TEXT ·convF32C3(SB), NOSPLIT, $0-80")
-    for i, a in enumerate(["r0", "r1", "r2", "w", "bias", "dst", "npix", "step", "nblk"]):
-        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
-    E("\tFMOVS\tlo+72(FP), F30")
-    E("\tFMOVS\thi+76(FP), F31")
-    W("dup v30.4s, v30.s[0]")
-    W("dup v31.4s, v31.s[0]")
-    E("\tCBZ\tR6, f32done")
-    E("\tCBZ\tR8, f32done")
-    E("f32pix:")
-    for r in range(3):
-        E("\tVLD1\t(R%d), [V%d.S4, V%d.S4]" % (r, 3 * r, 3 * r + 1))
-        E("\tFMOVS\t32(R%d), F%d" % (r, 3 * r + 2))
-    E("\tMOVD\tR3, R10")
-    E("\tMOVD\tR4, R11")
-    E("\tMOVD\tR8, R9")
-    E("f32blk:")
-    for t in range(27):
-        wp = 24 + 2 * (t % 3)
-        E("\tVLD1.P\t32(R10), [V%d.S4, V%d.S4]" % (wp, wp + 1))
-        s = t % 4
-        ky, j = t // 9, t % 9
-        iv, lane = 3 * ky + j // 4, j % 4
-        op = "fmul" if t < 4 else "fmla"
-        W("%s v%d.4s, v%d.4s, v%d.s[%d]" % (op, 16 + 2 * s, wp, iv, lane))
-        W("%s v%d.4s, v%d.4s, v%d.s[%d]" % (op, 17 + 2 * s, wp + 1, iv, lane))
-    for a, b in ((16, 18), (17, 19), (20, 22), (21, 23), (16, 20), (17, 21)):
-        W("fadd v%d.4s, v%d.4s, v%d.4s" % (a, a, b))
-    E("\tVLD1.P\t32(R11), [V18.S4, V19.S4]")
-    for v in (16, 17):
-        W("fadd v%d.4s, v%d.4s, v%d.4s" % (v, v, v + 2))
-        W("fmax v%d.4s, v%d.4s, v30.4s" % (v, v))
-        W("fmin v%d.4s, v%d.4s, v31.4s" % (v, v))
-    E("\tVST1.P\t[V16.S4, V17.S4], 32(R5)")
-    E("\tSUBS\t$1, R9, R9")
-    E("\tBNE\tf32blk")
-    for r in range(3):
-        E("\tADD\tR7, R%d, R%d" % (r, r))
-    E("\tSUBS\t$1, R6, R6")
-    E("\tBNE\tf32pix")
-    E("f32done:")
-    E("\tRET")
-    return o
+
+ARGS = ["r0", "r1", "r2", "w", "bias", "scale", "dst", "npix", "step", "nblk"]
 
 
 def q8():
     o = []
-    W = lambda x: o.append(("W", x))  # noqa: E731
-    E = o.append
-    E(DOC_Q8.rstrip())
-    E("// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)")
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
+    E(DOC_Q8.strip("\n"))
     E("TEXT ·convQ8C3(SB), NOSPLIT, $0-96")
-    for i, a in enumerate(["r0", "r1", "r2", "w", "bias", "scale", "dst", "npix", "step", "nblk"]):
+    for i, a in enumerate(ARGS):
         E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
-    for off, name, v, arr in ((80, "xzp", 6, "B8"), (84, "zp", 7, "S4"), (88, "lo", 12, "S4"), (92, "hi", 13, "S4")):
+    for off, name, v, arr in ((80, "xzp", 6, "8b"), (84, "zp", 7, "4s"), (88, "lo", 12, "4s"), (92, "hi", 13, "4s")):
         E("\tMOVW\t%s+%d(FP), R14" % (name, off))
-        E("\tVDUP\tR14, V%d.%s" % (v, arr))
-    E("\tCBZ\tR7, q8done")
-    E("\tCBZ\tR9, q8done")
-    E("q8pix:")
+        I("dup v%d.%s, w14" % (v, arr))
+    I("cbz x7, done")
+    I("cbz x9, done")
+    E("pixel:")
     for r in range(3):
-        E("\tVLD1\t(R%d), [V%d.B8]" % (r, 2 * r))
-        E("\tADD\t$8, R%d, R14" % r)
-        W("ld1 {v%d.b}[0], [x14]" % (2 * r + 1))
-        W("ssubl v%d.8h, v%d.8b, v6.8b" % (2 * r, 2 * r))
-        W("ssubl v%d.8h, v%d.8b, v6.8b" % (2 * r + 1, 2 * r + 1))
-    E("\tMOVD\tR3, R11")
-    E("\tMOVD\tR4, R12")
-    E("\tMOVD\tR5, R13")
-    E("\tMOVD\tR9, R10")
-    E("q8blk:")
+        I("ld1 {v%d.8b}, [x%d]" % (2 * r, r))
+        I("add x14, x%d, #8" % r)
+        I("ld1 {v%d.b}[0], [x14]" % (2 * r + 1))
+        I("ssubl v%d.8h, v%d.8b, v6.8b" % (2 * r, 2 * r))
+        I("ssubl v%d.8h, v%d.8b, v6.8b" % (2 * r + 1, 2 * r + 1))
+    I("mov x11, x3")
+    I("mov x12, x4")
+    I("mov x13, x5")
+    I("mov x10, x9")
+    E("block:")
     for g in range(7):
         n = min(4, 27 - 4 * g)
         base = 24 + 4 * (g % 2)
-        E("\tVLD1.P\t%d(R11), [%s]" % (16 * n, ", ".join("V%d.H8" % (base + i) for i in range(n))))
+        I("ld1 {%s}, [x11], #%d" % (", ".join("v%d.8h" % (base + i) for i in range(n)), 16 * n))
         for i in range(n):
             t = 4 * g + i
             wv, s = base + i, t % 3
             ky, j = t // 9, t % 9
             iv, lane = 2 * ky + j // 8, j % 8
             lo, hi = ("smull", "smull2") if t < 3 else ("smlal", "smlal2")
-            W("%s v%d.4s, v%d.4h, v%d.h[%d]" % (lo, 16 + 2 * s, wv, iv, lane))
-            W("%s v%d.4s, v%d.8h, v%d.h[%d]" % (hi, 17 + 2 * s, wv, iv, lane))
-    E("\tVLD1.P\t32(R12), [V8.S4, V9.S4]")
-    E("\tVLD1.P\t32(R13), [V10.S4, V11.S4]")
+            I("%s v%d.4s, v%d.4h, v%d.h[%d]" % (lo, 16 + 2 * s, wv, iv, lane))
+            I("%s v%d.4s, v%d.8h, v%d.h[%d]" % (hi, 17 + 2 * s, wv, iv, lane))
+    I("ld1 {v8.4s, v9.4s}, [x12], #32")
+    I("ld1 {v10.4s, v11.4s}, [x13], #32")
     for a, b in ((16, 18), (17, 19), (16, 20), (17, 21), (16, 8), (17, 9)):
-        W("add v%d.4s, v%d.4s, v%d.4s" % (a, a, b))
+        I("add v%d.4s, v%d.4s, v%d.4s" % (a, a, b))
     for v, sc in ((16, 10), (17, 11)):
-        W("scvtf v%d.4s, v%d.4s" % (v, v))
-        W("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
-        W("fcvtas v%d.4s, v%d.4s" % (v, v))
-        W("add v%d.4s, v%d.4s, v7.4s" % (v, v))
-        W("smax v%d.4s, v%d.4s, v12.4s" % (v, v))
-        W("smin v%d.4s, v%d.4s, v13.4s" % (v, v))
-    W("xtn v16.4h, v16.4s")
-    W("xtn2 v16.8h, v17.4s")
-    W("xtn v16.8b, v16.8h")
-    E("\tVST1.P\t[V16.B8], 8(R6)")
-    E("\tSUBS\t$1, R10, R10")
-    E("\tBNE\tq8blk")
+        I("scvtf v%d.4s, v%d.4s" % (v, v))
+        I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
+        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+        I("add v%d.4s, v%d.4s, v7.4s" % (v, v))
+        I("smax v%d.4s, v%d.4s, v12.4s" % (v, v))
+        I("smin v%d.4s, v%d.4s, v13.4s" % (v, v))
+    I("xtn v16.4h, v16.4s")
+    I("xtn2 v16.8h, v17.4s")
+    I("xtn v16.8b, v16.8h")
+    I("st1 {v16.8b}, [x6], #8")
+    I("subs x10, x10, #1")
+    I("b.ne block")
     for r in range(3):
-        E("\tADD\tR8, R%d, R%d" % (r, r))
-    E("\tSUBS\t$1, R7, R7")
-    E("\tBNE\tq8pix")
-    E("q8done:")
-    E("\tRET")
+        I("add x%d, x%d, x8" % (r, r))
+    I("subs x7, x7, #1")
+    I("b.ne pixel")
+    E("done:")
+    I("ret")
     return o
 
 
-DOC_DOT = '''
+DOC_DOT = '''// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+//
 // convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for int8 weights,
 // the input zero point folded into the bias by the caller:
 //
@@ -204,73 +222,79 @@ DOC_DOT = '''
 // are added and requantized: SCVTF, FMUL, FCVTAS, then SQXTN, SQADD zp, SMAX,
 // SMIN on int16 lanes and XTN (as generic.Requantize for every input).
 //
+// Loops:
+//	pixel:         for each output pixel: 6 loads of the 3 input rows
+//	  block:       for each block of 8 output channels: 5 loads of 18 weight
+//	               vectors, 18 SDOT by element, sum, requantize, store
+//
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
 //	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
 //	R14 temp  V0-V2 input rows  V7 zp  V10-V11 scale  V12 lo  V13 hi (int16)
-//	V16-V19 sums  V20-V31 weights (rotating). Go reserves R18, R26-R30.
+//	V16-V19 sums  V20-V31 weights (rotating)
+//	<free>
 '''
+
 
 
 def q8dot():
     o = []
-    W = lambda x: o.append(("W", x))  # noqa: E731
-    E = o.append
-    E(DOC_DOT.rstrip())
-    E("// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)")
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
+    E(DOC_DOT.strip("\n"))
     E("TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92")
-    for i, a in enumerate(["r0", "r1", "r2", "w", "bias", "scale", "dst", "npix", "step", "nblk"]):
+    for i, a in enumerate(ARGS):
         E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
     for off, name, v in ((80, "zp", 7), (84, "lo", 12), (88, "hi", 13)):
         E("\tMOVW\t%s+%d(FP), R14" % (name, off))
-        E("\tVDUP\tR14, V%d.H8" % v)
-    E("\tCBZ\tR7, dotdone")
-    E("\tCBZ\tR9, dotdone")
-    E("dotpix:")
+        I("dup v%d.8h, w14" % v)
+    I("cbz x7, done")
+    I("cbz x9, done")
+    E("pixel:")
     for r in range(3):
-        E("\tVLD1\t(R%d), [V%d.B8]" % (r, r))
-        E("\tADD\t$8, R%d, R14" % r)
-        W("ld1 {v%d.b}[8], [x14]" % r)
-    E("\tMOVD\tR3, R11")
-    E("\tMOVD\tR4, R12")
-    E("\tMOVD\tR5, R13")
-    E("\tMOVD\tR9, R10")
-    E("dotblk:")
-    E("\tVLD1.P\t32(R12), [V16.S4, V17.S4]")
-    E("\tVEOR\tV18.B16, V18.B16, V18.B16")
-    E("\tVEOR\tV19.B16, V19.B16, V19.B16")
+        I("ld1 {v%d.8b}, [x%d]" % (r, r))
+        I("add x14, x%d, #8" % r)
+        I("ld1 {v%d.b}[8], [x14]" % r)
+    I("mov x11, x3")
+    I("mov x12, x4")
+    I("mov x13, x5")
+    I("mov x10, x9")
+    E("block:")
+    I("ld1 {v16.4s, v17.4s}, [x12], #32")
+    I("eor v18.16b, v18.16b, v18.16b")
+    I("eor v19.16b, v19.16b, v19.16b")
     for q in range(5):
         n = 4 if q < 4 else 2
         base = 20 + 4 * (q % 3)
-        E("\tVLD1.P\t%d(R11), [%s]" % (16 * n, ", ".join("V%d.B16" % (base + i) for i in range(n))))
+        I("ld1 {%s}, [x11], #%d" % (", ".join("v%d.16b" % (base + i) for i in range(n)), 16 * n))
         for i in range(n):
             vec = 4 * q + i
             rg, half = vec // 2, vec % 2
             r, g = rg // 3, rg % 3
             acc = 16 + 2 * (rg % 2) + half
-            W("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (acc, base + i, r, g))
-    W("add v16.4s, v16.4s, v18.4s")
-    W("add v17.4s, v17.4s, v19.4s")
-    E("\tVLD1.P\t32(R13), [V10.S4, V11.S4]")
+            I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (acc, base + i, r, g))
+    I("add v16.4s, v16.4s, v18.4s")
+    I("add v17.4s, v17.4s, v19.4s")
+    I("ld1 {v10.4s, v11.4s}, [x13], #32")
     for v, sc in ((16, 10), (17, 11)):
-        W("scvtf v%d.4s, v%d.4s" % (v, v))
-        W("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
-        W("fcvtas v%d.4s, v%d.4s" % (v, v))
-    W("sqxtn v16.4h, v16.4s")
-    W("sqxtn2 v16.8h, v17.4s")
-    W("sqadd v16.8h, v16.8h, v7.8h")
-    W("smax v16.8h, v16.8h, v12.8h")
-    W("smin v16.8h, v16.8h, v13.8h")
-    W("xtn v16.8b, v16.8h")
-    E("\tVST1.P\t[V16.B8], 8(R6)")
-    E("\tSUBS\t$1, R10, R10")
-    E("\tBNE\tdotblk")
+        I("scvtf v%d.4s, v%d.4s" % (v, v))
+        I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
+        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+    I("sqxtn v16.4h, v16.4s")
+    I("sqxtn2 v16.8h, v17.4s")
+    I("sqadd v16.8h, v16.8h, v7.8h")
+    I("smax v16.8h, v16.8h, v12.8h")
+    I("smin v16.8h, v16.8h, v13.8h")
+    I("xtn v16.8b, v16.8h")
+    I("st1 {v16.8b}, [x6], #8")
+    I("subs x10, x10, #1")
+    I("b.ne block")
     for r in range(3):
-        E("\tADD\tR8, R%d, R%d" % (r, r))
-    E("\tSUBS\t$1, R7, R7")
-    E("\tBNE\tdotpix")
-    E("dotdone:")
-    E("\tRET")
+        I("add x%d, x%d, x8" % (r, r))
+    I("subs x7, x7, #1")
+    I("b.ne pixel")
+    E("done:")
+    I("ret")
     return o
 
 
