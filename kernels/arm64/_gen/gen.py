@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """gen.py writes the NEON kernels' assembly files of package arm64.
 
-Run from kernels/arm64:  python3 _gen/gen.py [-v] [OUTDIR]
+Run:  python3 kernels/arm64/_gen/gen.py [-v] [OUTDIR]   (default OUTDIR: kernels/arm64)
 (needs go in PATH and binutils-aarch64-linux-gnu). -v lists the WORD forms
 and why go tool asm rejects each.
 
@@ -90,7 +90,7 @@ def main():
     args = sys.argv[1:]
     verbose = "-v" in args
     args = [a for a in args if a != "-v"]
-    outdir = args[0] if args else "."
+    outdir = args[0] if args else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     files = [mod.generate() for mod in OPS]
     table, uses = {}, collections.Counter()
     for _, items in files:
@@ -108,9 +108,10 @@ def main():
 
     nat = [g for g in table if table[g].native]
     word = [g for g in table if not table[g].native]
-    print("gen: %d files; %d native instructions (%d distinct, each encoded alike by go tool asm and GNU as), "
-          "%d WORD (%d distinct, each rejected by go tool asm)" % (
-              len(files), sum(uses[g] for g in nat), len(nat), sum(uses[g] for g in word), len(word)))
+    print("gen: %d files; %d native instructions (%d SIMD; %d distinct, each encoded alike by go tool asm "
+          "and GNU as), %d WORD (%d distinct, each rejected by go tool asm)" % (
+              len(files), sum(uses[g] for g in nat), sum(uses[g] for g in nat if table[g].op.startswith("V")),
+              len(nat), sum(uses[g] for g in word), len(word)))
     if verbose:
         forms = collections.OrderedDict()
         for g in sorted(word, key=lambda g: table[g].form):
