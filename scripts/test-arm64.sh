@@ -9,7 +9,8 @@
 # with EDGECAM_FIXTURES passed through, prints the CPU features and the kernels each
 # model ran with, and fails on any failure. The runtime golden tests pick kernels
 # under EDGECAM_KERNELS (default auto: the fastest available).
-# Also checks that kernels/arm64/_gen/gen.py reproduces the committed assembly.
+# Also checks that kernels/arm64/_gen/gen.py reproduces the committed assembly
+# (and writes every .s file there).
 #
 # Time (2 cores): the a72 and a76 runs go in parallel. Runtime tests other than
 # TestGolden run with -test.short, minus TestRunSteadyStateMallocs: it counts the
@@ -32,12 +33,18 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 echo "== generated assembly up to date"
+# gen.py also proves each instruction's spelling with go tool asm and GNU as
+# (a Go mnemonic encodes as GNU as does; every WORD is one go tool asm rejects).
 if command -v aarch64-linux-gnu-as >/dev/null && command -v python3 >/dev/null; then
   mkdir -p "$OUT/gen"
   python3 kernels/arm64/_gen/gen.py "$OUT/gen"
   for f in "$OUT"/gen/*.s; do
     diff -u "kernels/arm64/$(basename "$f")" "$f" >/dev/null ||
       { echo "kernels/arm64/$(basename "$f") differs from _gen/gen.py output; regenerate" >&2; exit 1; }
+  done
+  for f in kernels/arm64/*.s; do
+    [ -f "$OUT/gen/$(basename "$f")" ] ||
+      { echo "$f is not written by _gen/gen.py; remove it or generate it" >&2; exit 1; }
   done
   echo "ok"
 else

@@ -1,6 +1,7 @@
-"""dwconv3x3_f32_neon: depthwise 3x3 fp32, stride 1 and 2, 4 channels per vector."""
+"""dwconv_f32 (dwconv_f32_neon): depthwise 3x3 fp32, stride 1 and 2, 4 channels per vector."""
 
-DOC = '''
+DOC = '''// func dwF32S%(s)d(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+//
 // dwF32S%(s)d computes interior output pixels of one output row of a 3x3
 // depthwise convolution with stride %(s)d, 4 channels at a time:
 //
@@ -27,6 +28,12 @@ DOC = '''
 // neighbouring pixels (%(ncol)d loads per row for 8 pixels). Sums are clamped
 // with FMAX/FMIN and stored. npix%%8 pixels run a 1-pixel loop.
 //
+// Loops:
+//	block:         for each block of 4 channels
+//	  pix8:        for each 8 output pixels: %(ncol)d x 3 loads, 72 FMLA
+//	  tail, pix1:  for each remaining pixel (npix%%8): 9 loads, 9 FMLA
+//	  next:        advance to the next channel block
+//
 // Registers:
 //	R0-R2  input rows (channel block base)   R3 w   R4 bias   R5 dst
 //	R6  npix   R7 channel blocks left   R8 cbytes (C*4)   R9 input pixel step
@@ -34,88 +41,87 @@ DOC = '''
 //	R16 pixel counter  R17 load cursor  R19 8-pixel input step  R20 w cursor
 //	V0-V8 taps  V9 bias  V10 lo  V11 hi  V12-V19 sums (pixel p: V12+p)
 //	V20-V31 input columns (rotating)
-//	free: R21-R25. Go reserves R18, R26-R30.
+//	<free>
 '''
 
 
 NPX = 8  # output pixels per loop iteration
 
 
-def pixels(E, W, npx, s):
+def pixels(I, npx, s):
     """Emits npx output pixels: column loads shared by neighbours, one FMLA
     chain per pixel starting from the bias, clamp, store."""
     ncol = (npx - 1) * s + 3
     for p in range(npx):
-        E("\tVORR\tV9.B16, V9.B16, V%d.B16" % (12 + p))
+        I("mov v%d.16b, v9.16b" % (12 + p))
     n = 0
     for r in range(3):
-        E("\tMOVD\tR%d, R17" % (12 + r))
+        I("mov x17, x%d" % (12 + r))
         for col in range(ncol):
             v = 20 + n % 12
             n += 1
-            E("\tVLD1.P\t(R17)(R8), [V%d.S4]" % v)
+            I("ld1 {v%d.4s}, [x17], x8" % v)
             for p in range(npx):
                 kx = col - p * s
                 if 0 <= kx < 3:
-                    W("fmla v%d.4s, v%d.4s, v%d.4s" % (12 + p, v, 3 * r + kx))
+                    I("fmla v%d.4s, v%d.4s, v%d.4s" % (12 + p, v, 3 * r + kx))
     for p in range(npx):
-        W("fmax v%d.4s, v%d.4s, v10.4s" % (12 + p, 12 + p))
-        W("fmin v%d.4s, v%d.4s, v11.4s" % (12 + p, 12 + p))
-        E("\tVST1.P\t[V%d.S4], (R15)(R8)" % (12 + p))
+        I("fmax v%d.4s, v%d.4s, v10.4s" % (12 + p, 12 + p))
+        I("fmin v%d.4s, v%d.4s, v11.4s" % (12 + p, 12 + p))
+        I("st1 {v%d.4s}, [x15], x8" % (12 + p))
 
 
 def kernel(s):
     o = []
-    W = lambda x: o.append(("W", x))  # noqa: E731
-    E = o.append
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
     ncol = (NPX - 1) * s + 3
     name = "dwF32S%d" % s
-    E(DOC.rstrip() % {"s": s, "ncol": ncol})
-    E("// func %s(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)" % name)
+    E(DOC.strip("\n") % {"s": s, "ncol": ncol})
     E("TEXT ·%s(SB), NOSPLIT, $0-80" % name)
     for i, a in enumerate(["r0", "r1", "r2", "w", "bias", "dst", "npix", "nblk", "cbytes"]):
         E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
     E("\tMOVWU\tlo+72(FP), R10")
     E("\tMOVWU\thi+76(FP), R11")
-    E("\tVDUP\tR10, V10.S4")
-    E("\tVDUP\tR11, V11.S4")
-    E("\tLSL\t$%d, R8, R9" % (s - 1))
-    E("\tLSL\t$3, R9, R19")
-    E("\tCBZ\tR7, done")
-    E("\tCBZ\tR6, done")
+    I("dup v10.4s, w10")
+    I("dup v11.4s, w11")
+    I("lsl x9, x8, #%d" % (s - 1))
+    I("lsl x19, x9, #3")
+    I("cbz x7, done")
+    I("cbz x6, done")
     E("block:")
-    E("\tMOVD\tR3, R20")
+    I("mov x20, x3")
     for t in range(9):
-        E("\tVLD1.P\t(R20)(R8), [V%d.S4]" % t)
-    E("\tVLD1\t(R4), [V9.S4]")
-    E("\tMOVD\tR0, R12")
-    E("\tMOVD\tR1, R13")
-    E("\tMOVD\tR2, R14")
-    E("\tMOVD\tR5, R15")
-    E("\tLSR\t$3, R6, R16")
-    E("\tCBZ\tR16, tail")
+        I("ld1 {v%d.4s}, [x20], x8" % t)
+    I("ld1 {v9.4s}, [x4]")
+    I("mov x12, x0")
+    I("mov x13, x1")
+    I("mov x14, x2")
+    I("mov x15, x5")
+    I("lsr x16, x6, #3")
+    I("cbz x16, tail")
     E("pix8:")
-    pixels(E, W, NPX, s)
+    pixels(I, NPX, s)
     for r in range(3):
-        E("\tADD\tR19, R%d, R%d" % (12 + r, 12 + r))
-    E("\tSUBS\t$1, R16, R16")
-    E("\tBNE\tpix8")
+        I("add x%d, x%d, x19" % (12 + r, 12 + r))
+    I("subs x16, x16, #1")
+    I("b.ne pix8")
     E("tail:")
-    E("\tANDS\t$7, R6, R16")
-    E("\tBEQ\tnext")
+    I("ands x16, x6, #7")
+    I("b.eq next")
     E("pix1:")
-    pixels(E, W, 1, s)
+    pixels(I, 1, s)
     for r in range(3):
-        E("\tADD\tR9, R%d, R%d" % (12 + r, 12 + r))
-    E("\tSUBS\t$1, R16, R16")
-    E("\tBNE\tpix1")
+        I("add x%d, x%d, x9" % (12 + r, 12 + r))
+    I("subs x16, x16, #1")
+    I("b.ne pix1")
     E("next:")
     for rg in (0, 1, 2, 3, 4, 5):
-        E("\tADD\t$16, R%d, R%d" % (rg, rg))
-    E("\tSUBS\t$1, R7, R7")
-    E("\tBNE\tblock")
+        I("add x%d, x%d, #16" % (rg, rg))
+    I("subs x7, x7, #1")
+    I("b.ne block")
     E("done:")
-    E("\tRET")
+    I("ret")
     return o
 
 

@@ -1,6 +1,7 @@
-"""pwconv_f32_neon: the 8x8 fp32 GEMM micro-kernel of the pointwise convolution."""
+"""pwconv_f32 (pwconv_f32_neon): the 8x8 fp32 GEMM micro-kernel of the pointwise convolution."""
 
-DOC = '''
+DOC = '''// func pwF32Panel8(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
+//
 // pwF32Panel8 computes one 8-column panel of a pointwise convolution (GEMM):
 //
 //	for i := 0; i < m; i++ {
@@ -25,6 +26,12 @@ DOC = '''
 // in bounds) and are not stored. Accumulators start from the bias; the clamp
 // is FMAX/FMIN against broadcast lo/hi.
 //
+// Loops:
+//	tile:          for each tile of 8 rows of a and c
+//	  k4:          for each 4 k: 16 loads, 64 FMLA by element
+//	  krem, k1:    for each remaining k (k%4): 8 scalar loads, 16 FMLA
+//	  epilogue:    clamp, store the rows < m
+//
 // Registers:
 //	R0  a, row 0 of the current tile     R1  lda in bytes
 //	R2  rows left (m)                    R3  k
@@ -35,88 +42,87 @@ DOC = '''
 //	R21 lo bits                          R22 hi bits
 //	V0-V15  accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V23 a0..a7 (4 k each)            V24-V31 b, 4 k x 8 cols
-//	free: R20, R23-R25. Go reserves R18, R26-R30.
+//	<free>
 '''
 
 
 def generate():
     o = []
-    W = lambda s: o.append(("W", s))  # noqa: E731
-    E = o.append
+    I = lambda s: o.append(("I", s))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
     E(DOC.rstrip())
-    E("// func pwF32Panel8(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)")
     E("TEXT ·pwF32Panel8(SB), NOSPLIT, $0-72")
     E("\tMOVD\ta+0(FP), R0")
     E("\tMOVD\tlda+8(FP), R1")
-    E("\tLSL\t$2, R1, R1")
+    I("lsl x1, x1, #2")
     E("\tMOVD\tm+16(FP), R2")
     E("\tMOVD\tk+24(FP), R3")
     E("\tMOVD\tb+32(FP), R4")
     E("\tMOVD\tc+40(FP), R5")
     E("\tMOVD\tldc+48(FP), R6")
-    E("\tLSL\t$2, R6, R6")
+    I("lsl x6, x6, #2")
     E("\tMOVD\tbias+56(FP), R7")
     E("\tMOVWU\tlo+64(FP), R21")
     E("\tMOVWU\thi+68(FP), R22")
-    E("\tCMP\t$0, R2")
-    E("\tBLE\tdone")
+    I("cmp x2, #0")
+    I("b.le done")
     E("tile:")
     E("\t// Row pointers; rows >= m repeat the previous row.")
-    E("\tMOVD\tR0, R8")
+    I("mov x8, x0")
     for i in range(1, 8):
-        E("\tADD\tR1, R%d, R%d" % (7 + i, 8 + i))
-        E("\tCMP\t$%d, R2" % i)
-        E("\tCSEL\tLE, R%d, R%d, R%d" % (7 + i, 8 + i, 8 + i))
+        I("add x%d, x%d, x1" % (8 + i, 7 + i))
+        I("cmp x2, #%d" % i)
+        I("csel x%d, x%d, x%d, le" % (8 + i, 7 + i, 8 + i))
     E("\t// Accumulators start from the bias.")
-    E("\tVLD1\t(R7), [V16.S4, V17.S4]")
+    I("ld1 {v16.4s, v17.4s}, [x7]")
     for i in range(8):
-        E("\tVORR\tV16.B16, V16.B16, V%d.B16" % (2 * i))
-        E("\tVORR\tV17.B16, V17.B16, V%d.B16" % (2 * i + 1))
-    E("\tMOVD\tR4, R16")
-    E("\tLSR\t$2, R3, R17")
-    E("\tCBZ\tR17, krem")
+        I("mov v%d.16b, v16.16b" % (2 * i))
+        I("mov v%d.16b, v17.16b" % (2 * i + 1))
+    I("mov x16, x4")
+    I("lsr x17, x3, #2")
+    I("cbz x17, krem")
     E("k4:")
     for i in range(8):
-        E("\tVLD1.P\t16(R%d), [V%d.S4]" % (8 + i, 16 + i))
-    E("\tVLD1.P\t64(R16), [V24.S4, V25.S4, V26.S4, V27.S4]")
-    E("\tVLD1.P\t64(R16), [V28.S4, V29.S4, V30.S4, V31.S4]")
+        I("ld1 {v%d.4s}, [x%d], #16" % (16 + i, 8 + i))
+    I("ld1 {v24.4s, v25.4s, v26.4s, v27.4s}, [x16], #64")
+    I("ld1 {v28.4s, v29.4s, v30.4s, v31.4s}, [x16], #64")
     for kk in range(4):
         for i in range(8):
             for h in range(2):
-                W("fmla v%d.4s, v%d.4s, v%d.s[%d]" % (2 * i + h, 24 + 2 * kk + h, 16 + i, kk))
-    E("\tSUBS\t$1, R17, R17")
-    E("\tBNE\tk4")
+                I("fmla v%d.4s, v%d.4s, v%d.s[%d]" % (2 * i + h, 24 + 2 * kk + h, 16 + i, kk))
+    I("subs x17, x17, #1")
+    I("b.ne k4")
     E("krem:")
-    E("\tANDS\t$3, R3, R17")
-    E("\tBEQ\tepilogue")
+    I("ands x17, x3, #3")
+    I("b.eq epilogue")
     E("k1:")
     for i in range(8):
-        E("\tFMOVS.P\t4(R%d), F%d" % (8 + i, 16 + i))
-    E("\tVLD1.P\t32(R16), [V24.S4, V25.S4]")
+        I("ldr s%d, [x%d], #4" % (16 + i, 8 + i))
+    I("ld1 {v24.4s, v25.4s}, [x16], #32")
     for i in range(8):
         for h in range(2):
-            W("fmla v%d.4s, v%d.4s, v%d.s[0]" % (2 * i + h, 24 + h, 16 + i))
-    E("\tSUBS\t$1, R17, R17")
-    E("\tBNE\tk1")
+            I("fmla v%d.4s, v%d.4s, v%d.s[0]" % (2 * i + h, 24 + h, 16 + i))
+    I("subs x17, x17, #1")
+    I("b.ne k1")
     E("epilogue:")
-    E("\tVDUP\tR21, V30.S4")
-    E("\tVDUP\tR22, V31.S4")
+    I("dup v30.4s, w21")
+    I("dup v31.4s, w22")
     for r in range(16):
-        W("fmax v%d.4s, v%d.4s, v30.4s" % (r, r))
+        I("fmax v%d.4s, v%d.4s, v30.4s" % (r, r))
     for r in range(16):
-        W("fmin v%d.4s, v%d.4s, v31.4s" % (r, r))
-    E("\tMOVD\tR5, R19")
-    E("\tVST1\t[V0.S4, V1.S4], (R19)")
+        I("fmin v%d.4s, v%d.4s, v31.4s" % (r, r))
+    I("mov x19, x5")
+    I("st1 {v0.4s, v1.4s}, [x19]")
     for i in range(1, 8):
-        E("\tCMP\t$%d, R2" % i)
-        E("\tBLE\tnext")
-        E("\tADD\tR6, R19, R19")
-        E("\tVST1\t[V%d.S4, V%d.S4], (R19)" % (2 * i, 2 * i + 1))
+        I("cmp x2, #%d" % i)
+        I("b.le next")
+        I("add x19, x19, x6")
+        I("st1 {v%d.4s, v%d.4s}, [x19]" % (2 * i, 2 * i + 1))
     E("next:")
-    E("\tADD\tR1<<3, R0, R0")
-    E("\tADD\tR6<<3, R5, R5")
-    E("\tSUBS\t$8, R2, R2")
-    E("\tBGT\ttile")
+    I("add x0, x0, x1, lsl #3")
+    I("add x5, x5, x6, lsl #3")
+    I("subs x2, x2, #8")
+    I("b.gt tile")
     E("done:")
-    E("\tRET")
+    I("ret")
     return "pwconv_f32_arm64.s", o
