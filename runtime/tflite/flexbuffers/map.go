@@ -63,7 +63,7 @@ func Parse(buf []byte) (Map, error) {
 	if kn := readUint(buf, keysPos-int(keyWidth), int(keyWidth)); kn != n {
 		return Map{}, malformed("key vector at byte %d has %d entries, its map %d", keysPos, kn, n)
 	}
-	if !span(buf, keysPos, int(n)*int(keyWidth)) {
+	if n*keyWidth > uint64(len(buf)-keysPos) {
 		return Map{}, malformed("key vector at byte %d (%d entries of %d bytes) runs past the end of the %d-byte buffer", keysPos, n, keyWidth, len(buf))
 	}
 	m := Map{buf: buf, values: mapPos, width: w, keys: keysPos, keyWidth: int(keyWidth), n: int(n)}
