@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/edgecam/edgecam/kernels"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // maxThreads bounds Options.Threads: every worker gets its own scratch.
@@ -14,7 +15,7 @@ const maxThreads = 256
 
 // compiler holds the state of one Compile call.
 type compiler struct {
-	m       *Model
+	m       *tflite.Model
 	threads int // workers: one scratch buffer each
 	level   kernels.Level
 	arena   *arenaPlan
@@ -22,11 +23,11 @@ type compiler struct {
 }
 
 // Compile validates m and compiles it into a plan.
-func Compile(m *Model, opt Options) (*Plan, error) {
+func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	if m == nil {
 		return nil, errors.New("runtime: compile: nil model")
 	}
-	if err := m.Validate(); err != nil {
+	if err := Validate(m); err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
 	if err := checkGraph(m); err != nil {
@@ -96,7 +97,7 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 // checkGraph checks what the compiler indexes so that no bad model can make it
 // panic: one input and one output, tensor indices in range, non-negative
 // shapes, and ops whose required operands are present.
-func checkGraph(m *Model) error {
+func checkGraph(m *tflite.Model) error {
 	nt := len(m.Tensors)
 	valid := func(ti int) bool { return ti >= 0 && ti < nt }
 	if len(m.Inputs) != 1 || len(m.Outputs) != 1 {
@@ -134,7 +135,7 @@ func checkGraph(m *Model) error {
 		}
 		need := 1
 		switch op.Kind {
-		case OpConv2D, OpDepthwiseConv2D, OpFullyConnected:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			need = 2
 		}
 		if len(op.Inputs) < need || (need == 2 && op.Inputs[1] < 0) {
@@ -150,11 +151,11 @@ const maxElems = 1 << 30
 
 // isAlias reports whether an op only reinterprets its input's shape, so its
 // output shares the input's memory.
-func isAlias(k OpKind) bool { return k == OpReshape || k == OpSqueeze }
+func isAlias(k tflite.OpKind) bool { return k == tflite.OpReshape || k == tflite.OpSqueeze }
 
 // logitsTensor returns the tensor feeding a final SOFTMAX (looking through
 // reshapes and a DEQUANTIZE or QUANTIZE after it), or -1.
-func logitsTensor(m *Model) int {
+func logitsTensor(m *tflite.Model) int {
 	t := m.Outputs[0]
 	for range len(m.Ops) + 1 {
 		prod := -1
@@ -168,9 +169,9 @@ func logitsTensor(m *Model) int {
 		}
 		op := &m.Ops[prod]
 		switch {
-		case op.Kind == OpSoftmax:
+		case op.Kind == tflite.OpSoftmax:
 			return op.Inputs[0]
-		case isAlias(op.Kind), op.Kind == OpDequantize, op.Kind == OpQuantize:
+		case isAlias(op.Kind), op.Kind == tflite.OpDequantize, op.Kind == tflite.OpQuantize:
 			t = op.Inputs[0]
 		default:
 			return -1

@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"slices"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // arenaAlign is the alignment of every buffer in the arena: a cache line, so
@@ -31,11 +33,11 @@ func (a *arenaPlan) offset(ti int) int { return a.bufs[a.bufOf[ti]].off }
 
 // activationSize is the size in bytes of one element of an activation tensor
 // as the runtime holds it (quantized tensors as int8).
-func activationSize(t DType) (int, error) {
+func activationSize(t tflite.DType) (int, error) {
 	switch t {
-	case Float32:
+	case tflite.Float32:
 		return 4, nil
-	case Uint8, Int8:
+	case tflite.Uint8, tflite.Int8:
 		return 1, nil
 	}
 	return 0, fmt.Errorf("activation type %s is not supported", t)
@@ -45,7 +47,7 @@ func activationSize(t DType) (int, error) {
 // places buffers greedily by size, the largest first, each at the lowest
 // offset that does not collide with a placed buffer live at the same time
 // (TFLite's "greedy by size" planner). pinned tensors stay live to the end.
-func planArena(m *Model, pinned []int) (*arenaPlan, error) {
+func planArena(m *tflite.Model, pinned []int) (*arenaPlan, error) {
 	a := &arenaPlan{bufOf: make([]int, len(m.Tensors))}
 	for i := range a.bufOf {
 		a.bufOf[i] = -1

@@ -4,13 +4,14 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // ioTensor is the model input, output or logits tensor as the plan holds it.
 type ioTensor struct {
 	index int
-	dtype DType   // the type the model declares
-	q     qparams // int8-domain quantization when dtype is uint8 or int8
+	dtype tflite.DType // the type the model declares
+	q     qparams      // int8-domain quantization when dtype is uint8 or int8
 	f32   []float32
 	i8    []int8
 	raw   []byte // conversion buffer of OutputRaw and LogitsRaw
@@ -21,7 +22,7 @@ func newIOTensor(c *compiler, ti int) (ioTensor, error) {
 	t := &c.m.Tensors[ti]
 	io := ioTensor{index: ti, dtype: t.Type}
 	switch {
-	case t.Type == Float32:
+	case t.Type == tflite.Float32:
 		io.f32 = c.f32(ti)
 		io.raw = make([]byte, 4*len(io.f32))
 	case isQuantType(t.Type):
@@ -58,7 +59,7 @@ func (p *Plan) setIO(c *compiler, logits int) error {
 		f := (float32(x) - 127.5) / 127.5
 		p.inF32[x] = f
 		switch {
-		case p.in.dtype == Uint8, p.in.q.zp == -128, p.in.q.scale == 1.0/128 && p.in.q.zp == 0:
+		case p.in.dtype == tflite.Uint8, p.in.q.zp == -128, p.in.q.scale == 1.0/128 && p.in.q.zp == 0:
 			// The raw byte, shifted into the int8 domain.
 			p.inQ8[x] = int8(x - 128)
 		default:
@@ -78,7 +79,7 @@ func (p *Plan) InputShape() (h, w, c int) {
 }
 
 // InputType is the model input's element type.
-func (p *Plan) InputType() DType { return p.in.dtype }
+func (p *Plan) InputType() tflite.DType { return p.in.dtype }
 
 // SetInputRGB sets the input from an HWC uint8 RGB image of exactly the input
 // size, converting it per the model's convention: float models get

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // THIS FILE IS THE API CONTRACT: the signatures are what the CLI, camera,
@@ -51,7 +53,7 @@ type Class struct {
 // activation arena planned. Run may be called repeatedly; a Plan is not safe
 // for concurrent Runs.
 type Plan struct {
-	model  *Model
+	model  *tflite.Model
 	layers []LayerInfo
 	eng    *engine     // the steps and their synchronisation
 	pool   *workerPool // nil when the plan runs on one thread
@@ -86,7 +88,7 @@ func (p *Plan) Close() {
 }
 
 // Model returns the model the plan was compiled from.
-func (p *Plan) Model() *Model { return p.model }
+func (p *Plan) Model() *tflite.Model { return p.model }
 
 // Run runs one inference. It allocates nothing.
 func (p *Plan) Run() error { return p.run(nil) }

@@ -1,4 +1,4 @@
-package runtime
+package tflite
 
 import (
 	"bytes"
@@ -16,9 +16,11 @@ const bufferAlign = 16
 // Write serializes m as a TFLite flatbuffer (schema version 3, identifier
 // "TFL3") with one subgraph. Every tensor holding Data gets its own buffer;
 // activations share the empty buffer 0, as the TFLite converters emit.
-// Operator codes are deduplicated by (operator, version).
+// Operator codes are deduplicated by (operator, version). A model that fails
+// Check is refused, so the writer never emits a file the reader rejects for
+// its structure.
 func Write(w io.Writer, m *Model) error {
-	data, err := marshalTFLite(m)
+	data, err := marshal(m)
 	if err != nil {
 		return err
 	}
@@ -28,10 +30,10 @@ func Write(w io.Writer, m *Model) error {
 	return nil
 }
 
-// marshalTFLite returns the TFLite flatbuffer encoding of m (see Write).
-func marshalTFLite(m *Model) ([]byte, error) {
-	if err := checkWritable(m); err != nil {
-		return nil, err
+// marshal returns the TFLite flatbuffer encoding of m (see Write).
+func marshal(m *Model) ([]byte, error) {
+	if err := m.Check(); err != nil {
+		return nil, fmt.Errorf("tflite write: %w", err)
 	}
 	size := 1 << 16
 	for i := range m.Tensors {
@@ -105,7 +107,7 @@ func marshalTFLite(m *Model) ([]byte, error) {
 		desc = b.CreateString(m.Description)
 	}
 	b.StartObject(modelNumFields)
-	b.PrependUint32Slot(fModelVersion, tfliteSchemaVersion, 0)
+	b.PrependUint32Slot(fModelVersion, SchemaVersion, 0)
 	b.PrependUOffsetTSlot(fModelOperatorCodes, codeVec, 0)
 	b.PrependUOffsetTSlot(fModelSubgraphs, subgraphVec, 0)
 	if desc != 0 {
@@ -113,53 +115,8 @@ func marshalTFLite(m *Model) ([]byte, error) {
 	}
 	b.PrependUOffsetTSlot(fModelBuffers, bufVec, 0)
 	root := b.EndObject()
-	b.FinishWithFileIdentifier(root, []byte(tfliteIdentifier))
+	b.FinishWithFileIdentifier(root, []byte(fileIdentifier))
 	return bytes.Clone(b.FinishedBytes()), nil
-}
-
-// checkWritable rejects models whose indices or data cannot be encoded.
-func checkWritable(m *Model) error {
-	if m == nil {
-		return fmt.Errorf("tflite write: nil model")
-	}
-	n := len(m.Tensors)
-	valid := func(idx int, optional bool) bool {
-		return (idx >= 0 && idx < n) || (optional && idx == -1)
-	}
-	for _, idx := range m.Inputs {
-		if !valid(idx, false) {
-			return fmt.Errorf("tflite write: model input %d out of range (%d tensors)", idx, n)
-		}
-	}
-	for _, idx := range m.Outputs {
-		if !valid(idx, false) {
-			return fmt.Errorf("tflite write: model output %d out of range (%d tensors)", idx, n)
-		}
-	}
-	for i := range m.Ops {
-		op := &m.Ops[i]
-		for _, idx := range op.Inputs {
-			if !valid(idx, true) {
-				return fmt.Errorf("tflite write: op %d (%v): input tensor %d out of range", i, op.Kind, idx)
-			}
-		}
-		for _, idx := range op.Outputs {
-			if !valid(idx, false) {
-				return fmt.Errorf("tflite write: op %d (%v): output tensor %d out of range", i, op.Kind, idx)
-			}
-		}
-	}
-	for i := range m.Tensors {
-		t := &m.Tensors[i]
-		if len(t.Data) == 0 {
-			continue
-		}
-		if sz := t.Type.Size(); sz == 0 || len(t.Data) != t.Elems()*sz {
-			return fmt.Errorf("tflite write: tensor %d %q: %d data bytes for shape %v of %v",
-				i, t.Name, len(t.Data), t.Shape, t.Type)
-		}
-	}
-	return nil
 }
 
 func writeEmptyBuffer(b *flatbuffers.Builder) flatbuffers.UOffsetT {
