@@ -90,12 +90,14 @@ func (p *Plan) Close() {
 // Model returns the model the plan was compiled from.
 func (p *Plan) Model() *tflite.Model { return p.model }
 
-// Run runs one inference. It allocates nothing.
+// Run runs one inference. It allocates nothing. A panic inside a step, on any
+// worker, is returned as a *PanicError naming the op and its kernel; the
+// plan stays usable and the next Run starts afresh.
 func (p *Plan) Run() error { return p.run(nil) }
 
 // RunProfiled runs one inference and stores each layer's wall time in
 // nanoseconds in layerNanos (len(layerNanos) >= len(Layers())). It allocates
-// nothing.
+// nothing, and reports a panic as Run does.
 func (p *Plan) RunProfiled(layerNanos []int64) error {
 	if len(layerNanos) < len(p.layers) {
 		return errors.New("runtime: RunProfiled: layerNanos is shorter than the number of layers")
