@@ -22,7 +22,10 @@ type compiler struct {
 	mem     []byte // byte view of the plan's arena
 }
 
-// Compile validates m and compiles it into a plan.
+// Compile validates m and compiles it into a plan. Before allocating, it
+// adds up what the plan will need (activation arena, weights, scratch,
+// output buffers) from the declared shapes and refuses a model over
+// opt.MaxMemory with an error wrapping ErrMemoryBudget.
 func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	if m == nil {
 		return nil, errors.New("runtime: compile: nil model")
@@ -49,6 +52,16 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	if threads > maxThreads {
 		return nil, fmt.Errorf("runtime: compile: %d threads, at most %d", threads, maxThreads)
 	}
+	budget, err := memoryBudget(opt)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
+	// Every allocation whose size comes from the model's shapes is counted
+	// against the budget before it is made.
+	mem := planMemory{folded: foldedBytes(m)}
+	if err := mem.check(m, budget); err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
 
 	p := &Plan{model: m, trace: opt.Trace}
 	// Constant DEQUANTIZE ops (int8 weight storage) become float32 weights;
@@ -66,8 +79,14 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
-	p.arenaBytes, p.actBytes = ap.size, ap.sum
-	p.arena = make([]float32, (ap.size+3)/4+1)
+	mem.arena = ap.size
+	mem.stepBytes(m, threads)
+	mem.ioBytes(m, logits)
+	if err := mem.check(m, budget); err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
+	p.arenaBytes, p.actBytes, p.planned = int(ap.size), ap.sum, mem
+	p.arena = make([]float32, (p.arenaBytes+3)/4+1)
 	c := &compiler{m: m, threads: threads, level: level, arena: ap}
 	c.mem = unsafe.Slice((*byte)(unsafe.Pointer(&p.arena[0])), 4*len(p.arena))
 
@@ -96,7 +115,8 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 
 // checkGraph checks what the compiler indexes so that no bad model can make it
 // panic: one input and one output, tensor indices in range, non-negative
-// shapes, and ops whose required operands are present.
+// shapes, and ops whose required operands are present. It allocates nothing
+// (beyond an error message), whatever sizes the model declares.
 func checkGraph(m *tflite.Model) error {
 	nt := len(m.Tensors)
 	valid := func(ti int) bool { return ti >= 0 && ti < nt }

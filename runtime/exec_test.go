@@ -230,7 +230,7 @@ func TestArenaShares(t *testing.T) {
 	for _, em := range execModels(t) {
 		t.Run(em.name, func(t *testing.T) {
 			p := compilePlanT(t, em.m, Options{Threads: 1})
-			if p.ArenaBytes() <= 0 || p.ArenaBytes() >= p.actBytes {
+			if p.ArenaBytes() <= 0 || int64(p.ArenaBytes()) >= p.actBytes {
 				t.Errorf("arena %d bytes, sum of activations %d: want 0 < arena < sum", p.ArenaBytes(), p.actBytes)
 			}
 			t.Logf("arena %d bytes, activations %d bytes (%.0f%%)", p.ArenaBytes(), p.actBytes, 100*float64(p.ArenaBytes())/float64(p.actBytes))

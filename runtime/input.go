@@ -14,24 +14,29 @@ type ioTensor struct {
 	q     qparams      // int8-domain quantization when dtype is uint8 or int8
 	f32   []float32
 	i8    []int8
-	raw   []byte // conversion buffer of OutputRaw and LogitsRaw
+	raw   []byte // conversion buffer of OutputRaw and LogitsRaw (nil for the input)
 }
 
-// newIOTensor binds tensor ti of the compiled model.
-func newIOTensor(c *compiler, ti int) (ioTensor, error) {
+// newIOTensor binds tensor ti of the compiled model; withRaw allocates the
+// conversion buffer of OutputRaw and LogitsRaw.
+func newIOTensor(c *compiler, ti int, withRaw bool) (ioTensor, error) {
 	t := &c.m.Tensors[ti]
 	io := ioTensor{index: ti, dtype: t.Type}
 	switch {
 	case t.Type == tflite.Float32:
 		io.f32 = c.f32(ti)
-		io.raw = make([]byte, 4*len(io.f32))
+		if withRaw {
+			io.raw = make([]byte, 4*len(io.f32))
+		}
 	case isQuantType(t.Type):
 		q, err := tensorQParams(c.m, ti)
 		if err != nil {
 			return ioTensor{}, err
 		}
 		io.q, io.i8 = q, c.i8(ti)
-		io.raw = make([]byte, len(io.i8))
+		if withRaw {
+			io.raw = make([]byte, len(io.i8))
+		}
 	default:
 		return ioTensor{}, fmt.Errorf("tensor %d (%q) has unsupported type %s", ti, t.Name, t.Type)
 	}
@@ -42,14 +47,14 @@ func newIOTensor(c *compiler, ti int) (ioTensor, error) {
 // conversion of input bytes.
 func (p *Plan) setIO(c *compiler, logits int) error {
 	var err error
-	if p.in, err = newIOTensor(c, c.m.Inputs[0]); err != nil {
+	if p.in, err = newIOTensor(c, c.m.Inputs[0], false); err != nil {
 		return fmt.Errorf("input: %w", err)
 	}
-	if p.out, err = newIOTensor(c, c.m.Outputs[0]); err != nil {
+	if p.out, err = newIOTensor(c, c.m.Outputs[0], true); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	if logits >= 0 {
-		if p.logits, err = newIOTensor(c, logits); err != nil {
+		if p.logits, err = newIOTensor(c, logits, true); err != nil {
 			return fmt.Errorf("logits: %w", err)
 		}
 		p.hasLogits = true

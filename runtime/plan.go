@@ -22,6 +22,10 @@ type Options struct {
 	// Kernels forces a kernel level: "auto", "generic", "neon", "dotprod".
 	// Empty means the EDGECAM_KERNELS environment variable, else auto.
 	Kernels string
+	// MaxMemory is the memory budget of the plan in bytes: Compile refuses,
+	// before allocating it, a plan whose activation arena, weights, scratch
+	// and output buffers would exceed it. 0 means DefaultMaxMemory.
+	MaxMemory int64
 	// Trace, when set, is called after every op of a float32 model with the
 	// op index, its output tensor index and the output values (calibration).
 	// Tracing runs are not allocation-free; ordinary runs are. The values are
@@ -60,9 +64,10 @@ type Plan struct {
 	trace  func(op, tensor int, values []float32)
 	closed bool
 
-	arena      []float32 // backing store of every activation (float32-aligned)
-	arenaBytes int       // planned arena size
-	actBytes   int       // sum of all activation buffers (what no sharing would cost)
+	arena      []float32  // backing store of every activation (float32-aligned)
+	arenaBytes int        // planned arena size
+	actBytes   int64      // sum of all activation buffers (what no sharing would cost)
+	planned    planMemory // what Compile counted against the memory budget
 
 	in        ioTensor
 	out       ioTensor
