@@ -38,9 +38,10 @@ func addMangled(f *testing.F, b []byte) {
 
 // FuzzParse checks that Parse never panics, that every error is one of the
 // two documented kinds, and that whatever it accepts passes Check and can be
-// written and read back. Run:
+// written and read back. Run (minimizing a new input derived from the
+// megabyte-sized real-model seeds otherwise takes minutes):
 //
-//	go test -run='^$' -fuzz=FuzzParse -parallel=1 ./runtime/tflite
+//	go test -run='^$' -fuzz=FuzzParse -fuzzminimizetime=5s -parallel=1 ./runtime/tflite
 func FuzzParse(f *testing.F) {
 	addMangled(f, encodeForTest(everyOpModel(), encodeKnobs{}))
 	for _, name := range fuzzSeedModels {
