@@ -13,9 +13,15 @@ import (
 // in place.
 const bufferAlign = 16
 
+// maxFileSize bounds what Write encodes: flatbuffer offsets are 32-bit, and
+// the flatbuffers builder cannot grow past 2 GiB.
+const maxFileSize = 1<<31 - 1<<20
+
 // Write serializes m as a TFLite flatbuffer (schema version 3, identifier
-// "TFL3") with one subgraph. Every tensor holding Data gets its own buffer;
-// activations share the empty buffer 0, as the TFLite converters emit.
+// "TFL3") with one subgraph. Every distinct constant gets its own buffer:
+// tensors whose Data is the same slice (as the reader returns for tensors
+// sharing a buffer) share one, so a file read and written again does not
+// grow. Activations share the empty buffer 0, as the TFLite converters emit.
 // Operator codes are deduplicated by (operator, version). A model that fails
 // Check is refused, so the writer never emits a file the reader rejects for
 // its structure.
@@ -30,16 +36,34 @@ func Write(w io.Writer, m *Model) error {
 	return nil
 }
 
+// dataKey identifies a constant's bytes: the same slice of the same memory.
+type dataKey struct {
+	first *byte
+	n     int
+}
+
 // marshal returns the TFLite flatbuffer encoding of m (see Write).
 func marshal(m *Model) ([]byte, error) {
 	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("tflite write: %w", err)
 	}
-	size := 1 << 16
+	// bufOf maps each distinct constant to the tensor that writes it.
+	bufOf := map[dataKey]int{}
+	size := int64(1 << 16)
 	for i := range m.Tensors {
-		size += len(m.Tensors[i].Data) + bufferAlign
+		d := m.Tensors[i].Data
+		if len(d) == 0 {
+			continue
+		}
+		if k := (dataKey{&d[0], len(d)}); bufOf[k] == 0 {
+			bufOf[k] = i + 1
+			size += int64(len(d)) + bufferAlign
+		}
 	}
-	b := flatbuffers.NewBuilder(size)
+	if size > maxFileSize {
+		return nil, fmt.Errorf("tflite write: %w: %d bytes of constants, more than a flatbuffer holds", ErrUnsupported, size)
+	}
+	b := flatbuffers.NewBuilder(int(size))
 
 	// Buffers: 0 is the shared empty buffer; constants get 1, 2, ...
 	bufIndex := make([]uint32, len(m.Tensors))
@@ -47,6 +71,10 @@ func marshal(m *Model) ([]byte, error) {
 	for i := range m.Tensors {
 		t := &m.Tensors[i]
 		if len(t.Data) == 0 {
+			continue
+		}
+		if first := bufOf[dataKey{&t.Data[0], len(t.Data)}] - 1; first < i {
+			bufIndex[i] = bufIndex[first]
 			continue
 		}
 		b.Prep(bufferAlign, len(t.Data))

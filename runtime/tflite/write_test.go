@@ -2,6 +2,7 @@ package tflite
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -218,4 +219,45 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(buf.Len()))
+}
+
+// TestWriteSharesBuffers checks that tensors holding the same bytes (as the
+// reader returns for tensors that share a buffer) are written once, so that
+// a file of many tensors sharing one buffer does not grow when written back.
+func TestWriteSharesBuffers(t *testing.T) {
+	const tensors, elems = 200, 16384
+	data := make([]byte, 4*elems)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	m := &Model{Version: SchemaVersion, Inputs: []int{0}, Outputs: []int{0}}
+	m.Tensors = append(m.Tensors, Tensor{Name: "in", Shape: []int{1}, Type: Float32})
+	for i := range tensors {
+		m.Tensors = append(m.Tensors, Tensor{Name: fmt.Sprintf("c%d", i), Shape: []int{elems}, Type: Float32, Data: data})
+	}
+	// A tensor with equal bytes in other memory keeps its own buffer.
+	m.Tensors = append(m.Tensors, Tensor{Name: "copy", Shape: []int{elems}, Type: Float32, Data: bytes.Clone(data)})
+	var buf bytes.Buffer
+	if err := Write(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 2*len(data)+tensors*64+4096 {
+		t.Errorf("%d tensors sharing %d bytes were written as %d bytes, want about two copies", tensors, len(data), buf.Len())
+	}
+	back, err := Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(back.Tensors); i++ {
+		if !bytes.Equal(back.Tensors[i].Data, data) {
+			t.Fatalf("tensor %d %q: data differs after the round trip", i, back.Tensors[i].Name)
+		}
+	}
+	again, err := marshal(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, buf.Bytes()) {
+		t.Errorf("writing the parsed model again gives %d bytes, want the same %d", len(again), buf.Len())
+	}
 }
