@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // biasShift returns, per output channel, the expected change of a conv,
@@ -17,8 +17,8 @@ import (
 // the empirical bias correction of Nagel et al., "Data-Free Quantization"
 // (2019): the rounding error of a small filter does not average out, and a
 // depthwise channel has only 9 taps.
-func biasShift(kind runtime.OpKind, shape []int, w, dq []float32, inMean []float64) []float64 {
-	if kind == runtime.OpDepthwiseConv2D {
+func biasShift(kind tflite.OpKind, shape []int, w, dq []float32, inMean []float64) []float64 {
+	if kind == tflite.OpDepthwiseConv2D {
 		c := shape[len(shape)-1]
 		if len(inMean) != c {
 			return nil
@@ -49,7 +49,7 @@ func biasShift(kind runtime.OpKind, shape []int, w, dq []float32, inMean []float
 // rounding of the input activations and of earlier layers brings (the
 // "empirical bias correction" of Nagel et al.). q's ops must correspond one
 // to one to float's.
-func correctBiasSequential(ctx context.Context, float, q *runtime.Model, frames [][]byte, progress func(done, total int)) error {
+func correctBiasSequential(ctx context.Context, float, q *tflite.Model, frames [][]byte, progress func(done, total int)) error {
 	if len(float.Ops) != len(q.Ops) {
 		return fmt.Errorf("bias correction: %d float ops for %d quantized ops", len(float.Ops), len(q.Ops))
 	}
@@ -76,8 +76,8 @@ func correctBiasSequential(ctx context.Context, float, q *runtime.Model, frames 
 			progress(i, len(q.Ops))
 		}
 		op := &q.Ops[i]
-		correct := (op.Kind == runtime.OpConv2D || op.Kind == runtime.OpDepthwiseConv2D ||
-			op.Kind == runtime.OpFullyConnected) && len(op.Inputs) > 2 && op.Inputs[2] >= 0
+		correct := (op.Kind == tflite.OpConv2D || op.Kind == tflite.OpDepthwiseConv2D ||
+			op.Kind == tflite.OpFullyConnected) && len(op.Inputs) > 2 && op.Inputs[2] >= 0
 		var fMean, qMean []float64
 		if correct {
 			ch := q.Tensors[op.Inputs[2]].Elems()

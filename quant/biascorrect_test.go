@@ -5,18 +5,18 @@ import (
 	"math"
 	"testing"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // preActMeanError is, for op i, the mean over channels of the absolute
 // difference between q's and float's mean pre-activation outputs over frames.
-func preActMeanError(t *testing.T, float, q *runtime.Model, i int, frames [][]byte) float64 {
+func preActMeanError(t *testing.T, float, q *tflite.Model, i int, frames [][]byte) float64 {
 	t.Helper()
 	ch := q.Tensors[q.Ops[i].Outputs[0]].Shape[3]
 	fMean, qMean := make([]float64, ch), make([]float64, ch)
 	for _, rgb := range frames {
 		for _, x := range []struct {
-			m    *runtime.Model
+			m    *tflite.Model
 			mean []float64
 		}{{float, fMean}, {q, qMean}} {
 			sim, err := newSimulator(x.m)

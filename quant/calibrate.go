@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // CalibrateOptions controls a calibration run.
@@ -27,7 +28,7 @@ const DefaultKeepFrames = 16
 // Calibrate runs the float model m over every frame of src and records the
 // values of every activation tensor (the input and each op's output). It
 // stops early, returning ctx's error, when ctx is cancelled.
-func Calibrate(ctx context.Context, m *runtime.Model, src FrameSource, opt CalibrateOptions) (*Stats, error) {
+func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt CalibrateOptions) (*Stats, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // CheckFloatModel reports whether m is a float32 MobileNet-style classifier
@@ -13,7 +13,7 @@ import (
 // SQUEEZE and SOFTMAX ops, float32 activations, constant float32 weights and
 // biases each used by a single op. The error names the first offending tensor
 // or op.
-func CheckFloatModel(m *runtime.Model) error {
+func CheckFloatModel(m *tflite.Model) error {
 	if m == nil {
 		return fmt.Errorf("not a float MobileNet model: no model")
 	}
@@ -23,7 +23,7 @@ func CheckFloatModel(m *runtime.Model) error {
 	if len(m.Ops) == 0 {
 		return fmt.Errorf("not a float MobileNet model: no operators")
 	}
-	tensor := func(i int) (*runtime.Tensor, error) {
+	tensor := func(i int) (*tflite.Tensor, error) {
 		if i < 0 || i >= len(m.Tensors) {
 			return nil, fmt.Errorf("tensor index %d out of range (%d tensors)", i, len(m.Tensors))
 		}
@@ -33,7 +33,7 @@ func CheckFloatModel(m *runtime.Model) error {
 	if err != nil {
 		return fmt.Errorf("not a float MobileNet model: input: %w", err)
 	}
-	if in.Type != runtime.Float32 {
+	if in.Type != tflite.Float32 {
 		return fmt.Errorf("not a float model: input %q is %v (the model is already quantized?)", in.Name, in.Type)
 	}
 	if len(in.Shape) != 4 || in.Shape[0] != 1 || in.Shape[3] != 3 || in.Shape[1] != in.Shape[2] || in.Shape[1] <= 0 {
@@ -46,7 +46,7 @@ func CheckFloatModel(m *runtime.Model) error {
 			return fmt.Errorf("not a float MobileNet model: op %d (%v): "+format, append([]any{i, op.Kind}, a...)...)
 		}
 		switch op.Kind {
-		case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpFullyConnected:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			if len(op.Inputs) < 2 || len(op.Outputs) != 1 {
 				return fail("%d inputs and %d outputs", len(op.Inputs), len(op.Outputs))
 			}
@@ -58,7 +58,7 @@ func CheckFloatModel(m *runtime.Model) error {
 				if err != nil {
 					return fail("input %d: %w", k, err)
 				}
-				if t.Type != runtime.Float32 {
+				if t.Type != tflite.Float32 {
 					return fail("input %q is %v, want float32 (the model is already quantized?)", t.Name, t.Type)
 				}
 				if k >= 1 {
@@ -68,7 +68,7 @@ func CheckFloatModel(m *runtime.Model) error {
 					uses[idx]++
 				}
 			}
-		case runtime.OpAveragePool2D, runtime.OpReshape, runtime.OpSqueeze, runtime.OpSoftmax:
+		case tflite.OpAveragePool2D, tflite.OpReshape, tflite.OpSqueeze, tflite.OpSoftmax:
 			if len(op.Inputs) < 1 || len(op.Outputs) != 1 {
 				return fail("%d inputs and %d outputs", len(op.Inputs), len(op.Outputs))
 			}
@@ -82,7 +82,7 @@ func CheckFloatModel(m *runtime.Model) error {
 		if err != nil {
 			return fail("output: %w", err)
 		}
-		if out.Type != runtime.Float32 {
+		if out.Type != tflite.Float32 {
 			return fail("output %q is %v, want float32", out.Name, out.Type)
 		}
 		if len(out.Data) != 0 {

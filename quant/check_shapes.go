@@ -4,21 +4,21 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // checkOpShapes checks that the shapes around op are consistent, so that
 // quantization (and the reference interpreter) never index out of range on a
 // malformed model. Tensor indices have been checked.
-func checkOpShapes(m *runtime.Model, op *runtime.Op) error {
+func checkOpShapes(m *tflite.Model, op *tflite.Op) error {
 	in, out := &m.Tensors[op.Inputs[0]], &m.Tensors[op.Outputs[0]]
-	for _, t := range []*runtime.Tensor{in, out} {
+	for _, t := range []*tflite.Tensor{in, out} {
 		if len(t.Shape) == 0 || slices.ContainsFunc(t.Shape, func(d int) bool { return d <= 0 }) {
 			return fmt.Errorf("tensor %q has shape %v", t.Name, t.Shape)
 		}
 	}
 	switch op.Kind {
-	case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpAveragePool2D:
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpAveragePool2D:
 		if len(in.Shape) != 4 || len(out.Shape) != 4 || in.Shape[0] != 1 || out.Shape[0] != 1 {
 			return fmt.Errorf("input %v and output %v are not [1,H,W,C]", in.Shape, out.Shape)
 		}
@@ -27,13 +27,13 @@ func checkOpShapes(m *runtime.Model, op *runtime.Op) error {
 		}
 		kh, kw := op.FilterH, op.FilterW
 		wantC := in.Shape[3]
-		if op.Kind != runtime.OpAveragePool2D {
+		if op.Kind != tflite.OpAveragePool2D {
 			w := &m.Tensors[op.Inputs[1]]
 			if len(w.Shape) != 4 {
 				return fmt.Errorf("weights %q have shape %v, want 4 dimensions", w.Name, w.Shape)
 			}
 			kh, kw = w.Shape[1], w.Shape[2]
-			if op.Kind == runtime.OpConv2D {
+			if op.Kind == tflite.OpConv2D {
 				if w.Shape[3] != in.Shape[3] {
 					return fmt.Errorf("weights %q %v do not take %d input channels", w.Name, w.Shape, in.Shape[3])
 				}
@@ -51,7 +51,7 @@ func checkOpShapes(m *runtime.Model, op *runtime.Op) error {
 			return fmt.Errorf("output %q has shape %v, want [1,%d,%d,%d]", out.Name, out.Shape, oh, ow, wantC)
 		}
 		return checkBias(m, op, wantC)
-	case runtime.OpFullyConnected:
+	case tflite.OpFullyConnected:
 		w := &m.Tensors[op.Inputs[1]]
 		if len(w.Shape) != 2 || w.Shape[1] != in.Elems() || out.Elems() != w.Shape[0] {
 			return fmt.Errorf("weights %q %v do not map %d inputs to %d outputs", w.Name, w.Shape, in.Elems(), out.Elems())
@@ -65,7 +65,7 @@ func checkOpShapes(m *runtime.Model, op *runtime.Op) error {
 	return nil
 }
 
-func checkBias(m *runtime.Model, op *runtime.Op, channels int) error {
+func checkBias(m *tflite.Model, op *tflite.Op, channels int) error {
 	if len(op.Inputs) < 3 || op.Inputs[2] < 0 {
 		return nil
 	}
@@ -76,8 +76,8 @@ func checkBias(m *runtime.Model, op *runtime.Op, channels int) error {
 }
 
 // outSize is TensorFlow's output size for SAME and VALID padding.
-func outSize(in, k, stride int, p runtime.Padding) int {
-	if p == runtime.PadValid {
+func outSize(in, k, stride int, p tflite.Padding) int {
+	if p == tflite.PadValid {
 		return (in-k)/stride + 1
 	}
 	return (in + stride - 1) / stride

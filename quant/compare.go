@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Agreement compares a quantized model's outputs with the float model's.
@@ -26,7 +27,7 @@ type Agreement struct {
 
 // Compare runs the float and the quantized model over every frame of src
 // and measures how far the quantized outputs are from the float ones.
-func Compare(ctx context.Context, float, quantized *runtime.Model, src FrameSource, threads int) (*Agreement, error) {
+func Compare(ctx context.Context, float, quantized *tflite.Model, src FrameSource, threads int) (*Agreement, error) {
 	fp, err := runtime.Compile(float, runtime.Options{Threads: threads})
 	if err != nil {
 		return nil, fmt.Errorf("compare: compile float model: %w", err)
@@ -104,7 +105,7 @@ func argmax(v []float32) int {
 // CompareReference is Compare with both models run by quant's float64
 // reference interpreter instead of the runtime: slower, and independent of the
 // runtime's kernels, so tests can check the runtime's answers against it.
-func CompareReference(ctx context.Context, float, quantized *runtime.Model, src FrameSource) (*Agreement, error) {
+func CompareReference(ctx context.Context, float, quantized *tflite.Model, src FrameSource) (*Agreement, error) {
 	fs, err := newSimulator(float)
 	if err != nil {
 		return nil, fmt.Errorf("compare: float model: %w", err)

@@ -7,7 +7,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Config selects how Convert quantizes a model.
@@ -38,22 +38,22 @@ var (
 )
 
 // Op versions TFLite assigns to the int8 forms of the ops.
-var int8OpVersion = map[runtime.OpKind]int{
-	runtime.OpConv2D:          3,
-	runtime.OpDepthwiseConv2D: 3,
-	runtime.OpFullyConnected:  4,
-	runtime.OpAveragePool2D:   2,
-	runtime.OpSoftmax:         2,
-	runtime.OpReshape:         1,
-	runtime.OpSqueeze:         1,
-	runtime.OpQuantize:        1,
-	runtime.OpDequantize:      2,
+var int8OpVersion = map[tflite.OpKind]int{
+	tflite.OpConv2D:          3,
+	tflite.OpDepthwiseConv2D: 3,
+	tflite.OpFullyConnected:  4,
+	tflite.OpAveragePool2D:   2,
+	tflite.OpSoftmax:         2,
+	tflite.OpReshape:         1,
+	tflite.OpSqueeze:         1,
+	tflite.OpQuantize:        1,
+	tflite.OpDequantize:      2,
 }
 
 // weightAxis is the output-channel axis of an op's weights: O of OHWI for
 // CONV_2D and FULLY_CONNECTED, C of [1,H,W,C] for DEPTHWISE_CONV_2D.
-func weightAxis(k runtime.OpKind) int {
-	if k == runtime.OpDepthwiseConv2D {
+func weightAxis(k tflite.OpKind) int {
+	if k == tflite.OpDepthwiseConv2D {
 		return 3
 	}
 	return 0
@@ -64,7 +64,7 @@ func weightAxis(k runtime.OpKind) int {
 // biases are corrected for the mean shift of weight rounding and then, over
 // st.Samples, op by op for the remaining mean error of the int8 graph. m is
 // not modified; ctx stops the correction.
-func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*runtime.Model, error) {
+func Convert(ctx context.Context, m *tflite.Model, st *Stats, cfg Config) (*tflite.Model, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
 	}
@@ -84,14 +84,14 @@ func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*run
 	out := cloneModel(m)
 	for idx, a := range act {
 		t := &out.Tensors[idx]
-		t.Type = runtime.Int8
-		t.Quant = &runtime.Quantization{Scale: []float32{a.Scale}, ZeroPoint: []int64{int64(a.ZeroPoint)}}
+		t.Type = tflite.Int8
+		t.Quant = &tflite.Quantization{Scale: []float32{a.Scale}, ZeroPoint: []int64{int64(a.ZeroPoint)}}
 	}
 	for i := range out.Ops {
 		op := &out.Ops[i]
 		op.Version = int8OpVersion[op.Kind]
 		switch op.Kind {
-		case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpFullyConnected:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			var inMean []float64
 			if ts := st.Tensors[op.Inputs[0]]; ts != nil && !cfg.NoBiasCorrection {
 				inMean = ts.ChannelMean()
@@ -118,7 +118,7 @@ func Convert(ctx context.Context, m *runtime.Model, st *Stats, cfg Config) (*run
 
 // activationQuant chooses the int8 quantization of every activation tensor,
 // in op order, so that pass-through ops can copy their input's.
-func activationQuant(m *runtime.Model, st *Stats, cfg Config) (map[int]Affine, error) {
+func activationQuant(m *tflite.Model, st *Stats, cfg Config) (map[int]Affine, error) {
 	act := map[int]Affine{}
 	in := m.Inputs[0]
 	lo, hi, ok := st.Tensors[in].Range(MinMax, 0)
@@ -140,9 +140,9 @@ func activationQuant(m *runtime.Model, st *Stats, cfg Config) (map[int]Affine, e
 			return nil, fmt.Errorf("convert: op %d (%v): input %q is produced by no earlier op", i, op.Kind, m.Tensors[op.Inputs[0]].Name)
 		}
 		switch op.Kind {
-		case runtime.OpAveragePool2D, runtime.OpReshape, runtime.OpSqueeze:
+		case tflite.OpAveragePool2D, tflite.OpReshape, tflite.OpSqueeze:
 			act[o] = src // int8 TFLite kernels require equal input and output quantization
-		case runtime.OpSoftmax:
+		case tflite.OpSoftmax:
 			act[o] = softmaxQuant
 		default:
 			lo, hi, ok := st.Tensors[o].Range(cfg.Method, cfg.Percentile)
@@ -161,13 +161,13 @@ func activationQuant(m *runtime.Model, st *Stats, cfg Config) (map[int]Affine, e
 }
 
 // clipToActivation limits a range to what the fused activation can output.
-func clipToActivation(lo, hi float32, a runtime.Activation) (float32, float32) {
+func clipToActivation(lo, hi float32, a tflite.Activation) (float32, float32) {
 	switch a {
-	case runtime.ActRelu:
+	case tflite.ActRelu:
 		lo, hi = max(lo, 0), max(hi, 0)
-	case runtime.ActRelu6:
+	case tflite.ActRelu6:
 		lo, hi = min(max(lo, 0), 6), min(max(hi, 0), 6)
-	case runtime.ActReluN1To1:
+	case tflite.ActReluN1To1:
 		lo, hi = min(max(lo, -1), 1), min(max(hi, -1), 1)
 	}
 	return lo, hi
@@ -177,7 +177,7 @@ func clipToActivation(lo, hi float32, a runtime.Activation) (float32, float32) {
 // by int8 per-channel weights and int32 per-channel bias. With the mean of
 // each input channel, the bias absorbs the mean output shift that weight
 // rounding causes.
-func quantizeOpWeights(out *runtime.Model, op *runtime.Op, inScale float32, inMean []float64) error {
+func quantizeOpWeights(out *tflite.Model, op *tflite.Op, inScale float32, inMean []float64) error {
 	wt := &out.Tensors[op.Inputs[1]]
 	w, err := floatData(wt)
 	if err != nil {
@@ -188,12 +188,12 @@ func quantizeOpWeights(out *runtime.Model, op *runtime.Op, inScale float32, inMe
 	if err != nil {
 		return fmt.Errorf("weights %q: %w", wt.Name, err)
 	}
-	wt.Type = runtime.Int8
+	wt.Type = tflite.Int8
 	wt.Data = make([]byte, len(cw.Q))
 	for i, q := range cw.Q {
 		wt.Data[i] = byte(q)
 	}
-	wt.Quant = &runtime.Quantization{Scale: cw.Scale, ZeroPoint: make([]int64, len(cw.Scale)), Axis: axis}
+	wt.Quant = &tflite.Quantization{Scale: cw.Scale, ZeroPoint: make([]int64, len(cw.Scale)), Axis: axis}
 	if len(op.Inputs) < 3 || op.Inputs[2] < 0 {
 		return nil
 	}
@@ -217,18 +217,18 @@ func quantizeOpWeights(out *runtime.Model, op *runtime.Op, inScale float32, inMe
 	if err != nil {
 		return fmt.Errorf("bias %q: %w", bt.Name, err)
 	}
-	bt.Type = runtime.Int32
+	bt.Type = tflite.Int32
 	bt.Data = make([]byte, 4*len(qb))
 	for i, v := range qb {
 		binary.LittleEndian.PutUint32(bt.Data[4*i:], uint32(v))
 	}
-	bt.Quant = &runtime.Quantization{Scale: scales, ZeroPoint: make([]int64, len(scales))}
+	bt.Quant = &tflite.Quantization{Scale: scales, ZeroPoint: make([]int64, len(scales))}
 	return nil
 }
 
 // addFloatIO gives the int8 model out a float32 input and output: the int8
 // tensors become internal, fed by QUANTIZE and feeding DEQUANTIZE.
-func addFloatIO(out, float *runtime.Model) {
+func addFloatIO(out, float *tflite.Model) {
 	in, res := out.Inputs[0], out.Outputs[0]
 	qin, qout := len(out.Tensors), len(out.Tensors)+1
 	inT, outT := out.Tensors[in], out.Tensors[res]
@@ -250,14 +250,14 @@ func addFloatIO(out, float *runtime.Model) {
 			}
 		}
 	}
-	q := runtime.Op{Kind: runtime.OpQuantize, Version: int8OpVersion[runtime.OpQuantize], Inputs: []int{in}, Outputs: []int{qin}}
-	dq := runtime.Op{Kind: runtime.OpDequantize, Version: int8OpVersion[runtime.OpDequantize], Inputs: []int{qout}, Outputs: []int{res}}
-	out.Ops = append(append([]runtime.Op{q}, out.Ops...), dq)
+	q := tflite.Op{Kind: tflite.OpQuantize, Version: int8OpVersion[tflite.OpQuantize], Inputs: []int{in}, Outputs: []int{qin}}
+	dq := tflite.Op{Kind: tflite.OpDequantize, Version: int8OpVersion[tflite.OpDequantize], Inputs: []int{qout}, Outputs: []int{res}}
+	out.Ops = append(append([]tflite.Op{q}, out.Ops...), dq)
 }
 
 // floatData decodes a constant float32 tensor.
-func floatData(t *runtime.Tensor) ([]float32, error) {
-	if t.Type != runtime.Float32 || len(t.Data) != 4*t.Elems() {
+func floatData(t *tflite.Tensor) ([]float32, error) {
+	if t.Type != tflite.Float32 || len(t.Data) != 4*t.Elems() {
 		return nil, fmt.Errorf("tensor %q is not a constant float32 tensor of shape %v", t.Name, t.Shape)
 	}
 	v := make([]float32, t.Elems())
@@ -268,13 +268,13 @@ func floatData(t *runtime.Tensor) ([]float32, error) {
 }
 
 // cloneModel deep-copies the parts of m that Convert rewrites.
-func cloneModel(m *runtime.Model) *runtime.Model {
+func cloneModel(m *tflite.Model) *tflite.Model {
 	out := *m
-	out.Tensors = make([]runtime.Tensor, len(m.Tensors))
+	out.Tensors = make([]tflite.Tensor, len(m.Tensors))
 	for i := range m.Tensors {
 		out.Tensors[i] = cloneTensor(&m.Tensors[i])
 	}
-	out.Ops = make([]runtime.Op, len(m.Ops))
+	out.Ops = make([]tflite.Op, len(m.Ops))
 	for i, op := range m.Ops {
 		op.Inputs = slices.Clone(op.Inputs)
 		op.Outputs = slices.Clone(op.Outputs)
@@ -287,7 +287,7 @@ func cloneModel(m *runtime.Model) *runtime.Model {
 	return &out
 }
 
-func cloneTensor(t *runtime.Tensor) runtime.Tensor {
+func cloneTensor(t *tflite.Tensor) tflite.Tensor {
 	c := *t
 	c.Shape = slices.Clone(t.Shape)
 	c.Data = slices.Clone(t.Data)

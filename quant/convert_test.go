@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 func approx(a, b float64) bool { return math.Abs(a-b) <= 1e-6*max(1, math.Abs(b)) }
@@ -18,7 +18,7 @@ func TestConvertFullInteger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fm.Tensors[0].Type != runtime.Float32 || fm.Tensors[1].Type != runtime.Float32 {
+	if fm.Tensors[0].Type != tflite.Float32 || fm.Tensors[1].Type != tflite.Float32 {
 		t.Fatal("Convert modified the float model")
 	}
 	act := []struct {
@@ -36,7 +36,7 @@ func TestConvertFullInteger(t *testing.T) {
 	}
 	for _, a := range act {
 		tt := &q.Tensors[a.tensor]
-		if tt.Type != runtime.Int8 || tt.Quant == nil || len(tt.Quant.Scale) != 1 {
+		if tt.Type != tflite.Int8 || tt.Quant == nil || len(tt.Quant.Scale) != 1 {
 			t.Errorf("tensor %q: %v quant %+v, want per-tensor int8", tt.Name, tt.Type, tt.Quant)
 			continue
 		}
@@ -55,7 +55,7 @@ func TestConvertFullInteger(t *testing.T) {
 	}{{1, 2, 0, 4, 0}, {4, 5, 3, 4, 3}, {7, 8, 0, 5, 6}}
 	for _, wc := range weights {
 		wt, bt := &q.Tensors[wc.w], &q.Tensors[wc.b]
-		if wt.Type != runtime.Int8 || wt.Quant == nil || len(wt.Quant.Scale) != wc.channels || wt.Quant.Axis != wc.axis {
+		if wt.Type != tflite.Int8 || wt.Quant == nil || len(wt.Quant.Scale) != wc.channels || wt.Quant.Axis != wc.axis {
 			t.Fatalf("weights %q: %v quant %+v, want int8 with %d scales on axis %d", wt.Name, wt.Type, wt.Quant, wc.channels, wc.axis)
 		}
 		fw, _ := floatData(&fm.Tensors[wc.w])
@@ -81,7 +81,7 @@ func TestConvertFullInteger(t *testing.T) {
 		}
 		sIn := float64(q.Tensors[wc.in].Quant.Scale[0])
 		fb, _ := floatData(&fm.Tensors[wc.b])
-		if bt.Type != runtime.Int32 || len(bt.Quant.Scale) != wc.channels {
+		if bt.Type != tflite.Int32 || len(bt.Quant.Scale) != wc.channels {
 			t.Fatalf("bias %q: %v with %d scales", bt.Name, bt.Type, len(bt.Quant.Scale))
 		}
 		for c := range wc.channels {
@@ -103,8 +103,8 @@ func TestConvertFloatIO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kinds := []runtime.OpKind{runtime.OpQuantize, runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpConv2D,
-		runtime.OpAveragePool2D, runtime.OpSqueeze, runtime.OpSoftmax, runtime.OpDequantize}
+	kinds := []tflite.OpKind{tflite.OpQuantize, tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpConv2D,
+		tflite.OpAveragePool2D, tflite.OpSqueeze, tflite.OpSoftmax, tflite.OpDequantize}
 	if len(q.Ops) != len(kinds) {
 		t.Fatalf("%d ops, want %d", len(q.Ops), len(kinds))
 	}
@@ -114,11 +114,11 @@ func TestConvertFloatIO(t *testing.T) {
 		}
 	}
 	in, out := &q.Tensors[q.Inputs[0]], &q.Tensors[q.Outputs[0]]
-	if in.Type != runtime.Float32 || out.Type != runtime.Float32 || in.Quant != nil || in.Name != "input" || out.Name != "prob" {
+	if in.Type != tflite.Float32 || out.Type != tflite.Float32 || in.Quant != nil || in.Name != "input" || out.Name != "prob" {
 		t.Errorf("model io: %q %v %q %v, want float32 input and prob", in.Name, in.Type, out.Name, out.Type)
 	}
 	qin := q.Ops[0].Outputs[0]
-	if q.Ops[0].Inputs[0] != q.Inputs[0] || q.Ops[1].Inputs[0] != qin || q.Tensors[qin].Type != runtime.Int8 {
+	if q.Ops[0].Inputs[0] != q.Inputs[0] || q.Ops[1].Inputs[0] != qin || q.Tensors[qin].Type != tflite.Int8 {
 		t.Errorf("QUANTIZE does not feed the first conv: %+v / %+v", q.Ops[0], q.Ops[1])
 	}
 	last := q.Ops[len(q.Ops)-1]
@@ -150,25 +150,25 @@ func TestCheckFloatModel(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		mutate func(m *runtime.Model)
+		mutate func(m *tflite.Model)
 		want   string
 	}{
-		{"unsupported op", func(m *runtime.Model) { m.Ops[3].Kind = 0 /* ADD */ }, "op 3"},
-		{"quantized input", func(m *runtime.Model) { m.Tensors[0].Type = runtime.Uint8 }, "already quantized"},
-		{"int8 weights", func(m *runtime.Model) { m.Tensors[1].Type = runtime.Int8 }, "already quantized"},
-		{"gray input", func(m *runtime.Model) { m.Tensors[0].Shape = []int{1, 8, 8, 1} }, "[1,R,R,3]"},
-		{"no weights data", func(m *runtime.Model) { m.Tensors[4].Data = nil }, "dw1/w"},
-		{"shared constant", func(m *runtime.Model) { m.Ops[1].Inputs[2] = 2 }, "shared"},
-		{"two outputs", func(m *runtime.Model) { m.Outputs = append(m.Outputs, 3) }, "2 outputs"},
-		{"bad index", func(m *runtime.Model) { m.Ops[1].Inputs[0] = 40 }, "out of range"},
-		{"no ops", func(m *runtime.Model) { m.Ops = nil }, "no operators"},
-		{"wrong conv output", func(m *runtime.Model) { m.Tensors[3].Shape = []int{1, 8, 8, 4} }, "want [1,4,4,4]"},
-		{"wrong in channels", func(m *runtime.Model) { m.Tensors[1].Shape = []int{4, 3, 9, 1} }, "input channels"},
-		{"depth multiplier", func(m *runtime.Model) { m.Ops[1].DepthMultiplier = 2 }, "multiplier 2"},
-		{"dilation", func(m *runtime.Model) { m.Ops[0].DilationH = 2 }, "dilation"},
-		{"bias size", func(m *runtime.Model) { m.Tensors[8].Shape, m.Tensors[8].Data = []int{4}, m.Tensors[8].Data[:16] }, "bias"},
-		{"squeeze size", func(m *runtime.Model) { m.Tensors[11].Shape = []int{1, 6} }, "differ in size"},
-		{"zero dim", func(m *runtime.Model) { m.Tensors[6].Shape = []int{1, 0, 4, 4} }, "shape"},
+		{"unsupported op", func(m *tflite.Model) { m.Ops[3].Kind = 0 /* ADD */ }, "op 3"},
+		{"quantized input", func(m *tflite.Model) { m.Tensors[0].Type = tflite.Uint8 }, "already quantized"},
+		{"int8 weights", func(m *tflite.Model) { m.Tensors[1].Type = tflite.Int8 }, "already quantized"},
+		{"gray input", func(m *tflite.Model) { m.Tensors[0].Shape = []int{1, 8, 8, 1} }, "[1,R,R,3]"},
+		{"no weights data", func(m *tflite.Model) { m.Tensors[4].Data = nil }, "dw1/w"},
+		{"shared constant", func(m *tflite.Model) { m.Ops[1].Inputs[2] = 2 }, "shared"},
+		{"two outputs", func(m *tflite.Model) { m.Outputs = append(m.Outputs, 3) }, "2 outputs"},
+		{"bad index", func(m *tflite.Model) { m.Ops[1].Inputs[0] = 40 }, "out of range"},
+		{"no ops", func(m *tflite.Model) { m.Ops = nil }, "no operators"},
+		{"wrong conv output", func(m *tflite.Model) { m.Tensors[3].Shape = []int{1, 8, 8, 4} }, "want [1,4,4,4]"},
+		{"wrong in channels", func(m *tflite.Model) { m.Tensors[1].Shape = []int{4, 3, 9, 1} }, "input channels"},
+		{"depth multiplier", func(m *tflite.Model) { m.Ops[1].DepthMultiplier = 2 }, "multiplier 2"},
+		{"dilation", func(m *tflite.Model) { m.Ops[0].DilationH = 2 }, "dilation"},
+		{"bias size", func(m *tflite.Model) { m.Tensors[8].Shape, m.Tensors[8].Data = []int{4}, m.Tensors[8].Data[:16] }, "bias"},
+		{"squeeze size", func(m *tflite.Model) { m.Tensors[11].Shape = []int{1, 6} }, "differ in size"},
+		{"zero dim", func(m *tflite.Model) { m.Tensors[6].Shape = []int{1, 0, 4, 4} }, "shape"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -199,14 +199,14 @@ func TestWeightsOnly(t *testing.T) {
 	}
 	for i, w := range []int{1, 4, 7} {
 		d := wm.Ops[i]
-		if d.Kind != runtime.OpDequantize || d.Outputs[0] != w {
+		if d.Kind != tflite.OpDequantize || d.Outputs[0] != w {
 			t.Fatalf("op %d: %v -> %v, want DEQUANTIZE -> tensor %d", i, d.Kind, d.Outputs, w)
 		}
 		ft, qt := &wm.Tensors[w], &wm.Tensors[d.Inputs[0]]
-		if ft.Type != runtime.Float32 || ft.Data != nil {
+		if ft.Type != tflite.Float32 || ft.Data != nil {
 			t.Errorf("dequantized weights %q: %v with %d data bytes, want a float32 activation", ft.Name, ft.Type, len(ft.Data))
 		}
-		if qt.Type != runtime.Int8 || len(qt.Data) != ft.Elems() || qt.Quant == nil || len(qt.Quant.Scale) != qt.Shape[qt.Quant.Axis] {
+		if qt.Type != tflite.Int8 || len(qt.Data) != ft.Elems() || qt.Quant == nil || len(qt.Quant.Scale) != qt.Shape[qt.Quant.Axis] {
 			t.Fatalf("int8 weights %q: %v, %d bytes, quant %+v", qt.Name, qt.Type, len(qt.Data), qt.Quant)
 		}
 		orig, _ := floatData(&fm.Tensors[w])
@@ -223,7 +223,7 @@ func TestWeightsOnly(t *testing.T) {
 		}
 	}
 	for _, b := range []int{2, 5, 8} {
-		if wm.Tensors[b].Type != runtime.Float32 || len(wm.Tensors[b].Data) != len(fm.Tensors[b].Data) {
+		if wm.Tensors[b].Type != tflite.Float32 || len(wm.Tensors[b].Data) != len(fm.Tensors[b].Data) {
 			t.Errorf("bias %q changed", wm.Tensors[b].Name)
 		}
 	}

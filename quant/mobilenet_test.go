@@ -9,6 +9,7 @@ import (
 	"github.com/edgecam/edgecam/camera"
 	"github.com/edgecam/edgecam/internal/fixtures"
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Acceptance bounds for the official float 0.25/224 model quantized with
@@ -67,11 +68,11 @@ func TestQuantizeOfficialMobileNet(t *testing.T) {
 	if st.Frames != 12 {
 		t.Fatalf("calibrated on %d frames, want 12", st.Frames)
 	}
-	body := []runtime.OpKind{runtime.OpConv2D}
+	body := []tflite.OpKind{tflite.OpConv2D}
 	for range 13 {
-		body = append(body, runtime.OpDepthwiseConv2D, runtime.OpConv2D)
+		body = append(body, tflite.OpDepthwiseConv2D, tflite.OpConv2D)
 	}
-	body = append(body, runtime.OpAveragePool2D, runtime.OpConv2D, runtime.OpSqueeze, runtime.OpSoftmax)
+	body = append(body, tflite.OpAveragePool2D, tflite.OpConv2D, tflite.OpSqueeze, tflite.OpSoftmax)
 
 	// The second case skips the sequential bias correction (no samples),
 	// testing the weight-only correction alone and keeping the test short.
@@ -95,18 +96,18 @@ func TestQuantizeOfficialMobileNet(t *testing.T) {
 			// The file as another engine sees it.
 			ops := body
 			if cfg.FloatIO {
-				ops = append(append([]runtime.OpKind{runtime.OpQuantize}, body...), runtime.OpDequantize)
+				ops = append(append([]tflite.OpKind{tflite.OpQuantize}, body...), tflite.OpDequantize)
 			}
 			s := readWithPython(t, q)
 			checkInt8Structure(t, s, ops)
 			in := s.Tensors[s.Inputs[0]]
-			if !cfg.FloatIO && (in.Type != int(runtime.Int8) || in.Scale[0] != 1.0/128 || in.ZeroPoint[0] != 0) {
+			if !cfg.FloatIO && (in.Type != int(tflite.Int8) || in.Scale[0] != 1.0/128 || in.ZeroPoint[0] != 0) {
 				t.Errorf("input %q: type %d scale %v zp %v, want int8 1/128 0", in.Name, in.Type, in.Scale, in.ZeroPoint)
 			}
 
 			// The file as edgecam runs it.
 			out := filepath.Join(t.TempDir(), "int8.tflite")
-			if err := runtime.WriteFile(out, q); err != nil {
+			if err := tflite.WriteFile(out, q); err != nil {
 				t.Fatal(err)
 			}
 			loaded, err := runtime.Load(out)
@@ -143,7 +144,7 @@ const maxRuntimeRefSteps = 16
 
 // runtimeMatchesReference checks that edgecam's int8 kernels run the produced
 // model as the reference interpreter does.
-func runtimeMatchesReference(t *testing.T, loaded, q *runtime.Model, src FrameSource) {
+func runtimeMatchesReference(t *testing.T, loaded, q *tflite.Model, src FrameSource) {
 	t.Helper()
 	p, err := runtime.Compile(loaded, runtime.Options{})
 	if err != nil {

@@ -5,13 +5,13 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // LayerQuant summarizes the quantization of one op of a quantized model.
 type LayerQuant struct {
 	Op     int
-	Kind   runtime.OpKind
+	Kind   tflite.OpKind
 	Output string
 	// WeightScaleMin and WeightScaleMax span the per-channel weight scales
 	// (0 for ops without weights); Channels is their number.
@@ -25,7 +25,7 @@ type LayerQuant struct {
 }
 
 // Layers lists the quantization of every op of q whose output is quantized.
-func Layers(q *runtime.Model) []LayerQuant {
+func Layers(q *tflite.Model) []LayerQuant {
 	var out []LayerQuant
 	for i := range q.Ops {
 		op := &q.Ops[i]
@@ -57,9 +57,9 @@ func Layers(q *runtime.Model) []LayerQuant {
 
 // weightsOf returns the int8 weight tensor of a conv, depthwise or fully
 // connected op, following a DEQUANTIZE in weights-only models.
-func weightsOf(q *runtime.Model, op *runtime.Op) *runtime.Tensor {
+func weightsOf(q *tflite.Model, op *tflite.Op) *tflite.Tensor {
 	switch op.Kind {
-	case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpFullyConnected:
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 	default:
 		return nil
 	}
@@ -72,7 +72,7 @@ func weightsOf(q *runtime.Model, op *runtime.Op) *runtime.Tensor {
 	}
 	for i := range q.Ops {
 		d := &q.Ops[i]
-		if d.Kind == runtime.OpDequantize && len(d.Outputs) == 1 && d.Outputs[0] == w && len(d.Inputs) == 1 {
+		if d.Kind == tflite.OpDequantize && len(d.Outputs) == 1 && d.Outputs[0] == w && len(d.Inputs) == 1 {
 			return &q.Tensors[d.Inputs[0]]
 		}
 	}

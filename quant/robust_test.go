@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // TestMalformedModelsDoNotPanic mutates the tiny model at random: every
@@ -13,8 +13,8 @@ import (
 // a panic.
 func TestMalformedModelsDoNotPanic(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	kinds := []runtime.OpKind{runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpAveragePool2D,
-		runtime.OpFullyConnected, runtime.OpSqueeze, runtime.OpReshape, runtime.OpSoftmax}
+	kinds := []tflite.OpKind{tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpAveragePool2D,
+		tflite.OpFullyConnected, tflite.OpSqueeze, tflite.OpReshape, tflite.OpSoftmax}
 	frame := make([]byte, 8*8*3)
 	accepted := 0
 	for iter := range 3000 {
@@ -40,7 +40,7 @@ func TestMalformedModelsDoNotPanic(t *testing.T) {
 			case 6:
 				tt.Data = tt.Data[:r.IntN(len(tt.Data)+1)]
 			case 7:
-				op.Padding = runtime.Padding(r.IntN(2))
+				op.Padding = tflite.Padding(r.IntN(2))
 			}
 		}
 		if CheckFloatModel(m) != nil {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // simulator is a slow, obvious interpreter of float and int8 MobileNet
@@ -17,7 +17,7 @@ import (
 // correction runs the quantized graph with it op by op; tests use it to judge
 // the quantization apart from any runtime kernel.
 type simulator struct {
-	m    *runtime.Model
+	m    *tflite.Model
 	vals [][]float64
 	// lastUse[t] is the last op reading tensor t (-1: none); release frees
 	// activations after it.
@@ -36,7 +36,7 @@ func (e *simulator) clone() *simulator {
 	return c
 }
 
-func newSimulator(m *runtime.Model) (*simulator, error) {
+func newSimulator(m *tflite.Model) (*simulator, error) {
 	e := &simulator{m: m, vals: make([][]float64, len(m.Tensors)), lastUse: make([]int, len(m.Tensors))}
 	for i := range e.lastUse {
 		e.lastUse[i] = -1
@@ -63,7 +63,7 @@ func newSimulator(m *runtime.Model) (*simulator, error) {
 }
 
 // constValues dequantizes a constant tensor.
-func constValues(t *runtime.Tensor) ([]float64, error) {
+func constValues(t *tflite.Tensor) ([]float64, error) {
 	n := t.Elems()
 	if sz := t.Type.Size(); sz == 0 || len(t.Data) != n*sz {
 		return nil, fmt.Errorf("tensor %q: %d data bytes for shape %v of %v", t.Name, len(t.Data), t.Shape, t.Type)
@@ -90,11 +90,11 @@ func constValues(t *runtime.Tensor) ([]float64, error) {
 	for i := range v {
 		s, zp := scale(i)
 		switch t.Type {
-		case runtime.Float32:
+		case tflite.Float32:
 			v[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:])))
-		case runtime.Int8:
+		case tflite.Int8:
 			v[i] = s * (float64(int8(t.Data[i])) - zp)
-		case runtime.Int32:
+		case tflite.Int32:
 			if t.Quant == nil { // shape tensors
 				v[i] = float64(int32(binary.LittleEndian.Uint32(t.Data[4*i:])))
 			} else {
@@ -108,11 +108,11 @@ func constValues(t *runtime.Tensor) ([]float64, error) {
 }
 
 // requant rounds x to tensor t's int8 grid when t is int8, else returns it.
-func requant(t *runtime.Tensor, x []float64, lo, hi float64) {
+func requant(t *tflite.Tensor, x []float64, lo, hi float64) {
 	for i, v := range x {
 		x[i] = min(max(v, lo), hi)
 	}
-	if t.Type != runtime.Int8 || t.Quant == nil {
+	if t.Type != tflite.Int8 || t.Quant == nil {
 		return
 	}
 	s, zp := float64(t.Quant.Scale[0]), float64(t.Quant.ZeroPoint[0])
@@ -163,7 +163,7 @@ func (e *simulator) setInput(rgb []byte) {
 	for i, p := range rgb {
 		x[i] = (float64(p) - 127.5) / 127.5
 	}
-	if t := &m.Tensors[in]; t.Type == runtime.Int8 {
+	if t := &m.Tensors[in]; t.Type == tflite.Int8 {
 		if t.Quant.Scale[0] == 1.0/128 && t.Quant.ZeroPoint[0] == 0 {
 			for i, p := range rgb {
 				x[i] = (float64(p) - 128) / 128
@@ -175,13 +175,13 @@ func (e *simulator) setInput(rgb []byte) {
 	e.vals[in] = x
 }
 
-func actRange(a runtime.Activation) (float64, float64) {
+func actRange(a tflite.Activation) (float64, float64) {
 	switch a {
-	case runtime.ActRelu:
+	case tflite.ActRelu:
 		return 0, math.Inf(1)
-	case runtime.ActRelu6:
+	case tflite.ActRelu6:
 		return 0, 6
-	case runtime.ActReluN1To1:
+	case tflite.ActReluN1To1:
 		return -1, 1
 	}
 	return math.Inf(-1), math.Inf(1)
@@ -193,7 +193,7 @@ func samePad(in, k, s int) int {
 	return max((out-1)*s+k-in, 0) / 2
 }
 
-func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
+func (e *simulator) op(op *tflite.Op, pre func(out []float64)) error {
 	m := e.m
 	ot := &m.Tensors[op.Outputs[0]]
 	src := e.vals[op.Inputs[0]]
@@ -203,13 +203,13 @@ func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 	out := make([]float64, ot.Elems())
 	lo, hi := actRange(op.Activation)
 	switch op.Kind {
-	case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpAveragePool2D:
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpAveragePool2D:
 		it := &m.Tensors[op.Inputs[0]]
 		ih, iw, ic := it.Shape[1], it.Shape[2], it.Shape[3]
 		oh, ow, oc := ot.Shape[1], ot.Shape[2], ot.Shape[3]
 		var w, b []float64
 		kh, kw := op.FilterH, op.FilterW
-		if op.Kind != runtime.OpAveragePool2D {
+		if op.Kind != tflite.OpAveragePool2D {
 			wt := &m.Tensors[op.Inputs[1]]
 			w = e.vals[op.Inputs[1]]
 			kh, kw = wt.Shape[1], wt.Shape[2]
@@ -218,7 +218,7 @@ func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 			}
 		}
 		pt, pl := 0, 0
-		if op.Padding == runtime.PadSame {
+		if op.Padding == tflite.PadSame {
 			pt, pl = samePad(ih, kh, op.StrideH), samePad(iw, kw, op.StrideW)
 		}
 		for y := range oh {
@@ -238,13 +238,13 @@ func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 							}
 							base := (sy*iw + sx) * ic
 							switch op.Kind {
-							case runtime.OpConv2D:
+							case tflite.OpConv2D:
 								wb := ((c*kh+ky)*kw + kx) * ic
 								xs, ws := src[base:base+ic], w[wb:wb+ic]
 								for k, xv := range xs {
 									acc += xv * ws[k]
 								}
-							case runtime.OpDepthwiseConv2D:
+							case tflite.OpDepthwiseConv2D:
 								acc += src[base+c] * w[(ky*kw+kx)*oc+c]
 							default:
 								acc += src[base+c]
@@ -252,7 +252,7 @@ func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 							}
 						}
 					}
-					if op.Kind == runtime.OpAveragePool2D {
+					if op.Kind == tflite.OpAveragePool2D {
 						acc /= float64(max(n, 1))
 					} else if b != nil {
 						acc += b[c]
@@ -261,7 +261,7 @@ func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 				}
 			}
 		}
-	case runtime.OpFullyConnected:
+	case tflite.OpFullyConnected:
 		w := e.vals[op.Inputs[1]]
 		k := len(src)
 		for n := range len(out) {
@@ -274,9 +274,9 @@ func (e *simulator) op(op *runtime.Op, pre func(out []float64)) error {
 			}
 			out[n] = acc
 		}
-	case runtime.OpSqueeze, runtime.OpReshape, runtime.OpQuantize, runtime.OpDequantize:
+	case tflite.OpSqueeze, tflite.OpReshape, tflite.OpQuantize, tflite.OpDequantize:
 		copy(out, src)
-	case runtime.OpSoftmax:
+	case tflite.OpSoftmax:
 		mx := math.Inf(-1)
 		for _, v := range src {
 			mx = max(mx, v)

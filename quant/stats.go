@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Method selects how a calibrated activation range is derived.
@@ -122,7 +122,7 @@ func NewStats(n int) *Stats { return &Stats{Tensors: make([]*TensorStats, n)} }
 
 // NewModelStats returns empty statistics for m that also track per-channel
 // means (the innermost axis of each tensor), which bias correction needs.
-func NewModelStats(m *runtime.Model) *Stats {
+func NewModelStats(m *tflite.Model) *Stats {
 	st := NewStats(len(m.Tensors))
 	st.channels = make([]int, len(m.Tensors))
 	for i := range m.Tensors {

@@ -5,13 +5,13 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // tinyFloatModel is a float MobileNet in miniature: input [1,8,8,3], a
 // stride-2 3x3 conv to 4 channels (ReLU6), a 3x3 depthwise (ReLU6), a 1x1
 // conv to 5 classes, average pool, squeeze, softmax.
-func tinyFloatModel(seed uint64) *runtime.Model {
+func tinyFloatModel(seed uint64) *tflite.Model {
 	r := rand.New(rand.NewPCG(seed, 1))
 	f32 := func(n int, scale float64) []byte {
 		b := make([]byte, 4*n)
@@ -20,10 +20,10 @@ func tinyFloatModel(seed uint64) *runtime.Model {
 		}
 		return b
 	}
-	t := func(name string, shape ...int) runtime.Tensor {
-		return runtime.Tensor{Name: name, Shape: shape, Type: runtime.Float32}
+	t := func(name string, shape ...int) tflite.Tensor {
+		return tflite.Tensor{Name: name, Shape: shape, Type: tflite.Float32}
 	}
-	c := func(name string, scale float64, shape ...int) runtime.Tensor {
+	c := func(name string, scale float64, shape ...int) tflite.Tensor {
 		x := t(name, shape...)
 		n := 1
 		for _, d := range shape {
@@ -32,9 +32,9 @@ func tinyFloatModel(seed uint64) *runtime.Model {
 		x.Data = f32(n, scale)
 		return x
 	}
-	return &runtime.Model{
+	return &tflite.Model{
 		Version: 3,
-		Tensors: []runtime.Tensor{
+		Tensors: []tflite.Tensor{
 			t("input", 1, 8, 8, 3),        // 0
 			c("conv0/w", 0.5, 4, 3, 3, 3), // 1
 			c("conv0/b", 0.1, 4),          // 2
@@ -49,13 +49,13 @@ func tinyFloatModel(seed uint64) *runtime.Model {
 			t("logits", 1, 5),             // 11
 			t("prob", 1, 5),               // 12
 		},
-		Ops: []runtime.Op{
-			{Kind: runtime.OpConv2D, Inputs: []int{0, 1, 2}, Outputs: []int{3}, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, Activation: runtime.ActRelu6},
-			{Kind: runtime.OpDepthwiseConv2D, Inputs: []int{3, 4, 5}, Outputs: []int{6}, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, DepthMultiplier: 1, Activation: runtime.ActRelu6},
-			{Kind: runtime.OpConv2D, Inputs: []int{6, 7, 8}, Outputs: []int{9}, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1},
-			{Kind: runtime.OpAveragePool2D, Inputs: []int{9}, Outputs: []int{10}, Padding: runtime.PadValid, StrideH: 4, StrideW: 4, FilterH: 4, FilterW: 4},
-			{Kind: runtime.OpSqueeze, Inputs: []int{10}, Outputs: []int{11}, SqueezeDims: []int{1, 2}},
-			{Kind: runtime.OpSoftmax, Inputs: []int{11}, Outputs: []int{12}, Beta: 1},
+		Ops: []tflite.Op{
+			{Kind: tflite.OpConv2D, Inputs: []int{0, 1, 2}, Outputs: []int{3}, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, Activation: tflite.ActRelu6},
+			{Kind: tflite.OpDepthwiseConv2D, Inputs: []int{3, 4, 5}, Outputs: []int{6}, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, DepthMultiplier: 1, Activation: tflite.ActRelu6},
+			{Kind: tflite.OpConv2D, Inputs: []int{6, 7, 8}, Outputs: []int{9}, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1},
+			{Kind: tflite.OpAveragePool2D, Inputs: []int{9}, Outputs: []int{10}, Padding: tflite.PadValid, StrideH: 4, StrideW: 4, FilterH: 4, FilterW: 4},
+			{Kind: tflite.OpSqueeze, Inputs: []int{10}, Outputs: []int{11}, SqueezeDims: []int{1, 2}},
+			{Kind: tflite.OpSoftmax, Inputs: []int{11}, Outputs: []int{12}, Beta: 1},
 		},
 		Inputs:  []int{0},
 		Outputs: []int{12},

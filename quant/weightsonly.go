@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // WeightsOnly returns m with int8 weight storage and float compute: the
@@ -17,16 +17,16 @@ import (
 // rounding. With calibration statistics st (may be nil), each float bias
 // absorbs the mean output shift of its weights' rounding (see biasShift). m
 // is not modified.
-func WeightsOnly(m *runtime.Model, st *Stats) (*runtime.Model, error) {
+func WeightsOnly(m *tflite.Model, st *Stats) (*tflite.Model, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
 	}
 	out := cloneModel(m)
-	var deq []runtime.Op
+	var deq []tflite.Op
 	for i := range out.Ops {
 		op := &out.Ops[i]
 		switch op.Kind {
-		case runtime.OpConv2D, runtime.OpDepthwiseConv2D, runtime.OpFullyConnected:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 		default:
 			continue
 		}
@@ -48,11 +48,11 @@ func WeightsOnly(m *runtime.Model, st *Stats) (*runtime.Model, error) {
 			wt = &out.Tensors[widx]
 		}
 		// The float tensor keeps its index and name; the int8 constant is new.
-		q := runtime.Tensor{
+		q := tflite.Tensor{
 			Name:  wt.Name + "_int8",
 			Shape: append([]int(nil), wt.Shape...),
-			Type:  runtime.Int8,
-			Quant: &runtime.Quantization{Scale: cw.Scale, ZeroPoint: make([]int64, len(cw.Scale)), Axis: axis},
+			Type:  tflite.Int8,
+			Quant: &tflite.Quantization{Scale: cw.Scale, ZeroPoint: make([]int64, len(cw.Scale)), Axis: axis},
 			Data:  make([]byte, len(cw.Q)),
 		}
 		for k, v := range cw.Q {
@@ -61,8 +61,8 @@ func WeightsOnly(m *runtime.Model, st *Stats) (*runtime.Model, error) {
 		wt.Data = nil
 		qidx := len(out.Tensors)
 		out.Tensors = append(out.Tensors, q)
-		deq = append(deq, runtime.Op{
-			Kind: runtime.OpDequantize, Version: int8OpVersion[runtime.OpDequantize],
+		deq = append(deq, tflite.Op{
+			Kind: tflite.OpDequantize, Version: int8OpVersion[tflite.OpDequantize],
 			Inputs: []int{qidx}, Outputs: []int{widx},
 		})
 	}
@@ -73,7 +73,7 @@ func WeightsOnly(m *runtime.Model, st *Stats) (*runtime.Model, error) {
 
 // correctFloatBias subtracts from op's float bias the mean output shift that
 // replacing the weights w by cw causes, given the input channel means.
-func correctFloatBias(out *runtime.Model, op *runtime.Op, w []float32, cw *ChannelWeights, inMean []float64) error {
+func correctFloatBias(out *tflite.Model, op *tflite.Op, w []float32, cw *ChannelWeights, inMean []float64) error {
 	if inMean == nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/edgecam/edgecam/camera"
 	"github.com/edgecam/edgecam/internal/fixtures"
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Bounds for the official float 0.25/224 model with int8 weights (biases
@@ -60,7 +61,7 @@ func TestWeightsOnlyOfficialMobileNetRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "wo.tflite")
-	if err := runtime.WriteFile(path, wm); err != nil {
+	if err := tflite.WriteFile(path, wm); err != nil {
 		t.Fatal(err)
 	}
 	loaded, err := runtime.Load(path)

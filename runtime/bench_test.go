@@ -7,6 +7,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/edgecam/edgecam/runtime/mobilenet"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // BenchmarkMobileNet runs whole MobileNet-V1 networks from the builder and
@@ -24,10 +27,10 @@ func BenchmarkMobileNet(b *testing.B) {
 		alpha float64
 		res   int
 	}{{1.0, 224}, {0.25, 128}}
-	for _, dt := range []DType{Float32, Int8} {
-		name := map[DType]string{Float32: "f32", Int8: "int8"}[dt]
+	for _, dt := range []tflite.DType{tflite.Float32, tflite.Int8} {
+		name := map[tflite.DType]string{tflite.Float32: "f32", tflite.Int8: "int8"}[dt]
 		for _, s := range shapes {
-			m, err := BuildMobileNet(BuildConfig{Alpha: s.alpha, Res: s.res, DType: dt, Seed: 1})
+			m, err := mobilenet.Build(mobilenet.Config{Alpha: s.alpha, Res: s.res, DType: dt, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -51,7 +54,7 @@ func processCPU(b *testing.B) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func benchPlan(b *testing.B, m *Model, threads int, profile bool) {
+func benchPlan(b *testing.B, m *tflite.Model, threads int, profile bool) {
 	p, err := Compile(m, Options{Threads: threads})
 	if err != nil {
 		b.Fatal(err)

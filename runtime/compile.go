@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/edgecam/edgecam/kernels"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // maxThreads bounds Options.Threads: every worker gets its own scratch.
@@ -14,19 +15,22 @@ const maxThreads = 256
 
 // compiler holds the state of one Compile call.
 type compiler struct {
-	m       *Model
+	m       *tflite.Model
 	threads int // workers: one scratch buffer each
 	level   kernels.Level
 	arena   *arenaPlan
 	mem     []byte // byte view of the plan's arena
 }
 
-// Compile validates m and compiles it into a plan.
-func Compile(m *Model, opt Options) (*Plan, error) {
+// Compile validates m and compiles it into a plan. Before allocating, it
+// adds up what the plan will need (activation arena, weights, scratch,
+// output buffers) from the declared shapes and refuses a model over
+// opt.MaxMemory with an error wrapping ErrMemoryBudget.
+func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	if m == nil {
 		return nil, errors.New("runtime: compile: nil model")
 	}
-	if err := m.Validate(); err != nil {
+	if err := Validate(m); err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
 	if err := checkGraph(m); err != nil {
@@ -48,6 +52,16 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 	if threads > maxThreads {
 		return nil, fmt.Errorf("runtime: compile: %d threads, at most %d", threads, maxThreads)
 	}
+	budget, err := memoryBudget(opt)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
+	// Every allocation whose size comes from the model's shapes is counted
+	// against the budget before it is made.
+	mem := planMemory{folded: foldedBytes(m)}
+	if err := mem.check(m, budget); err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
 
 	p := &Plan{model: m, trace: opt.Trace}
 	// Constant DEQUANTIZE ops (int8 weight storage) become float32 weights;
@@ -65,8 +79,14 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
-	p.arenaBytes, p.actBytes = ap.size, ap.sum
-	p.arena = make([]float32, (ap.size+3)/4+1)
+	mem.arena = ap.size
+	mem.stepBytes(m, threads)
+	mem.ioBytes(m, logits)
+	if err := mem.check(m, budget); err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
+	p.arenaBytes, p.actBytes, p.planned = int(ap.size), ap.sum, mem
+	p.arena = make([]float32, (p.arenaBytes+3)/4+1)
 	c := &compiler{m: m, threads: threads, level: level, arena: ap}
 	c.mem = unsafe.Slice((*byte)(unsafe.Pointer(&p.arena[0])), 4*len(p.arena))
 
@@ -95,8 +115,9 @@ func Compile(m *Model, opt Options) (*Plan, error) {
 
 // checkGraph checks what the compiler indexes so that no bad model can make it
 // panic: one input and one output, tensor indices in range, non-negative
-// shapes, and ops whose required operands are present.
-func checkGraph(m *Model) error {
+// shapes, and ops whose required operands are present. It allocates nothing
+// (beyond an error message), whatever sizes the model declares.
+func checkGraph(m *tflite.Model) error {
 	nt := len(m.Tensors)
 	valid := func(ti int) bool { return ti >= 0 && ti < nt }
 	if len(m.Inputs) != 1 || len(m.Outputs) != 1 {
@@ -134,7 +155,7 @@ func checkGraph(m *Model) error {
 		}
 		need := 1
 		switch op.Kind {
-		case OpConv2D, OpDepthwiseConv2D, OpFullyConnected:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			need = 2
 		}
 		if len(op.Inputs) < need || (need == 2 && op.Inputs[1] < 0) {
@@ -150,11 +171,11 @@ const maxElems = 1 << 30
 
 // isAlias reports whether an op only reinterprets its input's shape, so its
 // output shares the input's memory.
-func isAlias(k OpKind) bool { return k == OpReshape || k == OpSqueeze }
+func isAlias(k tflite.OpKind) bool { return k == tflite.OpReshape || k == tflite.OpSqueeze }
 
 // logitsTensor returns the tensor feeding a final SOFTMAX (looking through
 // reshapes and a DEQUANTIZE or QUANTIZE after it), or -1.
-func logitsTensor(m *Model) int {
+func logitsTensor(m *tflite.Model) int {
 	t := m.Outputs[0]
 	for range len(m.Ops) + 1 {
 		prod := -1
@@ -168,9 +189,9 @@ func logitsTensor(m *Model) int {
 		}
 		op := &m.Ops[prod]
 		switch {
-		case op.Kind == OpSoftmax:
+		case op.Kind == tflite.OpSoftmax:
 			return op.Inputs[0]
-		case isAlias(op.Kind), op.Kind == OpDequantize, op.Kind == OpQuantize:
+		case isAlias(op.Kind), op.Kind == tflite.OpDequantize, op.Kind == tflite.OpQuantize:
 			t = op.Inputs[0]
 		default:
 			return -1

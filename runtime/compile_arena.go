@@ -1,8 +1,11 @@
 package runtime
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // arenaAlign is the alignment of every buffer in the arena: a cache line, so
@@ -10,11 +13,14 @@ import (
 const arenaAlign = 64
 
 // arenaBuf is one activation buffer: the tensors it holds (a tensor and its
-// reshaped aliases), its size, and the steps during which it is live.
+// reshaped aliases), its size, and the steps during which it is live. Sizes
+// and offsets are int64 so that planning a hostile model's arena cannot
+// overflow on a 32-bit system; Compile checks the total against its budget
+// before any offset is used as an int.
 type arenaBuf struct {
-	size        int
+	size        int64
 	first, last int // step that writes it (-1: the model input) .. last step that reads it
-	off         int
+	off         int64
 }
 
 // arenaPlan assigns every activation tensor an offset in one arena. Buffers
@@ -22,20 +28,20 @@ type arenaBuf struct {
 type arenaPlan struct {
 	bufOf []int // per tensor: index into bufs, or -1 for constants
 	bufs  []arenaBuf
-	size  int // arena bytes
-	sum   int // sum of all buffer sizes (the arena without sharing)
+	size  int64 // arena bytes
+	sum   int64 // sum of all buffer sizes (the arena without sharing)
 }
 
 // offset is the byte offset of tensor ti in the arena.
-func (a *arenaPlan) offset(ti int) int { return a.bufs[a.bufOf[ti]].off }
+func (a *arenaPlan) offset(ti int) int { return int(a.bufs[a.bufOf[ti]].off) }
 
 // activationSize is the size in bytes of one element of an activation tensor
 // as the runtime holds it (quantized tensors as int8).
-func activationSize(t DType) (int, error) {
+func activationSize(t tflite.DType) (int, error) {
 	switch t {
-	case Float32:
+	case tflite.Float32:
 		return 4, nil
-	case Uint8, Int8:
+	case tflite.Uint8, tflite.Int8:
 		return 1, nil
 	}
 	return 0, fmt.Errorf("activation type %s is not supported", t)
@@ -45,7 +51,7 @@ func activationSize(t DType) (int, error) {
 // places buffers greedily by size, the largest first, each at the lowest
 // offset that does not collide with a placed buffer live at the same time
 // (TFLite's "greedy by size" planner). pinned tensors stay live to the end.
-func planArena(m *Model, pinned []int) (*arenaPlan, error) {
+func planArena(m *tflite.Model, pinned []int) (*arenaPlan, error) {
 	a := &arenaPlan{bufOf: make([]int, len(m.Tensors))}
 	for i := range a.bufOf {
 		a.bufOf[i] = -1
@@ -57,7 +63,7 @@ func planArena(m *Model, pinned []int) (*arenaPlan, error) {
 			return fmt.Errorf("tensor %d (%q): %w", ti, t.Name, err)
 		}
 		a.bufOf[ti] = len(a.bufs)
-		a.bufs = append(a.bufs, arenaBuf{size: es * t.Elems(), first: first, last: first})
+		a.bufs = append(a.bufs, arenaBuf{size: int64(es) * int64(t.Elems()), first: first, last: first})
 		return nil
 	}
 	in := m.Inputs[0]
@@ -118,8 +124,8 @@ func (a *arenaPlan) place() {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(x, y int) int {
-		if a.bufs[x].size != a.bufs[y].size {
-			return a.bufs[y].size - a.bufs[x].size
+		if c := cmp.Compare(a.bufs[y].size, a.bufs[x].size); c != 0 {
+			return c
 		}
 		return a.bufs[x].first - a.bufs[y].first
 	})
@@ -133,8 +139,8 @@ func (a *arenaPlan) place() {
 				live = append(live, pi)
 			}
 		}
-		slices.SortFunc(live, func(x, y int) int { return a.bufs[x].off - a.bufs[y].off })
-		off := 0
+		slices.SortFunc(live, func(x, y int) int { return cmp.Compare(a.bufs[x].off, a.bufs[y].off) })
+		off := int64(0)
 		for _, pi := range live {
 			q := &a.bufs[pi]
 			if off+b.size <= q.off {
@@ -149,4 +155,4 @@ func (a *arenaPlan) place() {
 	}
 }
 
-func alignUp(n int) int { return (n + arenaAlign - 1) &^ (arenaAlign - 1) }
+func alignUp(n int64) int64 { return (n + arenaAlign - 1) &^ (arenaAlign - 1) }

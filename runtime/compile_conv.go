@@ -5,11 +5,12 @@ import (
 
 	"github.com/edgecam/edgecam/kernels"
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // buildConv compiles CONV_2D (a 1x1 stride-1 one as a pointwise GEMM) and
 // DEPTHWISE_CONV_2D (depth multiplier 1).
-func (c *compiler) buildConv(op *Op, info *LayerInfo) (step, error) {
+func (c *compiler) buildConv(op *tflite.Op, info *LayerInfo) (step, error) {
 	wt := &c.m.Tensors[op.Inputs[1]]
 	if len(wt.Shape) != 4 {
 		return step{}, fmt.Errorf("weights %d (%q) have shape %v, want 4-D", op.Inputs[1], wt.Name, wt.Shape)
@@ -19,7 +20,7 @@ func (c *compiler) buildConv(op *Op, info *LayerInfo) (step, error) {
 	if err != nil {
 		return step{}, err
 	}
-	dw := op.Kind == OpDepthwiseConv2D
+	dw := op.Kind == tflite.OpDepthwiseConv2D
 	if dw {
 		if wt.Shape[0] != 1 || wt.Shape[3] != p.OutC || p.OutC != p.InC {
 			return step{}, fmt.Errorf("depthwise weights %v for %d -> %d channels: only depth multiplier 1 is supported", wt.Shape, p.InC, p.OutC)
@@ -57,7 +58,7 @@ func (c *compiler) buildConv(op *Op, info *LayerInfo) (step, error) {
 
 // buildFullyConnected compiles FULLY_CONNECTED as a pointwise GEMM over the
 // input's rows of k elements.
-func (c *compiler) buildFullyConnected(op *Op, info *LayerInfo) (step, error) {
+func (c *compiler) buildFullyConnected(op *tflite.Op, info *LayerInfo) (step, error) {
 	wt := &c.m.Tensors[op.Inputs[1]]
 	if len(wt.Shape) != 2 || wt.Shape[0] < 1 || wt.Shape[1] < 1 {
 		return step{}, fmt.Errorf("weights %d (%q) have shape %v, want [N K]", op.Inputs[1], wt.Name, wt.Shape)
@@ -83,7 +84,7 @@ func (c *compiler) buildFullyConnected(op *Op, info *LayerInfo) (step, error) {
 }
 
 // biasInput is the bias tensor of a conv or fully connected op, or -1.
-func biasInput(op *Op) int {
+func biasInput(op *tflite.Op) int {
 	if len(op.Inputs) > 2 {
 		return op.Inputs[2]
 	}
@@ -91,7 +92,7 @@ func biasInput(op *Op) int {
 }
 
 // params counts the weight and bias elements (bias may be -1).
-func params(m *Model, weights, bias int) int64 {
+func params(m *tflite.Model, weights, bias int) int64 {
 	n := int64(m.Tensors[weights].Elems())
 	if bias >= 0 {
 		n += int64(m.Tensors[bias].Elems())
@@ -102,7 +103,7 @@ func params(m *Model, weights, bias int) int64 {
 // tiles is the number of row tiles of height tile covering m rows.
 func tiles(m, tile int) int { return (m + tile - 1) / tile }
 
-func (c *compiler) pointwiseF32Step(op *Op, info *LayerInfo, bias, m, k, n int) (step, error) {
+func (c *compiler) pointwiseF32Step(op *tflite.Op, info *LayerInfo, bias, m, k, n int) (step, error) {
 	w, err := constFloat32s(c.m, op.Inputs[1], n*k)
 	if err != nil {
 		return step{}, err
@@ -134,7 +135,7 @@ func (c *compiler) pointwiseF32Step(op *Op, info *LayerInfo, bias, m, k, n int) 
 	}}, nil
 }
 
-func (c *compiler) pointwiseQ8Step(op *Op, info *LayerInfo, bias, m, k, n int) (step, error) {
+func (c *compiler) pointwiseQ8Step(op *tflite.Op, info *LayerInfo, bias, m, k, n int) (step, error) {
 	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
 		return step{}, err
@@ -180,7 +181,7 @@ func (c *compiler) pointwiseQ8Step(op *Op, info *LayerInfo, bias, m, k, n int) (
 	}}, nil
 }
 
-func (c *compiler) convF32Step(op *Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
+func (c *compiler) convF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
 	w, err := constFloat32s(c.m, op.Inputs[1], c.m.Tensors[op.Inputs[1]].Elems())
 	if err != nil {
 		return step{}, err
@@ -214,7 +215,7 @@ func (c *compiler) convF32Step(op *Op, info *LayerInfo, p *generic.ConvParams, d
 	}}, nil
 }
 
-func (c *compiler) convQ8Step(op *Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
+func (c *compiler) convQ8Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
 	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
 		return step{}, err

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // foldConstants returns m with every DEQUANTIZE of a constant evaluated: the
@@ -11,18 +13,18 @@ import (
 // stored as int8 (or float16) run as float weights dequantized once, with no
 // work at run time. ops maps each op of the result to its index in m. m is
 // not modified; when there is nothing to fold, m itself is returned.
-func foldConstants(m *Model) (*Model, []int, error) {
+func foldConstants(m *tflite.Model) (*tflite.Model, []int, error) {
 	ops := make([]int, 0, len(m.Ops))
-	var f *Model
+	var f *tflite.Model
 	for i := range m.Ops {
 		op := &m.Ops[i]
-		if op.Kind != OpDequantize || m.Tensors[op.Inputs[0]].Data == nil {
+		if op.Kind != tflite.OpDequantize || m.Tensors[op.Inputs[0]].Data == nil {
 			ops = append(ops, i)
 			continue
 		}
 		if f == nil {
 			c := *m
-			c.Tensors = append([]Tensor(nil), m.Tensors...)
+			c.Tensors = append([]tflite.Tensor(nil), m.Tensors...)
 			f = &c
 		}
 		in, out := &m.Tensors[op.Inputs[0]], &f.Tensors[op.Outputs[0]]
@@ -30,7 +32,7 @@ func foldConstants(m *Model) (*Model, []int, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("op %d (%s): input tensor %d (%q): %w", i, op.Kind, op.Inputs[0], in.Name, err)
 		}
-		if out.Type != Float32 || out.Elems() != in.Elems() {
+		if out.Type != tflite.Float32 || out.Elems() != in.Elems() {
 			return nil, nil, fmt.Errorf("op %d (%s): output tensor %d (%q) is %s %v, want float32 %v", i, op.Kind, op.Outputs[0], out.Name, out.Type, out.Shape, in.Shape)
 		}
 		out.Data = data
@@ -38,7 +40,7 @@ func foldConstants(m *Model) (*Model, []int, error) {
 	if f == nil {
 		return m, ops, nil
 	}
-	f.Ops = make([]Op, len(ops))
+	f.Ops = make([]tflite.Op, len(ops))
 	for j, i := range ops {
 		f.Ops[j] = m.Ops[i]
 	}
@@ -49,20 +51,20 @@ func foldConstants(m *Model) (*Model, []int, error) {
 // channel) or float16 tensor to float32 bytes (little-endian):
 // real = float32(q - zero point) * scale, per channel along the quantized
 // dimension, as TFLite's DEQUANTIZE computes it.
-func dequantizeConstant(t *Tensor) ([]byte, error) {
+func dequantizeConstant(t *tflite.Tensor) ([]byte, error) {
 	n := t.Elems()
 	if len(t.Data) != n*t.Type.Size() {
 		return nil, fmt.Errorf("buffer holds %d bytes, shape %v of %s needs %d", len(t.Data), t.Shape, t.Type, n*t.Type.Size())
 	}
 	out := make([]byte, 4*n)
-	if t.Type == Float16 {
+	if t.Type == tflite.Float16 {
 		for i := range n {
 			v := halfToFloat32(binary.LittleEndian.Uint16(t.Data[2*i:]))
 			binary.LittleEndian.PutUint32(out[4*i:], math.Float32bits(v))
 		}
 		return out, nil
 	}
-	if t.Type != Int8 && t.Type != Uint8 {
+	if t.Type != tflite.Int8 && t.Type != tflite.Uint8 {
 		return nil, fmt.Errorf("cannot dequantize a %s constant", t.Type)
 	}
 	q := t.Quant
@@ -82,7 +84,7 @@ func dequantizeConstant(t *Tensor) ([]byte, error) {
 	}
 	for i, b := range t.Data {
 		v := int32(b)
-		if t.Type == Int8 {
+		if t.Type == tflite.Int8 {
 			v = int32(int8(b))
 		}
 		ch := (i / inner) % channels

@@ -8,18 +8,20 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // weightStore replaces the float weights of op (input 1) in m by a constant
 // of another type feeding a DEQUANTIZE op prepended to the graph, and writes
 // the float values that constant stands for into ref's copy of the weights,
 // so that ref is the equivalent float graph.
-type weightStore func(t *testing.T, w []float32, shape []int, axis int) (c Tensor, real []float32)
+type weightStore func(t *testing.T, w []float32, shape []int, axis int) (c tflite.Tensor, real []float32)
 
 // storeInt8 quantizes w symmetrically per channel along axis (per tensor
 // when perChannel is false), as quant.WeightsOnly does.
 func storeInt8(perChannel bool) weightStore {
-	return func(t *testing.T, w []float32, shape []int, axis int) (Tensor, []float32) {
+	return func(t *testing.T, w []float32, shape []int, axis int) (tflite.Tensor, []float32) {
 		channels, inner := 1, 1
 		if perChannel {
 			channels = shape[axis]
@@ -44,8 +46,8 @@ func storeInt8(perChannel bool) weightStore {
 			data[i] = byte(int8(q))
 			real[i] = float32(q) * scale[ch]
 		}
-		c := Tensor{Shape: slices.Clone(shape), Type: Int8, Data: data,
-			Quant: &Quantization{Scale: scale, ZeroPoint: make([]int64, channels), Axis: axis}}
+		c := tflite.Tensor{Shape: slices.Clone(shape), Type: tflite.Int8, Data: data,
+			Quant: &tflite.Quantization{Scale: scale, ZeroPoint: make([]int64, channels), Axis: axis}}
 		if !perChannel {
 			c.Quant.Axis = 0
 		}
@@ -54,7 +56,7 @@ func storeInt8(perChannel bool) weightStore {
 }
 
 // storeUint8 quantizes w per tensor to uint8 with zero point 128.
-func storeUint8(t *testing.T, w []float32, shape []int, _ int) (Tensor, []float32) {
+func storeUint8(t *testing.T, w []float32, shape []int, _ int) (tflite.Tensor, []float32) {
 	var a float32
 	for _, v := range w {
 		a = max(a, float32(math.Abs(float64(v))))
@@ -66,15 +68,15 @@ func storeUint8(t *testing.T, w []float32, shape []int, _ int) (Tensor, []float3
 		data[i] = byte(q)
 		real[i] = float32(int32(q)-128) * s
 	}
-	return Tensor{Shape: slices.Clone(shape), Type: Uint8, Data: data,
-		Quant: &Quantization{Scale: []float32{s}, ZeroPoint: []int64{128}}}, real
+	return tflite.Tensor{Shape: slices.Clone(shape), Type: tflite.Uint8, Data: data,
+		Quant: &tflite.Quantization{Scale: []float32{s}, ZeroPoint: []int64{128}}}, real
 }
 
 // storeFloat16 rounds w to float16 (by truncating the mantissa to 10 bits).
 // Values below float16's normal range become a signed zero: the weight
 // generator can leave residues such as -7e-9 where an exact zero was meant
 // (arm64 fuses its multiply-adds, amd64 does not).
-func storeFloat16(t *testing.T, w []float32, shape []int, _ int) (Tensor, []float32) {
+func storeFloat16(t *testing.T, w []float32, shape []int, _ int) (tflite.Tensor, []float32) {
 	data, real := make([]byte, 2*len(w)), make([]float32, len(w))
 	for i, v := range w {
 		b := math.Float32bits(v)
@@ -90,33 +92,37 @@ func storeFloat16(t *testing.T, w []float32, shape []int, _ int) (Tensor, []floa
 		binary.LittleEndian.PutUint16(data[2*i:], h)
 		real[i] = r
 	}
-	return Tensor{Shape: slices.Clone(shape), Type: Float16, Data: data}, real
+	return tflite.Tensor{Shape: slices.Clone(shape), Type: tflite.Float16, Data: data}, real
 }
 
 // weightsOnlyTiny returns tinyModel with the weights of every conv, depthwise
 // and fully connected op stored by store behind a DEQUANTIZE, and the
 // equivalent float graph.
-func weightsOnlyTiny(t *testing.T, store weightStore) (wo, ref *Model) {
+func weightsOnlyTiny(t *testing.T, store weightStore) (wo, ref *tflite.Model) {
 	wo, ref = tinyModel(), tinyModel()
-	var deq []Op
+	var deq []tflite.Op
 	for i := range wo.Ops {
 		op := &wo.Ops[i]
 		axis := 0
 		switch op.Kind {
-		case OpConv2D, OpFullyConnected:
-		case OpDepthwiseConv2D:
+		case tflite.OpConv2D, tflite.OpFullyConnected:
+		case tflite.OpDepthwiseConv2D:
 			axis = 3
 		default:
 			continue
 		}
 		wi := op.Inputs[1]
 		wt := &wo.Tensors[wi]
-		c, real := store(t, refFloats(wt), wt.Shape, axis)
+		w, err := constFloat32s(wo, wi, wt.Elems())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, real := store(t, w, wt.Shape, axis)
 		c.Name = wt.Name + "_stored"
 		wt.Data = nil
 		ref.Tensors[wi].Data = refF32Bytes(real)
 		wo.Tensors = append(wo.Tensors, c)
-		deq = append(deq, Op{Kind: OpDequantize, Version: 2, Inputs: []int{len(wo.Tensors) - 1}, Outputs: []int{wi}, DilationH: 1, DilationW: 1})
+		deq = append(deq, tflite.Op{Kind: tflite.OpDequantize, Version: 2, Inputs: []int{len(wo.Tensors) - 1}, Outputs: []int{wi}, DilationH: 1, DilationW: 1})
 	}
 	wo.Ops = append(deq, wo.Ops...)
 	return wo, ref
@@ -136,18 +142,18 @@ func TestFoldConstantDequantize(t *testing.T) {
 			wo, ref := weightsOnlyTiny(t, tc.store)
 			// Through the file format too: Load must accept what quant writes.
 			var buf bytes.Buffer
-			if err := Write(&buf, wo); err != nil {
+			if err := tflite.Write(&buf, wo); err != nil {
 				t.Fatal(err)
 			}
 			parsed, err := Parse(buf.Bytes())
 			if err != nil {
 				t.Fatalf("Parse of the weights-only model: %v", err)
 			}
-			for _, m := range []*Model{wo, parsed} {
+			for _, m := range []*tflite.Model{wo, parsed} {
 				pw := compilePlanT(t, m, Options{Threads: 1, Kernels: "generic"})
 				pr := compilePlanT(t, ref, Options{Threads: 1, Kernels: "generic"})
 				for _, l := range pw.Layers() {
-					if l.Op == OpDequantize.String() {
+					if l.Op == tflite.OpDequantize.String() {
 						t.Errorf("plan keeps a run-time DEQUANTIZE step: %+v", l)
 					}
 				}
@@ -212,29 +218,29 @@ func TestHalfToFloat32(t *testing.T) {
 func TestConstantDequantizeRejects(t *testing.T) {
 	cases := []struct {
 		name   string
-		mutate func(m *Model)
+		mutate func(m *tflite.Model)
 		want   string
 	}{
 		// An activation quantized per channel stays unsupported.
-		{"per-channel activation", func(m *Model) {
-			m.Tensors[0].Type = Int8
-			m.Tensors[0].Quant = &Quantization{Scale: []float32{1, 2, 3}, ZeroPoint: []int64{0, 0, 0}, Axis: 3}
-			m.Tensors = append(m.Tensors, Tensor{Name: "x", Shape: []int{1, 4, 4, 3}, Type: Float32})
-			m.Ops = append([]Op{{Kind: OpDequantize, Inputs: []int{0}, Outputs: []int{len(m.Tensors) - 1}}}, m.Ops...)
+		{"per-channel activation", func(m *tflite.Model) {
+			m.Tensors[0].Type = tflite.Int8
+			m.Tensors[0].Quant = &tflite.Quantization{Scale: []float32{1, 2, 3}, ZeroPoint: []int64{0, 0, 0}, Axis: 3}
+			m.Tensors = append(m.Tensors, tflite.Tensor{Name: "x", Shape: []int{1, 4, 4, 3}, Type: tflite.Float32})
+			m.Ops = append([]tflite.Op{{Kind: tflite.OpDequantize, Inputs: []int{0}, Outputs: []int{len(m.Tensors) - 1}}}, m.Ops...)
 			m.Ops[1].Inputs[0] = len(m.Tensors) - 1
 		}, "activations must be quantized per tensor"},
 		// A folded constant used as an activation.
-		{"folded activation", func(m *Model) { m.Ops[3].Inputs[0] = m.Ops[3].Inputs[1] }, "is a constant (want an activation)"},
-		{"int32 constant", func(m *Model) { m.Tensors[m.Ops[0].Inputs[0]].Type = Int32 }, "buffer holds 108 bytes"},
-		{"no quantization", func(m *Model) { m.Tensors[m.Ops[0].Inputs[0]].Quant = nil }, "no quantization parameters"},
-		{"int8 output", func(m *Model) { m.Tensors[m.Ops[0].Outputs[0]].Type = Int8 }, "type int8 (want float32)"},
-		{"float16 activation", func(m *Model) { m.Tensors[0].Type = Float16 }, "data type float16"},
+		{"folded activation", func(m *tflite.Model) { m.Ops[3].Inputs[0] = m.Ops[3].Inputs[1] }, "is a constant (want an activation)"},
+		{"int32 constant", func(m *tflite.Model) { m.Tensors[m.Ops[0].Inputs[0]].Type = tflite.Int32 }, "buffer holds 108 bytes"},
+		{"no quantization", func(m *tflite.Model) { m.Tensors[m.Ops[0].Inputs[0]].Quant = nil }, "no quantization parameters"},
+		{"int8 output", func(m *tflite.Model) { m.Tensors[m.Ops[0].Outputs[0]].Type = tflite.Int8 }, "type int8 (want float32)"},
+		{"float16 activation", func(m *tflite.Model) { m.Tensors[0].Type = tflite.Float16 }, "data type float16"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			m, _ := weightsOnlyTiny(t, storeInt8(true))
 			tc.mutate(m)
-			err := m.Validate()
+			err := Validate(m)
 			if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrInvalidModel) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Validate: %v, want an invalid or unsupported model (%q)", err, tc.want)
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // A full convolution (MobileNet's first layer) with no specialised kernel
@@ -54,7 +55,7 @@ func scratch[T any](workers, n int) [][]T {
 	return s
 }
 
-func (c *compiler) im2colF32Step(op *Op, info *LayerInfo, p *generic.ConvParams, w, b []float32, lo, hi float32) (step, error) {
+func (c *compiler) im2colF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, w, b []float32, lo, hi float32) (step, error) {
 	P := p.KH * p.KW * p.InC
 	impl, err := c.pointwiseF32()
 	if err != nil {
@@ -74,7 +75,7 @@ func (c *compiler) im2colF32Step(op *Op, info *LayerInfo, p *generic.ConvParams,
 	}}, nil
 }
 
-func (c *compiler) im2colQ8Step(op *Op, info *LayerInfo, p *generic.ConvParams, wq *weightQuant, b []int32, xzp int32, rq *generic.Requant) (step, error) {
+func (c *compiler) im2colQ8Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, wq *weightQuant, b []int32, xzp int32, rq *generic.Requant) (step, error) {
 	P := p.KH * p.KW * p.InC
 	wzp := wq.zp[0]
 	for _, z := range wq.zp {

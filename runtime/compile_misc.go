@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // elementChunk is the number of elements one work unit of an elementwise step
@@ -11,7 +12,7 @@ import (
 const elementChunk = 4096
 
 // buildAvgPool compiles AVERAGE_POOL_2D; it runs on one worker (it is tiny).
-func (c *compiler) buildAvgPool(op *Op, info *LayerInfo) (step, error) {
+func (c *compiler) buildAvgPool(op *tflite.Op, info *LayerInfo) (step, error) {
 	p, err := geometry(c.m, op, op.FilterH, op.FilterW)
 	if err != nil {
 		return step{}, err
@@ -50,7 +51,7 @@ func (c *compiler) buildAvgPool(op *Op, info *LayerInfo) (step, error) {
 }
 
 // buildSoftmax compiles SOFTMAX over the last dimension, row by row.
-func (c *compiler) buildSoftmax(op *Op, info *LayerInfo) (step, error) {
+func (c *compiler) buildSoftmax(op *tflite.Op, info *LayerInfo) (step, error) {
 	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
 	if len(in.Shape) == 0 || in.Elems() != out.Elems() || in.Elems() == 0 {
 		return step{}, fmt.Errorf("input %v and output %v do not match", in.Shape, out.Shape)
@@ -92,7 +93,7 @@ func (c *compiler) buildSoftmax(op *Op, info *LayerInfo) (step, error) {
 // buildQuantize compiles QUANTIZE: float32 to quantized (x/s rounded half
 // away from zero, plus the zero point), or quantized to quantized through a
 // 256-entry table (dequantize, requantize once).
-func (c *compiler) buildQuantize(op *Op, info *LayerInfo) (step, error) {
+func (c *compiler) buildQuantize(op *tflite.Op, info *LayerInfo) (step, error) {
 	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
 	if in.Elems() != out.Elems() {
 		return step{}, fmt.Errorf("input %v and output %v differ in size", in.Shape, out.Shape)
@@ -104,7 +105,7 @@ func (c *compiler) buildQuantize(op *Op, info *LayerInfo) (step, error) {
 	}
 	n := out.Elems()
 	dst := c.i8(op.Outputs[0])
-	if in.Type == Float32 {
+	if in.Type == tflite.Float32 {
 		info.Kernel = "quantize_f32_q8"
 		src, s := c.f32(op.Inputs[0]), outq.scale
 		return step{units: tiles(n, elementChunk), run: func(_, u0, u1 int) {
@@ -132,9 +133,9 @@ func (c *compiler) buildQuantize(op *Op, info *LayerInfo) (step, error) {
 }
 
 // buildDequantize compiles DEQUANTIZE of a quantized tensor to float32.
-func (c *compiler) buildDequantize(op *Op, info *LayerInfo) (step, error) {
+func (c *compiler) buildDequantize(op *tflite.Op, info *LayerInfo) (step, error) {
 	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
-	if in.Elems() != out.Elems() || out.Type != Float32 {
+	if in.Elems() != out.Elems() || out.Type != tflite.Float32 {
 		return step{}, fmt.Errorf("cannot dequantize %s %v to %s %v", in.Type, in.Shape, out.Type, out.Shape)
 	}
 	if in.Data != nil {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // This file builds small MobileNet-shaped graphs in every numeric scheme and
@@ -30,12 +32,12 @@ func (s tinyScheme) String() string {
 
 // tinyBuilder appends tensors and ops to a model.
 type tinyBuilder struct {
-	m      *Model
+	m      *tflite.Model
 	rng    *rand.Rand
 	scheme tinyScheme
 }
 
-func (b *tinyBuilder) add(t Tensor) int {
+func (b *tinyBuilder) add(t tflite.Tensor) int {
 	b.m.Tensors = append(b.m.Tensors, t)
 	return len(b.m.Tensors) - 1
 }
@@ -44,13 +46,13 @@ func (b *tinyBuilder) add(t Tensor) int {
 func (b *tinyBuilder) act(name string, shape []int, s float32, zp8 int64) int {
 	switch b.scheme {
 	case schemeF32:
-		return b.add(Tensor{Name: name, Shape: shape, Type: Float32})
+		return b.add(tflite.Tensor{Name: name, Shape: shape, Type: tflite.Float32})
 	case schemeU8:
-		return b.add(Tensor{Name: name, Shape: shape, Type: Uint8,
-			Quant: &Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp8 + 128}}})
+		return b.add(tflite.Tensor{Name: name, Shape: shape, Type: tflite.Uint8,
+			Quant: &tflite.Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp8 + 128}}})
 	}
-	return b.add(Tensor{Name: name, Shape: shape, Type: Int8,
-		Quant: &Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp8}}})
+	return b.add(tflite.Tensor{Name: name, Shape: shape, Type: tflite.Int8,
+		Quant: &tflite.Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp8}}})
 }
 
 func refF32Bytes(v []float32) []byte {
@@ -78,8 +80,8 @@ func (b *tinyBuilder) weights(name string, shape []int, axis int, a float64, sIn
 		breal[i] = float32((b.rng.Float64()*2 - 1) * 0.3)
 	}
 	if b.scheme == schemeF32 {
-		w = b.add(Tensor{Name: name, Shape: shape, Type: Float32, Data: refF32Bytes(real)})
-		bias = b.add(Tensor{Name: name + "_bias", Shape: []int{outC}, Type: Float32, Data: refF32Bytes(breal)})
+		w = b.add(tflite.Tensor{Name: name, Shape: shape, Type: tflite.Float32, Data: refF32Bytes(real)})
+		bias = b.add(tflite.Tensor{Name: name + "_bias", Shape: []int{outC}, Type: tflite.Float32, Data: refF32Bytes(breal)})
 		return w, bias
 	}
 	chanOf := func(i int) int { // index of i along axis
@@ -91,7 +93,7 @@ func (b *tinyBuilder) weights(name string, shape []int, axis int, a float64, sIn
 	}
 	data := make([]byte, n)
 	scales := make([]float32, outC)
-	var q *Quantization
+	var q *tflite.Quantization
 	if b.scheme == schemeU8 {
 		lo, hi := float32(0), float32(0)
 		for _, v := range real {
@@ -105,8 +107,8 @@ func (b *tinyBuilder) weights(name string, shape []int, axis int, a float64, sIn
 		for c := range scales {
 			scales[c] = s
 		}
-		q = &Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp}}
-		w = b.add(Tensor{Name: name, Shape: shape, Type: Uint8, Quant: q, Data: data})
+		q = &tflite.Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp}}
+		w = b.add(tflite.Tensor{Name: name, Shape: shape, Type: tflite.Uint8, Quant: q, Data: data})
 	} else {
 		for i, v := range real {
 			c := chanOf(i)
@@ -115,8 +117,8 @@ func (b *tinyBuilder) weights(name string, shape []int, axis int, a float64, sIn
 		for i, v := range real {
 			data[i] = byte(int8(math.Round(float64(v / scales[chanOf(i)]))))
 		}
-		q = &Quantization{Scale: scales, ZeroPoint: make([]int64, outC), Axis: axis}
-		w = b.add(Tensor{Name: name, Shape: shape, Type: Int8, Quant: q, Data: data})
+		q = &tflite.Quantization{Scale: scales, ZeroPoint: make([]int64, outC), Axis: axis}
+		w = b.add(tflite.Tensor{Name: name, Shape: shape, Type: tflite.Int8, Quant: q, Data: data})
 	}
 	bq := make([]byte, 4*outC)
 	bs := make([]float32, outC)
@@ -124,91 +126,86 @@ func (b *tinyBuilder) weights(name string, shape []int, axis int, a float64, sIn
 		bs[c] = sIn * scales[c]
 		binary.LittleEndian.PutUint32(bq[4*c:], uint32(int32(math.Round(float64(breal[c]/bs[c])))))
 	}
-	bquant := &Quantization{Scale: bs, ZeroPoint: make([]int64, outC)}
+	bquant := &tflite.Quantization{Scale: bs, ZeroPoint: make([]int64, outC)}
 	if b.scheme == schemeU8 {
-		bquant = &Quantization{Scale: bs[:1], ZeroPoint: []int64{0}}
+		bquant = &tflite.Quantization{Scale: bs[:1], ZeroPoint: []int64{0}}
 	}
-	bias = b.add(Tensor{Name: name + "_bias", Shape: []int{outC}, Type: Int32, Quant: bquant, Data: bq})
+	bias = b.add(tflite.Tensor{Name: name + "_bias", Shape: []int{outC}, Type: tflite.Int32, Quant: bquant, Data: bq})
 	return w, bias
 }
 
 // tinyNet builds conv 3x3/2 -> dw 3x3/1 -> pw -> dw 3x3/2 -> pw -> avgpool ->
 // 1x1 conv -> reshape -> fully connected -> softmax on a res x res x 3 input.
-func tinyNet(scheme tinyScheme, res int, seed uint64) *Model {
-	b := &tinyBuilder{m: &Model{Version: 3}, rng: rand.New(rand.NewPCG(seed, 7)), scheme: scheme}
+func tinyNet(scheme tinyScheme, res int, seed uint64) *tflite.Model {
+	b := &tinyBuilder{m: &tflite.Model{Version: 3}, rng: rand.New(rand.NewPCG(seed, 7)), scheme: scheme}
 	const s6 = 6.0 / 255 // ReLU6 outputs: real [0, 6]
 	sIn := float32(1.0 / 128)
 	var x int
 	if scheme == schemeI8Float {
-		fin := b.add(Tensor{Name: "input", Shape: []int{1, res, res, 3}, Type: Float32})
+		fin := b.add(tflite.Tensor{Name: "input", Shape: []int{1, res, res, 3}, Type: tflite.Float32})
 		b.m.Inputs = []int{fin}
 		x = b.act("input_q", []int{1, res, res, 3}, sIn, 0)
-		b.m.Ops = append(b.m.Ops, Op{Kind: OpQuantize, Inputs: []int{fin}, Outputs: []int{x}})
+		b.m.Ops = append(b.m.Ops, tflite.Op{Kind: tflite.OpQuantize, Inputs: []int{fin}, Outputs: []int{x}})
 	} else {
 		x = b.act("input", []int{1, res, res, 3}, sIn, 0)
 		b.m.Inputs = []int{x}
 	}
 	h := res
-	conv := func(kind OpKind, k, stride, outC int, pad Padding, act Activation, sOut float32, zp int64, sInX float32) {
+	conv := func(kind tflite.OpKind, k, stride, outC int, pad tflite.Padding, act tflite.Activation, sOut float32, zp int64, sInX float32) {
 		in := b.m.Tensors[x]
 		inC := in.Shape[3]
 		oh := (h + stride - 1) / stride
-		if pad == PadValid {
+		if pad == tflite.PadValid {
 			oh = (h-k)/stride + 1
 		}
 		wshape, axis := []int{outC, k, k, inC}, 0
-		if kind == OpDepthwiseConv2D {
+		if kind == tflite.OpDepthwiseConv2D {
 			wshape, axis = []int{1, k, k, outC}, 3
 		}
 		a := 1 / math.Sqrt(float64(k*k*inC))
-		if kind == OpDepthwiseConv2D {
+		if kind == tflite.OpDepthwiseConv2D {
 			a = 1 / math.Sqrt(float64(k*k))
 		}
 		w, bias := b.weights("w", wshape, axis, 1.5*a, sInX)
 		y := b.act("y", []int{1, oh, oh, outC}, sOut, zp)
-		op := Op{Kind: kind, Inputs: []int{x, w, bias}, Outputs: []int{y}, Padding: pad,
+		op := tflite.Op{Kind: kind, Inputs: []int{x, w, bias}, Outputs: []int{y}, Padding: pad,
 			StrideH: stride, StrideW: stride, DilationH: 1, DilationW: 1, Activation: act}
-		if kind == OpDepthwiseConv2D {
+		if kind == tflite.OpDepthwiseConv2D {
 			op.DepthMultiplier = 1
 		}
 		b.m.Ops = append(b.m.Ops, op)
 		x, h = y, oh
 	}
-	conv(OpConv2D, 3, 2, 8, PadSame, ActRelu6, s6, -128, sIn)
-	conv(OpDepthwiseConv2D, 3, 1, 8, PadSame, ActRelu6, s6, -128, s6)
-	conv(OpConv2D, 1, 1, 16, PadSame, ActRelu6, s6, -128, s6)
-	conv(OpDepthwiseConv2D, 3, 2, 16, PadSame, ActRelu6, s6, -128, s6)
-	conv(OpConv2D, 1, 1, 12, PadSame, ActRelu6, s6, -128, s6)
+	conv(tflite.OpConv2D, 3, 2, 8, tflite.PadSame, tflite.ActRelu6, s6, -128, sIn)
+	conv(tflite.OpDepthwiseConv2D, 3, 1, 8, tflite.PadSame, tflite.ActRelu6, s6, -128, s6)
+	conv(tflite.OpConv2D, 1, 1, 16, tflite.PadSame, tflite.ActRelu6, s6, -128, s6)
+	conv(tflite.OpDepthwiseConv2D, 3, 2, 16, tflite.PadSame, tflite.ActRelu6, s6, -128, s6)
+	conv(tflite.OpConv2D, 1, 1, 12, tflite.PadSame, tflite.ActRelu6, s6, -128, s6)
 	pooled := b.act("pool", []int{1, 1, 1, 12}, s6, -128)
-	b.m.Ops = append(b.m.Ops, Op{Kind: OpAveragePool2D, Inputs: []int{x}, Outputs: []int{pooled},
-		Padding: PadValid, StrideH: 1, StrideW: 1, FilterH: h, FilterW: h})
+	b.m.Ops = append(b.m.Ops, tflite.Op{Kind: tflite.OpAveragePool2D, Inputs: []int{x}, Outputs: []int{pooled},
+		Padding: tflite.PadValid, StrideH: 1, StrideW: 1, FilterH: h, FilterW: h})
 	x, h = pooled, 1
-	conv(OpConv2D, 1, 1, 7, PadSame, ActNone, 0.05, 3, s6)
+	conv(tflite.OpConv2D, 1, 1, 7, tflite.PadSame, tflite.ActNone, 0.05, 3, s6)
 	flat := b.act("flat", []int{1, 7}, 0.05, 3)
-	b.m.Ops = append(b.m.Ops, Op{Kind: OpReshape, Inputs: []int{x}, Outputs: []int{flat}, NewShape: []int{1, 7}})
+	b.m.Ops = append(b.m.Ops, tflite.Op{Kind: tflite.OpReshape, Inputs: []int{x}, Outputs: []int{flat}, NewShape: []int{1, 7}})
 	w, bias := b.weights("fc", []int{5, 7}, 0, 0.8, 0.05)
 	logits := b.act("logits", []int{1, 5}, 0.04, -10)
-	b.m.Ops = append(b.m.Ops, Op{Kind: OpFullyConnected, Inputs: []int{flat, w, bias}, Outputs: []int{logits}})
+	b.m.Ops = append(b.m.Ops, tflite.Op{Kind: tflite.OpFullyConnected, Inputs: []int{flat, w, bias}, Outputs: []int{logits}})
 	prob := b.act("prob", []int{1, 5}, 1.0/256, -128)
-	b.m.Ops = append(b.m.Ops, Op{Kind: OpSoftmax, Inputs: []int{logits}, Outputs: []int{prob}, Beta: 1})
+	b.m.Ops = append(b.m.Ops, tflite.Op{Kind: tflite.OpSoftmax, Inputs: []int{logits}, Outputs: []int{prob}, Beta: 1})
 	out := prob
 	if scheme == schemeI8Float {
-		out = b.add(Tensor{Name: "output", Shape: []int{1, 5}, Type: Float32})
-		b.m.Ops = append(b.m.Ops, Op{Kind: OpDequantize, Inputs: []int{prob}, Outputs: []int{out}})
+		out = b.add(tflite.Tensor{Name: "output", Shape: []int{1, 5}, Type: tflite.Float32})
+		b.m.Ops = append(b.m.Ops, tflite.Op{Kind: tflite.OpDequantize, Inputs: []int{prob}, Outputs: []int{out}})
 	}
 	b.m.Outputs = []int{out}
 	return b.m
 }
 
-// refValue is a tensor's value in the reference interpreter.
-type refValue struct {
-	real []float64 // real values (exactly what the quantized ints represent)
-}
-
 // refQuant returns s and the int8-domain zero point of a quantized tensor.
-func refQuant(t *Tensor) (float64, float64) {
+func refQuant(t *tflite.Tensor) (float64, float64) {
 	zp := float64(t.Quant.ZeroPoint[0])
-	if t.Type == Uint8 {
+	if t.Type == tflite.Uint8 {
 		zp -= 128
 	}
 	return float64(t.Quant.Scale[0]), zp
@@ -216,7 +213,7 @@ func refQuant(t *Tensor) (float64, float64) {
 
 // refStore rounds real values onto tensor t's grid when it is quantized
 // (round half away from zero once, clamp), as the golden engine does.
-func refStore(t *Tensor, v []float64) []float64 {
+func refStore(t *tflite.Tensor, v []float64) []float64 {
 	if !isQuantType(t.Type) {
 		for i := range v {
 			v[i] = float64(float32(v[i]))
@@ -232,19 +229,19 @@ func refStore(t *Tensor, v []float64) []float64 {
 }
 
 // refConst dequantizes a constant tensor to reals, channel c along axis.
-func refConst(t *Tensor, axis int) []float64 {
+func refConst(t *tflite.Tensor, axis int) []float64 {
 	n := t.Elems()
 	out := make([]float64, n)
 	for i := range out {
 		switch t.Type {
-		case Float32:
+		case tflite.Float32:
 			out[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:])))
 			continue
-		case Int32:
+		case tflite.Int32:
 			out[i] = float64(int32(binary.LittleEndian.Uint32(t.Data[4*i:])))
-		case Uint8:
+		case tflite.Uint8:
 			out[i] = float64(t.Data[i])
-		case Int8:
+		case tflite.Int8:
 			out[i] = float64(int8(t.Data[i]))
 		}
 		c := 0
@@ -264,23 +261,23 @@ func refConst(t *Tensor, axis int) []float64 {
 	return out
 }
 
-func refClamp(act Activation, v float64) float64 {
+func refClamp(act tflite.Activation, v float64) float64 {
 	switch act {
-	case ActRelu:
+	case tflite.ActRelu:
 		return math.Max(v, 0)
-	case ActRelu6:
+	case tflite.ActRelu6:
 		return math.Min(math.Max(v, 0), 6)
 	}
 	return v
 }
 
 // refRun runs m on an RGB image and returns every tensor's real values.
-func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
+func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 	vals := make([][]float64, len(m.Tensors))
 	in := &m.Tensors[m.Inputs[0]]
 	x := make([]float64, len(rgb))
 	for i, v := range rgb {
-		if in.Type == Float32 {
+		if in.Type == tflite.Float32 {
 			x[i] = float64((float32(v) - 127.5) / 127.5)
 		} else {
 			x[i] = float64(int(v)-128) / 128 // scale 1/128, zero point 0 (int8 domain)
@@ -292,11 +289,11 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 		src, ot := vals[op.Inputs[0]], &m.Tensors[op.Outputs[0]]
 		out := make([]float64, ot.Elems())
 		switch op.Kind {
-		case OpConv2D, OpDepthwiseConv2D, OpAveragePool2D:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpAveragePool2D:
 			is, os := m.Tensors[op.Inputs[0]].Shape, ot.Shape
-			kh, kw, dw := op.FilterH, op.FilterW, op.Kind == OpDepthwiseConv2D
+			kh, kw, dw := op.FilterH, op.FilterW, op.Kind == tflite.OpDepthwiseConv2D
 			var w, bias []float64
-			if op.Kind != OpAveragePool2D {
+			if op.Kind != tflite.OpAveragePool2D {
 				ws := m.Tensors[op.Inputs[1]].Shape
 				kh, kw = ws[1], ws[2]
 				axis := 0
@@ -307,7 +304,7 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 			}
 			pt := max((os[1]-1)*op.StrideH+kh-is[1], 0) / 2
 			pl := max((os[2]-1)*op.StrideW+kw-is[2], 0) / 2
-			if op.Padding == PadValid {
+			if op.Padding == tflite.PadValid {
 				pt, pl = 0, 0
 			}
 			for oy := 0; oy < os[1]; oy++ {
@@ -324,7 +321,7 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 								cnt++
 								base := (iy*is[2] + ix) * is[3]
 								switch {
-								case op.Kind == OpAveragePool2D:
+								case op.Kind == tflite.OpAveragePool2D:
 									acc += src[base+oc]
 								case dw:
 									acc += src[base+oc] * w[(ky*kw+kx)*os[3]+oc]
@@ -335,7 +332,7 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 								}
 							}
 						}
-						if op.Kind == OpAveragePool2D {
+						if op.Kind == tflite.OpAveragePool2D {
 							acc /= float64(cnt)
 						} else {
 							acc += bias[oc]
@@ -344,7 +341,7 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 					}
 				}
 			}
-		case OpFullyConnected:
+		case tflite.OpFullyConnected:
 			ws := m.Tensors[op.Inputs[1]].Shape
 			w, bias := refConst(&m.Tensors[op.Inputs[1]], 0), refConst(&m.Tensors[op.Inputs[2]], 0)
 			for j := 0; j < ws[0]; j++ {
@@ -354,7 +351,7 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 				}
 				out[j] = refClamp(op.Activation, acc)
 			}
-		case OpSoftmax:
+		case tflite.OpSoftmax:
 			mx := math.Inf(-1)
 			for _, v := range src {
 				mx = math.Max(mx, v)
@@ -367,7 +364,7 @@ func refRun(t *testing.T, m *Model, rgb []byte) [][]float64 {
 			for i := range out {
 				out[i] /= sum
 			}
-		case OpReshape, OpSqueeze, OpQuantize, OpDequantize:
+		case tflite.OpReshape, tflite.OpSqueeze, tflite.OpQuantize, tflite.OpDequantize:
 			copy(out, src)
 		default:
 			t.Fatalf("reference: op %s not supported", op.Kind)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // buildStep compiles op i into a step and describes it.
@@ -20,19 +21,19 @@ func (c *compiler) buildStep(i int) (step, LayerInfo, error) {
 	var st step
 	var err error
 	switch op.Kind {
-	case OpConv2D, OpDepthwiseConv2D:
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D:
 		st, err = c.buildConv(op, &info)
-	case OpFullyConnected:
+	case tflite.OpFullyConnected:
 		st, err = c.buildFullyConnected(op, &info)
-	case OpAveragePool2D:
+	case tflite.OpAveragePool2D:
 		st, err = c.buildAvgPool(op, &info)
-	case OpSoftmax:
+	case tflite.OpSoftmax:
 		st, err = c.buildSoftmax(op, &info)
-	case OpReshape, OpSqueeze:
+	case tflite.OpReshape, tflite.OpSqueeze:
 		info.Type, info.Kernel = "reshape", "alias"
-	case OpQuantize:
+	case tflite.OpQuantize:
 		st, err = c.buildQuantize(op, &info)
-	case OpDequantize:
+	case tflite.OpDequantize:
 		st, err = c.buildDequantize(op, &info)
 	default:
 		err = fmt.Errorf("unsupported op")
@@ -41,14 +42,14 @@ func (c *compiler) buildStep(i int) (step, LayerInfo, error) {
 		return step{}, LayerInfo{}, err
 	}
 	st.op, st.tensor = i, op.Outputs[0]
-	if out.Type == Float32 {
+	if out.Type == tflite.Float32 {
 		st.outF32 = c.f32(op.Outputs[0])
 	}
 	return st, info, nil
 }
 
 // nhwc returns the dimensions of a batch-1 NHWC tensor.
-func nhwc(m *Model, ti int) (h, w, ch int, err error) {
+func nhwc(m *tflite.Model, ti int) (h, w, ch int, err error) {
 	t := &m.Tensors[ti]
 	if len(t.Shape) != 4 || t.Shape[0] != 1 {
 		return 0, 0, 0, fmt.Errorf("tensor %d (%q) has shape %v, want [1 H W C]", ti, t.Name, t.Shape)
@@ -59,16 +60,16 @@ func nhwc(m *Model, ti int) (h, w, ch int, err error) {
 // padBefore checks one spatial dimension of a conv or pool against TFLite's
 // output size rule and returns the padding before it (TensorFlow SAME:
 // total = max((out-1)*s + k - in, 0), before = total/2).
-func padBefore(pad Padding, in, k, s, out int) (int, error) {
+func padBefore(pad tflite.Padding, in, k, s, out int) (int, error) {
 	if s < 1 || k < 1 {
 		return 0, fmt.Errorf("invalid kernel size %d or stride %d", k, s)
 	}
 	var want, before int
 	switch pad {
-	case PadSame:
+	case tflite.PadSame:
 		want = (in + s - 1) / s
 		before = max((want-1)*s+k-in, 0) / 2
-	case PadValid:
+	case tflite.PadValid:
 		if in >= k {
 			want = (in-k)/s + 1
 		}
@@ -82,7 +83,7 @@ func padBefore(pad Padding, in, k, s, out int) (int, error) {
 }
 
 // geometry builds the ConvParams of a conv, depthwise conv or pool.
-func geometry(m *Model, op *Op, kh, kw int) (*generic.ConvParams, error) {
+func geometry(m *tflite.Model, op *tflite.Op, kh, kw int) (*generic.ConvParams, error) {
 	if op.DilationH > 1 || op.DilationW > 1 {
 		return nil, fmt.Errorf("dilation %dx%d is not supported", op.DilationH, op.DilationW)
 	}
@@ -110,10 +111,10 @@ func geometry(m *Model, op *Op, kh, kw int) (*generic.ConvParams, error) {
 
 // quantized reports whether op runs on quantized (not float32) tensors, checking
 // that its input and output agree.
-func (c *compiler) quantized(op *Op) (bool, error) {
+func (c *compiler) quantized(op *tflite.Op) (bool, error) {
 	in, out := c.m.Tensors[op.Inputs[0]].Type, c.m.Tensors[op.Outputs[0]].Type
 	switch {
-	case in == Float32 && out == Float32:
+	case in == tflite.Float32 && out == tflite.Float32:
 		return false, nil
 	case isQuantType(in) && isQuantType(out):
 		return true, nil

@@ -5,10 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // tensorByName finds a tensor by name.
-func tensorByName(t *testing.T, m *Model, name string) int {
+func tensorByName(t *testing.T, m *tflite.Model, name string) int {
 	t.Helper()
 	for i := range m.Tensors {
 		if m.Tensors[i].Name == name {
@@ -21,15 +23,15 @@ func tensorByName(t *testing.T, m *Model, name string) int {
 
 // rawReals decodes a tensor's raw bytes (as OutputRaw and LogitsRaw return
 // them) into real values.
-func rawReals(tt *Tensor, raw []byte) []float64 {
+func rawReals(tt *tflite.Tensor, raw []byte) []float64 {
 	out := make([]float64, tt.Elems())
 	for i := range out {
 		switch tt.Type {
-		case Float32:
+		case tflite.Float32:
 			out[i] = float64(goldenF32At(raw, i))
-		case Uint8:
+		case tflite.Uint8:
 			out[i] = float64(tt.Quant.Scale[0]) * (float64(raw[i]) - float64(tt.Quant.ZeroPoint[0]))
-		case Int8:
+		case tflite.Int8:
 			out[i] = float64(tt.Quant.Scale[0]) * (float64(int8(raw[i])) - float64(tt.Quant.ZeroPoint[0]))
 		}
 	}
@@ -38,7 +40,7 @@ func rawReals(tt *Tensor, raw []byte) []float64 {
 
 // maxStepDiff is the largest difference between got and want in units of the
 // tensor's quantization step (or absolute for float tensors).
-func maxStepDiff(tt *Tensor, got, want []float64) float64 {
+func maxStepDiff(tt *tflite.Tensor, got, want []float64) float64 {
 	s := 1.0
 	if tt.Quant != nil {
 		s = float64(tt.Quant.Scale[0])
@@ -106,38 +108,47 @@ func TestCompileMatchesReference(t *testing.T) {
 func TestCompileSurvivesMutations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 13))
 	pickInt := func() int { return []int{-1, 0, 1, 2, 3, 7, 1 << 20}[rng.IntN(7)] }
-	mutations := []func(m *Model){
-		func(m *Model) { t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Shape[rng.IntN(len(t.Shape))] = pickInt() },
-		func(m *Model) {
+	mutations := []func(m *tflite.Model){
+		func(m *tflite.Model) {
 			t := &m.Tensors[rng.IntN(len(m.Tensors))]
-			t.Type = []DType{Float32, Uint8, Int8, Int32, Int16, Float16}[rng.IntN(6)]
+			t.Shape[rng.IntN(len(t.Shape))] = pickInt()
 		},
-		func(m *Model) {
+		func(m *tflite.Model) {
+			t := &m.Tensors[rng.IntN(len(m.Tensors))]
+			t.Type = []tflite.DType{tflite.Float32, tflite.Uint8, tflite.Int8, tflite.Int32, tflite.Int16, tflite.Float16}[rng.IntN(6)]
+		},
+		func(m *tflite.Model) {
 			if t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Quant != nil {
 				t.Quant.Scale[0] = []float32{0, -1, float32(math.NaN()), float32(math.Inf(1)), 1e-30, 1e30}[rng.IntN(6)]
 			}
 		},
-		func(m *Model) {
+		func(m *tflite.Model) {
 			if t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Quant != nil && len(t.Quant.ZeroPoint) > 0 {
 				t.Quant.ZeroPoint[0] = []int64{-129, 256, 300, -1000}[rng.IntN(4)]
 			}
 		},
-		func(m *Model) {
+		func(m *tflite.Model) {
 			if t := &m.Tensors[rng.IntN(len(m.Tensors))]; t.Data != nil {
 				t.Data = t.Data[:rng.IntN(len(t.Data)+1)]
 			}
 		},
-		func(m *Model) {
+		func(m *tflite.Model) {
 			op := &m.Ops[rng.IntN(len(m.Ops))]
 			op.StrideH, op.StrideW = pickInt(), pickInt()
 		},
-		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.FilterH, op.FilterW = pickInt(), pickInt() },
-		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Padding = Padding(pickInt()) },
-		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Activation = Activation(pickInt()) },
-		func(m *Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Inputs[0] = pickInt() },
-		func(m *Model) {
+		func(m *tflite.Model) {
 			op := &m.Ops[rng.IntN(len(m.Ops))]
-			op.Kind = []OpKind{OpConv2D, OpDepthwiseConv2D, OpFullyConnected, OpAveragePool2D, OpSoftmax, OpReshape, OpQuantize, OpDequantize}[rng.IntN(8)]
+			op.FilterH, op.FilterW = pickInt(), pickInt()
+		},
+		func(m *tflite.Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Padding = tflite.Padding(pickInt()) },
+		func(m *tflite.Model) {
+			op := &m.Ops[rng.IntN(len(m.Ops))]
+			op.Activation = tflite.Activation(pickInt())
+		},
+		func(m *tflite.Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Inputs[0] = pickInt() },
+		func(m *tflite.Model) {
+			op := &m.Ops[rng.IntN(len(m.Ops))]
+			op.Kind = []tflite.OpKind{tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected, tflite.OpAveragePool2D, tflite.OpSoftmax, tflite.OpReshape, tflite.OpQuantize, tflite.OpDequantize}[rng.IntN(8)]
 		},
 	}
 	accepted := 0

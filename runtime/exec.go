@@ -1,6 +1,9 @@
 package runtime
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // step is one compiled op: a function over a range of work units (output rows
 // of a conv, row tiles of a pointwise GEMM, element chunks) that workers split
@@ -35,15 +38,19 @@ func setBarriers(steps []step) {
 	}
 }
 
-// engine is what the workers share: the steps and their barrier. It holds no
-// reference to the Plan so that an unreachable plan can be collected.
+// engine is what the workers share: the steps, their barrier and the panic
+// of the current run. It holds no reference to the Plan so that an
+// unreachable plan can be collected.
 type engine struct {
-	steps []step
-	bar   barrier
+	steps   []step
+	bar     barrier
+	failure atomic.Pointer[stepPanic] // first panic of the run, nil when none
 }
 
 // exec runs worker w's share of every step, nw workers in all. Worker 0 (the
 // caller of Run) records per-step wall time into nanos when it is not nil.
+// Once a step has panicked (on any worker) the remaining steps are skipped,
+// but every worker still meets the others at every barrier.
 func (e *engine) exec(w, nw int, nanos []int64) {
 	var t0 time.Time
 	for i := range e.steps {
@@ -51,13 +58,13 @@ func (e *engine) exec(w, nw int, nanos []int64) {
 		if nanos != nil && w == 0 {
 			t0 = time.Now()
 		}
-		if s.units > 0 {
+		if s.units > 0 && e.failure.Load() == nil {
 			if s.serial {
 				if w == 0 {
-					s.run(0, 0, s.units)
+					e.runStep(i, 0, 0, s.units)
 				}
 			} else if lo, hi := s.units*w/nw, s.units*(w+1)/nw; lo < hi {
-				s.run(w, lo, hi)
+				e.runStep(i, w, lo, hi)
 			}
 		}
 		if s.barrier && nw > 1 {
@@ -74,27 +81,29 @@ func (p *Plan) run(nanos []int64) error {
 	if p.closed {
 		return errClosed
 	}
-	if p.trace != nil {
+	switch {
+	case p.trace != nil:
 		p.runTraced(nanos)
-		return nil
-	}
-	if p.pool == nil {
+	case p.pool == nil:
 		p.eng.exec(0, 1, nanos)
-		return nil
+	default:
+		p.pool.wakeAll()
+		p.eng.exec(0, p.pool.n, nanos)
 	}
-	p.pool.wakeAll()
-	p.eng.exec(0, p.pool.n, nanos)
-	return nil
+	return p.takeFailure()
 }
 
 // runTraced runs every step on the calling goroutine and reports each float32
-// output to the trace function.
+// output to the trace function. It stops at a step that panics.
 func (p *Plan) runTraced(nanos []int64) {
 	for i := range p.eng.steps {
 		s := &p.eng.steps[i]
 		t0 := time.Now()
 		if s.units > 0 {
-			s.run(0, 0, s.units)
+			p.eng.runStep(i, 0, 0, s.units)
+			if p.eng.failure.Load() != nil {
+				return
+			}
 		}
 		if nanos != nil {
 			nanos[i] = time.Since(t0).Nanoseconds()

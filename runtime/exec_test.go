@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/runtime/mobilenet"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // floatThreadTol bounds float32 output differences between thread counts
@@ -20,7 +22,7 @@ const floatThreadTol = 1e-6
 // execModel is a model the execution tests run.
 type execModel struct {
 	name string
-	m    *Model
+	m    *tflite.Model
 }
 
 // execModels returns small graphs of every scheme, builder MobileNets (float
@@ -31,10 +33,10 @@ func execModels(t *testing.T) []execModel {
 	for _, sc := range []tinyScheme{schemeF32, schemeU8, schemeI8, schemeI8Float} {
 		ms = append(ms, execModel{"tiny_" + sc.String(), tinyNet(sc, 16, 1)})
 	}
-	for _, dt := range []DType{Float32, Int8} {
-		m, err := BuildMobileNet(BuildConfig{Alpha: 0.25, Res: 96, DType: dt, Seed: 1})
+	for _, dt := range []tflite.DType{tflite.Float32, tflite.Int8} {
+		m, err := mobilenet.Build(mobilenet.Config{Alpha: 0.25, Res: 96, DType: dt, Seed: 1})
 		if err != nil {
-			t.Fatalf("BuildMobileNet %s: %v", dt, err)
+			t.Fatalf("mobilenet.Build %s: %v", dt, err)
 		}
 		ms = append(ms, execModel{"built_0.25_96_" + dt.String(), m})
 	}
@@ -50,7 +52,7 @@ func execModels(t *testing.T) []execModel {
 }
 
 // compilePlanT compiles m or fails the test, and closes the plan at cleanup.
-func compilePlanT(t testing.TB, m *Model, opt Options) *Plan {
+func compilePlanT(t testing.TB, m *tflite.Model, opt Options) *Plan {
 	t.Helper()
 	p, err := Compile(m, opt)
 	if err != nil {
@@ -119,7 +121,7 @@ func TestRunSteadyStateMallocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
-	m, err := BuildMobileNet(BuildConfig{Alpha: 0.25, Res: 64, DType: Int8, Seed: 2})
+	m, err := mobilenet.Build(mobilenet.Config{Alpha: 0.25, Res: 64, DType: tflite.Int8, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +169,7 @@ func TestThreadCountDeterminism(t *testing.T) {
 				p := compilePlanT(t, em.m, Options{Threads: threads})
 				for run := range 2 { // a second run checks worker reuse
 					runPlanImage(t, p, 7)
-					if p.OutputType() != Float32 {
+					if p.OutputType() != tflite.Float32 {
 						if got := p.OutputRaw(); !bytes.Equal(got, wantOut) {
 							t.Errorf("threads %d run %d: int8 output differs from 1 thread", threads, run)
 						}
@@ -192,7 +194,7 @@ func TestThreadCountDeterminism(t *testing.T) {
 // TestRunRepeatable checks that running again without setting the input
 // gives the same output (the input is never overwritten by the arena).
 func TestRunRepeatable(t *testing.T) {
-	m, err := BuildMobileNet(BuildConfig{Alpha: 0.25, Res: 64, DType: Int8, Seed: 3})
+	m, err := mobilenet.Build(mobilenet.Config{Alpha: 0.25, Res: 64, DType: tflite.Int8, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +230,7 @@ func TestArenaShares(t *testing.T) {
 	for _, em := range execModels(t) {
 		t.Run(em.name, func(t *testing.T) {
 			p := compilePlanT(t, em.m, Options{Threads: 1})
-			if p.ArenaBytes() <= 0 || p.ArenaBytes() >= p.actBytes {
+			if p.ArenaBytes() <= 0 || int64(p.ArenaBytes()) >= p.actBytes {
 				t.Errorf("arena %d bytes, sum of activations %d: want 0 < arena < sum", p.ArenaBytes(), p.actBytes)
 			}
 			t.Logf("arena %d bytes, activations %d bytes (%.0f%%)", p.ArenaBytes(), p.actBytes, 100*float64(p.ArenaBytes())/float64(p.actBytes))
@@ -282,13 +284,13 @@ func TestTrace(t *testing.T) {
 }
 
 func TestCompileRejects(t *testing.T) {
-	cases := map[string]func(m *Model){
-		"unsupported op":  func(m *Model) { m.Ops[1].Kind = OpKind(17) },
-		"dilation":        func(m *Model) { m.Ops[1].DilationH, m.Ops[1].DilationW = 2, 2 },
-		"wrong out shape": func(m *Model) { m.Tensors[m.Ops[0].Outputs[0]].Shape = []int{1, 4, 4, 8} },
-		"bad input index": func(m *Model) { m.Ops[2].Inputs[0] = 999 },
-		"no outputs":      func(m *Model) { m.Outputs = nil },
-		"weights dropped": func(m *Model) { m.Ops[0].Inputs = m.Ops[0].Inputs[:1] },
+	cases := map[string]func(m *tflite.Model){
+		"unsupported op":  func(m *tflite.Model) { m.Ops[1].Kind = tflite.OpKind(17) },
+		"dilation":        func(m *tflite.Model) { m.Ops[1].DilationH, m.Ops[1].DilationW = 2, 2 },
+		"wrong out shape": func(m *tflite.Model) { m.Tensors[m.Ops[0].Outputs[0]].Shape = []int{1, 4, 4, 8} },
+		"bad input index": func(m *tflite.Model) { m.Ops[2].Inputs[0] = 999 },
+		"no outputs":      func(m *tflite.Model) { m.Outputs = nil },
+		"weights dropped": func(m *tflite.Model) { m.Ops[0].Inputs = m.Ops[0].Inputs[:1] },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -332,7 +334,7 @@ func TestLayersAndKernels(t *testing.T) {
 	if !slices.Equal(got, wantTypes) {
 		t.Fatalf("layer types %v, want %v", got, wantTypes)
 	}
-	stats, err := Describe(m)
+	stats, err := mobilenet.Describe(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Fidelity bounds against the golden engine (Arm NN CpuRef), from
@@ -108,7 +109,7 @@ func TestGolden(t *testing.T) {
 				case !ok:
 					t.Logf("threads %d: %d images: max output diff %d steps, min equal %.1f%%",
 						threads, len(g.Results), st.outSteps, 100*st.minEqual)
-				case p.OutputType() == Float32:
+				case p.OutputType() == tflite.Float32:
 					t.Logf("threads %d: %d images: max |prob diff| %.3g, max |logit diff| %.3g",
 						threads, len(g.Results), st.floatOut, st.floatLogit)
 				default:
@@ -145,7 +146,7 @@ func checkGolden(t *testing.T, p *Plan, dir, image, outFile, logitsFile string, 
 		}
 	}
 	top := p.TopK(1, nil)
-	if p.OutputType() == Float32 {
+	if p.OutputType() == tflite.Float32 {
 		d := maxDiffF32(got, want)
 		st.floatOut = max(st.floatOut, d)
 		if d > floatProbTol {
@@ -191,8 +192,8 @@ func checkGolden(t *testing.T, p *Plan, dir, image, outFile, logitsFile string, 
 
 // sameOutput compares outputs of two thread counts: quantized bit-exact,
 // float32 within floatThreadTol.
-func sameOutput(dt DType, a, b []byte) bool {
-	if dt != Float32 {
+func sameOutput(dt tflite.DType, a, b []byte) bool {
+	if dt != tflite.Float32 {
 		return bytes.Equal(a, b)
 	}
 	return len(a) == len(b) && maxDiffF32(a, b) <= floatThreadTol

@@ -4,33 +4,39 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // ioTensor is the model input, output or logits tensor as the plan holds it.
 type ioTensor struct {
 	index int
-	dtype DType   // the type the model declares
-	q     qparams // int8-domain quantization when dtype is uint8 or int8
+	dtype tflite.DType // the type the model declares
+	q     qparams      // int8-domain quantization when dtype is uint8 or int8
 	f32   []float32
 	i8    []int8
-	raw   []byte // conversion buffer of OutputRaw and LogitsRaw
+	raw   []byte // conversion buffer of OutputRaw and LogitsRaw (nil for the input)
 }
 
-// newIOTensor binds tensor ti of the compiled model.
-func newIOTensor(c *compiler, ti int) (ioTensor, error) {
+// newIOTensor binds tensor ti of the compiled model; withRaw allocates the
+// conversion buffer of OutputRaw and LogitsRaw.
+func newIOTensor(c *compiler, ti int, withRaw bool) (ioTensor, error) {
 	t := &c.m.Tensors[ti]
 	io := ioTensor{index: ti, dtype: t.Type}
 	switch {
-	case t.Type == Float32:
+	case t.Type == tflite.Float32:
 		io.f32 = c.f32(ti)
-		io.raw = make([]byte, 4*len(io.f32))
+		if withRaw {
+			io.raw = make([]byte, 4*len(io.f32))
+		}
 	case isQuantType(t.Type):
 		q, err := tensorQParams(c.m, ti)
 		if err != nil {
 			return ioTensor{}, err
 		}
 		io.q, io.i8 = q, c.i8(ti)
-		io.raw = make([]byte, len(io.i8))
+		if withRaw {
+			io.raw = make([]byte, len(io.i8))
+		}
 	default:
 		return ioTensor{}, fmt.Errorf("tensor %d (%q) has unsupported type %s", ti, t.Name, t.Type)
 	}
@@ -41,14 +47,14 @@ func newIOTensor(c *compiler, ti int) (ioTensor, error) {
 // conversion of input bytes.
 func (p *Plan) setIO(c *compiler, logits int) error {
 	var err error
-	if p.in, err = newIOTensor(c, c.m.Inputs[0]); err != nil {
+	if p.in, err = newIOTensor(c, c.m.Inputs[0], false); err != nil {
 		return fmt.Errorf("input: %w", err)
 	}
-	if p.out, err = newIOTensor(c, c.m.Outputs[0]); err != nil {
+	if p.out, err = newIOTensor(c, c.m.Outputs[0], true); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
 	if logits >= 0 {
-		if p.logits, err = newIOTensor(c, logits); err != nil {
+		if p.logits, err = newIOTensor(c, logits, true); err != nil {
 			return fmt.Errorf("logits: %w", err)
 		}
 		p.hasLogits = true
@@ -58,7 +64,7 @@ func (p *Plan) setIO(c *compiler, logits int) error {
 		f := (float32(x) - 127.5) / 127.5
 		p.inF32[x] = f
 		switch {
-		case p.in.dtype == Uint8, p.in.q.zp == -128, p.in.q.scale == 1.0/128 && p.in.q.zp == 0:
+		case p.in.dtype == tflite.Uint8, p.in.q.zp == -128, p.in.q.scale == 1.0/128 && p.in.q.zp == 0:
 			// The raw byte, shifted into the int8 domain.
 			p.inQ8[x] = int8(x - 128)
 		default:
@@ -78,7 +84,7 @@ func (p *Plan) InputShape() (h, w, c int) {
 }
 
 // InputType is the model input's element type.
-func (p *Plan) InputType() DType { return p.in.dtype }
+func (p *Plan) InputType() tflite.DType { return p.in.dtype }
 
 // SetInputRGB sets the input from an HWC uint8 RGB image of exactly the input
 // size, converting it per the model's convention: float models get

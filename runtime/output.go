@@ -3,10 +3,12 @@ package runtime
 import (
 	"encoding/binary"
 	"math"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // OutputType is the element type of the model output.
-func (p *Plan) OutputType() DType { return p.out.dtype }
+func (p *Plan) OutputType() tflite.DType { return p.out.dtype }
 
 // OutputRaw returns the output tensor's bytes as the model defines them
 // (uint8, int8 or little-endian float32). The slice is owned by the plan and
@@ -26,7 +28,7 @@ func (p *Plan) LogitsRaw() ([]byte, bool) {
 // LogitsType is the element type of the tensor LogitsRaw returns (for a
 // full-integer model with float output, the integer type of the softmax
 // input). It is meaningless when LogitsRaw reports false.
-func (p *Plan) LogitsType() DType { return p.logits.dtype }
+func (p *Plan) LogitsType() tflite.DType { return p.logits.dtype }
 
 // rawBytes converts the tensor from the runtime's representation (int8
 // domain, native float32) to the model's bytes.
@@ -36,7 +38,7 @@ func (t *ioTensor) rawBytes() []byte {
 		for i, v := range t.f32 {
 			binary.LittleEndian.PutUint32(t.raw[4*i:], math.Float32bits(v))
 		}
-	case t.dtype == Uint8:
+	case t.dtype == tflite.Uint8:
 		for i, v := range t.i8 {
 			t.raw[i] = byte(int32(v) + 128)
 		}

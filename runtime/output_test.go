@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // TestTopKOrder writes known values into the output tensor and checks the
@@ -68,7 +70,7 @@ func TestSetInputRGBConversions(t *testing.T) {
 			}
 		}
 	}
-	if got := pf.InputType(); got != Float32 {
+	if got := pf.InputType(); got != tflite.Float32 {
 		t.Errorf("InputType = %v, want float32", got)
 	}
 	if h, w, c := pf.InputShape(); h != 10 || w != 10 || c != 3 {

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // THIS FILE IS THE API CONTRACT: the signatures are what the CLI, camera,
@@ -20,6 +22,10 @@ type Options struct {
 	// Kernels forces a kernel level: "auto", "generic", "neon", "dotprod".
 	// Empty means the EDGECAM_KERNELS environment variable, else auto.
 	Kernels string
+	// MaxMemory is the memory budget of the plan in bytes: Compile refuses,
+	// before allocating it, a plan whose activation arena, weights, scratch
+	// and output buffers would exceed it. 0 means DefaultMaxMemory.
+	MaxMemory int64
 	// Trace, when set, is called after every op of a float32 model with the
 	// op index, its output tensor index and the output values (calibration).
 	// Tracing runs are not allocation-free; ordinary runs are. The values are
@@ -51,16 +57,17 @@ type Class struct {
 // activation arena planned. Run may be called repeatedly; a Plan is not safe
 // for concurrent Runs.
 type Plan struct {
-	model  *Model
+	model  *tflite.Model
 	layers []LayerInfo
 	eng    *engine     // the steps and their synchronisation
 	pool   *workerPool // nil when the plan runs on one thread
 	trace  func(op, tensor int, values []float32)
 	closed bool
 
-	arena      []float32 // backing store of every activation (float32-aligned)
-	arenaBytes int       // planned arena size
-	actBytes   int       // sum of all activation buffers (what no sharing would cost)
+	arena      []float32  // backing store of every activation (float32-aligned)
+	arenaBytes int        // planned arena size
+	actBytes   int64      // sum of all activation buffers (what no sharing would cost)
+	planned    planMemory // what Compile counted against the memory budget
 
 	in        ioTensor
 	out       ioTensor
@@ -86,14 +93,16 @@ func (p *Plan) Close() {
 }
 
 // Model returns the model the plan was compiled from.
-func (p *Plan) Model() *Model { return p.model }
+func (p *Plan) Model() *tflite.Model { return p.model }
 
-// Run runs one inference. It allocates nothing.
+// Run runs one inference. It allocates nothing. A panic inside a step, on any
+// worker, is returned as a *PanicError naming the op and its kernel; the
+// plan stays usable and the next Run starts afresh.
 func (p *Plan) Run() error { return p.run(nil) }
 
 // RunProfiled runs one inference and stores each layer's wall time in
 // nanoseconds in layerNanos (len(layerNanos) >= len(Layers())). It allocates
-// nothing.
+// nothing, and reports a panic as Run does.
 func (p *Plan) RunProfiled(layerNanos []int64) error {
 	if len(layerNanos) < len(p.layers) {
 		return errors.New("runtime: RunProfiled: layerNanos is shorter than the number of layers")

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // This file precomputes the numeric parameters of a step (docs/ARCHITECTURE.md,
@@ -19,11 +20,11 @@ type qparams struct {
 }
 
 // isQuantType reports whether t is one of the activation types held as int8.
-func isQuantType(t DType) bool { return t == Uint8 || t == Int8 }
+func isQuantType(t tflite.DType) bool { return t == tflite.Uint8 || t == tflite.Int8 }
 
 // tensorQParams returns the per-tensor quantization of an activation tensor in
 // the int8 domain.
-func tensorQParams(m *Model, ti int) (qparams, error) {
+func tensorQParams(m *tflite.Model, ti int) (qparams, error) {
 	t := &m.Tensors[ti]
 	if !isQuantType(t.Type) {
 		return qparams{}, fmt.Errorf("tensor %d (%q) is %s, want uint8 or int8", ti, t.Name, t.Type)
@@ -51,7 +52,7 @@ func tensorQParams(m *Model, ti int) (qparams, error) {
 }
 
 // opQParams is the quantization of an op's data input and its output.
-func opQParams(m *Model, op *Op) (in, out qparams, err error) {
+func opQParams(m *tflite.Model, op *tflite.Op) (in, out qparams, err error) {
 	if in, err = tensorQParams(m, op.Inputs[0]); err != nil {
 		return qparams{}, qparams{}, err
 	}
@@ -62,14 +63,14 @@ func opQParams(m *Model, op *Op) (in, out qparams, err error) {
 }
 
 // int8DomainZP maps a zero point of a uint8 or int8 tensor to the int8 domain.
-func int8DomainZP(t DType, z int64) (int64, error) {
+func int8DomainZP(t tflite.DType, z int64) (int64, error) {
 	switch t {
-	case Uint8:
+	case tflite.Uint8:
 		if z < 0 || z > 255 {
 			return 0, fmt.Errorf("uint8 zero point %d out of range", z)
 		}
 		return z - 128, nil
-	case Int8:
+	case tflite.Int8:
 		if z < -128 || z > 127 {
 			return 0, fmt.Errorf("int8 zero point %d out of range", z)
 		}
@@ -89,7 +90,7 @@ type weightQuant struct {
 
 // quantWeights decodes a uint8 or int8 weight tensor with outC output channels
 // along axis into the int8 domain.
-func quantWeights(m *Model, ti, outC, axis int) (*weightQuant, error) {
+func quantWeights(m *tflite.Model, ti, outC, axis int) (*weightQuant, error) {
 	t := &m.Tensors[ti]
 	if !isQuantType(t.Type) {
 		return nil, fmt.Errorf("weights %d (%q) are %s, want uint8 or int8", ti, t.Name, t.Type)
@@ -103,7 +104,7 @@ func quantWeights(m *Model, ti, outC, axis int) (*weightQuant, error) {
 	}
 	w := &weightQuant{values: make([]int8, len(t.Data)), scale: make([]float32, outC), zp: make([]int32, outC)}
 	for i, b := range t.Data {
-		if t.Type == Uint8 {
+		if t.Type == tflite.Uint8 {
 			w.values[i] = int8(int32(b) - 128)
 		} else {
 			w.values[i] = int8(b)
@@ -158,16 +159,16 @@ func requantScales(in, out qparams, w *weightQuant) []float32 {
 }
 
 // quantClamp is a fused activation's clamp in the int8 output domain.
-func quantClamp(act Activation, out qparams) (lo, hi int32, err error) {
+func quantClamp(act tflite.Activation, out qparams) (lo, hi int32, err error) {
 	q := func(v float32) int32 { return out.zp + int32(math.Round(float64(v/out.scale))) }
 	lo, hi = -128, 127
 	switch act {
-	case ActNone:
-	case ActRelu:
+	case tflite.ActNone:
+	case tflite.ActRelu:
 		lo = max(lo, q(0))
-	case ActRelu6:
+	case tflite.ActRelu6:
 		lo, hi = max(lo, q(0)), min(hi, q(6))
-	case ActReluN1To1:
+	case tflite.ActReluN1To1:
 		lo, hi = max(lo, q(-1)), min(hi, q(1))
 	default:
 		return 0, 0, fmt.Errorf("unsupported fused activation %d", act)
@@ -179,23 +180,23 @@ func quantClamp(act Activation, out qparams) (lo, hi int32, err error) {
 }
 
 // floatClamp is a fused activation's clamp for float32 kernels.
-func floatClamp(act Activation) (lo, hi float32, err error) {
+func floatClamp(act tflite.Activation) (lo, hi float32, err error) {
 	inf := float32(math.Inf(1))
 	switch act {
-	case ActNone:
+	case tflite.ActNone:
 		return -inf, inf, nil
-	case ActRelu:
+	case tflite.ActRelu:
 		return 0, inf, nil
-	case ActRelu6:
+	case tflite.ActRelu6:
 		return 0, 6, nil
-	case ActReluN1To1:
+	case tflite.ActReluN1To1:
 		return -1, 1, nil
 	}
 	return 0, 0, fmt.Errorf("unsupported fused activation %d", act)
 }
 
 // newRequant builds the requantization of a conv-like step.
-func newRequant(act Activation, in, out qparams, w *weightQuant) (*generic.Requant, error) {
+func newRequant(act tflite.Activation, in, out qparams, w *weightQuant) (*generic.Requant, error) {
 	lo, hi, err := quantClamp(act, out)
 	if err != nil {
 		return nil, err
@@ -204,9 +205,9 @@ func newRequant(act Activation, in, out qparams, w *weightQuant) (*generic.Requa
 }
 
 // constFloat32s decodes a float32 constant tensor of want elements.
-func constFloat32s(m *Model, ti, want int) ([]float32, error) {
+func constFloat32s(m *tflite.Model, ti, want int) ([]float32, error) {
 	t := &m.Tensors[ti]
-	if t.Type != Float32 {
+	if t.Type != tflite.Float32 {
 		return nil, fmt.Errorf("tensor %d (%q) is %s, want float32", ti, t.Name, t.Type)
 	}
 	if t.Elems() != want || len(t.Data) != 4*want {
@@ -220,9 +221,9 @@ func constFloat32s(m *Model, ti, want int) ([]float32, error) {
 }
 
 // constInt32s decodes an int32 constant tensor of want elements.
-func constInt32s(m *Model, ti, want int) ([]int32, error) {
+func constInt32s(m *tflite.Model, ti, want int) ([]int32, error) {
 	t := &m.Tensors[ti]
-	if t.Type != Int32 {
+	if t.Type != tflite.Int32 {
 		return nil, fmt.Errorf("tensor %d (%q) is %s, want int32", ti, t.Name, t.Type)
 	}
 	if t.Elems() != want || len(t.Data) != 4*want {

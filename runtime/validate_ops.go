@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // opCheck validates one operator of a model.
 type opCheck struct {
-	m      *Model
+	m      *tflite.Model
 	i      int
-	op     *Op
+	op     *tflite.Op
 	folded []bool // per tensor: output of a DEQUANTIZE of a constant (may be nil)
 }
 
@@ -34,20 +36,27 @@ func (c *opCheck) name(role string, t int) string {
 }
 
 // ioCounts is how many inputs (min, max) and outputs each operator has.
-func ioCounts(k OpKind) (minIn, maxIn int) {
+func ioCounts(k tflite.OpKind) (minIn, maxIn int) {
 	switch k {
-	case OpConv2D, OpDepthwiseConv2D, OpFullyConnected:
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 		return 2, 3
-	case OpReshape:
+	case tflite.OpReshape:
 		return 1, 2
 	}
 	return 1, 1
 }
 
-// indices checks the operator's tensor indices and the execution order, and
-// marks its outputs written.
+// indices checks the operator's operand counts, absent operands and the
+// execution order, and marks its outputs written. Every index is in range or
+// -1 (the model passed Check).
 func (c *opCheck) indices(written []bool) error {
 	op := c.op
+	switch op.Kind {
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpAveragePool2D, tflite.OpFullyConnected,
+		tflite.OpReshape, tflite.OpSqueeze, tflite.OpSoftmax, tflite.OpQuantize, tflite.OpDequantize:
+	default:
+		return c.unsupportedf("operator not supported")
+	}
 	minIn, maxIn := ioCounts(op.Kind)
 	if len(op.Inputs) < minIn || len(op.Inputs) > maxIn {
 		return c.errf("has %d inputs, want %d to %d", len(op.Inputs), minIn, maxIn)
@@ -56,26 +65,23 @@ func (c *opCheck) indices(written []bool) error {
 		return c.errf("has %d outputs, want 1", len(op.Outputs))
 	}
 	for j, t := range op.Inputs {
-		optional := j == 2 && (op.Kind == OpConv2D || op.Kind == OpDepthwiseConv2D || op.Kind == OpFullyConnected)
-		if t == -1 && optional {
-			continue
-		}
-		if t < 0 || t >= len(c.m.Tensors) {
-			return c.errf("input %d: tensor index %d out of range (model has %d tensors)", j, t, len(c.m.Tensors))
+		if t == -1 {
+			optional := j == 2 && (op.Kind == tflite.OpConv2D || op.Kind == tflite.OpDepthwiseConv2D || op.Kind == tflite.OpFullyConnected)
+			if optional {
+				continue
+			}
+			return c.errf("input %d is absent (tensor index -1), but the operator needs it", j)
 		}
 		if !written[t] {
 			return c.errf("input %d: %s is read before any op writes it", j, c.name("input", t))
 		}
 	}
 	t := op.Outputs[0]
-	if t < 0 || t >= len(c.m.Tensors) {
-		return c.errf("output tensor index %d out of range (model has %d tensors)", t, len(c.m.Tensors))
-	}
 	if written[t] {
 		return c.errf("%s is already written (by an earlier op, as a constant or as the model input)", c.name("output", t))
 	}
 	written[t] = true
-	if in := op.Inputs[0]; op.Kind != OpDequantize && c.constant(in) {
+	if in := op.Inputs[0]; op.Kind != tflite.OpDequantize && c.constant(in) {
 		return c.unsupportedf("%s is a constant (want an activation)", c.name("input", in))
 	}
 	return nil
@@ -84,29 +90,29 @@ func (c *opCheck) indices(written []bool) error {
 // check validates the operator's options, shapes and types.
 func (c *opCheck) check() error {
 	switch c.op.Kind {
-	case OpConv2D, OpDepthwiseConv2D:
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D:
 		return c.conv()
-	case OpAveragePool2D:
+	case tflite.OpAveragePool2D:
 		return c.pool()
-	case OpFullyConnected:
+	case tflite.OpFullyConnected:
 		return c.fullyConnected()
-	case OpReshape:
+	case tflite.OpReshape:
 		return c.reshape()
-	case OpSqueeze:
+	case tflite.OpSqueeze:
 		return c.squeeze()
-	case OpSoftmax:
+	case tflite.OpSoftmax:
 		return c.softmax()
-	case OpQuantize, OpDequantize:
+	case tflite.OpQuantize, tflite.OpDequantize:
 		return c.quantize()
 	}
 	return c.unsupportedf("operator not supported")
 }
 
-func (c *opCheck) in() *Tensor  { return &c.m.Tensors[c.op.Inputs[0]] }
-func (c *opCheck) out() *Tensor { return &c.m.Tensors[c.op.Outputs[0]] }
+func (c *opCheck) in() *tflite.Tensor  { return &c.m.Tensors[c.op.Inputs[0]] }
+func (c *opCheck) out() *tflite.Tensor { return &c.m.Tensors[c.op.Outputs[0]] }
 
 // bias returns the optional bias tensor and its index, or nil, -1.
-func (c *opCheck) bias() (*Tensor, int) {
+func (c *opCheck) bias() (*tflite.Tensor, int) {
 	if len(c.op.Inputs) < 3 || c.op.Inputs[2] < 0 {
 		return nil, -1
 	}
@@ -122,10 +128,10 @@ func (c *opCheck) spatial() error {
 	if op.StrideH > 1<<16 || op.StrideW > 1<<16 {
 		return c.errf("stride %dx%d is absurd", op.StrideH, op.StrideW)
 	}
-	if op.Kind != OpAveragePool2D && (op.DilationH != 1 || op.DilationW != 1) {
+	if op.Kind != tflite.OpAveragePool2D && (op.DilationH != 1 || op.DilationW != 1) {
 		return c.unsupportedf("dilation %dx%d (only 1 is supported)", op.DilationH, op.DilationW)
 	}
-	if op.Padding != PadSame && op.Padding != PadValid {
+	if op.Padding != tflite.PadSame && op.Padding != tflite.PadValid {
 		return c.errf("unknown padding %d", op.Padding)
 	}
 	return c.activation()
@@ -133,7 +139,7 @@ func (c *opCheck) spatial() error {
 
 func (c *opCheck) activation() error {
 	switch c.op.Activation {
-	case ActNone, ActRelu, ActReluN1To1, ActRelu6:
+	case tflite.ActNone, tflite.ActRelu, tflite.ActReluN1To1, tflite.ActRelu6:
 		return nil
 	}
 	return c.unsupportedf("fused activation %d", c.op.Activation)
@@ -180,7 +186,7 @@ func (c *opCheck) conv() error {
 		return c.unsupportedf("%s: filter is not a constant", c.name("filter", wi))
 	}
 	var outC, axis int
-	if op.Kind == OpConv2D {
+	if op.Kind == tflite.OpConv2D {
 		if w.Shape[3] != in[3] {
 			return c.errf("%s: shape %v has %d input channels, input has %d", c.name("filter", wi), w.Shape, w.Shape[3], in[3])
 		}
@@ -223,13 +229,13 @@ func (c *opCheck) weightedTypes(wi, outC, axis int) error {
 			return c.unsupportedf("%s: bias is not a constant", c.name("bias", bi))
 		}
 	}
-	if in.Type == Float32 {
-		if w.Type != Float32 || out.Type != Float32 || (b != nil && b.Type != Float32) {
+	if in.Type == tflite.Float32 {
+		if w.Type != tflite.Float32 || out.Type != tflite.Float32 || (b != nil && b.Type != tflite.Float32) {
 			return c.unsupportedf("type combination input %v, filter %v, output %v (float models need float32 throughout)", in.Type, w.Type, out.Type)
 		}
 		return nil
 	}
-	if in.Type != Uint8 && in.Type != Int8 {
+	if in.Type != tflite.Uint8 && in.Type != tflite.Int8 {
 		return c.unsupportedf("%s: type %v", c.name("input", c.op.Inputs[0]), in.Type)
 	}
 	if w.Type != in.Type || out.Type != in.Type {
@@ -245,14 +251,14 @@ func (c *opCheck) weightedTypes(wi, outC, axis int) error {
 		return c.errf("%s: quantized filter has no quantization parameters", c.name("filter", wi))
 	}
 	if w.Quant.PerChannel() {
-		if w.Type != Int8 {
+		if w.Type != tflite.Int8 {
 			return c.unsupportedf("%s: per-channel quantization of %v weights", c.name("filter", wi), w.Type)
 		}
 		if w.Quant.Axis != axis || len(w.Quant.Scale) != outC {
 			return c.errf("%s: %d scales along dimension %d, want %d along dimension %d", c.name("filter", wi), len(w.Quant.Scale), w.Quant.Axis, outC, axis)
 		}
 	}
-	if w.Type == Int8 {
+	if w.Type == tflite.Int8 {
 		for ch, z := range w.Quant.ZeroPoint {
 			if z != 0 {
 				return c.errf("%s: int8 weight zero point[%d] = %d, want 0 (symmetric)", c.name("filter", wi), ch, z)
@@ -262,7 +268,7 @@ func (c *opCheck) weightedTypes(wi, outC, axis int) error {
 	if b == nil {
 		return nil
 	}
-	if b.Type != Int32 {
+	if b.Type != tflite.Int32 {
 		return c.unsupportedf("%s: quantized bias of type %v (want int32)", c.name("bias", bi), b.Type)
 	}
 	if b.Quant == nil {
@@ -305,9 +311,9 @@ func (c *opCheck) sameTypes() error {
 		return c.errf("input type %v, output type %v", in.Type, out.Type)
 	}
 	switch in.Type {
-	case Float32:
+	case tflite.Float32:
 		return nil
-	case Uint8, Int8:
+	case tflite.Uint8, tflite.Int8:
 		if err := c.perTensor("input", c.op.Inputs[0]); err != nil {
 			return err
 		}
@@ -320,7 +326,7 @@ func (c *opCheck) sameTypes() error {
 // move data).
 func (c *opCheck) sameQuant() error {
 	in, out := c.in(), c.out()
-	if in.Type == Float32 {
+	if in.Type == tflite.Float32 {
 		return nil
 	}
 	if in.Quant.Scale[0] != out.Quant.Scale[0] || in.Quant.ZeroPoint[0] != out.Quant.ZeroPoint[0] {
@@ -418,10 +424,12 @@ func (c *opCheck) reshape() error {
 	if len(op.Inputs) == 2 {
 		si := op.Inputs[1]
 		s := &c.m.Tensors[si]
-		if s.Data == nil || s.Type != Int32 || len(s.Shape) != 1 {
+		if s.Data == nil || s.Type != tflite.Int32 || len(s.Shape) != 1 {
 			return c.unsupportedf("%s: new shape must be a constant int32 vector (got %v %v, constant %t)", c.name("shape", si), s.Type, s.Shape, s.Data != nil)
 		}
-		target := make([]int, s.Shape[0])
+		// The vector's length is its data's (Check matched them), not a
+		// declared size.
+		target := make([]int, len(s.Data)/4)
 		for d := range target {
 			target[d] = int(int32(uint32(s.Data[4*d]) | uint32(s.Data[4*d+1])<<8 | uint32(s.Data[4*d+2])<<16 | uint32(s.Data[4*d+3])<<24))
 		}
@@ -493,14 +501,14 @@ func (c *opCheck) quantize() error {
 	}
 	from, to := in, out
 	role, ti := "output", c.op.Outputs[0]
-	if c.op.Kind == OpDequantize {
+	if c.op.Kind == tflite.OpDequantize {
 		from, to = out, in
 		role, ti = "input", c.op.Inputs[0]
 	}
-	if c.op.Kind == OpDequantize && c.constant(ti) {
+	if c.op.Kind == tflite.OpDequantize && c.constant(ti) {
 		return c.constDequantize()
 	}
-	if from.Type != Float32 || (to.Type != Uint8 && to.Type != Int8) {
+	if from.Type != tflite.Float32 || (to.Type != tflite.Uint8 && to.Type != tflite.Int8) {
 		return c.unsupportedf("input type %v, output type %v (want float32 and uint8/int8)", in.Type, out.Type)
 	}
 	return c.perTensor(role, ti)
@@ -512,13 +520,13 @@ func (c *opCheck) quantize() error {
 func (c *opCheck) constDequantize() error {
 	in, out := c.in(), c.out()
 	ti := c.op.Inputs[0]
-	if out.Type != Float32 {
+	if out.Type != tflite.Float32 {
 		return c.unsupportedf("%s: type %v (want float32)", c.name("output", c.op.Outputs[0]), out.Type)
 	}
 	switch in.Type {
-	case Float16:
+	case tflite.Float16:
 		return nil
-	case Uint8, Int8:
+	case tflite.Uint8, tflite.Int8:
 		if in.Quant == nil {
 			return c.errf("%s: quantized %v constant has no quantization parameters", c.name("input", ti), in.Type)
 		}

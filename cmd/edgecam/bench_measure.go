@@ -9,6 +9,7 @@ import (
 
 	"github.com/edgecam/edgecam/board"
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // measureConfig is what one thread count's measurement needs.
@@ -35,7 +36,7 @@ const maxDurationFrames = 1 << 20
 // measure compiles m for cfg.threads workers and times it: warm-up frames,
 // then profiled frames (per-frame wall time and per-layer time), then a few
 // plain frames counted for allocations while nothing else runs.
-func measure(ctx context.Context, m *runtime.Model, cfg measureConfig) (benchResult, error) {
+func measure(ctx context.Context, m *tflite.Model, cfg measureConfig) (benchResult, error) {
 	res := benchResult{Threads: cfg.threads}
 	plan, err := runtime.Compile(m, runtime.Options{Threads: cfg.threads, Kernels: cfg.level})
 	if err != nil {

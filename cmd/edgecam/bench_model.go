@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/mobilenet"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // benchModelFlags select the model: a file, or a synthetic MobileNet.
@@ -19,7 +21,7 @@ type benchModelFlags struct {
 
 // load returns the model and its report name. Flag conflicts are usage
 // errors.
-func (f *benchModelFlags) load(set map[string]bool) (*runtime.Model, string, error) {
+func (f *benchModelFlags) load(set map[string]bool) (*tflite.Model, string, error) {
 	builder := set["alpha"] || set["res"] || set["dtype"]
 	switch {
 	case f.path != "" && builder:
@@ -33,19 +35,19 @@ func (f *benchModelFlags) load(set map[string]bool) (*runtime.Model, string, err
 		}
 		return m, strings.TrimSuffix(filepath.Base(f.path), filepath.Ext(f.path)), nil
 	}
-	var dt runtime.DType
+	var dt tflite.DType
 	switch strings.ToLower(f.dtype) {
 	case "f32", "float32":
-		dt = runtime.Float32
+		dt = tflite.Float32
 	case "int8", "q8":
-		dt = runtime.Int8
+		dt = tflite.Int8
 	default:
 		return nil, "", usagef("bench: -dtype %q: want f32 or int8", f.dtype)
 	}
 	if f.alpha <= 0 || f.res <= 0 || f.res%32 != 0 {
 		return nil, "", usagef("bench: -alpha must be positive and -res a positive multiple of 32")
 	}
-	m, err := runtime.BuildMobileNet(runtime.BuildConfig{Alpha: f.alpha, Res: f.res, DType: dt})
+	m, err := mobilenet.Build(mobilenet.Config{Alpha: f.alpha, Res: f.res, DType: dt})
 	if err != nil {
 		return nil, "", fmt.Errorf("bench: build model: %w", err)
 	}

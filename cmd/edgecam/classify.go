@@ -12,6 +12,7 @@ import (
 
 	"github.com/edgecam/edgecam/camera"
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 var cmdClassify = &command{
@@ -161,15 +162,15 @@ func classifyJSON(plan *runtime.Plan, input string, top []runtime.Class, labels 
 }
 
 // rawValues decodes a raw tensor into integers (uint8, int8) or floats.
-func rawValues(dt runtime.DType, raw []byte) any {
+func rawValues(dt tflite.DType, raw []byte) any {
 	switch dt {
-	case runtime.Uint8:
+	case tflite.Uint8:
 		v := make([]int, len(raw))
 		for i, b := range raw {
 			v[i] = int(b)
 		}
 		return v
-	case runtime.Int8:
+	case tflite.Int8:
 		v := make([]int, len(raw))
 		for i, b := range raw {
 			v[i] = int(int8(b))

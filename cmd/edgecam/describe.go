@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/mobilenet"
 )
 
 var cmdDescribe = &command{
@@ -58,7 +59,7 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 	}
 	synthetic := *alpha != 0 || *res != 0 || *conv
 	var (
-		stats []runtime.LayerStat
+		stats []mobilenet.LayerStat
 		name  string
 		err   error
 	)
@@ -70,13 +71,13 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 		if lerr != nil {
 			return fmt.Errorf("describe: %w", lerr)
 		}
-		stats, err = runtime.Describe(m)
+		stats, err = mobilenet.Describe(m)
 		name = *model
 	case *alpha > 0 && *res > 0:
 		// The paper's counting: a 1000-class classifier, batch norm (here:
-		// biases) not counted. See runtime.LayerStat.
-		cfg := runtime.BuildConfig{Alpha: *alpha, Res: *res, FullConv: *conv, Classes: paperClasses, NoBias: true}
-		stats, err = runtime.DescribeMobileNet(cfg)
+		// biases) not counted. See mobilenet.LayerStat.
+		cfg := mobilenet.Config{Alpha: *alpha, Res: *res, FullConv: *conv, Classes: paperClasses, NoBias: true}
+		stats, err = mobilenet.DescribeConfig(cfg)
 		if err != nil {
 			return usagef("describe: %v", err)
 		}
@@ -97,9 +98,9 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 	return writeDescribeTable(e.stdout, name, stats)
 }
 
-func writeDescribeJSON(w io.Writer, name string, stats []runtime.LayerStat) error {
+func writeDescribeJSON(w io.Writer, name string, stats []mobilenet.LayerStat) error {
 	r := describeReport{Model: name, Layers: make([]layerReport, len(stats))}
-	r.MACs, r.Params = runtime.Totals(stats)
+	r.MACs, r.Params = mobilenet.Totals(stats)
 	for i, s := range stats {
 		r.Layers[i] = layerReport{Index: s.Index, Op: s.Op, Type: s.Type, Stride: s.Stride, In: s.In, Out: s.Out, MACs: s.MACs, Params: s.Params}
 	}
@@ -111,7 +112,7 @@ func writeDescribeJSON(w io.Writer, name string, stats []runtime.LayerStat) erro
 	return nil
 }
 
-func writeDescribeTable(w io.Writer, name string, stats []runtime.LayerStat) error {
+func writeDescribeTable(w io.Writer, name string, stats []mobilenet.LayerStat) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "%s\n\n", name)
 	fmt.Fprintln(tw, "#\top\ttype\tstride\tinput\toutput\tMACs\tparams")
@@ -122,7 +123,7 @@ func writeDescribeTable(w io.Writer, name string, stats []runtime.LayerStat) err
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", s.Index, s.Op, s.Type, stride, describeDims(s.In), describeDims(s.Out), s.MACs, s.Params)
 	}
-	macs, params := runtime.Totals(stats)
+	macs, params := mobilenet.Totals(stats)
 	fmt.Fprintf(tw, "\ttotal\t\t\t\t\t%d\t%d\n", macs, params)
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("describe: write table: %w", err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/edgecam/edgecam/board"
 	"github.com/edgecam/edgecam/kernels"
-	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 var cmdInfo = &command{
@@ -71,7 +71,7 @@ func runInfo(ctx context.Context, e *env, args []string) error {
 		Kernels:     map[string]map[string]string{},
 	}
 	used := map[string]bool{}
-	for _, dt := range []runtime.DType{runtime.Float32, runtime.Int8} {
+	for _, dt := range []tflite.DType{tflite.Float32, tflite.Int8} {
 		byType, err := chosenKernels(dt, want)
 		if err != nil {
 			return fmt.Errorf("info: %w", err)

@@ -5,12 +5,14 @@ import (
 
 	"github.com/edgecam/edgecam/kernels"
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/mobilenet"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // chosenKernels compiles a small synthetic MobileNet of the given type and
 // returns the runtime's own choice per layer type.
-func chosenKernels(dt runtime.DType, level kernels.Level) (map[string]string, error) {
-	m, err := runtime.BuildMobileNet(runtime.BuildConfig{Alpha: 0.25, Res: 32, DType: dt, Classes: 16})
+func chosenKernels(dt tflite.DType, level kernels.Level) (map[string]string, error) {
+	m, err := mobilenet.Build(mobilenet.Config{Alpha: 0.25, Res: 32, DType: dt, Classes: 16})
 	if err != nil {
 		return nil, fmt.Errorf("build %s probe model: %w", dt, err)
 	}

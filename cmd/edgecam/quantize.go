@@ -10,6 +10,7 @@ import (
 
 	"github.com/edgecam/edgecam/quant"
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 var cmdQuantize = &command{
@@ -90,7 +91,7 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 	}
 	res := fm.Tensors[fm.Inputs[0]].Shape[1]
 
-	var qm *runtime.Model
+	var qm *tflite.Model
 	var frames int
 	switch {
 	case f.weightsOnly && f.calib == "":
@@ -110,14 +111,14 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("quantize: interrupted, %s not written: %w", f.out, err)
 	}
-	if err := runtime.WriteFile(f.out, qm); err != nil {
+	if err := tflite.WriteFile(f.out, qm); err != nil {
 		return fmt.Errorf("quantize: %w", err)
 	}
 	return quantizeReport(ctx, e, &f, fm, qm, res, frames)
 }
 
 // calibrate runs the calibration with a progress bar on stderr.
-func calibrate(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model, res int) (*quant.Stats, error) {
+func calibrate(ctx context.Context, e *env, f *quantizeFlags, fm *tflite.Model, res int) (*quant.Stats, error) {
 	src, closeSrc, err := calibSource(ctx, f.calib, res, f.frames)
 	if err != nil {
 		return nil, err
@@ -133,7 +134,7 @@ func calibrate(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model,
 }
 
 // calibrateAndConvert calibrates and converts the model, with progress bars.
-func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model, res int, cfg quant.Config) (*runtime.Model, int, error) {
+func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *tflite.Model, res int, cfg quant.Config) (*tflite.Model, int, error) {
 	st, err := calibrate(ctx, e, f, fm, res)
 	if err != nil {
 		return nil, 0, err
@@ -151,7 +152,7 @@ func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runt
 
 // quantizeReport prints sizes, the per-layer quantization and, over the
 // calibration frames (directory or synthetic), the agreement with the float model.
-func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *runtime.Model, res, frames int) error {
+func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *tflite.Model, res, frames int) error {
 	w := e.stdout
 	fsize, osize := fileSize(f.model), fileSize(f.out)
 	fmt.Fprintf(w, "wrote %s: %d bytes (float model %d bytes, %.1fx smaller)\n", f.out, osize, fsize, float64(fsize)/float64(max(osize, 1)))

@@ -11,18 +11,20 @@ import (
 	"time"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/mobilenet"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // builtFloatModel writes a small built float MobileNet (alpha 0.25, 32x32,
 // 10 classes) and returns its path.
-func builtFloatModel(t *testing.T, dtype runtime.DType) string {
+func builtFloatModel(t *testing.T, dtype tflite.DType) string {
 	t.Helper()
-	m, err := runtime.BuildMobileNet(runtime.BuildConfig{Alpha: 0.25, Res: 32, DType: dtype, Classes: 10, Seed: 7})
+	m, err := mobilenet.Build(mobilenet.Config{Alpha: 0.25, Res: 32, DType: dtype, Classes: 10, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "float.tflite")
-	if err := runtime.WriteFile(path, m); err != nil {
+	if err := tflite.WriteFile(path, m); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -35,7 +37,7 @@ func runQuantizeCmd(ctx context.Context, args ...string) (stdout, stderr string,
 }
 
 func TestQuantizeSynthetic(t *testing.T) {
-	model := builtFloatModel(t, runtime.Float32)
+	model := builtFloatModel(t, tflite.Float32)
 	for _, io := range []string{"int8", "float"} {
 		t.Run(io, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "int8.tflite")
@@ -49,7 +51,7 @@ func TestQuantizeSynthetic(t *testing.T) {
 				t.Fatalf("loading the output: %v", err)
 			}
 			in := q.Tensors[q.Inputs[0]].Type
-			if (io == "int8") != (in == runtime.Int8) || (io == "float") != (in == runtime.Float32) {
+			if (io == "int8") != (in == tflite.Int8) || (io == "float") != (in == tflite.Float32) {
 				t.Errorf("-io %s gave input type %v", io, in)
 			}
 			for _, want := range []string{"calibrated on 3 frames", "DEPTHWISE_CONV_2D", "top-1 agreement", "/3", "mean |p_float - p_int8|"} {
@@ -68,7 +70,7 @@ func TestQuantizeSynthetic(t *testing.T) {
 }
 
 func TestQuantizeDirAndWeightsOnly(t *testing.T) {
-	model := builtFloatModel(t, runtime.Float32)
+	model := builtFloatModel(t, tflite.Float32)
 	dir := t.TempDir()
 	for i, v := range []byte{30, 200} {
 		if err := os.WriteFile(filepath.Join(dir, string(rune('a'+i))+".rgb"), bytes.Repeat([]byte{v, 128, 255 - v}, 32*32), 0o644); err != nil {
@@ -123,8 +125,8 @@ func TestQuantizeDirAndWeightsOnly(t *testing.T) {
 }
 
 func TestQuantizeErrors(t *testing.T) {
-	model := builtFloatModel(t, runtime.Float32)
-	int8Model := builtFloatModel(t, runtime.Int8)
+	model := builtFloatModel(t, tflite.Float32)
+	int8Model := builtFloatModel(t, tflite.Int8)
 	junk := filepath.Join(t.TempDir(), "junk.tflite")
 	if err := os.WriteFile(junk, bytes.Repeat([]byte("not a model "), 20), 0o644); err != nil {
 		t.Fatal(err)
@@ -169,7 +171,7 @@ func TestQuantizeErrors(t *testing.T) {
 // TestQuantizeInterrupted cancels the run during calibration: no output
 // file, no temporary file.
 func TestQuantizeInterrupted(t *testing.T) {
-	model := builtFloatModel(t, runtime.Float32)
+	model := builtFloatModel(t, tflite.Float32)
 	outDir := t.TempDir()
 	out := filepath.Join(outDir, "q.tflite")
 	ctx, cancel := context.WithCancel(context.Background())

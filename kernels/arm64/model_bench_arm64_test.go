@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/mobilenet"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // BenchmarkMobileNet runs one inference of MobileNet-V1 1.0/224 (builder
@@ -17,10 +19,10 @@ import (
 func BenchmarkMobileNet(b *testing.B) {
 	for _, dt := range []struct {
 		name string
-		dt   runtime.DType
-	}{{"float32", runtime.Float32}, {"int8", runtime.Int8}} {
+		dt   tflite.DType
+	}{{"float32", tflite.Float32}, {"int8", tflite.Int8}} {
 		b.Run(dt.name, func(b *testing.B) {
-			m, err := runtime.BuildMobileNet(runtime.BuildConfig{Alpha: 1, Res: 224, DType: dt.dt, Seed: 1})
+			m, err := mobilenet.Build(mobilenet.Config{Alpha: 1, Res: 224, DType: dt.dt, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,6 +1,7 @@
-package runtime
+package tflite
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -36,10 +37,13 @@ func addMangled(f *testing.F, b []byte) {
 }
 
 // FuzzParse checks that Parse never panics, that every error is one of the
-// two documented kinds, and that whatever it accepts passes Validate and
-// Describe. Run: go test -run=^$ -fuzz=FuzzParse -parallel=1 ./runtime
+// two documented kinds, and that whatever it accepts passes Check and can be
+// written and read back. Run (minimizing a new input derived from the
+// megabyte-sized real-model seeds otherwise takes minutes):
+//
+//	go test -run='^$' -fuzz=FuzzParse -fuzzminimizetime=5s -parallel=1 ./runtime/tflite
 func FuzzParse(f *testing.F) {
-	addMangled(f, encodeForTest(tinyModel(), encodeKnobs{}))
+	addMangled(f, encodeForTest(everyOpModel(), encodeKnobs{}))
 	for _, name := range fuzzSeedModels {
 		p := filepath.Join(fixtures.Dir(), "models", name)
 		b, err := os.ReadFile(p)
@@ -60,11 +64,19 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if err := m.Validate(); err != nil {
-			t.Fatalf("Parse accepted a model that fails Validate: %v", err)
+		if err := m.Check(); err != nil {
+			t.Fatalf("Parse accepted a model that fails Check: %v", err)
 		}
-		if _, err := Describe(m); err != nil {
-			t.Fatalf("Parse accepted a model Describe rejects: %v", err)
+		var buf bytes.Buffer
+		if err := Write(&buf, m); err != nil {
+			t.Fatalf("Parse accepted a model Write refuses: %v", err)
+		}
+		back, err := Parse(buf.Bytes())
+		if err != nil {
+			t.Fatalf("the written model does not parse: %v", err)
+		}
+		if len(back.Tensors) != len(m.Tensors) || len(back.Ops) != len(m.Ops) {
+			t.Fatalf("written and read back: %d tensors %d ops, want %d %d", len(back.Tensors), len(back.Ops), len(m.Tensors), len(m.Ops))
 		}
 	})
 }

@@ -1,41 +1,43 @@
-package runtime
+package mobilenet
 
 import (
 	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
-// BuildConfig selects a synthetic MobileNet-V1.
-type BuildConfig struct {
-	Alpha    float64 // width multiplier; channels are max(int(c*Alpha), 8)
-	Res      int     // input height and width, a multiple of 32
-	DType    DType   // Float32, or Int8 for a full-integer model
-	FullConv bool    // the paper's "Conv MobileNet": each dw+pw pair is one full 3x3 conv
-	Classes  int     // 0 means 1001 (index 0 = background, as the TFLite files)
-	Seed     int64   // weights are a deterministic function of Seed
+// Config selects a synthetic MobileNet-V1.
+type Config struct {
+	Alpha    float64      // width multiplier; channels are max(int(c*Alpha), 8)
+	Res      int          // input height and width, a multiple of 32
+	DType    tflite.DType // Float32, or Int8 for a full-integer model
+	FullConv bool         // the paper's "Conv MobileNet": each dw+pw pair is one full 3x3 conv
+	Classes  int          // 0 means 1001 (index 0 = background, as the TFLite files)
+	Seed     int64        // weights are a deterministic function of Seed
 	// NoBias leaves out the bias tensors: the paper's network (batch norm not
 	// folded, its parameters not counted), used to reproduce its parameter
 	// counts. Models for inference keep their biases.
 	NoBias bool
 }
 
-// mobileNetLayers is the body of MobileNet-V1 at alpha 1: output channels
+// bodyLayers is the body of MobileNet-V1 at alpha 1: output channels
 // and stride of the first conv and of the 13 depthwise-separable blocks.
-var mobileNetLayers = []struct{ ch, stride int }{
+var bodyLayers = []struct{ ch, stride int }{
 	{32, 2}, {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2},
 	{512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1},
 }
 
-// Bounds on BuildConfig that keep a model buildable in memory.
+// Bounds on Config that keep a model buildable in memory.
 const (
 	maxBuildRes     = 1024
 	maxBuildAlpha   = 4
 	maxBuildClasses = 100000
 )
 
-// BuildMobileNet builds MobileNet-V1 as the TFLite converter lays it out:
+// Build builds MobileNet-V1 as the TFLite converter lays it out:
 // CONV_2D 3x3/2, 13 x (DEPTHWISE_CONV_2D 3x3, CONV_2D 1x1), AVERAGE_POOL_2D
 // over the final R/32 x R/32 map, CONV_2D 1x1 to the classes, SQUEEZE (float)
 // or RESHAPE (int8) to [1, classes], SOFTMAX. SAME padding, RELU6 fused into
@@ -47,12 +49,12 @@ const (
 // from the weight statistics, see actRange), int8 weights quantized
 // symmetrically per output channel, int32 biases with scale
 // input scale x weight scale[c], softmax output scale 1/256 zero point -128.
-func BuildMobileNet(cfg BuildConfig) (*Model, error) {
+func Build(cfg Config) (*tflite.Model, error) {
 	return buildMobileNet(cfg, false)
 }
 
 // buildMobileNet builds the model; shapesOnly leaves the constants zero.
-func buildMobileNet(cfg BuildConfig, shapesOnly bool) (*Model, error) {
+func buildMobileNet(cfg Config, shapesOnly bool) (*tflite.Model, error) {
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -63,38 +65,41 @@ func buildMobileNet(cfg BuildConfig, shapesOnly bool) (*Model, error) {
 		cfg:        cfg,
 		shapesOnly: shapesOnly,
 		rng:        rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed_0f_ed9eca4)),
-		m:          &Model{Version: tfliteSchemaVersion, Description: cfg.description()},
+		m:          &tflite.Model{Version: tflite.SchemaVersion, Description: cfg.description()},
 	}
 	x := b.input()
 	ch := func(c int) int { return max(int(float64(c)*cfg.Alpha), 8) }
-	x = b.conv("MobilenetV1/Conv2d_0", x, ch(mobileNetLayers[0].ch), 3, mobileNetLayers[0].stride, ActRelu6)
-	for i, l := range mobileNetLayers[1:] {
+	x = b.conv("MobilenetV1/Conv2d_0", x, ch(bodyLayers[0].ch), 3, bodyLayers[0].stride, tflite.ActRelu6)
+	for i, l := range bodyLayers[1:] {
 		name := fmt.Sprintf("MobilenetV1/Conv2d_%d", i+1)
 		if cfg.FullConv {
-			x = b.conv(name, x, ch(l.ch), 3, l.stride, ActRelu6)
+			x = b.conv(name, x, ch(l.ch), 3, l.stride, tflite.ActRelu6)
 			continue
 		}
 		x = b.depthwise(name+"_depthwise", x, l.stride)
-		x = b.conv(name+"_pointwise", x, ch(l.ch), 1, 1, ActRelu6)
+		x = b.conv(name+"_pointwise", x, ch(l.ch), 1, 1, tflite.ActRelu6)
 	}
 	x = b.avgPool("MobilenetV1/Logits/AvgPool_1a", x)
-	x = b.conv("MobilenetV1/Logits/Conv2d_1c_1x1", x, cfg.Classes, 1, 1, ActNone)
+	x = b.conv("MobilenetV1/Logits/Conv2d_1c_1x1", x, cfg.Classes, 1, 1, tflite.ActNone)
 	x = b.flatten("MobilenetV1/Logits/SpatialSqueeze", x)
 	x = b.softmax("MobilenetV1/Predictions/Reshape_1", x)
 	b.m.Outputs = []int{x}
-	if err := b.m.Validate(); err != nil {
+	// The file structure is checked here; that the runtime accepts every
+	// configuration is a test (validate_test.go), as this package does not
+	// import the engine.
+	if err := b.m.Check(); err != nil {
 		return nil, fmt.Errorf("build mobilenet: built model is invalid: %w", err)
 	}
 	return b.m, nil
 }
 
-func (cfg BuildConfig) check() error {
+func (cfg Config) check() error {
 	switch {
 	case !(cfg.Alpha > 0 && cfg.Alpha <= maxBuildAlpha):
 		return fmt.Errorf("build mobilenet: alpha %g, want (0, %d]", cfg.Alpha, maxBuildAlpha)
 	case cfg.Res < 32 || cfg.Res > maxBuildRes || cfg.Res%32 != 0:
 		return fmt.Errorf("build mobilenet: resolution %d, want a multiple of 32 from 32 to %d", cfg.Res, maxBuildRes)
-	case cfg.DType != Float32 && cfg.DType != Int8:
+	case cfg.DType != tflite.Float32 && cfg.DType != tflite.Int8:
 		return fmt.Errorf("build mobilenet: data type %v, want float32 or int8", cfg.DType)
 	case cfg.Classes < 0 || cfg.Classes > maxBuildClasses:
 		return fmt.Errorf("build mobilenet: %d classes, want 1 to %d (0 for 1001)", cfg.Classes, maxBuildClasses)
@@ -102,7 +107,7 @@ func (cfg BuildConfig) check() error {
 	return nil
 }
 
-func (cfg BuildConfig) description() string {
+func (cfg Config) description() string {
 	kind := "MobileNet-V1"
 	if cfg.FullConv {
 		kind = "Conv MobileNet-V1"
@@ -112,24 +117,24 @@ func (cfg BuildConfig) description() string {
 
 // graphBuilder appends tensors and ops to a model under construction.
 type graphBuilder struct {
-	cfg BuildConfig
+	cfg Config
 	rng *rand.Rand
-	m   *Model
-	// shapesOnly skips the weights: constants are zero (DescribeMobileNet).
+	m   *tflite.Model
+	// shapesOnly skips the weights: constants are zero (DescribeConfig).
 	shapesOnly bool
 	// m2 is the estimated mean square of each activation tensor's real
 	// values, by tensor index (int8 scale selection).
 	m2 map[int]float64
 }
 
-func (b *graphBuilder) quantized() bool { return b.cfg.DType == Int8 }
+func (b *graphBuilder) quantized() bool { return b.cfg.DType == tflite.Int8 }
 
-func (b *graphBuilder) addTensor(t Tensor) int {
+func (b *graphBuilder) addTensor(t tflite.Tensor) int {
 	b.m.Tensors = append(b.m.Tensors, t)
 	return len(b.m.Tensors) - 1
 }
 
-func (b *graphBuilder) addOp(op Op) {
+func (b *graphBuilder) addOp(op tflite.Op) {
 	op.Version = 1
 	if op.DilationH == 0 {
 		op.DilationH, op.DilationW = 1, 1
@@ -141,9 +146,9 @@ func (b *graphBuilder) shape(t int) []int { return b.m.Tensors[t].Shape }
 
 func (b *graphBuilder) input() int {
 	r := b.cfg.Res
-	t := Tensor{Name: "input", Shape: []int{1, r, r, 3}, Type: b.cfg.DType}
+	t := tflite.Tensor{Name: "input", Shape: []int{1, r, r, 3}, Type: b.cfg.DType}
 	if b.quantized() {
-		t.Quant = &Quantization{Scale: []float32{1.0 / 128}, ZeroPoint: []int64{0}}
+		t.Quant = &tflite.Quantization{Scale: []float32{1.0 / 128}, ZeroPoint: []int64{0}}
 	}
 	i := b.addTensor(t)
 	b.m.Inputs = []int{i}
@@ -153,8 +158,8 @@ func (b *graphBuilder) input() int {
 
 // activation adds an activation tensor of shape; for int8 models act and the
 // pre-activation mean square preM2 choose its quantization.
-func (b *graphBuilder) activation(name string, shape []int, act Activation, preM2 float64) int {
-	t := Tensor{Name: name, Shape: shape, Type: b.cfg.DType}
+func (b *graphBuilder) activation(name string, shape []int, act tflite.Activation, preM2 float64) int {
+	t := tflite.Tensor{Name: name, Shape: shape, Type: b.cfg.DType}
 	lo, hi, m2 := actRange(act, preM2)
 	if b.quantized() {
 		t.Quant = rangeQuant(lo, hi)
@@ -183,18 +188,18 @@ func (b *graphBuilder) biases(n int) []float64 {
 }
 
 // conv adds a CONV_2D with a k x k filter.
-func (b *graphBuilder) conv(name string, x, outC, k, stride int, act Activation) int {
+func (b *graphBuilder) conv(name string, x, outC, k, stride int, act tflite.Activation) int {
 	inC := b.shape(x)[3]
 	fanIn := k * k * inC
 	std := math.Sqrt(2 / float64(fanIn)) // He
-	if act == ActNone {
+	if act == tflite.ActNone {
 		std = math.Sqrt(1 / float64(fanIn)) // logits: unit variance
 	}
 	gen := func() ([]float64, func(int) []float64) {
 		w := b.weights(outC*fanIn, std)
 		return w, func(c int) []float64 { return w[c*fanIn : (c+1)*fanIn] }
 	}
-	return b.weighted(OpConv2D, name, x, []int{outC, k, k, inC}, 0, gen, stride, act)
+	return b.weighted(tflite.OpConv2D, name, x, []int{outC, k, k, inC}, 0, gen, stride, act)
 }
 
 // depthwise adds a 3x3 DEPTHWISE_CONV_2D, depth multiplier 1.
@@ -210,7 +215,7 @@ func (b *graphBuilder) depthwise(name string, x, stride int) int {
 			return v
 		}
 	}
-	return b.weighted(OpDepthwiseConv2D, name, x, []int{1, 3, 3, c}, 3, gen, stride, ActRelu6)
+	return b.weighted(tflite.OpDepthwiseConv2D, name, x, []int{1, 3, 3, c}, 3, gen, stride, tflite.ActRelu6)
 }
 
 // weightGen draws a layer's float weights and gives each output channel's
@@ -220,16 +225,16 @@ type weightGen func() (w []float64, perChan func(c int) []float64)
 // weighted adds a conv or depthwise op with a filter of shape wShape,
 // quantized along axis (output channels). In shapes-only mode the constant
 // tensors are zero and gen is not called.
-func (b *graphBuilder) weighted(kind OpKind, name string, x int, wShape []int, axis int, gen weightGen, stride int, act Activation) int {
+func (b *graphBuilder) weighted(kind tflite.OpKind, name string, x int, wShape []int, axis int, gen weightGen, stride int, act tflite.Activation) int {
 	in := b.shape(x)
 	outC := wShape[axis]
-	out := []int{1, sameOutHW(in[1], stride), sameOutHW(in[2], stride), outC}
-	wt := Tensor{Name: name + "/weights", Shape: wShape, Type: b.cfg.DType}
-	var bt *Tensor
+	out := []int{1, sameOut(in[1], stride), sameOut(in[2], stride), outC}
+	wt := tflite.Tensor{Name: name + "/weights", Shape: wShape, Type: b.cfg.DType}
+	var bt *tflite.Tensor
 	if !b.cfg.NoBias {
-		bt = &Tensor{Name: name + "/biases", Shape: []int{outC}, Type: b.cfg.DType}
+		bt = &tflite.Tensor{Name: name + "/biases", Shape: []int{outC}, Type: b.cfg.DType}
 		if b.quantized() {
-			bt.Type = Int32
+			bt.Type = tflite.Int32
 		}
 	}
 	preM2 := 1.0
@@ -268,12 +273,12 @@ func (b *graphBuilder) weighted(kind OpKind, name string, x int, wShape []int, a
 		inputs = append(inputs, b.addTensor(*bt))
 	}
 	outName := "MobilenetV1/" + name + "/Relu6" // the converter's names
-	if act == ActNone {
+	if act == tflite.ActNone {
 		outName = name + "/BiasAdd"
 	}
 	y := b.activation(outName, out, act, preM2)
-	op := Op{Kind: kind, Inputs: inputs, Outputs: []int{y}, Padding: PadSame, StrideH: stride, StrideW: stride, Activation: act}
-	if kind == OpDepthwiseConv2D {
+	op := tflite.Op{Kind: kind, Inputs: inputs, Outputs: []int{y}, Padding: tflite.PadSame, StrideH: stride, StrideW: stride, Activation: act}
+	if kind == tflite.OpDepthwiseConv2D {
 		op.DepthMultiplier = 1
 	}
 	b.addOp(op)
@@ -300,7 +305,7 @@ func preActivationM2(perChan func(int) []float64, bias []float64, outC int, inM2
 
 // zeroConstant gives t zero data (shapes-only builds) and, in int8 models,
 // scales equal to scale along axis.
-func (b *graphBuilder) zeroConstant(t *Tensor, axis int, scale float32) {
+func (b *graphBuilder) zeroConstant(t *tflite.Tensor, axis int, scale float32) {
 	t.Data = make([]byte, t.Elems()*t.Type.Size())
 	if b.quantized() {
 		n := t.Shape[axis]
@@ -308,19 +313,19 @@ func (b *graphBuilder) zeroConstant(t *Tensor, axis int, scale float32) {
 		for i := range scales {
 			scales[i] = scale
 		}
-		t.Quant = &Quantization{Scale: scales, ZeroPoint: make([]int64, n), Axis: axis}
+		t.Quant = &tflite.Quantization{Scale: scales, ZeroPoint: make([]int64, n), Axis: axis}
 	}
 }
 
 // avgPool averages the whole final feature map (VALID, filter = map size).
 func (b *graphBuilder) avgPool(name string, x int) int {
 	in := b.shape(x)
-	t := Tensor{Name: name + "/AvgPool", Shape: []int{1, 1, 1, in[3]}, Type: b.cfg.DType, Quant: b.m.Tensors[x].Quant}
+	t := tflite.Tensor{Name: name + "/AvgPool", Shape: []int{1, 1, 1, in[3]}, Type: b.cfg.DType, Quant: b.m.Tensors[x].Quant}
 	y := b.addTensor(t)
 	// The spatial mean of rectified zero-mean Gaussians keeps only their mean:
 	// E[relu(z)]^2 = sigma^2/(2 pi) = E[relu(z)^2] / pi.
 	b.m2[y] = b.m2[x] / math.Pi
-	b.addOp(Op{Kind: OpAveragePool2D, Inputs: []int{x}, Outputs: []int{y}, Padding: PadValid,
+	b.addOp(tflite.Op{Kind: tflite.OpAveragePool2D, Inputs: []int{x}, Outputs: []int{y}, Padding: tflite.PadValid,
 		StrideH: 2, StrideW: 2, FilterH: in[1], FilterW: in[2]})
 	return y
 }
@@ -329,25 +334,28 @@ func (b *graphBuilder) avgPool(name string, x int) int {
 // int8 models, as the converters emit them.
 func (b *graphBuilder) flatten(name string, x int) int {
 	c := b.shape(x)[3]
-	y := b.addTensor(Tensor{Name: name, Shape: []int{1, c}, Type: b.cfg.DType, Quant: b.m.Tensors[x].Quant})
+	y := b.addTensor(tflite.Tensor{Name: name, Shape: []int{1, c}, Type: b.cfg.DType, Quant: b.m.Tensors[x].Quant})
 	b.m2[y] = b.m2[x]
 	if b.quantized() {
-		b.addOp(Op{Kind: OpReshape, Inputs: []int{x}, Outputs: []int{y}, NewShape: []int{1, c}})
+		b.addOp(tflite.Op{Kind: tflite.OpReshape, Inputs: []int{x}, Outputs: []int{y}, NewShape: []int{1, c}})
 	} else {
-		b.addOp(Op{Kind: OpSqueeze, Inputs: []int{x}, Outputs: []int{y}, SqueezeDims: []int{1, 2}})
+		b.addOp(tflite.Op{Kind: tflite.OpSqueeze, Inputs: []int{x}, Outputs: []int{y}, SqueezeDims: []int{1, 2}})
 	}
 	return y
 }
 
 func (b *graphBuilder) softmax(name string, x int) int {
-	t := Tensor{Name: name, Shape: b.shape(x), Type: b.cfg.DType}
+	t := tflite.Tensor{Name: name, Shape: b.shape(x), Type: b.cfg.DType}
 	if b.quantized() {
-		t.Quant = &Quantization{Scale: []float32{1.0 / 256}, ZeroPoint: []int64{-128}}
+		t.Quant = &tflite.Quantization{Scale: []float32{1.0 / 256}, ZeroPoint: []int64{-128}}
 	}
 	y := b.addTensor(t)
-	b.addOp(Op{Kind: OpSoftmax, Inputs: []int{x}, Outputs: []int{y}, Beta: 1})
+	b.addOp(tflite.Op{Kind: tflite.OpSoftmax, Inputs: []int{x}, Outputs: []int{y}, Beta: 1})
 	return y
 }
+
+// sameOut is the output size of TensorFlow SAME padding.
+func sameOut(in, stride int) int { return (in + stride - 1) / stride }
 
 // float32Bytes encodes v as little-endian float32.
 func float32Bytes(v []float64) []byte {

@@ -1,4 +1,4 @@
-package runtime
+package tflite
 
 import (
 	"bytes"
@@ -13,12 +13,20 @@ import (
 // in place.
 const bufferAlign = 16
 
+// maxFileSize bounds what Write encodes: flatbuffer offsets are 32-bit, and
+// the flatbuffers builder cannot grow past 2 GiB.
+const maxFileSize = 1<<31 - 1<<20
+
 // Write serializes m as a TFLite flatbuffer (schema version 3, identifier
-// "TFL3") with one subgraph. Every tensor holding Data gets its own buffer;
-// activations share the empty buffer 0, as the TFLite converters emit.
-// Operator codes are deduplicated by (operator, version).
+// "TFL3") with one subgraph. Every distinct constant gets its own buffer:
+// tensors whose Data is the same slice (as the reader returns for tensors
+// sharing a buffer) share one, so a file read and written again does not
+// grow. Activations share the empty buffer 0, as the TFLite converters emit.
+// Operator codes are deduplicated by (operator, version). A model that fails
+// Check is refused, so the writer never emits a file the reader rejects for
+// its structure.
 func Write(w io.Writer, m *Model) error {
-	data, err := marshalTFLite(m)
+	data, err := marshal(m)
 	if err != nil {
 		return err
 	}
@@ -28,16 +36,34 @@ func Write(w io.Writer, m *Model) error {
 	return nil
 }
 
-// marshalTFLite returns the TFLite flatbuffer encoding of m (see Write).
-func marshalTFLite(m *Model) ([]byte, error) {
-	if err := checkWritable(m); err != nil {
-		return nil, err
+// dataKey identifies a constant's bytes: the same slice of the same memory.
+type dataKey struct {
+	first *byte
+	n     int
+}
+
+// marshal returns the TFLite flatbuffer encoding of m (see Write).
+func marshal(m *Model) ([]byte, error) {
+	if err := m.Check(); err != nil {
+		return nil, fmt.Errorf("tflite write: %w", err)
 	}
-	size := 1 << 16
+	// bufOf maps each distinct constant to the tensor that writes it.
+	bufOf := map[dataKey]int{}
+	size := int64(1 << 16)
 	for i := range m.Tensors {
-		size += len(m.Tensors[i].Data) + bufferAlign
+		d := m.Tensors[i].Data
+		if len(d) == 0 {
+			continue
+		}
+		if k := (dataKey{&d[0], len(d)}); bufOf[k] == 0 {
+			bufOf[k] = i + 1
+			size += int64(len(d)) + bufferAlign
+		}
 	}
-	b := flatbuffers.NewBuilder(size)
+	if size > maxFileSize {
+		return nil, fmt.Errorf("tflite write: %w: %d bytes of constants, more than a flatbuffer holds", ErrUnsupported, size)
+	}
+	b := flatbuffers.NewBuilder(int(size))
 
 	// Buffers: 0 is the shared empty buffer; constants get 1, 2, ...
 	bufIndex := make([]uint32, len(m.Tensors))
@@ -45,6 +71,10 @@ func marshalTFLite(m *Model) ([]byte, error) {
 	for i := range m.Tensors {
 		t := &m.Tensors[i]
 		if len(t.Data) == 0 {
+			continue
+		}
+		if first := bufOf[dataKey{&t.Data[0], len(t.Data)}] - 1; first < i {
+			bufIndex[i] = bufIndex[first]
 			continue
 		}
 		b.Prep(bufferAlign, len(t.Data))
@@ -105,7 +135,7 @@ func marshalTFLite(m *Model) ([]byte, error) {
 		desc = b.CreateString(m.Description)
 	}
 	b.StartObject(modelNumFields)
-	b.PrependUint32Slot(fModelVersion, tfliteSchemaVersion, 0)
+	b.PrependUint32Slot(fModelVersion, SchemaVersion, 0)
 	b.PrependUOffsetTSlot(fModelOperatorCodes, codeVec, 0)
 	b.PrependUOffsetTSlot(fModelSubgraphs, subgraphVec, 0)
 	if desc != 0 {
@@ -113,53 +143,8 @@ func marshalTFLite(m *Model) ([]byte, error) {
 	}
 	b.PrependUOffsetTSlot(fModelBuffers, bufVec, 0)
 	root := b.EndObject()
-	b.FinishWithFileIdentifier(root, []byte(tfliteIdentifier))
+	b.FinishWithFileIdentifier(root, []byte(fileIdentifier))
 	return bytes.Clone(b.FinishedBytes()), nil
-}
-
-// checkWritable rejects models whose indices or data cannot be encoded.
-func checkWritable(m *Model) error {
-	if m == nil {
-		return fmt.Errorf("tflite write: nil model")
-	}
-	n := len(m.Tensors)
-	valid := func(idx int, optional bool) bool {
-		return (idx >= 0 && idx < n) || (optional && idx == -1)
-	}
-	for _, idx := range m.Inputs {
-		if !valid(idx, false) {
-			return fmt.Errorf("tflite write: model input %d out of range (%d tensors)", idx, n)
-		}
-	}
-	for _, idx := range m.Outputs {
-		if !valid(idx, false) {
-			return fmt.Errorf("tflite write: model output %d out of range (%d tensors)", idx, n)
-		}
-	}
-	for i := range m.Ops {
-		op := &m.Ops[i]
-		for _, idx := range op.Inputs {
-			if !valid(idx, true) {
-				return fmt.Errorf("tflite write: op %d (%v): input tensor %d out of range", i, op.Kind, idx)
-			}
-		}
-		for _, idx := range op.Outputs {
-			if !valid(idx, false) {
-				return fmt.Errorf("tflite write: op %d (%v): output tensor %d out of range", i, op.Kind, idx)
-			}
-		}
-	}
-	for i := range m.Tensors {
-		t := &m.Tensors[i]
-		if len(t.Data) == 0 {
-			continue
-		}
-		if sz := t.Type.Size(); sz == 0 || len(t.Data) != t.Elems()*sz {
-			return fmt.Errorf("tflite write: tensor %d %q: %d data bytes for shape %v of %v",
-				i, t.Name, len(t.Data), t.Shape, t.Type)
-		}
-	}
-	return nil
 }
 
 func writeEmptyBuffer(b *flatbuffers.Builder) flatbuffers.UOffsetT {

@@ -1,4 +1,4 @@
-package runtime
+package tflite
 
 import (
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -14,10 +14,17 @@ type encodeKnobs struct {
 	bufOffset   uint64         // when set, buffer 1 gets a large-model offset field
 }
 
-// encodeForTest serialises m as a TFLite flatbuffer without validating it: a
-// small, independent writer so the loader's tests do not depend on
-// runtime.Write. Each constant tensor gets its own buffer; buffer 0 is the
-// empty sentinel.
+// encodeForTest serialises m as a TFLite flatbuffer without checking it.
+// Each constant tensor gets its own buffer; buffer 0 is the empty sentinel.
+//
+// It stays independent of Write for two reasons. The reader's error tests
+// need files that Write refuses to produce or cannot express: out-of-range
+// tensor indices, short buffers, bad shapes and quantization arrays (Write
+// runs Check first), and opcode and buffer indices, several subgraphs, other
+// schema versions, custom operators and large-model buffer offsets (the
+// knobs below). And a reader tested only on the writer's output would accept
+// any misreading of the schema that the writer shares; this encoder is a
+// second, separate reading of schema.fbs.
 func encodeForTest(m *Model, k encodeKnobs) []byte {
 	b := flatbuffers.NewBuilder(1 << 16)
 	ints := func(v []int) flatbuffers.UOffsetT {
@@ -158,7 +165,7 @@ func encodeForTest(m *Model, k encodeKnobs) []byte {
 	desc := b.CreateString(m.Description)
 	version := k.version
 	if version == 0 {
-		version = tfliteSchemaVersion
+		version = SchemaVersion
 	}
 	b.StartObject(modelNumFields)
 	b.PrependUint32Slot(fModelVersion, version, 0)
@@ -166,7 +173,7 @@ func encodeForTest(m *Model, k encodeKnobs) []byte {
 	b.PrependUOffsetTSlot(fModelSubgraphs, sv, 0)
 	b.PrependUOffsetTSlot(fModelDescription, desc, 0)
 	b.PrependUOffsetTSlot(fModelBuffers, bv, 0)
-	b.FinishWithFileIdentifier(b.EndObject(), []byte(tfliteIdentifier))
+	b.FinishWithFileIdentifier(b.EndObject(), []byte(fileIdentifier))
 	return b.FinishedBytes()
 }
 

@@ -1,4 +1,4 @@
-package runtime
+package tflite
 
 import flatbuffers "github.com/google/flatbuffers/go"
 
@@ -11,11 +11,11 @@ import flatbuffers "github.com/google/flatbuffers/go"
 // *NumFields constants for Builder.StartObject; the reader turns them into
 // vtable offsets with fieldVT (4 + 2*id).
 
-// tfliteIdentifier is the file identifier at bytes 4..8 of every TFLite file.
-const tfliteIdentifier = "TFL3"
+// fileIdentifier is the file identifier at bytes 4..8 of every TFLite file.
+const fileIdentifier = "TFL3"
 
-// tfliteSchemaVersion is the Model.version the writer emits and the reader accepts.
-const tfliteSchemaVersion = 3
+// SchemaVersion is the Model.Version the writer emits and the reader accepts.
+const SchemaVersion = 3
 
 // fieldVT is the vtable offset of flatbuffer field id.
 func fieldVT(id int) flatbuffers.VOffsetT { return flatbuffers.VOffsetT(4 + 2*id) }
@@ -211,12 +211,4 @@ var builtinOperatorNames = [...]string{
 	"BROADCAST_TO", "RFFT2D", "CONV_3D", "IMAG", "REAL", "COMPLEX_ABS", "HASHTABLE", "HASHTABLE_FIND",
 	"HASHTABLE_IMPORT", "HASHTABLE_SIZE", "REDUCE_ALL", "CONV_3D_TRANSPOSE", "VAR_HANDLE",
 	"READ_VARIABLE", "ASSIGN_VARIABLE", "BROADCAST_ARGS",
-}
-
-// opName is the TFLite name of builtin operator k.
-func opName(k OpKind) string {
-	if k >= 0 && int(k) < len(builtinOperatorNames) {
-		return builtinOperatorNames[k]
-	}
-	return k.String()
 }

@@ -1,14 +1,16 @@
-package runtime
+package mobilenet
 
 import (
 	"encoding/binary"
 	"math"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // A naive float reference forward pass over built MobileNet models, for
 // checking the builder's weight and activation scales (not a kernel test).
 
-func refFloats(t *Tensor) []float32 {
+func refFloats(t *tflite.Tensor) []float32 {
 	v := make([]float32, len(t.Data)/4)
 	for i := range v {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(t.Data[4*i:]))
@@ -22,7 +24,7 @@ func refSamePad(in, out, k, s int) int { return max((out-1)*s+k-in, 0) / 2 }
 // refForward runs a float model on input and returns every activation by
 // tensor index. It knows CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (VALID),
 // SQUEEZE/RESHAPE and SOFTMAX with SAME padding and RELU6 / no activation.
-func refForward(m *Model, input []float32) map[int][]float32 {
+func refForward(m *tflite.Model, input []float32) map[int][]float32 {
 	acts := map[int][]float32{m.Inputs[0]: input}
 	for i := range m.Ops {
 		op := &m.Ops[i]
@@ -30,7 +32,7 @@ func refForward(m *Model, input []float32) map[int][]float32 {
 		out := m.Tensors[op.Outputs[0]].Shape
 		var y []float32
 		switch op.Kind {
-		case OpConv2D, OpDepthwiseConv2D:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D:
 			wt := &m.Tensors[op.Inputs[1]]
 			w := refFloats(wt)
 			var bias []float32
@@ -38,16 +40,16 @@ func refForward(m *Model, input []float32) map[int][]float32 {
 				bias = refFloats(&m.Tensors[op.Inputs[2]])
 			}
 			y = refConv(op, x, in, w, wt.Shape, bias, out)
-		case OpAveragePool2D:
+		case tflite.OpAveragePool2D:
 			y = make([]float32, out[3])
 			for p := 0; p < in[1]*in[2]; p++ {
 				for c := range out[3] {
 					y[c] += x[p*in[3]+c] / float32(in[1]*in[2])
 				}
 			}
-		case OpSqueeze, OpReshape:
+		case tflite.OpSqueeze, tflite.OpReshape:
 			y = x
-		case OpSoftmax:
+		case tflite.OpSoftmax:
 			y = make([]float32, len(x))
 			var mx, sum float64 = math.Inf(-1), 0
 			for _, v := range x {
@@ -67,7 +69,7 @@ func refForward(m *Model, input []float32) map[int][]float32 {
 	return acts
 }
 
-func refConv(op *Op, x []float32, in []int, w []float32, ws []int, bias []float32, out []int) []float32 {
+func refConv(op *tflite.Op, x []float32, in []int, w []float32, ws []int, bias []float32, out []int) []float32 {
 	kh, kw := ws[1], ws[2]
 	s := op.StrideH
 	ph, pw := refSamePad(in[1], out[1], kh, s), refSamePad(in[2], out[2], kw, s)
@@ -90,7 +92,7 @@ func refConv(op *Op, x []float32, in []int, w []float32, ws []int, bias []float3
 							continue
 						}
 						px := x[(iy*in[2]+ix)*in[3]:]
-						if op.Kind == OpDepthwiseConv2D {
+						if op.Kind == tflite.OpDepthwiseConv2D {
 							acc += px[oc] * w[(ky*kw+kx)*out[3]+oc]
 							continue
 						}
@@ -100,7 +102,7 @@ func refConv(op *Op, x []float32, in []int, w []float32, ws []int, bias []float3
 						}
 					}
 				}
-				if op.Activation == ActRelu6 {
+				if op.Activation == tflite.ActRelu6 {
 					acc = min(max(acc, 0), 6)
 				}
 				y[(oy*out[2]+ox)*out[3]+oc] = acc

@@ -1,4 +1,4 @@
-package runtime
+package tflite
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 	"github.com/edgecam/edgecam/internal/fixtures"
 )
 
-// BenchmarkParse decodes and validates the shared models held in memory.
+// BenchmarkParse decodes and checks the shared models held in memory.
 func BenchmarkParse(b *testing.B) {
 	for _, name := range []string{
 		"mobilenet_v1_0.25_128_quant.tflite",

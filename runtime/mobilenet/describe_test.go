@@ -1,12 +1,15 @@
-package runtime
+package mobilenet
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // paperTable is MOBILENET.md's multiply-adds (millions) per alpha and
@@ -29,7 +32,7 @@ func TestDescribeReproducesPaper(t *testing.T) {
 	for _, row := range paperTable {
 		for _, res := range []int{224, 192, 160, 128} {
 			t.Run(fmt.Sprintf("%g_%d", row.alpha, res), func(t *testing.T) {
-				stats, err := DescribeMobileNet(BuildConfig{Alpha: row.alpha, Res: res, Classes: 1000, NoBias: true})
+				stats, err := DescribeConfig(Config{Alpha: row.alpha, Res: res, Classes: 1000, NoBias: true})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -50,7 +53,7 @@ func TestDescribeReproducesPaper(t *testing.T) {
 }
 
 func TestDescribeFullConv(t *testing.T) {
-	stats, err := DescribeMobileNet(BuildConfig{Alpha: 1, Res: 224, FullConv: true, Classes: 1000, NoBias: true})
+	stats, err := DescribeConfig(Config{Alpha: 1, Res: 224, FullConv: true, Classes: 1000, NoBias: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +81,8 @@ func TestDescribeFullConv(t *testing.T) {
 // TestDescribeMatchesBuiltModel checks that the shapes-only description
 // equals the description of the real built model, biases included.
 func TestDescribeMatchesBuiltModel(t *testing.T) {
-	cfg := BuildConfig{Alpha: 0.25, Res: 64, DType: Int8, Seed: 3}
-	m, err := BuildMobileNet(cfg)
+	cfg := Config{Alpha: 0.25, Res: 64, DType: tflite.Int8, Seed: 3}
+	m, err := Build(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +90,7 @@ func TestDescribeMatchesBuiltModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := DescribeMobileNet(cfg)
+	got, err := DescribeConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +112,7 @@ func independentMACs(alpha float64, res, classes int) int64 {
 	h := int64((res + 1) / 2)
 	c := ch(32)
 	macs := h * h * c * 27
-	for _, l := range mobileNetLayers[1:] {
+	for _, l := range bodyLayers[1:] {
 		h = (h + int64(l.stride) - 1) / int64(l.stride)
 		co := ch(l.ch)
 		macs += h*h*c*9 + h*h*c*co
@@ -119,7 +122,7 @@ func independentMACs(alpha float64, res, classes int) int64 {
 }
 
 func TestDescribeRealFloatModel(t *testing.T) {
-	m, err := Load(fixtures.Path(t, "models/mobilenet_v1_0.25_224.tflite"))
+	m, err := tflite.ReadFile(fixtures.Path(t, "models/mobilenet_v1_0.25_224.tflite"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,5 +150,38 @@ func TestDescribeRealFloatModel(t *testing.T) {
 	macs, _ := Totals(stats)
 	if w := independentMACs(0.25, 224, 1001); macs != w {
 		t.Errorf("total MACs %d, want %d", macs, w)
+	}
+}
+
+// TestDescribeRejectsMissingOperands checks that Describe reports, instead of
+// panicking on, a model whose operators lack what it reads.
+func TestDescribeRejectsMissingOperands(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(m *tflite.Model)
+		want   string
+	}{
+		{"index out of range", func(m *tflite.Model) { m.Ops[0].Inputs[1] = len(m.Tensors) }, "op 0 (CONV_2D): input 1: tensor index"},
+		{"weights absent", func(m *tflite.Model) { m.Ops[1].Inputs[1] = -1 }, "op 1 (DEPTHWISE_CONV_2D): has no weights"},
+		{"weights dropped", func(m *tflite.Model) { m.Ops[2].Inputs = m.Ops[2].Inputs[:1] }, "op 2 (CONV_2D): has no weights"},
+		{"flat filter", func(m *tflite.Model) { m.Tensors[m.Ops[0].Inputs[1]].Shape = []int{8, 27} }, "op 0 (CONV_2D): weights tensor 1 has shape [8 27], want 4 dimensions"},
+		{"no output", func(m *tflite.Model) { m.Ops[3].Outputs = nil }, "op 3 (DEPTHWISE_CONV_2D): has no input or no output"},
+		{"input absent", func(m *tflite.Model) { m.Ops[3].Inputs[0] = -1 }, "op 3 (DEPTHWISE_CONV_2D): has no input or no output"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Build(Config{Alpha: 0.25, Res: 32, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.mutate(m)
+			stats, err := Describe(m)
+			if err == nil {
+				t.Fatalf("Describe accepted the model (%d layers)", len(stats))
+			}
+			if !errors.Is(err, tflite.ErrInvalidModel) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Describe error %q, want ErrInvalidModel containing %q", err, tc.want)
+			}
+		})
 	}
 }

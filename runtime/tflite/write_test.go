@@ -1,9 +1,8 @@
-package runtime
+package tflite
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,62 +13,10 @@ import (
 	"github.com/edgecam/edgecam/internal/tflitecheck"
 )
 
-// writerTestModel is a small graph using every op and option the writer
-// encodes, with per-channel int8 weights, int32 bias and float IO.
-func writerTestModel() *Model {
-	f32 := func(v ...float32) []byte {
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
-		return b
-	}
-	q := func(scale []float32, axis int) *Quantization {
-		return &Quantization{Scale: scale, ZeroPoint: make([]int64, len(scale)), Axis: axis}
-	}
-	act := func(s float32, zp int64) *Quantization {
-		return &Quantization{Scale: []float32{s}, ZeroPoint: []int64{zp}}
-	}
-	return &Model{
-		Version:     3,
-		Description: "writer test",
-		Tensors: []Tensor{
-			{Name: "input", Shape: []int{1, 4, 4, 3}, Type: Float32},                                                                                        // 0
-			{Name: "input_int8", Shape: []int{1, 4, 4, 3}, Type: Int8, Quant: act(1.0/128, 0)},                                                              // 1
-			{Name: "conv/w", Shape: []int{2, 1, 1, 3}, Type: Int8, Quant: q([]float32{0.5, 0.25}, 0), Data: []byte{1, 2, 3, 0xff, 0xfe, 0x80}},              // 2
-			{Name: "conv/b", Shape: []int{2}, Type: Int32, Quant: q([]float32{0.5 / 128, 0.25 / 128}, 0), Data: []byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff}}, // 3
-			{Name: "conv", Shape: []int{1, 2, 2, 2}, Type: Int8, Quant: act(6.0/255, -128)},                                                                 // 4
-			{Name: "dw/w", Shape: []int{1, 3, 3, 2}, Type: Int8, Quant: q([]float32{0.1, 0.2}, 3), Data: bytes.Repeat([]byte{7}, 18)},                       // 5
-			{Name: "dw", Shape: []int{1, 2, 2, 2}, Type: Int8, Quant: act(0.02, -5)},                                                                        // 6
-			{Name: "pool", Shape: []int{1, 1, 1, 2}, Type: Int8, Quant: act(0.02, -5)},                                                                      // 7
-			{Name: "squeeze", Shape: []int{1, 2}, Type: Int8, Quant: act(0.02, -5)},                                                                         // 8
-			{Name: "fc/w", Shape: []int{3, 2}, Type: Float32, Data: f32(1, 2, 3, 4, 5, 6)},                                                                  // 9
-			{Name: "fc", Shape: []int{1, 3}, Type: Float32},                                                                                                 // 10
-			{Name: "shape", Shape: []int{2}, Type: Int32, Data: []byte{1, 0, 0, 0, 3, 0, 0, 0}},                                                             // 11
-			{Name: "reshape", Shape: []int{1, 3}, Type: Float32},                                                                                            // 12
-			{Name: "softmax", Shape: []int{1, 3}, Type: Float32},                                                                                            // 13
-			{Name: "deq", Shape: []int{1, 2}, Type: Float32},                                                                                                // 14
-		},
-		Ops: []Op{
-			{Kind: OpQuantize, Version: 1, Inputs: []int{0}, Outputs: []int{1}},
-			{Kind: OpConv2D, Version: 3, Inputs: []int{1, 2, 3}, Outputs: []int{4}, Padding: PadSame, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, Activation: ActRelu6},
-			{Kind: OpDepthwiseConv2D, Version: 3, Inputs: []int{4, 5, -1}, Outputs: []int{6}, Padding: PadValid, StrideH: 1, StrideW: 1, DilationH: 2, DilationW: 1, DepthMultiplier: 1},
-			{Kind: OpAveragePool2D, Version: 2, Inputs: []int{6}, Outputs: []int{7}, Padding: PadValid, StrideH: 2, StrideW: 2, FilterH: 2, FilterW: 2},
-			{Kind: OpSqueeze, Version: 1, Inputs: []int{7}, Outputs: []int{8}, SqueezeDims: []int{1, 2}},
-			{Kind: OpDequantize, Version: 2, Inputs: []int{8}, Outputs: []int{14}},
-			{Kind: OpFullyConnected, Version: 1, Inputs: []int{14, 9, -1}, Outputs: []int{10}, Activation: ActRelu, KeepNumDims: true},
-			{Kind: OpReshape, Version: 1, Inputs: []int{10, 11}, Outputs: []int{12}, NewShape: []int{1, 3}},
-			{Kind: OpSoftmax, Version: 1, Inputs: []int{12}, Outputs: []int{13}, Beta: 0.5},
-		},
-		Inputs:  []int{0},
-		Outputs: []int{13},
-	}
-}
-
 // TestWriteIndependentReader writes a model and reads it back with the
 // schema-free Python reader, comparing every field the writer encodes.
 func TestWriteIndependentReader(t *testing.T) {
-	m := writerTestModel()
+	m := everyOpModel()
 	path := filepath.Join(t.TempDir(), "w.tflite")
 	if err := WriteFile(path, m); err != nil {
 		t.Fatal(err)
@@ -165,13 +112,13 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err := os.WriteFile(path, []byte("previous"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	bad := writerTestModel()
+	bad := everyOpModel()
 	bad.Tensors[2].Data = bad.Tensors[2].Data[:5] // 5 bytes for 6 elements
 	err := WriteFile(path, bad)
 	if err == nil || !strings.Contains(err.Error(), "conv/w") {
 		t.Fatalf("WriteFile with truncated data: err = %v, want one naming conv/w", err)
 	}
-	bad = writerTestModel()
+	bad = everyOpModel()
 	bad.Ops[1].Inputs[0] = 99
 	if err := WriteFile(path, bad); err == nil {
 		t.Fatal("WriteFile with an out-of-range tensor index succeeded")
@@ -179,7 +126,7 @@ func TestWriteFileAtomic(t *testing.T) {
 	if got, _ := os.ReadFile(path); string(got) != "previous" {
 		t.Errorf("failed writes changed the file: %q", got)
 	}
-	if err := WriteFile(path, writerTestModel()); err != nil {
+	if err := WriteFile(path, everyOpModel()); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)
@@ -197,11 +144,11 @@ func TestWriteFileAtomic(t *testing.T) {
 		}
 		t.Errorf("directory holds %v, want only m.tflite", names)
 	}
-	if err := WriteFile(filepath.Join(dir, "missing", "m.tflite"), writerTestModel()); err == nil {
+	if err := WriteFile(filepath.Join(dir, "missing", "m.tflite"), everyOpModel()); err == nil {
 		t.Error("WriteFile into a missing directory succeeded")
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, writerTestModel()); err != nil {
+	if err := Write(&buf, everyOpModel()); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(buf.Bytes(), got) {
@@ -215,7 +162,7 @@ func TestWriteFileAtomic(t *testing.T) {
 func TestWriteRoundTrip(t *testing.T) {
 	for _, name := range []string{"mobilenet_v1_0.25_224.tflite", "mobilenet_v1_0.25_128_quant.tflite", "coral_mlir_mobilenet_v1_0.25_128_quant.tflite"} {
 		t.Run(name, func(t *testing.T) {
-			m, err := Load(fixtures.Path(t, "models/"+name))
+			m, err := ReadFile(fixtures.Path(t, "models/"+name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -260,7 +207,7 @@ func fileSize(t *testing.T, path string) int {
 
 // BenchmarkWrite encodes the official float model (1.9 MB).
 func BenchmarkWrite(b *testing.B) {
-	m, err := Load(fixtures.Path(b, "models/mobilenet_v1_0.25_224.tflite"))
+	m, err := ReadFile(fixtures.Path(b, "models/mobilenet_v1_0.25_224.tflite"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -272,4 +219,45 @@ func BenchmarkWrite(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(buf.Len()))
+}
+
+// TestWriteSharesBuffers checks that tensors holding the same bytes (as the
+// reader returns for tensors that share a buffer) are written once, so that
+// a file of many tensors sharing one buffer does not grow when written back.
+func TestWriteSharesBuffers(t *testing.T) {
+	const tensors, elems = 200, 16384
+	data := make([]byte, 4*elems)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	m := &Model{Version: SchemaVersion, Inputs: []int{0}, Outputs: []int{0}}
+	m.Tensors = append(m.Tensors, Tensor{Name: "in", Shape: []int{1}, Type: Float32})
+	for i := range tensors {
+		m.Tensors = append(m.Tensors, Tensor{Name: fmt.Sprintf("c%d", i), Shape: []int{elems}, Type: Float32, Data: data})
+	}
+	// A tensor with equal bytes in other memory keeps its own buffer.
+	m.Tensors = append(m.Tensors, Tensor{Name: "copy", Shape: []int{elems}, Type: Float32, Data: bytes.Clone(data)})
+	var buf bytes.Buffer
+	if err := Write(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 2*len(data)+tensors*64+4096 {
+		t.Errorf("%d tensors sharing %d bytes were written as %d bytes, want about two copies", tensors, len(data), buf.Len())
+	}
+	back, err := Parse(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < len(back.Tensors); i++ {
+		if !bytes.Equal(back.Tensors[i].Data, data) {
+			t.Fatalf("tensor %d %q: data differs after the round trip", i, back.Tensors[i].Name)
+		}
+	}
+	again, err := marshal(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, buf.Bytes()) {
+		t.Errorf("writing the parsed model again gives %d bytes, want the same %d", len(again), buf.Len())
+	}
 }

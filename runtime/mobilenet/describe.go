@@ -1,8 +1,10 @@
-package runtime
+package mobilenet
 
 import (
 	"fmt"
 	"slices"
+
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // LayerStat is one operator's cost.
@@ -19,7 +21,7 @@ import (
 //     owns (the RESHAPE shape input is not a parameter).
 //   - The paper counts a 1000-class classifier and no biases (its network has
 //     batch norm, whose parameters it does not count). So the paper's numbers
-//     come from BuildMobileNet with Classes: 1000 and NoBias: true; with those
+//     come from Build with Classes: 1000 and NoBias: true; with those
 //     the totals are within 0.01% of every MACs entry of MOBILENET.md and round
 //     to its two-decimal parameter counts. The TFLite files (1001 classes,
 //     folded batch norm as int32/float biases) count a little more.
@@ -36,67 +38,100 @@ type LayerStat struct {
 
 // LayerType is the report type of op ("conv", "dwconv", "pwconv", "pool",
 // "fc", "softmax", "reshape", "quantize", "dequantize"); a CONV_2D is
-// "pwconv" when its filter is 1x1 with stride 1. m must be valid.
-func LayerType(m *Model, op *Op) string {
+// "pwconv" when its filter is 1x1 with stride 1. op's operands must be in
+// range, as Describe checks.
+func LayerType(m *tflite.Model, op *tflite.Op) string {
 	switch op.Kind {
-	case OpConv2D:
+	case tflite.OpConv2D:
 		w := m.Tensors[op.Inputs[1]].Shape
 		if w[1] == 1 && w[2] == 1 && op.StrideH == 1 && op.StrideW == 1 {
 			return "pwconv"
 		}
 		return "conv"
-	case OpDepthwiseConv2D:
+	case tflite.OpDepthwiseConv2D:
 		return "dwconv"
-	case OpAveragePool2D:
+	case tflite.OpAveragePool2D:
 		return "pool"
-	case OpFullyConnected:
+	case tflite.OpFullyConnected:
 		return "fc"
-	case OpSoftmax:
+	case tflite.OpSoftmax:
 		return "softmax"
-	case OpReshape, OpSqueeze:
+	case tflite.OpReshape, tflite.OpSqueeze:
 		return "reshape"
-	case OpQuantize:
+	case tflite.OpQuantize:
 		return "quantize"
-	case OpDequantize:
+	case tflite.OpDequantize:
 		return "dequantize"
 	}
 	return "unknown"
 }
 
-// Describe validates m and returns the cost of each operator in order.
-func Describe(m *Model) ([]LayerStat, error) {
-	if err := m.Validate(); err != nil {
+// Describe returns the cost of each operator of m in order. m should be a
+// model the runtime accepts (runtime.Load, runtime.Parse and Build return
+// such models); Describe itself checks only the file structure (m.Check) and
+// the operands it reads, so that no model can make it panic, and returns an
+// error naming the op when one is missing or misshapen.
+func Describe(m *tflite.Model) ([]LayerStat, error) {
+	if err := m.Check(); err != nil {
 		return nil, fmt.Errorf("describe: %w", err)
 	}
 	stats := make([]LayerStat, len(m.Ops))
 	for i := range m.Ops {
 		op := &m.Ops[i]
+		if err := describable(m, op); err != nil {
+			return nil, fmt.Errorf("describe: %w: op %d (%s): %w", tflite.ErrInvalidModel, i, op.Kind, err)
+		}
 		in, out := m.Tensors[op.Inputs[0]].Shape, m.Tensors[op.Outputs[0]].Shape
 		s := LayerStat{Index: i, Op: op.Kind.String(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
 		switch op.Kind {
-		case OpConv2D, OpDepthwiseConv2D, OpFullyConnected:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			w := &m.Tensors[op.Inputs[1]]
 			s.Params = int64(w.Elems())
-			if b, _ := (&opCheck{m: m, op: op}).bias(); b != nil {
-				s.Params += int64(b.Elems())
+			if len(op.Inputs) > 2 && op.Inputs[2] >= 0 {
+				s.Params += int64(m.Tensors[op.Inputs[2]].Elems())
 			}
-			outElems := int64((&m.Tensors[op.Outputs[0]]).Elems())
+			outElems := int64(m.Tensors[op.Outputs[0]].Elems())
 			switch op.Kind {
-			case OpConv2D: // every output element: KH*KW*IC
+			case tflite.OpConv2D: // every output element: KH*KW*IC
 				s.MACs = outElems * int64(w.Shape[1]*w.Shape[2]*w.Shape[3])
-			case OpDepthwiseConv2D: // every output element: KH*KW
+			case tflite.OpDepthwiseConv2D: // every output element: KH*KW
 				s.MACs = outElems * int64(w.Shape[1]*w.Shape[2])
-			case OpFullyConnected: // every output element: K
+			case tflite.OpFullyConnected: // every output element: K
 				s.MACs = outElems * int64(w.Shape[1])
 			}
 		}
 		switch op.Kind {
-		case OpConv2D, OpDepthwiseConv2D, OpAveragePool2D:
+		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpAveragePool2D:
 			s.Stride = op.StrideH
 		}
 		stats[i] = s
 	}
 	return stats, nil
+}
+
+// describable checks the operands Describe and LayerType read: a data input
+// and an output, and for weighted operators a filter of the right rank.
+// Indices are in range or -1 (m passed Check).
+func describable(m *tflite.Model, op *tflite.Op) error {
+	if len(op.Inputs) == 0 || op.Inputs[0] < 0 || len(op.Outputs) == 0 {
+		return fmt.Errorf("has no input or no output")
+	}
+	rank := 0
+	switch op.Kind {
+	case tflite.OpConv2D, tflite.OpDepthwiseConv2D:
+		rank = 4
+	case tflite.OpFullyConnected:
+		rank = 2
+	default:
+		return nil
+	}
+	if len(op.Inputs) < 2 || op.Inputs[1] < 0 {
+		return fmt.Errorf("has no weights")
+	}
+	if w := m.Tensors[op.Inputs[1]].Shape; len(w) != rank {
+		return fmt.Errorf("weights tensor %d has shape %v, want %d dimensions", op.Inputs[1], w, rank)
+	}
+	return nil
 }
 
 // Totals sums the MACs and parameters of stats.
@@ -108,10 +143,10 @@ func Totals(stats []LayerStat) (macs, params int64) {
 	return macs, params
 }
 
-// DescribeMobileNet describes the network BuildMobileNet(cfg) would build
+// DescribeConfig describes the network Build(cfg) would build
 // without drawing its weights (the constants are zero-filled), so even the
 // 29 M-parameter FullConv network is described in milliseconds.
-func DescribeMobileNet(cfg BuildConfig) ([]LayerStat, error) {
+func DescribeConfig(cfg Config) ([]LayerStat, error) {
 	m, err := buildMobileNet(cfg, true)
 	if err != nil {
 		return nil, err

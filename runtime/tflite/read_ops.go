@@ -1,4 +1,4 @@
-package runtime
+package tflite
 
 import "fmt"
 
@@ -17,7 +17,7 @@ func decodeOp(r *fbReader, pos uint32, i int, op *Op, codes []opCode) error {
 	}
 	code := codes[idx]
 	op.Kind, op.Version = code.kind, code.version
-	where := fmt.Sprintf("op %d (%s)", i, opName(op.Kind))
+	where := fmt.Sprintf("op %d (%s)", i, op.Kind)
 	t.what = where
 	if code.custom != "" || op.Kind == 32 {
 		return fmt.Errorf("%w: op %d: custom operator %q", ErrUnsupported, i, code.custom)

@@ -1,6 +1,10 @@
-package runtime
+package tflite
 
 import "strconv"
+
+// The graph a TFLite file holds, as edgecam uses it: one subgraph of tensors
+// and operators. Enum values are TFLite's own, so nothing is translated
+// between the file and the engine.
 
 // DType is a tensor element type. The values are TFLite's TensorType enum, so a
 // DType read from a file needs no translation.
@@ -104,26 +108,11 @@ const (
 	OpQuantize        OpKind = 114
 )
 
+// String is TFLite's name of the operator ("CONV_2D"), or BUILTIN_OP(n)
+// for a code beyond the names edgecam knows.
 func (k OpKind) String() string {
-	switch k {
-	case OpAveragePool2D:
-		return "AVERAGE_POOL_2D"
-	case OpConv2D:
-		return "CONV_2D"
-	case OpDepthwiseConv2D:
-		return "DEPTHWISE_CONV_2D"
-	case OpDequantize:
-		return "DEQUANTIZE"
-	case OpFullyConnected:
-		return "FULLY_CONNECTED"
-	case OpReshape:
-		return "RESHAPE"
-	case OpSoftmax:
-		return "SOFTMAX"
-	case OpSqueeze:
-		return "SQUEEZE"
-	case OpQuantize:
-		return "QUANTIZE"
+	if k >= 0 && int(k) < len(builtinOperatorNames) {
+		return builtinOperatorNames[k]
 	}
 	return "BUILTIN_OP(" + strconv.Itoa(int(k)) + ")"
 }
@@ -170,7 +159,8 @@ type Op struct {
 	KeepNumDims bool    // FULLY_CONNECTED
 }
 
-// Model is a loaded or built MobileNet-style graph with one subgraph.
+// Model is a TFLite model with one subgraph (a loaded file or a graph built
+// in memory). Check verifies what the file format requires of it.
 type Model struct {
 	Version     uint32
 	Description string

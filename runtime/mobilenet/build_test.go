@@ -1,4 +1,4 @@
-package runtime
+package mobilenet
 
 import (
 	"bytes"
@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
-func mustBuild(t *testing.T, cfg BuildConfig) *Model {
+func mustBuild(t *testing.T, cfg Config) *tflite.Model {
 	t.Helper()
-	m, err := BuildMobileNet(cfg)
+	m, err := Build(cfg)
 	if err != nil {
-		t.Fatalf("BuildMobileNet(%+v): %v", cfg, err)
+		t.Fatalf("Build(%+v): %v", cfg, err)
 	}
 	return m
 }
@@ -24,11 +25,11 @@ func mustBuild(t *testing.T, cfg BuildConfig) *Model {
 // TestBuildMatchesRealFloatModel compares the built float 0.25/224 network
 // with the TFLite file, op by op: kinds, options and every tensor shape.
 func TestBuildMatchesRealFloatModel(t *testing.T) {
-	real, err := Load(fixtures.Path(t, "models/mobilenet_v1_0.25_224.tflite"))
+	real, err := tflite.ReadFile(fixtures.Path(t, "models/mobilenet_v1_0.25_224.tflite"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 224, DType: Float32, Seed: 1})
+	m := mustBuild(t, Config{Alpha: 0.25, Res: 224, DType: tflite.Float32, Seed: 1})
 	if len(m.Ops) != len(real.Ops) {
 		t.Fatalf("%d ops, want %d", len(m.Ops), len(real.Ops))
 	}
@@ -53,20 +54,20 @@ func TestBuildMatchesRealFloatModel(t *testing.T) {
 			t.Errorf("op %d output shape %v, want %v", i, gs, ws)
 		}
 	}
-	if out := m.Tensors[m.Outputs[0]]; out.Name != predictionsName {
-		t.Errorf("output name %q, want %q", out.Name, predictionsName)
+	if out := m.Tensors[m.Outputs[0]]; out.Name != "MobilenetV1/Predictions/Reshape_1" {
+		t.Errorf("output name %q, want MobilenetV1/Predictions/Reshape_1", out.Name)
 	}
 }
 
 func TestBuildShapes(t *testing.T) {
-	for _, cfg := range []BuildConfig{
+	for _, cfg := range []Config{
 		{Alpha: 1, Res: 224},
 		{Alpha: 0.35, Res: 96, Classes: 10},
-		{Alpha: 1.3, Res: 32, DType: Int8},
+		{Alpha: 1.3, Res: 32, DType: tflite.Int8},
 		{Alpha: 0.5, Res: 128, FullConv: true, NoBias: true, Classes: 1000},
 	} {
 		t.Run(fmt.Sprintf("%g_%d_%v_full%t", cfg.Alpha, cfg.Res, cfg.DType, cfg.FullConv), func(t *testing.T) {
-			stats, err := DescribeMobileNet(cfg)
+			stats, err := DescribeConfig(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,9 +100,9 @@ func TestBuildShapes(t *testing.T) {
 }
 
 func TestBuildDeterministic(t *testing.T) {
-	a := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 32, Seed: 7})
-	b := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 32, Seed: 7})
-	c := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 32, Seed: 8})
+	a := mustBuild(t, Config{Alpha: 0.25, Res: 32, Seed: 7})
+	b := mustBuild(t, Config{Alpha: 0.25, Res: 32, Seed: 7})
+	c := mustBuild(t, Config{Alpha: 0.25, Res: 32, Seed: 8})
 	for i := range a.Tensors {
 		if !bytes.Equal(a.Tensors[i].Data, b.Tensors[i].Data) {
 			t.Fatalf("tensor %d differs between two builds with seed 7", i)
@@ -115,9 +116,9 @@ func TestBuildDeterministic(t *testing.T) {
 // TestBuildFloatWeightScale checks the He scaling: sample std of each conv
 // filter within 15% of sqrt(2/fan_in).
 func TestBuildFloatWeightScale(t *testing.T) {
-	m := mustBuild(t, BuildConfig{Alpha: 0.5, Res: 32, Seed: 1})
+	m := mustBuild(t, Config{Alpha: 0.5, Res: 32, Seed: 1})
 	for i, op := range m.Ops {
-		if op.Kind != OpConv2D || op.Activation != ActRelu6 {
+		if op.Kind != tflite.OpConv2D || op.Activation != tflite.ActRelu6 {
 			continue
 		}
 		w := &m.Tensors[op.Inputs[1]]
@@ -134,25 +135,25 @@ func TestBuildFloatWeightScale(t *testing.T) {
 }
 
 func TestBuildInt8Scheme(t *testing.T) {
-	m := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 64, DType: Int8, Seed: 2})
+	m := mustBuild(t, Config{Alpha: 0.25, Res: 64, DType: tflite.Int8, Seed: 2})
 	in, out := m.Tensors[m.Inputs[0]], m.Tensors[m.Outputs[0]]
-	if in.Type != Int8 || in.Quant.Scale[0] != 1.0/128 || in.Quant.ZeroPoint[0] != 0 {
+	if in.Type != tflite.Int8 || in.Quant.Scale[0] != 1.0/128 || in.Quant.ZeroPoint[0] != 0 {
 		t.Errorf("input %v %+v, want int8 scale 1/128 zero point 0", in.Type, in.Quant)
 	}
-	if out.Type != Int8 || out.Quant.Scale[0] != 1.0/256 || out.Quant.ZeroPoint[0] != -128 {
+	if out.Type != tflite.Int8 || out.Quant.Scale[0] != 1.0/256 || out.Quant.ZeroPoint[0] != -128 {
 		t.Errorf("output %v %+v, want int8 scale 1/256 zero point -128", out.Type, out.Quant)
 	}
 	for i, op := range m.Ops {
-		if op.Kind != OpConv2D && op.Kind != OpDepthwiseConv2D {
+		if op.Kind != tflite.OpConv2D && op.Kind != tflite.OpDepthwiseConv2D {
 			continue
 		}
 		x, w, b, y := m.Tensors[op.Inputs[0]], m.Tensors[op.Inputs[1]], m.Tensors[op.Inputs[2]], m.Tensors[op.Outputs[0]]
 		axis := 0
-		if op.Kind == OpDepthwiseConv2D {
+		if op.Kind == tflite.OpDepthwiseConv2D {
 			axis = 3
 		}
 		n := w.Shape[axis]
-		if w.Type != Int8 || w.Quant.Axis != axis || len(w.Quant.Scale) != n {
+		if w.Type != tflite.Int8 || w.Quant.Axis != axis || len(w.Quant.Scale) != n {
 			t.Fatalf("op %d: weights %v axis %d with %d scales, want int8 per-channel along %d with %d", i, w.Type, w.Quant.Axis, len(w.Quant.Scale), axis, n)
 		}
 		// Symmetric per channel: every channel reaches +-127, zero point 0.
@@ -172,7 +173,7 @@ func TestBuildInt8Scheme(t *testing.T) {
 				break
 			}
 		}
-		if op.Activation == ActRelu6 && (y.Quant.ZeroPoint[0] != -128 || y.Quant.Scale[0] > 6.0/255*1.0001) {
+		if op.Activation == tflite.ActRelu6 && (y.Quant.ZeroPoint[0] != -128 || y.Quant.Scale[0] > 6.0/255*1.0001) {
 			t.Errorf("op %d: RELU6 output %+v, want zero point -128 and scale <= 6/255", i, y.Quant)
 		}
 	}
@@ -183,8 +184,8 @@ func TestBuildInt8Scheme(t *testing.T) {
 // few saturate and most layers use a good part of the range.
 func TestBuildInt8ScalesFitActivations(t *testing.T) {
 	const seed = 5
-	fm := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 64, Seed: seed})
-	qm := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 64, DType: Int8, Seed: seed})
+	fm := mustBuild(t, Config{Alpha: 0.25, Res: 64, Seed: seed})
+	qm := mustBuild(t, Config{Alpha: 0.25, Res: 64, DType: tflite.Int8, Seed: seed})
 	rng := rand.New(rand.NewPCG(1, 2))
 	input := make([]float32, 64*64*3)
 	for i := range input {
@@ -192,7 +193,7 @@ func TestBuildInt8ScalesFitActivations(t *testing.T) {
 	}
 	acts := refForward(fm, input)
 	for i, op := range fm.Ops {
-		if op.Kind != OpConv2D && op.Kind != OpDepthwiseConv2D {
+		if op.Kind != tflite.OpConv2D && op.Kind != tflite.OpDepthwiseConv2D {
 			continue
 		}
 		v := acts[op.Outputs[0]]
@@ -220,9 +221,9 @@ func TestBuildInt8ScalesFitActivations(t *testing.T) {
 }
 
 func TestBuildNoBiasAndClasses(t *testing.T) {
-	m := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 32, NoBias: true, Classes: 1000})
+	m := mustBuild(t, Config{Alpha: 0.25, Res: 32, NoBias: true, Classes: 1000})
 	for i, op := range m.Ops {
-		if (op.Kind == OpConv2D || op.Kind == OpDepthwiseConv2D) && len(op.Inputs) != 2 {
+		if (op.Kind == tflite.OpConv2D || op.Kind == tflite.OpDepthwiseConv2D) && len(op.Inputs) != 2 {
 			t.Errorf("op %d has %d inputs, want 2 without biases", i, len(op.Inputs))
 		}
 	}
@@ -231,11 +232,15 @@ func TestBuildNoBiasAndClasses(t *testing.T) {
 	}
 }
 
-// TestBuildRoundTrip serialises built models and parses them back.
+// TestBuildRoundTrip writes built models and parses them back.
 func TestBuildRoundTrip(t *testing.T) {
-	for _, dt := range []DType{Float32, Int8} {
-		m := mustBuild(t, BuildConfig{Alpha: 0.25, Res: 32, DType: dt, Seed: 4})
-		got, err := Parse(encodeForTest(m, encodeKnobs{}))
+	for _, dt := range []tflite.DType{tflite.Float32, tflite.Int8} {
+		m := mustBuild(t, Config{Alpha: 0.25, Res: 32, DType: dt, Seed: 4})
+		var buf bytes.Buffer
+		if err := tflite.Write(&buf, m); err != nil {
+			t.Fatalf("%v: Write: %v", dt, err)
+		}
+		got, err := tflite.Parse(buf.Bytes())
 		if err != nil {
 			t.Fatalf("%v: Parse: %v", dt, err)
 		}
@@ -250,19 +255,19 @@ func TestBuildRoundTrip(t *testing.T) {
 
 func TestBuildErrors(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  BuildConfig
+		cfg  Config
 		want string
 	}{
-		{BuildConfig{Alpha: 0, Res: 224}, "alpha 0"},
-		{BuildConfig{Alpha: math.NaN(), Res: 224}, "alpha NaN"},
-		{BuildConfig{Alpha: 1, Res: 100}, "resolution 100"},
-		{BuildConfig{Alpha: 1, Res: 0}, "resolution 0"},
-		{BuildConfig{Alpha: 1, Res: 224, DType: Uint8}, "data type uint8"},
-		{BuildConfig{Alpha: 1, Res: 224, Classes: -1}, "-1 classes"},
+		{Config{Alpha: 0, Res: 224}, "alpha 0"},
+		{Config{Alpha: math.NaN(), Res: 224}, "alpha NaN"},
+		{Config{Alpha: 1, Res: 100}, "resolution 100"},
+		{Config{Alpha: 1, Res: 0}, "resolution 0"},
+		{Config{Alpha: 1, Res: 224, DType: tflite.Uint8}, "data type uint8"},
+		{Config{Alpha: 1, Res: 224, Classes: -1}, "-1 classes"},
 	} {
-		_, err := BuildMobileNet(tc.cfg)
+		_, err := Build(tc.cfg)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("BuildMobileNet(%+v) error %v, want one containing %q", tc.cfg, err, tc.want)
+			t.Errorf("Build(%+v) error %v, want one containing %q", tc.cfg, err, tc.want)
 		}
 	}
 }
