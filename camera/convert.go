@@ -3,6 +3,7 @@ package camera
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 
 	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/camera/internal/resample"
@@ -18,7 +19,9 @@ import (
 type Converter struct {
 	res    int
 	rz     *resample.Resizer
-	scaler *imageinput.Scaler // nil when res is out of range
+	mjpeg  *imageinput.Scaler // Fast; nil when res is out of range
+	images *imageinput.Scaler // exact, as classify
+	still  stillCache
 	cur    *Frame
 
 	// Row readers bound once so that Convert does not allocate closures.
@@ -33,8 +36,12 @@ type rowFunc = resample.RowFunc
 
 // NewConverter returns a converter to res×res RGB.
 func NewConverter(res int) *Converter {
-	c := &Converter{res: res}
-	c.scaler, _ = imageinput.NewScaler(res) // a bad res fails in Convert
+	c := &Converter{res: res, still: stillCache{seed: maphash.MakeSeed()}}
+	if s, err := imageinput.NewScaler(res); err == nil { // a bad res fails in Convert
+		c.images = s
+		c.mjpeg, _ = imageinput.NewScaler(res)
+		c.mjpeg.Fast = true
+	}
 	c.yuyv, c.nv12, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.rgb24Row, c.greyRow
 	c.yuyvSpan, c.yuyvPack = c.yuyvCropSpan, yuyvToRGB
 	return c
@@ -113,36 +120,75 @@ const (
 // failure, including a declared size over its limits, is ErrBadFrame.
 // MJPEG frames take the decoder's fast vertical-first path; image frames
 // the exact one, so that a photo replayed as a source gives the model
-// exactly the input edgecam classify gives it.
+// exactly the input edgecam classify gives it. An image frame with the
+// same data as the last one (a photo repeated by the file source) is not
+// decoded again.
 func (c *Converter) convertEncoded(dst []byte, f *Frame) (err error) {
-	if c.scaler == nil {
+	if c.images == nil {
 		return fmt.Errorf("camera: convert: bad output size %d", c.res)
+	}
+	if f.Format == FormatImage && c.still.get(dst, f.Data) {
+		return nil
 	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: frame %d: %v decoder panicked: %v", ErrBadFrame, f.Seq, f.Format, r)
 		}
 	}()
-	name := imageFrameName
+	s, name := c.images, imageFrameName
 	if f.Format == FormatMJPEG {
-		name = mjpegFrameName
+		s, name = c.mjpeg, mjpegFrameName
 		if !bytes.HasPrefix(f.Data, []byte{0xFF, 0xD8}) {
 			return fmt.Errorf("%w: frame %d: mjpeg: no JPEG start-of-image marker", ErrBadFrame, f.Seq)
 		}
 	}
-	img, err := imageinput.Decode(f.Data, name)
-	if err != nil {
+	if err := s.DecodeScale(dst, f.Data, name); err != nil {
 		return fmt.Errorf("%w: frame %d: %w", ErrBadFrame, f.Seq, err)
 	}
-	if f.Format == FormatMJPEG {
-		err = c.scaler.ScaleFast(dst, img)
-	} else {
-		err = c.scaler.Scale(dst, img)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: frame %d: %w", ErrBadFrame, f.Seq, err)
+	if f.Format == FormatImage {
+		c.still.put(f.Data, dst)
 	}
 	return nil
+}
+
+// stillCache keeps the model input of the last image frame, keyed by its
+// encoded data: where it lies and a hash of its content, so that a buffer
+// reused for another image never matches.
+type stillCache struct {
+	data *byte
+	n    int
+	sum  uint64
+	out  []byte
+	seed maphash.Seed
+}
+
+func (s *stillCache) key(data []byte) (*byte, uint64) {
+	if len(data) == 0 {
+		return nil, 0
+	}
+	return &data[0], maphash.Bytes(s.seed, data)
+}
+
+// get copies the cached input into dst if data is the cached frame's.
+func (s *stillCache) get(dst, data []byte) bool {
+	if s.out == nil || len(data) != s.n || len(dst) != len(s.out) {
+		return false
+	}
+	if p, sum := s.key(data); p != s.data || sum != s.sum {
+		return false
+	}
+	copy(dst, s.out)
+	return true
+}
+
+// put remembers out as the input made from data.
+func (s *stillCache) put(data, out []byte) {
+	p, sum := s.key(data)
+	if p == nil {
+		return
+	}
+	s.data, s.n, s.sum = p, len(data), sum
+	s.out = append(s.out[:0], out...)
 }
 
 // yuvToRGB converts BT.601 limited-range Y'CbCr (the V4L2 default for YUV

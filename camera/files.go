@@ -78,20 +78,28 @@ func NewFiles(path string, cfg Config) (*Files, error) {
 func (s *Files) Open(ctx context.Context) error {
 	s.closeCurrent()
 	s.entries, s.skipped, s.still, s.pos = nil, nil, nil, 0
+	s.cfg.Format = FormatUnknown
 	st, err := os.Stat(s.path)
 	if err != nil {
 		return fmt.Errorf("camera: files: %w", err)
 	}
 	s.dir = st.IsDir()
 	if s.dir {
-		if err := s.list(); err != nil {
-			return err
-		}
+		err = s.openDir()
 	} else {
-		if mediaKind(s.path) == "" {
-			return fmt.Errorf("camera: files: %s: unknown file type (want .png, .jpg, .bmp, .yuyv or .mjpeg)", s.path)
-		}
-		s.entries = []string{s.path}
+		err = s.openFile()
+	}
+	if err != nil {
+		return err
+	}
+	s.pace = newPacer(s.cfg.FPS)
+	return nil
+}
+
+// openDir lists the directory and checks its raw streams.
+func (s *Files) openDir() error {
+	if err := s.list(); err != nil {
+		return err
 	}
 	for _, p := range s.entries {
 		if mediaKind(p) == "yuyv" {
@@ -100,22 +108,34 @@ func (s *Files) Open(ctx context.Context) error {
 			}
 		}
 	}
-	s.cfg.Format = FormatUnknown
-	if !s.dir {
-		r, err := s.openEntry(s.path)
-		if err != nil {
+	return nil
+}
+
+// openFile opens a single file: an image is read and its header checked
+// once, to be repeated; a stream is opened to be read frame by frame.
+func (s *Files) openFile() error {
+	kind := mediaKind(s.path)
+	if kind == "" {
+		return fmt.Errorf("camera: files: %s: unknown file type (want .png, .jpg, .bmp, .yuyv or .mjpeg)", s.path)
+	}
+	r, err := s.openEntry(s.path) // refuses devices and FIFOs before anything else
+	if err != nil {
+		return err
+	}
+	if kind == "yuyv" {
+		if err := s.checkYUYV(s.path); err != nil {
+			r.close()
 			return err
 		}
-		if ir, ok := r.(*imageReader); ok {
-			s.still = ir.frame
-			s.cfg.Width, s.cfg.Height = ir.frame.Width, ir.frame.Height
-		} else {
-			s.cur = r
-		}
-		s.pos = 1
-		s.cfg.Format = kindFormat(mediaKind(s.path))
 	}
-	s.pace = newPacer(s.cfg.FPS)
+	if ir, ok := r.(*imageReader); ok {
+		s.still = ir.frame
+		s.cfg.Width, s.cfg.Height = ir.frame.Width, ir.frame.Height
+	} else {
+		s.cur = r
+	}
+	s.entries, s.pos = []string{s.path}, 1
+	s.cfg.Format = kindFormat(kind)
 	return nil
 }
 

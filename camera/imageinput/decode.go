@@ -16,9 +16,15 @@ import (
 // file name, and only these three decoders are ever run, whatever else a
 // program registers with package image.
 func Decode(data []byte, name string) (image.Image, error) {
+	img, _, err := decode(data, name)
+	return img, err
+}
+
+// decode is Decode, also returning the header.
+func decode(data []byte, name string) (image.Image, Header, error) {
 	h, err := DecodeConfig(data, name)
 	if err != nil {
-		return nil, err
+		return nil, h, err
 	}
 	r := bytes.NewReader(data)
 	var img image.Image
@@ -31,17 +37,17 @@ func Decode(data []byte, name string) (image.Image, error) {
 		img, err = bmp.Decode(r)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", name, err)
+		return nil, h, fmt.Errorf("decode %s: %w", name, err)
 	}
 	if b := img.Bounds(); b.Dx() != h.Width || b.Dy() != h.Height {
-		return nil, fmt.Errorf("decode %s: decoded %dx%d where the header declares %dx%d", name, b.Dx(), b.Dy(), h.Width, h.Height)
+		return nil, h, fmt.Errorf("decode %s: decoded %dx%d where the header declares %dx%d", name, b.Dx(), b.Dy(), h.Width, h.Height)
 	}
 	if h.gray16 {
 		if m, ok := img.(*image.NRGBA64); ok { // 16-bit gray with a tRNS chunk
-			return gray16Alpha{m}, nil
+			return gray16Alpha{m}, h, nil
 		}
 	}
-	return img, nil
+	return img, h, nil
 }
 
 // gray16Alpha is a 16-bit grayscale PNG with transparency, which Go decodes

@@ -11,7 +11,7 @@ import (
 // LoadRGB reads an image file and returns it as res×res HWC uint8 RGB, the
 // model input of the canonical preprocessing: PNG, JPEG and BMP are decoded
 // (Decode), centre-cropped to a square and resized with Pillow's BILINEAR
-// filter (Scaler.Scale; bit-exact with Pillow for PNG and BMP). A file named
+// filter (Scaler.DecodeScale; bit-exact with Pillow for PNG and BMP). A file named
 // .rgb must hold exactly res*res*3 bytes and is returned as is. Only regular
 // files are read (fileio), at most MaxFileBytes of them.
 func LoadRGB(path string, res int) ([]byte, error) {
@@ -34,13 +34,9 @@ func LoadRGB(path string, res int) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
-	img, err := Decode(data, path)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]byte, 3*res*res)
-	if err := s.Scale(out, img); err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+	if err := s.DecodeScale(out, data, path); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

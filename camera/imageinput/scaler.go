@@ -3,6 +3,7 @@ package imageinput
 import (
 	"fmt"
 	"image"
+	"runtime"
 
 	"github.com/edgecam/edgecam/camera/internal/resample"
 )
@@ -13,6 +14,13 @@ import (
 // images of the same size, so scaling a stream of frames allocates nothing.
 // A Scaler is not safe for concurrent use.
 type Scaler struct {
+	// Fast makes Scale filter a YCbCr image (a JPEG) vertically in its own
+	// planes first and convert only res rows to RGB: several times faster
+	// for large camera frames and a few levels away from Pillow's order
+	// (no camera JPEG matches Pillow's decoder anyway). Leave it off for
+	// the canonical preprocessing.
+	Fast bool
+
 	res    int
 	rz     *resample.Resizer
 	planes ycbcrPlanes
@@ -44,7 +52,7 @@ func (s *Scaler) resizer(w, h int) (*resample.Resizer, error) {
 // Scale writes img into dst (3*res*res bytes) as the canonical
 // preprocessing does: Pillow's convert("RGB"), centre crop, BILINEAR
 // resize; bit-exact with Pillow for every image that Go and Pillow decode
-// alike (PNG, BMP).
+// alike (PNG, BMP). See Fast for the exception.
 func (s *Scaler) Scale(dst []byte, img image.Image) error {
 	if want := 3 * s.res * s.res; len(dst) != want {
 		return fmt.Errorf("imageinput: output buffer has %d bytes, want %d", len(dst), want)
@@ -54,25 +62,37 @@ func (s *Scaler) Scale(dst []byte, img image.Image) error {
 	if err != nil {
 		return fmt.Errorf("imageinput: %w", err)
 	}
+	if m, ok := img.(*image.YCbCr); ok && s.Fast && s.resizeYCbCr(dst, m) {
+		return nil
+	}
 	rz.Resize(dst, rowsOf(img))
 	return nil
 }
 
-// ScaleFast is Scale for camera frames: a YCbCr image (a JPEG) is filtered
-// vertically in its own planes first and only res rows are converted to
-// RGB, several times faster for large frames and a few levels away from
-// Pillow's order (no camera JPEG matches Pillow's decoder anyway). Other
-// images, and YCbCr crops that do not start on a chroma sample, take Scale.
-func (s *Scaler) ScaleFast(dst []byte, img image.Image) error {
-	if m, ok := img.(*image.YCbCr); ok && len(dst) == 3*s.res*s.res {
-		if _, err := s.resizer(m.Rect.Dx(), m.Rect.Dy()); err != nil {
-			return fmt.Errorf("imageinput: %w", err)
-		}
-		if s.resizeYCbCr(dst, m) {
-			return nil
-		}
+// largeDecodeBytes is the decoded size from which DecodeScale collects
+// garbage once it has scaled an image.
+const largeDecodeBytes = 8 << 20
+
+// DecodeScale decodes data, a whole encoded PNG, JPEG or BMP file (see
+// Decode), into dst (see Scale). After an image whose decoding took more
+// than a few megabytes it runs a garbage collection, so that the next
+// image reuses that memory: Go's collector would otherwise let the heap
+// grow to twice what was live at its last cycle, and a decoded image can
+// be most of that. This keeps a stream of large images within one image's
+// memory, at the cost of one collection per large image (milliseconds, next
+// to the tens or hundreds its decoding takes).
+func (s *Scaler) DecodeScale(dst, data []byte, name string) error {
+	img, h, err := decode(data, name)
+	if err != nil {
+		return err
 	}
-	return s.Scale(dst, img)
+	if err := s.Scale(dst, img); err != nil {
+		return fmt.Errorf("decode %s: %w", name, err)
+	}
+	if h.DecodeBytes >= largeDecodeBytes {
+		runtime.GC() // img is dead here
+	}
+	return nil
 }
 
 // ImageToRGB returns img as res×res RGB (see Scaler.Scale).
