@@ -74,7 +74,9 @@ func (m *mjpegReader) next() ([]byte, error) {
 	}
 }
 
-// fill reads the next piece of the stream behind the unsplit bytes.
+// fill reads the next piece of the stream behind the unsplit bytes: at
+// least chunk bytes, and as many as are already waiting, so that an image
+// is scanned O(log size) times while it is read, not once per chunk.
 func (m *mjpegReader) fill() error {
 	if m.eof {
 		return nil
@@ -83,10 +85,11 @@ func (m *mjpegReader) fill() error {
 		m.hi = copy(m.buf, m.buf[m.lo:m.hi])
 		m.lo = 0
 	}
-	if need := m.hi + m.chunk; need > len(m.buf) {
+	size := max(m.chunk, min(m.hi, m.max-m.hi)) // the buffer stays under max+chunk
+	if need := m.hi + size; need > len(m.buf) {
 		m.buf = append(m.buf[:m.hi], make([]byte, need-m.hi)...)
 	}
-	n, err := io.ReadAtLeast(m.r, m.buf[m.hi:m.hi+m.chunk], 1)
+	n, err := io.ReadAtLeast(m.r, m.buf[m.hi:m.hi+size], 1)
 	m.hi += n
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
