@@ -66,7 +66,8 @@ func jpegHeader(b []byte) (Header, error) {
 		return h, fmt.Errorf("jpeg: unsupported number of components %d", n)
 	}
 	type comp struct{ id, h, v int }
-	comps := make([]comp, n)
+	var all [4]comp
+	comps := all[:n]
 	for i := range comps {
 		c := sof[6+3*i:]
 		comps[i] = comp{int(c[0]), max(int(c[1]>>4), 1), max(int(c[1]&15), 1)}
