@@ -172,8 +172,13 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := ParseFormat("h264"); err == nil {
-		t.Error("h264 accepted")
+	for _, bad := range []string{"h264", "image"} { // image frames come from files, not cameras
+		if _, err := ParseFormat(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if _, err := NewSynthetic(Config{Width: 8, Height: 8, Format: FormatImage}); err == nil {
+		t.Error("synthetic image frames accepted")
 	}
 }
 

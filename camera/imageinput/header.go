@@ -167,7 +167,7 @@ func bmpHeader(b []byte) (Header, error) {
 	if ht < 0 {
 		ht = -ht // top-down rows
 	}
-	if w <= 0 || ht <= 0 {
+	if w <= 0 || ht <= 0 || ht > 1<<31-1 {
 		return h, fmt.Errorf("bmp: bad declared size %dx%d", w, ht)
 	}
 	h.Width, h.Height = int(w), int(ht)

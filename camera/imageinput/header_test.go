@@ -99,6 +99,7 @@ func TestDecodeConfigErrors(t *testing.T) {
 		{"lossless jpeg", buildJPEGHeader(0xC3, 10, 10, gray1), "unsupported frame type"},
 		{"short bmp", []byte("BM\x00\x00"), "too short"},
 		{"negative bmp width", buildBMP(-5, 5, nil), "bad declared size"},
+		{"bmp height -2^31", buildBMP(5, -1<<31, nil), "bad declared size"},
 	}
 	for _, c := range cases {
 		_, err := DecodeConfig(c.data, "in-"+c.name)
