@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/edgecam/edgecam/camera/imageinput"
 )
 
 // MaxMJPEGFrameBytes is the largest frame read from a recorded MJPEG
@@ -99,3 +102,30 @@ func (m *mjpegReader) fill() error {
 	}
 	return nil
 }
+
+// mjpegFrames reads a recorded MJPEG stream frame by frame; each frame's
+// size is read from its own header (0x0 when that header is corrupt: the
+// converter then counts the frame as bad, and later frames are unaffected).
+type mjpegFrames struct {
+	f    *os.File
+	path string
+	r    *mjpegReader
+	pool *framePool
+}
+
+func (m *mjpegFrames) next() (*Frame, error) {
+	b, err := m.r.next()
+	if err != nil {
+		if errors.Is(err, ErrBadFrame) {
+			err = fmt.Errorf("%s: %w", m.path, err)
+		}
+		return nil, err
+	}
+	f := &Frame{Format: FormatMJPEG, Data: append(m.pool.get(len(b))[:0], b...)}
+	if h, err := imageinput.DecodeConfig(b, m.path); err == nil {
+		f.Width, f.Height = h.Width, h.Height
+	}
+	return f, nil
+}
+
+func (m *mjpegFrames) close() error { return m.f.Close() }
