@@ -3,33 +3,45 @@ package camera
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/jpeg"
+	"hash/maphash"
+
+	"github.com/edgecam/edgecam/camera/imageinput"
+	"github.com/edgecam/edgecam/camera/internal/resample"
 )
 
 // Converter turns frames of any supported format and size into res×res HWC
 // uint8 RGB model input: colour conversion, centre crop and Pillow-BILINEAR
 // resize happen in one pass over the source rows, through buffers the
-// converter owns. Uncompressed frames convert without allocating; MJPEG frames
-// allocate what the standard library's decoder allocates. A Converter is not
-// safe for concurrent use.
+// converter owns. Uncompressed frames convert without allocating; MJPEG
+// and image frames are decoded by camera/imageinput, which checks the size
+// each one declares before decoding it and allocates what the standard
+// library's decoders allocate. A Converter is not safe for concurrent use.
 type Converter struct {
-	res int
-	rz  *resizer
-	cur *Frame
-	img image.Image
-	rd  bytes.Reader
+	res    int
+	rz     *resample.Resizer
+	mjpeg  *imageinput.Scaler // Fast; nil when res is out of range
+	images *imageinput.Scaler // exact, as classify
+	still  stillCache
+	cur    *Frame
 
 	// Row readers bound once so that Convert does not allocate closures.
 	yuyv, nv12, rgb24, grey rowFunc
 	yuyvSpan                func(y int) []byte
 	yuyvPack                func(dst, raw []byte)
-	planes                  ycbcrPlanes
+	planes                  nv12Planes
 }
+
+// rowFunc is the resampler's row reader.
+type rowFunc = resample.RowFunc
 
 // NewConverter returns a converter to res×res RGB.
 func NewConverter(res int) *Converter {
-	c := &Converter{res: res}
+	c := &Converter{res: res, still: stillCache{seed: maphash.MakeSeed()}}
+	if s, err := imageinput.NewScaler(res); err == nil { // a bad res fails in Convert
+		c.images = s
+		c.mjpeg, _ = imageinput.NewScaler(res)
+		c.mjpeg.Fast = true
+	}
 	c.yuyv, c.nv12, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.rgb24Row, c.greyRow
 	c.yuyvSpan, c.yuyvPack = c.yuyvCropSpan, yuyvToRGB
 	return c
@@ -38,14 +50,14 @@ func NewConverter(res int) *Converter {
 // Res is the output side length.
 func (c *Converter) Res() int { return c.res }
 
-// Convert writes f as res×res RGB into dst (len 3*res*res). A short or corrupt
-// frame returns an error wrapping ErrBadFrame and leaves dst unspecified.
+// Convert writes f as res×res RGB into dst (len 3*res*res). A short or
+// corrupt frame, or an encoded one that declares a size over
+// imageinput's limits, returns an error wrapping ErrBadFrame and leaves dst
+// unspecified. Encoded frames (MJPEG, image) take their size from their
+// own header, not from f.Width and f.Height.
 func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 	if want := 3 * c.res * c.res; len(dst) != want {
 		return fmt.Errorf("camera: convert: output buffer has %d bytes, want %d", len(dst), want)
-	}
-	if f.Width <= 0 || f.Height <= 0 {
-		return fmt.Errorf("%w: frame %d has size %dx%d", ErrBadFrame, f.Seq, f.Width, f.Height)
 	}
 	var rows rowFunc
 	switch f.Format {
@@ -57,10 +69,13 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 		rows = c.rgb24
 	case FormatGrey:
 		rows = c.grey
-	case FormatMJPEG:
-		return c.convertJPEG(dst, f)
+	case FormatMJPEG, FormatImage:
+		return c.convertEncoded(dst, f)
 	default:
 		return fmt.Errorf("camera: convert: unsupported pixel format %v", f.Format)
+	}
+	if f.Width <= 0 || f.Height <= 0 {
+		return fmt.Errorf("%w: frame %d has size %dx%d", ErrBadFrame, f.Seq, f.Width, f.Height)
 	}
 	if f.Format == FormatYUYV && f.Width%2 != 0 {
 		return fmt.Errorf("%w: frame %d: yuyv needs an even width, got %d", ErrBadFrame, f.Seq, f.Width)
@@ -73,49 +88,66 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 	}
 	c.cur = f
 	switch {
-	case f.Format == FormatYUYV && c.rz.left%2 == 0 && c.rz.side%2 == 0:
-		c.rz.resizeVerticalFirst(dst, c.yuyvSpan, c.yuyvPack)
+	case f.Format == FormatYUYV && c.rz.Left%2 == 0 && c.rz.Side%2 == 0:
+		c.rz.ResizeVerticalFirst(dst, c.yuyvSpan, c.yuyvPack)
 	case f.Format == FormatNV12 && c.resizeNV12(dst, f):
 	default:
-		c.rz.resize(dst, rows)
+		c.rz.Resize(dst, rows)
 	}
 	c.cur = nil
 	return nil
 }
 
 func (c *Converter) setSize(w, h int) error {
-	if c.rz != nil && c.rz.srcW == w && c.rz.srcH == h {
+	if c.rz != nil && c.rz.SrcW == w && c.rz.SrcH == h {
 		return nil
 	}
-	rz, err := newResizer(w, h, c.res)
+	rz, err := resample.New(w, h, c.res)
 	if err != nil {
-		return err
+		return fmt.Errorf("camera: convert: %w", err)
 	}
 	c.rz = rz
 	return nil
 }
 
-// convertJPEG decodes an MJPEG frame; any decode failure is ErrBadFrame.
-func (c *Converter) convertJPEG(dst []byte, f *Frame) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: frame %d: jpeg decoder panicked: %v", ErrBadFrame, f.Seq, r)
-		}
-	}()
-	c.rd.Reset(f.Data)
-	img, err := jpeg.Decode(&c.rd)
-	c.rd.Reset(nil)
-	if err != nil {
-		return fmt.Errorf("%w: frame %d: mjpeg: %w", ErrBadFrame, f.Seq, err)
+// Names of encoded frames in decoder errors (constants: no allocation).
+const (
+	mjpegFrameName = "mjpeg frame"
+	imageFrameName = "image frame"
+)
+
+// convertEncoded decodes an MJPEG or image frame through imageinput; any
+// failure, including a declared size over its limits, is ErrBadFrame.
+// MJPEG frames take the decoder's fast vertical-first path; image frames
+// the exact one, so that a photo replayed as a source gives the model
+// exactly the input edgecam classify gives it. An image frame with the
+// same data as the last one (a photo repeated by the file source) is not
+// decoded again.
+func (c *Converter) convertEncoded(dst []byte, f *Frame) (err error) {
+	if c.images == nil {
+		return fmt.Errorf("camera: convert: bad output size %d", c.res)
 	}
-	b := img.Bounds()
-	if err := c.setSize(b.Dx(), b.Dy()); err != nil {
-		return err
-	}
-	if m, ok := img.(*image.YCbCr); ok && c.resizeYCbCr(dst, m) {
+	if f.Format == FormatImage && c.still.get(dst, f.Data) {
 		return nil
 	}
-	c.rz.resize(dst, imageRows(img))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: frame %d: %v decoder panicked: %v", ErrBadFrame, f.Seq, f.Format, r)
+		}
+	}()
+	s, name := c.images, imageFrameName
+	if f.Format == FormatMJPEG {
+		s, name = c.mjpeg, mjpegFrameName
+		if !bytes.HasPrefix(f.Data, []byte{0xFF, 0xD8}) {
+			return fmt.Errorf("%w: frame %d: mjpeg: no JPEG start-of-image marker", ErrBadFrame, f.Seq)
+		}
+	}
+	if err := s.DecodeScale(dst, f.Data, name); err != nil {
+		return fmt.Errorf("%w: frame %d: %w", ErrBadFrame, f.Seq, err)
+	}
+	if f.Format == FormatImage {
+		c.still.put(f.Data, dst)
+	}
 	return nil
 }
 
@@ -152,8 +184,8 @@ func sat8(v int32) byte {
 // yuyvCropSpan returns the crop's bytes of row y of the current YUYV frame.
 func (c *Converter) yuyvCropSpan(y int) []byte {
 	f, r := c.cur, c.rz
-	off := (y*f.Width + r.left) * 2
-	return f.Data[off : off+2*r.side]
+	off := (y*f.Width + r.Left) * 2
+	return f.Data[off : off+2*r.Side]
 }
 
 // yuyvToRGB converts whole YUYV pixel pairs from raw into packed RGB.
@@ -221,6 +253,9 @@ func (c *Converter) rgb24Row(dst []byte, y, x0, w int) {
 
 func (c *Converter) greyRow(dst []byte, y, x0, w int) {
 	f := c.cur
-	off := y*f.Width + x0
-	greyRow(dst, f.Data[off:off+w])
+	src := f.Data[y*f.Width+x0 : y*f.Width+x0+w]
+	dst = dst[:3*w]
+	for i, v := range src {
+		dst[3*i], dst[3*i+1], dst[3*i+2] = v, v, v
+	}
 }

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"image"
-	"image/color"
 	"image/jpeg"
 	"testing"
+
+	"github.com/edgecam/edgecam/camera/imageinput"
 )
 
 // smoothImage is a gradient without sharp chroma edges, so that chroma
@@ -20,13 +21,6 @@ func smoothImage(w, h int) *image.RGBA {
 		}
 	}
 	return img
-}
-
-func rgbOf(img *image.RGBA) []byte {
-	b := img.Bounds()
-	out := make([]byte, 3*b.Dx()*b.Dy())
-	EncodeRGBA(out, img, FormatRGB24)
-	return out
 }
 
 // maxDiff returns the largest absolute byte difference and the mean one.
@@ -67,11 +61,11 @@ func TestYUVRoundTrip(t *testing.T) {
 }
 
 // TestConvertFormats converts one image delivered in every format and
-// compares with the RGB reference path (ImageToRGB).
+// compares with the RGB reference path (imageinput.ImageToRGB).
 func TestConvertFormats(t *testing.T) {
 	const w, h, res = 160, 120, 64
 	img := smoothImage(w, h)
-	want, err := ImageToRGB(img, res)
+	want, err := imageinput.ImageToRGB(img, res)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +99,7 @@ func TestConvertFormats(t *testing.T) {
 					p := grey.Pix[4*i:]
 					p[0], p[1], p[2], p[3] = v, v, v, 255
 				}
-				ref, _ = ImageToRGB(grey, res)
+				ref, _ = imageinput.ImageToRGB(grey, res)
 			default:
 				f.Data = make([]byte, c.format.FrameSize(w, h))
 				EncodeRGBA(f.Data, img, c.format)
@@ -178,8 +172,13 @@ func TestParseFormat(t *testing.T) {
 			t.Errorf("ParseFormat(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	if _, err := ParseFormat("h264"); err == nil {
-		t.Error("h264 accepted")
+	for _, bad := range []string{"h264", "image"} { // image frames come from files, not cameras
+		if _, err := ParseFormat(bad); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+	if _, err := NewSynthetic(Config{Width: 8, Height: 8, Format: FormatImage}); err == nil {
+		t.Error("synthetic image frames accepted")
 	}
 }
 
@@ -212,66 +211,5 @@ func BenchmarkConvert(b *testing.B) {
 			}
 			stop()
 		})
-	}
-}
-
-// TestYCbCrRowMatchesStdlib checks the inlined JPEG colour conversion
-// against color.YCbCrToRGB for every subsampling ratio, odd offsets included.
-func TestYCbCrRowMatchesStdlib(t *testing.T) {
-	ratios := []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
-		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411}
-	for _, ratio := range ratios {
-		m := image.NewYCbCr(image.Rect(3, 1, 40, 30), ratio)
-		for i := range m.Y {
-			m.Y[i] = byte(i * 7)
-		}
-		for i := range m.Cb {
-			m.Cb[i], m.Cr[i] = byte(i*13), byte(255-i*5)
-		}
-		sub := m.SubImage(image.Rect(5, 4, 33, 27)).(*image.YCbCr)
-		b := sub.Bounds()
-		got := make([]byte, 3*b.Dx())
-		for y := b.Min.Y; y < b.Max.Y; y++ {
-			ycbcrRow(got, sub, b.Min.X, y, b.Dx())
-			for i := 0; i < b.Dx(); i++ {
-				c := sub.YCbCrAt(b.Min.X+i, y)
-				r, g, bb := color.YCbCrToRGB(c.Y, c.Cb, c.Cr)
-				if got[3*i] != r || got[3*i+1] != g || got[3*i+2] != bb {
-					t.Fatalf("%v at %d,%d: got %v, want %d,%d,%d", ratio, b.Min.X+i, y, got[3*i:3*i+3], r, g, bb)
-				}
-			}
-		}
-	}
-}
-
-// TestResizeYCbCrCloseToExact compares the vertical-first JPEG plane path
-// with Pillow's order over the same decoded planes, for every ratio it takes.
-func TestResizeYCbCrCloseToExact(t *testing.T) {
-	const w, h, res = 100, 80, 32
-	src := smoothImage(w, h)
-	for _, ratio := range []image.YCbCrSubsampleRatio{image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422,
-		image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440} {
-		m := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				p := src.Pix[y*src.Stride+4*x:]
-				yy, cb, cr := color.RGBToYCbCr(p[0], p[1], p[2])
-				m.Y[m.YOffset(x, y)] = yy
-				m.Cb[m.COffset(x, y)], m.Cr[m.COffset(x, y)] = cb, cr
-			}
-		}
-		c := NewConverter(res)
-		if err := c.setSize(w, h); err != nil {
-			t.Fatal(err)
-		}
-		got := make([]byte, 3*res*res)
-		if !c.resizeYCbCr(got, m) {
-			t.Fatalf("%v: vertical-first path not taken", ratio)
-		}
-		want := make([]byte, 3*res*res)
-		c.rz.resize(want, imageRows(m))
-		if d, mean := maxDiff(got, want); d > 2 || mean > 0.5 {
-			t.Errorf("%v: max |diff| %d, mean %.2f against the exact order", ratio, d, mean)
-		}
 	}
 }

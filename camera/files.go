@@ -1,34 +1,64 @@
 package camera
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"image"
-	"image/draw"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/edgecam/edgecam/camera/imageinput"
+	"github.com/edgecam/edgecam/internal/fileio"
 )
 
+// MaxRawFrameBytes is the largest frame of a raw YUYV recording: 32 MiB, a
+// 4096x4096 frame. A V4L2 camera's largest YUYV mode (4K UHD) takes 16.6 MB.
+const MaxRawFrameBytes = 32 << 20
+
 // Files is a Source that replays images and recorded streams from disk at a
-// chosen rate:
+// chosen rate, reading one frame at a time:
 //
-//   - an image file (.png, .jpg, .jpeg, .bmp), delivered as RGB24 frames,
-//     repeated forever like a camera pointed at a photo;
+//   - an image file (.png, .jpg, .jpeg, .bmp), delivered as FormatImage
+//     frames (the encoded file, decoded by the Converter exactly as edgecam
+//     classify decodes it) and repeated forever, like a camera pointed at a
+//     photo;
 //   - a raw YUYV stream (.yuyv): consecutive frames of Config.Width×Height;
 //   - an MJPEG stream (.mjpeg, .mjpg): concatenated JPEG images, passed on
 //     undecoded so that corrupt ones are counted where they are converted;
-//   - a directory of any of these, played once in name order.
+//   - a directory of any of these, played once in name order. Entries
+//     that are not regular files (devices, FIFOs, sockets, links to them)
+//     are skipped and reported (Skipped, Log); a file that fails to read is
+//     a bad frame and play goes on with the next.
+//
+// Every file is opened through internal/fileio: a device or a FIFO is
+// refused at once, never read or waited on.
 type Files struct {
-	path   string
-	cfg    Config
-	loop   bool
-	frames []*Frame // templates; Data shared, read-only
-	pos    int
-	seq    uint64
-	pace   *pacer
+	// Log, if not nil, receives a warning for each skipped directory entry.
+	Log *slog.Logger
+
+	path    string
+	cfg     Config
+	dir     bool
+	entries []string // files to play, in order
+	skipped []string
+	pos     int         // next entry
+	cur     frameReader // the file being played, nil between files
+	still   *Frame      // a single image file, repeated
+	seq     uint64
+	pace    *pacer
+	pool    framePool
+}
+
+// frameReader yields the frames of one file.
+type frameReader interface {
+	// next returns the next frame or io.EOF; an error wrapping ErrBadFrame
+	// skips one frame and may be followed by more.
+	next() (*Frame, error)
+	close() error
 }
 
 // NewFiles returns a file source for path. cfg.Width and cfg.Height are
@@ -41,47 +71,130 @@ func NewFiles(path string, cfg Config) (*Files, error) {
 	return &Files{path: path, cfg: cfg}, nil
 }
 
-// Open loads every frame into memory.
+// Open lists what to play and checks what can be checked without decoding:
+// for a single file, that it can be opened and that an image declares a
+// size within camera/imageinput's limits; for raw YUYV streams, that they
+// hold whole frames. No frame is decoded.
 func (s *Files) Open(ctx context.Context) error {
+	s.closeCurrent()
+	s.entries, s.skipped, s.still, s.pos = nil, nil, nil, 0
+	s.cfg.Format = FormatUnknown
 	st, err := os.Stat(s.path)
 	if err != nil {
 		return fmt.Errorf("camera: files: %w", err)
 	}
-	var paths []string
-	if st.IsDir() {
-		ents, err := os.ReadDir(s.path)
-		if err != nil {
-			return fmt.Errorf("camera: files: %w", err)
-		}
-		for _, e := range ents {
-			if !e.IsDir() && mediaKind(e.Name()) != "" {
-				paths = append(paths, filepath.Join(s.path, e.Name()))
+	s.dir = st.IsDir()
+	if s.dir {
+		err = s.openDir()
+	} else {
+		err = s.openFile()
+	}
+	if err != nil {
+		return err
+	}
+	s.pace = newPacer(s.cfg.FPS)
+	return nil
+}
+
+// openDir lists the directory and checks its raw streams.
+func (s *Files) openDir() error {
+	if err := s.list(); err != nil {
+		return err
+	}
+	for _, p := range s.entries {
+		if mediaKind(p) == "yuyv" {
+			if err := s.checkYUYV(p); err != nil {
+				return err
 			}
 		}
-		slices.Sort(paths)
-		if len(paths) == 0 {
-			return fmt.Errorf("camera: files: no images or streams in %s", s.path)
-		}
-	} else {
-		if mediaKind(s.path) == "" {
-			return fmt.Errorf("camera: files: %s: unknown file type (want .png, .jpg, .bmp, .yuyv or .mjpeg)", s.path)
-		}
-		paths = []string{s.path}
-		s.loop = mediaKind(s.path) == "image"
 	}
-	s.frames = s.frames[:0]
-	for _, p := range paths {
-		if err := s.load(p); err != nil {
+	return nil
+}
+
+// openFile opens a single file: an image is read and its header checked
+// once, to be repeated; a stream is opened to be read frame by frame.
+func (s *Files) openFile() error {
+	kind := mediaKind(s.path)
+	if kind == "" {
+		return fmt.Errorf("camera: files: %s: unknown file type (want .png, .jpg, .bmp, .yuyv or .mjpeg)", s.path)
+	}
+	r, err := s.openEntry(s.path) // refuses devices and FIFOs before anything else
+	if err != nil {
+		return err
+	}
+	if kind == "yuyv" {
+		if err := s.checkYUYV(s.path); err != nil {
+			r.close()
 			return err
 		}
 	}
-	if len(s.frames) == 0 {
-		return fmt.Errorf("camera: files: no frames in %s", s.path)
+	if ir, ok := r.(*imageReader); ok {
+		s.still = ir.frame
+		s.cfg.Width, s.cfg.Height = ir.frame.Width, ir.frame.Height
+	} else {
+		s.cur = r
 	}
-	f := s.frames[0]
-	s.cfg.Width, s.cfg.Height, s.cfg.Format = f.Width, f.Height, f.Format
-	s.pace = newPacer(s.cfg.FPS)
-	s.pos = 0
+	s.entries, s.pos = []string{s.path}, 1
+	s.cfg.Format = kindFormat(kind)
+	return nil
+}
+
+// list fills s.entries with the playable files of the directory.
+func (s *Files) list() error {
+	ents, err := os.ReadDir(s.path)
+	if err != nil {
+		return fmt.Errorf("camera: files: %w", err)
+	}
+	for _, e := range ents {
+		if mediaKind(e.Name()) == "" || e.IsDir() {
+			continue // not ours: notes, subdirectories
+		}
+		p := filepath.Join(s.path, e.Name())
+		st, err := os.Stat(p) // follows symbolic links
+		switch {
+		case err != nil:
+			s.skip(p, err.Error())
+		case !st.Mode().IsRegular():
+			s.skip(p, "not a regular file ("+st.Mode().Type().String()+")")
+		default:
+			s.entries = append(s.entries, p)
+		}
+	}
+	slices.Sort(s.entries)
+	if len(s.entries) == 0 {
+		return fmt.Errorf("camera: files: no images or streams in %s (%d skipped)", s.path, len(s.skipped))
+	}
+	return nil
+}
+
+func (s *Files) skip(path, why string) {
+	s.skipped = append(s.skipped, path+": "+why)
+	if s.Log != nil {
+		s.Log.Warn("files: skipping directory entry", "path", path, "reason", why)
+	}
+}
+
+// Skipped lists the directory entries that Open left out, each as "path:
+// reason".
+func (s *Files) Skipped() []string { return s.skipped }
+
+// checkYUYV checks that a raw stream holds whole frames of the configured size.
+func (s *Files) checkYUYV(p string) error {
+	w, h := s.cfg.Width, s.cfg.Height
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("camera: files: %s: a raw YUYV stream needs a frame size (-size WxH)", p)
+	}
+	n := int64(w) * int64(h) * 2
+	if n > MaxRawFrameBytes {
+		return fmt.Errorf("camera: files: %s: a %dx%d YUYV frame takes %d bytes, over the limit of %d (camera.MaxRawFrameBytes)", p, w, h, n, MaxRawFrameBytes)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("camera: files: %w", err)
+	}
+	if st.Size() < n || st.Size()%n != 0 {
+		return fmt.Errorf("camera: files: %s: %d bytes is not a whole number of %dx%d YUYV frames (%d bytes each)", p, st.Size(), w, h, n)
+	}
 	return nil
 }
 
@@ -97,84 +210,125 @@ func mediaKind(name string) string {
 	return ""
 }
 
-func (s *Files) load(p string) error {
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return fmt.Errorf("camera: files: %w", err)
-	}
-	switch mediaKind(p) {
+func kindFormat(kind string) PixelFormat {
+	switch kind {
 	case "image":
-		img, _, err := image.Decode(bytes.NewReader(data))
-		if err != nil {
-			return fmt.Errorf("camera: files: decode %s: %w", p, err)
-		}
-		b := img.Bounds()
-		rgba := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-		draw.Draw(rgba, rgba.Bounds(), img, b.Min, draw.Src)
-		buf := make([]byte, FormatRGB24.FrameSize(b.Dx(), b.Dy()))
-		EncodeRGBA(buf, rgba, FormatRGB24)
-		s.frames = append(s.frames, &Frame{Format: FormatRGB24, Width: b.Dx(), Height: b.Dy(), Data: buf})
+		return FormatImage
 	case "yuyv":
-		w, h := s.cfg.Width, s.cfg.Height
-		if w <= 0 || h <= 0 {
-			return fmt.Errorf("camera: files: %s: a raw YUYV stream needs a frame size (-size WxH)", p)
-		}
-		n := FormatYUYV.FrameSize(w, h)
-		if len(data) < n || len(data)%n != 0 {
-			return fmt.Errorf("camera: files: %s: %d bytes is not a whole number of %dx%d YUYV frames (%d bytes each)", p, len(data), w, h, n)
-		}
-		for o := 0; o < len(data); o += n {
-			s.frames = append(s.frames, &Frame{Format: FormatYUYV, Width: w, Height: h, Data: data[o : o+n : o+n]})
-		}
+		return FormatYUYV
 	case "mjpeg":
-		imgs := splitJPEGs(data)
-		if len(imgs) == 0 {
-			return fmt.Errorf("camera: files: %s: no JPEG images in stream", p)
-		}
-		w, h := 0, 0
-		if cfg, err := jpegSize(imgs[0]); err == nil {
-			w, h = cfg.Width, cfg.Height
-		}
-		for _, b := range imgs {
-			s.frames = append(s.frames, &Frame{Format: FormatMJPEG, Width: w, Height: h, Data: b})
-		}
+		return FormatMJPEG
 	}
-	return nil
+	return FormatUnknown
 }
 
-// Mode implements Source.
+// openEntry opens one file for playing.
+func (s *Files) openEntry(p string) (frameReader, error) {
+	switch mediaKind(p) {
+	case "image":
+		data, err := fileio.ReadFile(p, "image", imageinput.MaxFileBytes)
+		if err != nil {
+			return nil, fmt.Errorf("camera: files: %w", err)
+		}
+		h, err := imageinput.DecodeConfig(data, p)
+		if err != nil {
+			return nil, fmt.Errorf("camera: files: %w", err)
+		}
+		return &imageReader{frame: &Frame{Format: FormatImage, Width: h.Width, Height: h.Height, Data: data}}, nil
+	case "yuyv":
+		f, err := fileio.Open(p, "yuyv stream")
+		if err != nil {
+			return nil, fmt.Errorf("camera: files: %w", err)
+		}
+		return &yuyvReader{f: f, path: p, w: s.cfg.Width, h: s.cfg.Height, pool: &s.pool}, nil
+	default:
+		f, err := fileio.Open(p, "mjpeg stream")
+		if err != nil {
+			return nil, fmt.Errorf("camera: files: %w", err)
+		}
+		return &mjpegFrames{f: f, path: p, r: newMJPEGReader(f), pool: &s.pool}, nil
+	}
+}
+
+// Mode implements Source: the rate, and for a single file its format and
+// (for an image or a YUYV stream) its size. A directory's files may
+// differ: its format is FormatUnknown.
 func (s *Files) Mode() Config { return s.cfg }
 
-// Len is the number of frames loaded.
-func (s *Files) Len() int { return len(s.frames) }
-
-// Next implements Source. Frames share the loaded data: do not modify it.
+// Next implements Source. Frames of an image share its data: do not
+// modify it.
 func (s *Files) Next(ctx context.Context) (*Frame, error) {
 	if s.pace == nil {
 		return nil, fmt.Errorf("camera: files: not open")
 	}
-	if s.pos >= len(s.frames) {
-		if !s.loop {
-			return nil, ErrEndOfStream
-		}
-		s.pos = 0
-	}
-	t, err := s.pace.wait(ctx)
+	f, err := s.read()
 	if err != nil {
 		return nil, err
 	}
-	f := *s.frames[s.pos]
-	s.pos++
+	t, err := s.pace.wait(ctx)
+	if err != nil {
+		s.Release(f)
+		return nil, err
+	}
 	s.seq++
 	f.Seq, f.Time = s.seq, t
-	return &f, nil
+	return f, nil
 }
 
-// Release implements Source (frames share read-only data; nothing to do).
-func (s *Files) Release(f *Frame) {}
+// read returns the next frame of the current file, moving on to the next
+// file at the end of one.
+func (s *Files) read() (*Frame, error) {
+	if s.still != nil {
+		f := *s.still
+		return &f, nil
+	}
+	for {
+		if s.cur == nil {
+			if s.pos >= len(s.entries) {
+				return nil, ErrEndOfStream
+			}
+			p := s.entries[s.pos]
+			s.pos++
+			r, err := s.openEntry(p)
+			if err != nil {
+				// Only directory entries are opened here: a file that
+				// became unreadable since Open is one bad frame.
+				return nil, fmt.Errorf("%w: %w", ErrBadFrame, err)
+			}
+			s.cur = r
+		}
+		f, err := s.cur.next()
+		if errors.Is(err, io.EOF) {
+			s.closeCurrent()
+			continue
+		}
+		if err != nil && !errors.Is(err, ErrBadFrame) {
+			s.closeCurrent() // a read error ends this file
+			err = fmt.Errorf("%w: %w", ErrBadFrame, err)
+		}
+		return f, err
+	}
+}
+
+func (s *Files) closeCurrent() {
+	if s.cur != nil {
+		s.cur.close()
+		s.cur = nil
+	}
+}
+
+// Release implements Source: stream frames' buffers are reused.
+func (s *Files) Release(f *Frame) {
+	if f == nil || f.Format == FormatImage {
+		return
+	}
+	s.pool.put(f.Data)
+	f.Data = nil
+}
 
 // Close implements Source.
 func (s *Files) Close() error {
-	s.frames, s.pace = nil, nil
+	s.closeCurrent()
+	s.still, s.pace = nil, nil
 	return nil
 }

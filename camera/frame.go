@@ -19,10 +19,15 @@ const (
 	FormatRGB24               // packed R G B
 	FormatGrey                // 8-bit luma
 	FormatMJPEG               // one JPEG image per frame
+	// FormatImage is an encoded PNG, JPEG or BMP file, as the file source
+	// delivers a photo: the converter decodes it with camera/imageinput,
+	// exactly as edgecam classify does. Not a capture format.
+	FormatImage
 )
 
 var formatNames = map[PixelFormat]string{
 	FormatYUYV: "yuyv", FormatNV12: "nv12", FormatRGB24: "rgb24", FormatGrey: "grey", FormatMJPEG: "mjpeg",
+	FormatImage: "image",
 }
 
 func (f PixelFormat) String() string {
@@ -32,8 +37,8 @@ func (f PixelFormat) String() string {
 	return fmt.Sprintf("format(%d)", int(f))
 }
 
-// ParseFormat parses a format name as String prints it (case-insensitive;
-// "mjpg" and "gray" are accepted too).
+// ParseFormat parses the name of a capture format as String prints it
+// (case-insensitive; "mjpg" and "gray" are accepted too).
 func ParseFormat(s string) (PixelFormat, error) {
 	s = strings.ToLower(s)
 	switch s {
@@ -45,7 +50,7 @@ func ParseFormat(s string) (PixelFormat, error) {
 		return FormatRGB24, nil
 	}
 	for f, n := range formatNames {
-		if n == s {
+		if n == s && f != FormatImage {
 			return f, nil
 		}
 	}

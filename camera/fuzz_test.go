@@ -5,11 +5,17 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
+	"image/png"
+	"io"
+	"slices"
 	"testing"
+
+	"golang.org/x/image/bmp"
 )
 
 // FuzzConvertMJPEG: any bytes as an MJPEG frame either convert or fail with
-// ErrBadFrame; nothing panics.
+// ErrBadFrame; nothing panics, and a header declaring a huge image is
+// refused before anything is allocated for it (imageinput's limits).
 func FuzzConvertMJPEG(f *testing.F) {
 	var b bytes.Buffer
 	img := image.NewRGBA(image.Rect(0, 0, 24, 16))
@@ -20,12 +26,13 @@ func FuzzConvertMJPEG(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Add(b.Bytes()[:b.Len()/2])
 	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF})
+	big := slices.Clone(b.Bytes()) // the same frame declaring 65535x65535
+	i := bytes.Index(big, []byte{0xFF, 0xC0})
+	copy(big[i+5:], []byte{0xFF, 0xFF, 0xFF, 0xFF})
+	f.Add(big)
 	c := NewConverter(8)
 	dst := make([]byte, 3*8*8)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(data)); err == nil && cfg.Width*cfg.Height > 1<<20 {
-			return // a valid header for a huge image: memory, not correctness
-		}
 		err := c.Convert(dst, &Frame{Format: FormatMJPEG, Width: 24, Height: 16, Data: data})
 		if err != nil && !errors.Is(err, ErrBadFrame) {
 			t.Fatalf("error not marked bad frame: %v", err)
@@ -33,15 +40,18 @@ func FuzzConvertMJPEG(f *testing.F) {
 	})
 }
 
-// FuzzSplitJPEGs: splitting never panics, loses no image and returns
-// pieces that each start with SOI.
+// FuzzSplitJPEGs: splitting never panics, returns pieces that each start
+// with SOI, and a stream read piece by piece (in pieces of any size, as
+// the file source reads recordings) splits exactly as the whole stream.
 func FuzzSplitJPEGs(f *testing.F) {
-	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xD9, 0xFF, 0xD8, 0x00, 0xFF, 0xD9})
-	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x01, 0xFF})
-	f.Add([]byte("no jpeg here"))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xD9, 0xFF, 0xD8, 0x00, 0xFF, 0xD9}, uint16(1))
+	f.Add([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x01, 0xFF}, uint16(3))
+	f.Add([]byte("no jpeg here"), uint16(5))
+	f.Add([]byte{1, 0xFF, 0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD8, 0xFF, 0xD9, 0xFF, 0xD9, 0xFF}, uint16(2))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint16) {
+		whole := splitJPEGs(data)
 		total := 0
-		for _, p := range splitJPEGs(data) {
+		for _, p := range whole {
 			if len(p) < 2 || p[0] != 0xFF || p[1] != 0xD8 {
 				t.Fatalf("piece does not start with SOI: % x", p[:min(len(p), 4)])
 			}
@@ -49,6 +59,20 @@ func FuzzSplitJPEGs(f *testing.F) {
 		}
 		if total > len(data) {
 			t.Fatalf("pieces hold %d bytes of %d", total, len(data))
+		}
+		r := newMJPEGReader(bytes.NewReader(data))
+		r.chunk = 1 + int(chunk)%64
+		for i := 0; ; i++ {
+			p, err := r.next()
+			if errors.Is(err, io.EOF) {
+				if i != len(whole) {
+					t.Fatalf("read piece by piece: %d images, whole: %d", i, len(whole))
+				}
+				break
+			}
+			if err != nil || i >= len(whole) || !bytes.Equal(p, whole[i]) {
+				t.Fatalf("image %d read piece by piece (%v) differs from the whole stream's split", i, err)
+			}
 		}
 	})
 }
@@ -70,6 +94,36 @@ func FuzzConvertRaw(f *testing.F) {
 		err := c.Convert(dst, &Frame{Format: pf, Width: int(w), Height: int(h), Data: data})
 		if err != nil && !errors.Is(err, ErrBadFrame) {
 			t.Fatalf("%v %dx%d: error not marked bad frame: %v", pf, w, h, err)
+		}
+	})
+}
+
+// FuzzConvertImage: any bytes as an image frame (what the file source
+// delivers for a photo: PNG, JPEG or BMP through imageinput's decode,
+// crop and resize) convert or fail with ErrBadFrame.
+func FuzzConvertImage(f *testing.F) {
+	img := image.NewNRGBA(image.Rect(0, 0, 12, 9))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	for _, enc := range []func(io.Writer, image.Image) error{
+		png.Encode, bmp.Encode, func(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, nil) },
+	} {
+		var b bytes.Buffer
+		if err := enc(&b, img); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Bytes())
+		f.Add(b.Bytes()[:b.Len()*2/3])
+	}
+	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\xea\x60\x00\x00\xea\x60\x08\x06\x00\x00\x00"))
+	f.Add([]byte("BM"))
+	c := NewConverter(8)
+	dst := make([]byte, 3*8*8)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := c.Convert(dst, &Frame{Format: FormatImage, Data: data})
+		if err != nil && !errors.Is(err, ErrBadFrame) {
+			t.Fatalf("error not marked bad frame: %v", err)
 		}
 	})
 }

@@ -111,10 +111,11 @@ func TestFilesDirectory(t *testing.T) {
 	if err := s.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := []PixelFormat{FormatRGB24, FormatYUYV, FormatYUYV, FormatMJPEG, FormatMJPEG, FormatMJPEG}
-	if s.Len() != len(want) {
-		t.Fatalf("%d frames, want %d", s.Len(), len(want))
-	}
+	want := []PixelFormat{FormatImage, FormatYUYV, FormatYUYV, FormatMJPEG, FormatMJPEG, FormatMJPEG}
+	// Each MJPEG frame's size comes from its own header; the truncated
+	// one is cut before its scan, where Go's decoder finds the size of a
+	// JPEG without a JFIF segment, so it has none.
+	wantW := []int{64, 64, 64, 64, 64, 0}
 	c := NewConverter(16)
 	dst := make([]byte, 3*16*16)
 	bad := 0
@@ -123,8 +124,8 @@ func TestFilesDirectory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.Format != w || f.Seq != uint64(i+1) || f.Width != 64 || f.Height != 48 {
-			t.Fatalf("frame %d: %v %dx%d seq %d, want %v 64x48", i, f.Format, f.Width, f.Height, f.Seq, w)
+		if f.Format != w || f.Seq != uint64(i+1) || f.Width != wantW[i] || f.Height != wantW[i]*3/4 {
+			t.Fatalf("frame %d: %v %dx%d seq %d, want %v %dx%d", i, f.Format, f.Width, f.Height, f.Seq, w, wantW[i], wantW[i]*3/4)
 		}
 		if err := c.Convert(dst, f); errors.Is(err, ErrBadFrame) {
 			bad++
@@ -150,7 +151,7 @@ func TestFilesSingleImageRepeats(t *testing.T) {
 	}
 	for i := 1; i <= 3; i++ {
 		f, err := s.Next(ctx)
-		if err != nil || f.Seq != uint64(i) || f.Format != FormatRGB24 || len(f.Data) != 40*30*3 {
+		if err != nil || f.Seq != uint64(i) || f.Format != FormatImage || f.Width != 40 || f.Height != 30 || len(f.Data) == 0 {
 			t.Fatalf("frame %d: %v %+v", i, err, f)
 		}
 	}
@@ -192,7 +193,7 @@ func TestSplitJPEGs(t *testing.T) {
 	if _, err := jpeg.Decode(bytes.NewReader(got[0])); err != nil {
 		t.Fatalf("first image no longer decodes: %v", err)
 	}
-	if n, ok, _ := nextJPEG(j[:len(j)-1]); ok || n != len(j)-1 {
+	if n, ok, _ := nextJPEG(j[:len(j)-1], true); ok || n != len(j)-1 {
 		t.Fatalf("truncated image: n %d ok %v", n, ok)
 	}
 	// A truncated image followed by a whole one: two pieces, the second intact.

@@ -32,7 +32,7 @@ func NewSynthetic(cfg Config) (*Synthetic, error) {
 	if cfg.Format == FormatUnknown {
 		cfg.Format = FormatYUYV
 	}
-	if _, ok := formatNames[cfg.Format]; !ok {
+	if _, ok := formatNames[cfg.Format]; !ok || cfg.Format == FormatImage {
 		return nil, fmt.Errorf("camera: synthetic: unsupported format %v", cfg.Format)
 	}
 	if cfg.Format == FormatYUYV && cfg.Width%2 != 0 {
@@ -161,7 +161,10 @@ func EncodeRGBA(dst []byte, img *image.RGBA, f PixelFormat) {
 	switch f {
 	case FormatRGB24:
 		for y := 0; y < h; y++ {
-			packRGB(dst[3*w*y:3*w*(y+1)], img.Pix[y*img.Stride:y*img.Stride+4*w])
+			row, out := img.Pix[y*img.Stride:y*img.Stride+4*w], dst[3*w*y:3*w*(y+1)]
+			for x := range w {
+				out[3*x], out[3*x+1], out[3*x+2] = row[4*x], row[4*x+1], row[4*x+2]
+			}
 		}
 	case FormatGrey:
 		for y := 0; y < h; y++ {

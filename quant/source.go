@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/edgecam/edgecam/camera/imageinput"
 )
 
 // FrameSource yields calibration frames: HWC uint8 RGB images of exactly
@@ -21,7 +23,7 @@ type FrameSource interface {
 	Len() int
 }
 
-// LoadFunc loads an image file as res x res HWC RGB (camera.LoadRGB).
+// LoadFunc loads an image file as res x res HWC RGB (imageinput.LoadRGB).
 type LoadFunc func(path string, res int) ([]byte, error)
 
 // imageExts are the file types a calibration directory may hold.
@@ -83,7 +85,7 @@ func (d *DirSource) Next(ctx context.Context) ([]byte, error) {
 
 func (d *DirSource) load(path string) ([]byte, error) {
 	if strings.EqualFold(filepath.Ext(path), ".rgb") {
-		return os.ReadFile(path)
+		return imageinput.LoadRGB(path, d.Res) // exactly res*res*3 bytes of a regular file
 	}
 	if d.Load == nil {
 		return nil, fmt.Errorf("no image decoder for %s", filepath.Ext(path))

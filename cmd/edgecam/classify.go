@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
@@ -91,7 +91,7 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rgb, err := camera.LoadRGB(in, h)
+		rgb, err := imageinput.LoadRGB(in, h)
 		if err != nil {
 			return fmt.Errorf("classify: %w", err)
 		}

@@ -71,6 +71,7 @@ func (f *sourceFlags) build(log *slog.Logger) (camera.Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("run: %w", err)
 		}
+		s.Log = log // skipped directory entries
 		return s, nil
 	}
 	dev := f.device

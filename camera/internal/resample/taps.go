@@ -1,8 +1,8 @@
-package camera
+package resample
 
 import "math"
 
-// The resampler reproduces Pillow's Image.resize(..., Image.BILINEAR)
+// The filter reproduces Pillow's Image.resize(..., Image.BILINEAR)
 // (libImaging/Resample.c) bit for bit: a separable triangle filter whose
 // support is scaled by the downscale factor (antialiasing), coefficients
 // normalised per output pixel and rounded to 22-bit fixed point, a horizontal
@@ -11,17 +11,18 @@ import "math"
 // precisionBits is Pillow's PRECISION_BITS (32 - 8 - 2).
 const precisionBits = 32 - 8 - 2
 
-// taps holds the fixed-point filter of one axis: output pixel i reads
-// n[i] inputs starting at first[i], with weights w[i*k : i*k+n[i]].
-type taps struct {
+// Taps is the fixed-point filter of one axis: output pixel i reads n[i]
+// inputs starting at first[i], with weights w[i*k : i*k+n[i]].
+type Taps struct {
 	k     int // maximum number of taps per output pixel
 	first []int32
 	n     []int32
 	w     []int32
-	// The same filter as exactly 8 taps per output (zero-padded, windows
-	// shifted to stay inside the input) for the unrolled horizontal pass;
-	// nil when k > 8 or the input is narrower than 8.
-	first8 []int32
+	// First8 is the same filter as exactly 8 taps per output (zero-padded,
+	// windows shifted to stay inside the input), for the unrolled passes:
+	// output i reads inputs First8[i] .. First8[i]+7. Nil when the filter
+	// is wider than 8 taps or the input narrower than 8 pixels.
+	First8 []int32
 	w8     []int32
 }
 
@@ -39,7 +40,7 @@ func triangle(x float64) float64 {
 // newTaps computes the coefficients for resampling the input range
 // [in0, in1) of an axis of inSize pixels to outSize pixels, exactly as
 // Pillow's precompute_coeffs and normalize_coeffs_8bpc do.
-func newTaps(inSize int, in0, in1 float64, outSize int) *taps {
+func newTaps(inSize int, in0, in1 float64, outSize int) *Taps {
 	scale := (in1 - in0) / float64(outSize)
 	filterscale := scale
 	if filterscale < 1 {
@@ -47,7 +48,7 @@ func newTaps(inSize int, in0, in1 float64, outSize int) *taps {
 	}
 	support := 1.0 * filterscale
 	k := int(math.Ceil(support))*2 + 1
-	t := &taps{k: k, first: make([]int32, outSize), n: make([]int32, outSize), w: make([]int32, outSize*k)}
+	t := &Taps{k: k, first: make([]int32, outSize), n: make([]int32, outSize), w: make([]int32, outSize*k)}
 	pre := make([]float64, k)
 	for xx := 0; xx < outSize; xx++ {
 		// float64(...) stops the compiler fusing into an FMA, which would
@@ -87,12 +88,12 @@ func newTaps(inSize int, in0, in1 float64, outSize int) *taps {
 		t.n[xx] = int32(xmax)
 	}
 	if k <= 8 && inSize >= 8 {
-		t.first8 = make([]int32, outSize)
+		t.First8 = make([]int32, outSize)
 		t.w8 = make([]int32, 8*outSize)
 		for xx := range outSize {
 			first, n := int(t.first[xx]), int(t.n[xx])
 			shift := max(0, first+8-inSize)
-			t.first8[xx] = int32(first - shift)
+			t.First8[xx] = int32(first - shift)
 			copy(t.w8[8*xx+shift:8*xx+shift+n], t.w[xx*k:xx*k+n])
 		}
 	}
@@ -100,7 +101,7 @@ func newTaps(inSize int, in0, in1 float64, outSize int) *taps {
 }
 
 // span returns the first input index used and one past the last.
-func (t *taps) span() (lo, hi int) {
+func (t *Taps) span() (lo, hi int) {
 	n := len(t.first)
 	if n == 0 {
 		return 0, 0
@@ -119,9 +120,9 @@ func clip8(v int32) byte {
 	return byte(v >> precisionBits)
 }
 
-// horizontal3 resamples one row of packed RGB into dst (len = 3*outSize).
-func (t *taps) horizontal3(dst, src []byte) {
-	if t.first8 != nil {
+// Horizontal3 resamples one row of packed RGB into dst (len = 3*outSize).
+func (t *Taps) Horizontal3(dst, src []byte) {
+	if t.First8 != nil {
 		t.horizontal3x8(dst, src)
 		return
 	}
@@ -146,13 +147,13 @@ func (t *taps) horizontal3(dst, src []byte) {
 	}
 }
 
-// horizontal3x8 is horizontal3 with the 8-tap padded filter, unrolled and
+// horizontal3x8 is Horizontal3 with the 8-tap padded filter, unrolled and
 // free of bounds checks in the loop body. Zero taps add nothing, so the
 // sums, and the result, are the same.
-func (t *taps) horizontal3x8(dst, src []byte) {
+func (t *Taps) horizontal3x8(dst, src []byte) {
 	const half = 1 << (precisionBits - 1)
-	dst = dst[:3*len(t.first8)]
-	for xx, first := range t.first8 {
+	dst = dst[:3*len(t.First8)]
+	for xx, first := range t.First8 {
 		s := (*[24]byte)(src[int(first)*3:])
 		w := (*[8]int32)(t.w8[8*xx:])
 		r := half + int32(s[0])*w[0] + int32(s[3])*w[1] + int32(s[6])*w[2] + int32(s[9])*w[3] +
@@ -168,7 +169,7 @@ func (t *taps) horizontal3x8(dst, src []byte) {
 
 // vertical resamples output row yy from rows (each len(dst) bytes) into dst.
 // rows[i] is input row first[yy]+i.
-func (t *taps) vertical(dst []byte, yy int, rows [][]byte, acc []int32) {
+func (t *Taps) vertical(dst []byte, yy int, rows [][]byte, acc []int32) {
 	k := t.k
 	n := int(t.n[yy])
 	w := t.w[yy*k : yy*k+n]
@@ -187,10 +188,12 @@ func (t *taps) vertical(dst []byte, yy int, rows [][]byte, acc []int32) {
 	}
 }
 
-// vertical8 is vertical with the 8-tap padded filter: rows[i] is input row
-// first8[yy]+i (rows of zero weight may be any row of the right length).
-// One pass over dst, no accumulator array.
-func (t *taps) vertical8(dst []byte, yy int, rows *[8][]byte) {
+// Vertical8 is the vertical pass with the 8-tap padded filter: output row
+// yy into dst from rows, where rows[i] is input row First8[yy]+i (rows of
+// zero weight may be any row of the right length). Every byte is filtered
+// on its own, so it serves planar and packed data alike. Only valid when
+// First8 is not nil.
+func (t *Taps) Vertical8(dst []byte, yy int, rows *[8][]byte) {
 	const half = 1 << (precisionBits - 1)
 	w := (*[8]int32)(t.w8[8*yy:])
 	n := len(dst)

@@ -1,15 +1,19 @@
-package camera
+package imageinput
 
 import (
 	"bytes"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/edgecam/edgecam/internal/fileio"
 	"github.com/edgecam/edgecam/internal/fixtures"
 )
 
@@ -98,7 +102,11 @@ func TestLoadRGBRawFile(t *testing.T) {
 	}
 	_, err = LoadRGB(p, 5)
 	if err == nil || !strings.Contains(err.Error(), "x.rgb") || !strings.Contains(err.Error(), "48 bytes, want 75") {
-		t.Fatalf("wrong-size .rgb: err = %v", err)
+		t.Fatalf("short .rgb: err = %v", err)
+	}
+	_, err = LoadRGB(p, 3)
+	if !errors.Is(err, fileio.ErrTooLarge) || !strings.Contains(err.Error(), "x.rgb") || !strings.Contains(err.Error(), "48 bytes") {
+		t.Fatalf("long .rgb: err = %v", err)
 	}
 }
 
@@ -147,5 +155,56 @@ func TestLoadRGBCropAndIdentity(t *testing.T) {
 				t.Fatalf("pixel %d,%d = %v, want %v", x, y, g, want)
 			}
 		}
+	}
+}
+
+// TestLoadRGBRefusesSpecialFiles: a device, a link to one and a FIFO with
+// no writer, named like images, are refused at once with a clear error.
+func TestLoadRGBRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	link := filepath.Join(dir, "zero.png")
+	if err := os.Symlink("/dev/zero", link); err != nil {
+		t.Skip(err)
+	}
+	fifo := filepath.Join(dir, "fifo.jpg")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	raw := filepath.Join(dir, "raw.rgb")
+	if err := os.Symlink("/dev/zero", raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/dev/zero", link, fifo, raw} {
+		done := make(chan error, 1)
+		go func() { _, err := LoadRGB(p, 8); done <- err }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, fileio.ErrNotRegular) || !strings.Contains(err.Error(), p) {
+				t.Errorf("%s: err = %v, want one naming the file and wrapping fileio.ErrNotRegular", p, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: LoadRGB blocked", p)
+		}
+	}
+}
+
+// TestLoadRGBRefusesLargeFiles: a file over MaxFileBytes is not read.
+func TestLoadRGBRefusesLargeFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.png")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(MaxFileBytes + 1); err != nil { // sparse: no disk used
+		t.Fatal(err)
+	}
+	f.Close()
+	var lerr error
+	n := allocated(func() { _, lerr = LoadRGB(p, 8) })
+	if !errors.Is(lerr, fileio.ErrTooLarge) || !strings.Contains(lerr.Error(), "big.png") {
+		t.Fatalf("err = %v, want fileio.ErrTooLarge naming the file", lerr)
+	}
+	if n > 1<<20 {
+		t.Fatalf("%d bytes allocated for a refused file", n)
 	}
 }
