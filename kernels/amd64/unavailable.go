@@ -29,4 +29,6 @@ func PackPointwiseF32AVX512([]float32, int, int) []float32 { panic(unavailable) 
 func PointwiseF32AVX2(_, _ []float32, _, _, _ int, _, _ []float32, _, _ float32) { panic(unavailable) }
 
 // PointwiseF32AVX512 is unavailable; it panics.
-func PointwiseF32AVX512(_, _ []float32, _, _, _ int, _, _ []float32, _, _ float32) { panic(unavailable) }
+func PointwiseF32AVX512(_, _ []float32, _, _, _ int, _, _ []float32, _, _ float32) {
+	panic(unavailable)
+}

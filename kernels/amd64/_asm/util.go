@@ -28,7 +28,6 @@ func memx(base, index reg.Register, disp int) operand.Mem {
 // lbl returns a function-local label reference.
 func lbl(name string) operand.LabelRef { return operand.LabelRef(name) }
 
-
 var ymms = []reg.VecPhysical{reg.Y0, reg.Y1, reg.Y2, reg.Y3, reg.Y4, reg.Y5, reg.Y6, reg.Y7,
 	reg.Y8, reg.Y9, reg.Y10, reg.Y11, reg.Y12, reg.Y13, reg.Y14, reg.Y15}
 
