@@ -36,8 +36,34 @@ func BenchmarkPointwiseF32(b *testing.B) {
 			}
 			packed := impl.pack(w, n, k)
 			b.Run(fmt.Sprintf("%s/m%d_k%d_n%d", impl.name, m, k, n), func(b *testing.B) {
+				impl.run(dst, src, m, k, n, packed, bias, 0, 6) // fault dst in before the timer starts
 				for b.Loop() {
 					impl.run(dst, src, m, k, n, packed, bias, 0, 6)
+				}
+				gmacs(b, m*k*n)
+			})
+		}
+	}
+}
+
+func BenchmarkPointwiseQ8(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	impls := append([]q8PWImpl{{"generic", true, generic.PointwiseTileM, generic.PackPointwiseQ8, generic.PointwiseQ8}}, q8PWImpls()...)
+	for _, sh := range benchPW {
+		m, k, n := sh[0], sh[1], sh[2]
+		src, w := randQ8(r, m*k), randQ8(r, n*k)
+		bias := make([]int32, n)
+		dst := make([]int8, m*n)
+		rq := randRequant(r, n, 0)
+		for _, impl := range impls {
+			if !impl.avail {
+				continue
+			}
+			packed := impl.pack(w, n, k)
+			b.Run(fmt.Sprintf("%s/m%d_k%d_n%d", impl.name, m, k, n), func(b *testing.B) {
+				impl.run(dst, src, m, k, n, packed, bias, 0, rq)
+				for b.Loop() {
+					impl.run(dst, src, m, k, n, packed, bias, 0, rq)
 				}
 				gmacs(b, m*k*n)
 			})

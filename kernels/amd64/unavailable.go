@@ -2,6 +2,8 @@
 
 package amd64
 
+import "github.com/edgecam/edgecam/kernels/generic"
+
 // HasAVX2FMA, HasAVX512 and HasVNNI are false off amd64, with gccgo and with
 // -tags purego: the assembly is not built, and the registry entries that use
 // the functions below are not compiled either.
@@ -30,5 +32,27 @@ func PointwiseF32AVX2(_, _ []float32, _, _, _ int, _, _ []float32, _, _ float32)
 
 // PointwiseF32AVX512 is unavailable; it panics.
 func PointwiseF32AVX512(_, _ []float32, _, _, _ int, _, _ []float32, _, _ float32) {
+	panic(unavailable)
+}
+
+// Tile sizes of the int8 pointwise kernels.
+const (
+	PointwiseQ8AVX2TileM = 6
+	PointwiseQ8VNNITileM = 8
+)
+
+// PackPointwiseQ8AVX2 is unavailable; it panics.
+func PackPointwiseQ8AVX2([]int8, int, int) []int8 { panic(unavailable) }
+
+// PackPointwiseQ8VNNI is unavailable; it panics.
+func PackPointwiseQ8VNNI([]int8, int, int) []int8 { panic(unavailable) }
+
+// PointwiseQ8AVX2 is unavailable; it panics.
+func PointwiseQ8AVX2(_, _ []int8, _, _, _ int, _ []int8, _ []int32, _ int32, _ *generic.Requant) {
+	panic(unavailable)
+}
+
+// PointwiseQ8VNNI is unavailable; it panics.
+func PointwiseQ8VNNI(_, _ []int8, _, _, _ int, _ []int8, _ []int32, _ int32, _ *generic.Requant) {
 	panic(unavailable)
 }

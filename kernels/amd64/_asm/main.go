@@ -32,6 +32,7 @@ type file struct {
 
 var files = []file{
 	{"pwconv_f32", genPwconvF32},
+	{"pwconv_q8", genPwconvQ8},
 }
 
 func main() {
