@@ -70,3 +70,53 @@ func BenchmarkPointwiseQ8(b *testing.B) {
 		}
 	}
 }
+
+// Depthwise layer shapes of MobileNet-V1 1.0/224 (input size, channels,
+// stride), one of each distinct shape.
+var benchDW = []struct{ in, c, s int }{
+	{112, 32, 1}, {112, 64, 2}, {56, 128, 1}, {56, 128, 2}, {28, 256, 1}, {28, 256, 2}, {14, 512, 1}, {14, 512, 2}, {7, 1024, 1},
+}
+
+// dwParams is the SAME-padded 3x3 depthwise layer of a benchDW shape.
+func dwParams(in, c, s int) generic.ConvParams {
+	out := (in + s - 1) / s
+	pad := max((out-1)*s+3-in, 0) / 2
+	return generic.ConvParams{InH: in, InW: in, InC: c, OutH: out, OutW: out, OutC: c,
+		KH: 3, KW: 3, StrideH: s, StrideW: s, PadTop: pad, PadLeft: pad}
+}
+
+func BenchmarkDWConv3x3(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	for _, sh := range benchDW {
+		p := dwParams(sh.in, sh.c, sh.s)
+		shape := fmt.Sprintf("in%d_c%d_s%d", sh.in, sh.c, sh.s)
+		srcF, wF, biasF := randF32(r, sh.in*sh.in*sh.c), randF32(r, 9*sh.c), randF32(r, sh.c)
+		dstF := make([]float32, p.OutH*p.OutW*sh.c)
+		srcQ := randQ8(r, sh.in*sh.in*sh.c)
+		wQ := make([]int16, 9*sh.c)
+		biasQ := make([]int32, sh.c)
+		dstQ := make([]int8, p.OutH*p.OutW*sh.c)
+		rq := randRequant(r, sh.c, 0)
+		for _, impl := range []struct {
+			name  string
+			avail bool
+			run   func()
+		}{
+			{"f32_generic", true, func() { generic.DWConvF32(&p, dstF, srcF, wF, biasF, 0, p.OutH, 0, 6) }},
+			{"f32_avx2", HasAVX2FMA, func() { DWConv3x3F32AVX2(&p, dstF, srcF, wF, biasF, 0, p.OutH, 0, 6) }},
+			{"q8_generic", true, func() { generic.DWConvQ8(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
+			{"q8_avx2", HasAVX2FMA, func() { DWConv3x3Q8AVX2(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
+		} {
+			if !impl.avail {
+				continue
+			}
+			b.Run(impl.name+"/"+shape, func(b *testing.B) {
+				impl.run()
+				for b.Loop() {
+					impl.run()
+				}
+				gmacs(b, p.OutH*p.OutW*sh.c*9)
+			})
+		}
+	}
+}

@@ -56,3 +56,16 @@ func PointwiseQ8AVX2(_, _ []int8, _, _, _ int, _ []int8, _ []int32, _ int32, _ *
 func PointwiseQ8VNNI(_, _ []int8, _, _, _ int, _ []int8, _ []int32, _ int32, _ *generic.Requant) {
 	panic(unavailable)
 }
+
+// SupportsDWConv3x3 reports false: there is no AVX2 kernel here.
+func SupportsDWConv3x3(*generic.ConvParams) bool { return false }
+
+// DWConv3x3F32AVX2 is unavailable; it panics.
+func DWConv3x3F32AVX2(*generic.ConvParams, []float32, []float32, []float32, []float32, int, int, float32, float32) {
+	panic(unavailable)
+}
+
+// DWConv3x3Q8AVX2 is unavailable; it panics.
+func DWConv3x3Q8AVX2(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}

@@ -33,6 +33,8 @@ type file struct {
 var files = []file{
 	{"pwconv_f32", genPwconvF32},
 	{"pwconv_q8", genPwconvQ8},
+	{"dwconv_f32", genDwconvF32},
+	{"dwconv_q8", genDwconvQ8},
 }
 
 func main() {

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"github.com/mmcloughlin/avo/build"
+	"github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// genDwconvF32 writes dwF32Avx2, the float32 3x3 depthwise row kernel.
+func genDwconvF32(c *build.Context) {
+	c.Function("dwF32Avx2")
+	c.Attributes(0)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes, step int, lo, hi float32)")
+	c.Doc(
+		"dwF32Avx2 computes npix output pixels of a 3x3 depthwise convolution,",
+		"channels [0, 8*nblk), from three input rows whose first taps are r0, r1,",
+		"r2 (C = cbytes/4 channels a pixel, step bytes between the first taps of",
+		"neighbouring outputs):",
+		"",
+		"	for x := 0; x < npix; x++ {",
+		"		for c := 0; c < 8*nblk; c++ {",
+		"			acc := bias[c]",
+		"			for ky := 0; ky < 3; ky++ {",
+		"				for kx := 0; kx < 3; kx++ {",
+		"					acc += r[ky][x*step/4+kx*C+c] * w[(ky*3+kx)*C+c] // fused multiply-add",
+		"				}",
+		"			}",
+		"			dst[x*C+c] = min(max(acc, lo), hi)",
+		"		}",
+		"	}",
+	)
+	c.Comment(
+		"Channel blocks of 8 outermost: the block's 9 weights stay in Y0-Y8, its",
+		"bias in Y9; Y10, Y11 = lo, hi; Y12 accumulates one pixel, the taps in",
+		"the reference order. Pixels are independent, so the out-of-order core",
+		"overlaps their FMA chains. SI, DI, R8 = the rows' taps of the current",
+		"pixel; R9 = output; R10 = pixels left; R11 = cbytes; R12 = step;",
+		"R13 = blocks left; R14 = byte offset of the block; AX = scratch.",
+	)
+	rows := []reg.Register{reg.RSI, reg.RDI, reg.R8}
+	out, left, cb, step, blocks, boff, T := reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14, reg.RAX
+	c.MOVQ(arg(c, "cbytes"), cb)
+	c.MOVQ(arg(c, "step"), step)
+	c.MOVQ(arg(c, "nblk"), blocks)
+	c.XORQ(boff, boff)
+	c.VBROADCASTSS(arg(c, "lo"), reg.Y10)
+	c.VBROADCASTSS(arg(c, "hi"), reg.Y11)
+	c.Label("block")
+	c.MOVQ(arg(c, "w"), T)
+	c.ADDQ(boff, T)
+	for t := 0; t < 9; t++ {
+		c.VMOVUPS(mem(T, 0), ymms[t])
+		if t < 8 {
+			c.ADDQ(cb, T)
+		}
+	}
+	c.MOVQ(arg(c, "bias"), T)
+	c.VMOVUPS(memx(T, boff, 0), reg.Y9)
+	for i, r := range rows {
+		c.MOVQ(arg(c, []string{"r0", "r1", "r2"}[i]), r)
+		c.ADDQ(boff, r)
+	}
+	c.MOVQ(arg(c, "dst"), out)
+	c.ADDQ(boff, out)
+	c.MOVQ(arg(c, "npix"), left)
+	c.Label("pixel")
+	c.VMOVAPS(reg.Y9, reg.Y12)
+	for ky, r := range rows {
+		c.VFMADD231PS(mem(r, 0), ymms[3*ky], reg.Y12)
+		c.VFMADD231PS(operand.Mem{Base: r, Index: cb, Scale: 1}, ymms[3*ky+1], reg.Y12)
+		c.VFMADD231PS(operand.Mem{Base: r, Index: cb, Scale: 2}, ymms[3*ky+2], reg.Y12)
+		c.ADDQ(step, r)
+	}
+	c.VMAXPS(reg.Y12, reg.Y10, reg.Y12)
+	c.VMINPS(reg.Y12, reg.Y11, reg.Y12)
+	c.VMOVUPS(reg.Y12, mem(out, 0))
+	c.ADDQ(cb, out)
+	c.DECQ(left)
+	c.JNZ(lbl("pixel"))
+	c.ADDQ(operand.U8(32), boff)
+	c.DECQ(blocks)
+	c.JNZ(lbl("block"))
+	c.VZEROUPPER()
+	c.RET()
+}
+
+// genDwconvQ8 writes dwQ8Avx2, the int8 3x3 depthwise row kernel.
+func genDwconvQ8(c *build.Context) {
+	k := requantConsts(c, 8)
+	c.Function("dwQ8Avx2")
+	c.Attributes(0)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch, step int, xzp, zp, lo, hi int32)")
+	c.Doc(
+		"dwQ8Avx2 computes npix output pixels of an int8 3x3 depthwise",
+		"convolution, channels [0, 8*nblk), from three input rows whose first",
+		"taps are r0, r1, r2 and the kernel rows w0, w1, w2 ([3][ch] int16 each),",
+		"exact in int32:",
+		"",
+		"	for x := 0; x < npix; x++ {",
+		"		for c := 0; c < 8*nblk; c++ {",
+		"			acc := bias[c]",
+		"			for ky := 0; ky < 3; ky++ {",
+		"				for kx := 0; kx < 3; kx++ {",
+		"					acc += (int32(r[ky][x*step+kx*ch+c]) - xzp) * int32(w[ky][kx*ch+c])",
+		"				}",
+		"			}",
+		"			dst[x*ch+c] = generic.Requantize(acc, scale[c], zp, lo, hi)",
+		"		}",
+		"	}",
+		"",
+		"lo and hi lie in [-128, 127].",
+	)
+	c.Comment(
+		"Channel blocks of 8 outermost: the block's 9 weights, sign-extended to",
+		"int32, stay in Y0-Y8; Y9 = xzp, Y10 = scales, Y11 = bias; Y12",
+		"accumulates one pixel, Y13-Y14 scratch. Each tap: VPMOVSXBD, VPSUBD,",
+		"VPMULLD (|x-xzp| <= 255, |w| <= 65535: no overflow), VPADDD.",
+		"SI, DI, R8 = the rows' taps of the current pixel; R9 = output;",
+		"R10 = pixels left; R11 = ch; R12 = step; R13 = blocks left;",
+		"R14 = block index; AX = scratch.",
+	)
+	rows := []reg.Register{reg.RSI, reg.RDI, reg.R8}
+	out, left, ch, step, blocks, blk, T := reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14, reg.RAX
+	vecs := c.AllocLocal(3 * 32)
+	q := rqAVX2{k: k, zp: vecs, lo: vecs.Offset(32), hi: vecs.Offset(64)}
+	for i, name := range []string{"zp", "lo", "hi"} {
+		c.MOVL(arg(c, name), reg.EAX)
+		c.VMOVD(reg.EAX, reg.X0)
+		c.VPBROADCASTD(reg.X0, reg.Y0)
+		c.VMOVDQU(reg.Y0, vecs.Offset(32*i))
+	}
+	c.MOVL(arg(c, "xzp"), reg.EAX)
+	c.VMOVD(reg.EAX, reg.X9)
+	c.VPBROADCASTD(reg.X9, reg.Y9)
+	c.MOVQ(arg(c, "ch"), ch)
+	c.MOVQ(arg(c, "step"), step)
+	c.MOVQ(arg(c, "nblk"), blocks)
+	c.XORQ(blk, blk)
+	c.Label("block")
+	for ky, name := range []string{"w0", "w1", "w2"} {
+		c.MOVQ(arg(c, name), T)
+		c.LEAQ(operand.Mem{Base: T, Index: blk, Scale: 8}, T) // + 16*blk bytes
+		c.LEAQ(operand.Mem{Base: T, Index: blk, Scale: 8}, T)
+		for kx := 0; kx < 3; kx++ {
+			c.VPMOVSXWD(mem(T, 0), ymms[3*ky+kx])
+			if kx < 2 {
+				c.LEAQ(operand.Mem{Base: T, Index: ch, Scale: 2}, T)
+			}
+		}
+	}
+	c.MOVQ(blk, T)
+	c.SHLQ(operand.U8(5), T) // 32*blk bytes of int32 or float32
+	c.MOVQ(T, out)
+	c.ADDQ(arg(c, "bias"), T)
+	c.VMOVDQU(mem(T, 0), reg.Y11)
+	c.MOVQ(out, T)
+	c.ADDQ(arg(c, "scale"), T)
+	c.VMOVUPS(mem(T, 0), reg.Y10)
+	for i, r := range rows {
+		c.MOVQ(arg(c, []string{"r0", "r1", "r2"}[i]), r)
+		c.LEAQ(operand.Mem{Base: r, Index: blk, Scale: 8}, r)
+	}
+	c.MOVQ(arg(c, "dst"), out)
+	c.LEAQ(operand.Mem{Base: out, Index: blk, Scale: 8}, out)
+	c.MOVQ(arg(c, "npix"), left)
+	c.Label("pixel")
+	c.VMOVDQA(reg.Y11, reg.Y12)
+	for ky, r := range rows {
+		for kx := 0; kx < 3; kx++ {
+			m := mem(r, 0)
+			if kx > 0 {
+				m = operand.Mem{Base: r, Index: ch, Scale: uint8(kx)}
+			}
+			c.VPMOVSXBD(m, reg.Y13)
+			c.VPSUBD(reg.Y9, reg.Y13, reg.Y13)
+			c.VPMULLD(ymms[3*ky+kx], reg.Y13, reg.Y13)
+			c.VPADDD(reg.Y13, reg.Y12, reg.Y12)
+		}
+		c.ADDQ(step, r)
+	}
+	requantAVX2(c, q, reg.Y12, reg.Y13, reg.Y14, reg.Y10)
+	c.VEXTRACTI128(operand.U8(1), reg.Y13, reg.X14)
+	c.VPACKSSDW(reg.X14, reg.X13, reg.X13)
+	c.VPACKSSWB(reg.X13, reg.X13, reg.X13)
+	c.VMOVQ(reg.X13, mem(out, 0))
+	c.ADDQ(ch, out)
+	c.DECQ(left)
+	c.JNZ(lbl("pixel"))
+	c.INCQ(blk)
+	c.DECQ(blocks)
+	c.JNZ(lbl("block"))
+	c.VZEROUPPER()
+	c.RET()
+}
