@@ -120,3 +120,36 @@ func BenchmarkDWConv3x3(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkConv3x3C3 runs MobileNet-V1 1.0/224's first layer: 224x224x3 to
+// 112x112x32, stride 2, SAME padding (0 before, 1 after).
+func BenchmarkConv3x3C3(b *testing.B) {
+	r := rand.New(rand.NewSource(1))
+	p := generic.ConvParams{InH: 224, InW: 224, InC: 3, OutH: 112, OutW: 112, OutC: 32, KH: 3, KW: 3, StrideH: 2, StrideW: 2}
+	srcF, wF, biasF := randF32(r, 224*224*3), randF32(r, 27*32), randF32(r, 32)
+	dstF := make([]float32, 112*112*32)
+	srcQ, wQ := randQ8(r, 224*224*3), make([]int16, 27*32)
+	biasQ, dstQ := make([]int32, 32), make([]int8, 112*112*32)
+	rq := randRequant(r, 32, 0)
+	for _, impl := range []struct {
+		name  string
+		avail bool
+		run   func()
+	}{
+		{"f32_generic", true, func() { generic.ConvF32(&p, dstF, srcF, wF, biasF, 0, 112, 0, 6) }},
+		{"f32_avx2", HasAVX2FMA, func() { Conv3x3C3F32AVX2(&p, dstF, srcF, wF, biasF, 0, 112, 0, 6) }},
+		{"q8_generic", true, func() { generic.ConvQ8(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
+		{"q8_avx2", HasAVX2FMA, func() { Conv3x3C3Q8AVX2(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
+	} {
+		if !impl.avail {
+			continue
+		}
+		b.Run(impl.name+"/in224_c3_oc32_s2", func(b *testing.B) {
+			impl.run()
+			for b.Loop() {
+				impl.run()
+			}
+			gmacs(b, 112*112*32*27)
+		})
+	}
+}

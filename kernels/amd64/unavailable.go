@@ -69,3 +69,16 @@ func DWConv3x3F32AVX2(*generic.ConvParams, []float32, []float32, []float32, []fl
 func DWConv3x3Q8AVX2(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
 	panic(unavailable)
 }
+
+// SupportsConv3x3C3 reports false: there is no AVX2 kernel here.
+func SupportsConv3x3C3(*generic.ConvParams) bool { return false }
+
+// Conv3x3C3F32AVX2 is unavailable; it panics.
+func Conv3x3C3F32AVX2(*generic.ConvParams, []float32, []float32, []float32, []float32, int, int, float32, float32) {
+	panic(unavailable)
+}
+
+// Conv3x3C3Q8AVX2 is unavailable; it panics.
+func Conv3x3C3Q8AVX2(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}

@@ -35,6 +35,8 @@ var files = []file{
 	{"pwconv_q8", genPwconvQ8},
 	{"dwconv_f32", genDwconvF32},
 	{"dwconv_q8", genDwconvQ8},
+	{"conv_f32", genConvF32},
+	{"conv_q8", genConvQ8},
 }
 
 func main() {
