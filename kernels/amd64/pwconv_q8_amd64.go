@@ -53,7 +53,7 @@ func (q q8Kernel) index(j, kk, groups, hdr int) int {
 }
 
 func (q q8Kernel) pack(w []int8, n, k int) []int8 {
-	panels, groups, hdr, size := q.geometry(n, k)
+	_, groups, hdr, size := q.geometry(n, k)
 	packed := make([]int8, size)
 	for j := 0; j < n; j++ {
 		var sum int32
@@ -69,7 +69,6 @@ func (q q8Kernel) pack(w []int8, n, k int) []int8 {
 			}
 		}
 	}
-	_ = panels
 	return packed
 }
 
