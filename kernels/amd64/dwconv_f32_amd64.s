@@ -75,3 +75,77 @@ pixel:
 	JNZ         block
 	VZEROUPPER
 	RET
+
+// func dwF32Avx2Pixels(r0 *float32, r1 *float32, r2 *float32, wb *float32, dst *float32, npix int, nblk int, cbytes int, step int, lo float32, hi float32)
+// Requires: AVX, FMA3
+TEXT ·dwF32Avx2Pixels(SB), $8-80
+	// Each pixel walks its 9 input taps, the packed weights and its outputs
+	// as contiguous streams (the channel-outer kernel strides by a whole pixel
+	// between loads, which wide layers pay for in cache misses).
+	// SI, DI, R8-R14 = the 9 taps of the current pixel; AX = byte offset of
+	// the block; BX = packed weights of the block; CX = output pixel;
+	// DX = pixels left. Y0 accumulates, Y1 holds a weight, Y14, Y15 = lo, hi.
+	MOVQ         nblk+48(FP), AX
+	SHLQ         $0x05, AX
+	MOVQ         AX, (SP)
+	MOVQ         cbytes+56(FP), BX
+	MOVQ         r0+0(FP), SI
+	LEAQ         (SI)(BX*1), DI
+	LEAQ         (DI)(BX*1), R8
+	MOVQ         r1+8(FP), R9
+	LEAQ         (R9)(BX*1), R10
+	LEAQ         (R10)(BX*1), R11
+	MOVQ         r2+16(FP), R12
+	LEAQ         (R12)(BX*1), R13
+	LEAQ         (R13)(BX*1), R14
+	VBROADCASTSS lo+72(FP), Y14
+	VBROADCASTSS hi+76(FP), Y15
+	MOVQ         dst+32(FP), CX
+	MOVQ         npix+40(FP), DX
+
+pixel:
+	XORQ AX, AX
+	MOVQ wb+24(FP), BX
+
+block:
+	VMOVUPS     (BX), Y0
+	VMOVUPS     32(BX), Y1
+	VFMADD231PS (SI)(AX*1), Y1, Y0
+	VMOVUPS     64(BX), Y1
+	VFMADD231PS (DI)(AX*1), Y1, Y0
+	VMOVUPS     96(BX), Y1
+	VFMADD231PS (R8)(AX*1), Y1, Y0
+	VMOVUPS     128(BX), Y1
+	VFMADD231PS (R9)(AX*1), Y1, Y0
+	VMOVUPS     160(BX), Y1
+	VFMADD231PS (R10)(AX*1), Y1, Y0
+	VMOVUPS     192(BX), Y1
+	VFMADD231PS (R11)(AX*1), Y1, Y0
+	VMOVUPS     224(BX), Y1
+	VFMADD231PS (R12)(AX*1), Y1, Y0
+	VMOVUPS     256(BX), Y1
+	VFMADD231PS (R13)(AX*1), Y1, Y0
+	VMOVUPS     288(BX), Y1
+	VFMADD231PS (R14)(AX*1), Y1, Y0
+	VMAXPS      Y0, Y14, Y0
+	VMINPS      Y0, Y15, Y0
+	VMOVUPS     Y0, (CX)(AX*1)
+	ADDQ        $0x00000140, BX
+	ADDQ        $0x20, AX
+	CMPQ        AX, (SP)
+	JLT         block
+	MOVQ        step+64(FP), BX
+	ADDQ        BX, SI
+	ADDQ        BX, DI
+	ADDQ        BX, R8
+	ADDQ        BX, R9
+	ADDQ        BX, R10
+	ADDQ        BX, R11
+	ADDQ        BX, R12
+	ADDQ        BX, R13
+	ADDQ        BX, R14
+	ADDQ        cbytes+56(FP), CX
+	DECQ        DX
+	JNZ         pixel
+	VZEROUPPER
+	RET

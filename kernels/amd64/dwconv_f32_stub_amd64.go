@@ -23,3 +23,20 @@ package amd64
 //
 //go:noescape
 func dwF32Avx2(r0 *float32, r1 *float32, r2 *float32, w *float32, bias *float32, dst *float32, npix int, nblk int, cbytes int, step int, lo float32, hi float32)
+
+// dwF32Avx2Pixels computes the same outputs as dwF32Avx2 with pixels
+// outermost, reading bias and weights from wb, [nblk][10][8]: per block
+// of 8 channels the bias, then the 9 taps' weights in [ky][kx] order:
+//
+//	for x := 0; x < npix; x++ {
+//		for c := 0; c < 8*nblk; c++ {
+//			acc := wb[(c/8*10)*8+c%8]
+//			for t := 0; t < 9; t++ {
+//				acc += r[t/3][x*step/4+t%3*C+c] * wb[(c/8*10+1+t)*8+c%8] // fused multiply-add
+//			}
+//			dst[x*C+c] = min(max(acc, lo), hi)
+//		}
+//	}
+//
+//go:noescape
+func dwF32Avx2Pixels(r0 *float32, r1 *float32, r2 *float32, wb *float32, dst *float32, npix int, nblk int, cbytes int, step int, lo float32, hi float32)

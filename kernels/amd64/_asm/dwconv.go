@@ -6,8 +6,14 @@ import (
 	"github.com/mmcloughlin/avo/reg"
 )
 
-// genDwconvF32 writes dwF32Avx2, the float32 3x3 depthwise row kernel.
+// genDwconvF32 writes the float32 3x3 depthwise row kernels.
 func genDwconvF32(c *build.Context) {
+	genDwconvF32Channels(c)
+	genDwconvF32Pixels(c)
+}
+
+// genDwconvF32Channels writes dwF32Avx2, channel blocks outermost.
+func genDwconvF32Channels(c *build.Context) {
 	c.Function("dwF32Avx2")
 	c.Attributes(0)
 	c.Pragma("noescape")
@@ -191,6 +197,79 @@ func genDwconvQ8(c *build.Context) {
 	c.INCQ(blk)
 	c.DECQ(blocks)
 	c.JNZ(lbl("block"))
+	c.VZEROUPPER()
+	c.RET()
+}
+
+// genDwconvF32Pixels writes dwF32Avx2Pixels, the float32 depthwise row
+// kernel with pixels outermost, for wide layers.
+func genDwconvF32Pixels(c *build.Context) {
+	c.Function("dwF32Avx2Pixels")
+	c.Attributes(0)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(r0, r1, r2, wb, dst *float32, npix, nblk, cbytes, step int, lo, hi float32)")
+	c.Doc(
+		"dwF32Avx2Pixels computes the same outputs as dwF32Avx2 with pixels",
+		"outermost, reading bias and weights from wb, [nblk][10][8]: per block",
+		"of 8 channels the bias, then the 9 taps' weights in [ky][kx] order:",
+		"",
+		"	for x := 0; x < npix; x++ {",
+		"		for c := 0; c < 8*nblk; c++ {",
+		"			acc := wb[(c/8*10)*8+c%8]",
+		"			for t := 0; t < 9; t++ {",
+		"				acc += r[t/3][x*step/4+t%3*C+c] * wb[(c/8*10+1+t)*8+c%8] // fused multiply-add",
+		"			}",
+		"			dst[x*C+c] = min(max(acc, lo), hi)",
+		"		}",
+		"	}",
+	)
+	c.Comment(
+		"Each pixel walks its 9 input taps, the packed weights and its outputs",
+		"as contiguous streams (the channel-outer kernel strides by a whole pixel",
+		"between loads, which wide layers pay for in cache misses).",
+		"SI, DI, R8-R14 = the 9 taps of the current pixel; AX = byte offset of",
+		"the block; BX = packed weights of the block; CX = output pixel;",
+		"DX = pixels left. Y0 accumulates, Y1 holds a weight, Y14, Y15 = lo, hi.",
+	)
+	taps := []reg.Register{reg.RSI, reg.RDI, reg.R8, reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14}
+	O, W, out, left := reg.RAX, reg.RBX, reg.RCX, reg.RDX
+	end := c.AllocLocal(8)
+	c.MOVQ(arg(c, "nblk"), O)
+	c.SHLQ(operand.U8(5), O)
+	c.MOVQ(O, end)
+	c.MOVQ(arg(c, "cbytes"), W)
+	for ky, name := range []string{"r0", "r1", "r2"} {
+		c.MOVQ(arg(c, name), taps[3*ky])
+		c.LEAQ(memx(taps[3*ky], W, 0), taps[3*ky+1])
+		c.LEAQ(memx(taps[3*ky+1], W, 0), taps[3*ky+2])
+	}
+	c.VBROADCASTSS(arg(c, "lo"), reg.Y14)
+	c.VBROADCASTSS(arg(c, "hi"), reg.Y15)
+	c.MOVQ(arg(c, "dst"), out)
+	c.MOVQ(arg(c, "npix"), left)
+	c.Label("pixel")
+	c.XORQ(O, O)
+	c.MOVQ(arg(c, "wb"), W)
+	c.Label("block")
+	c.VMOVUPS(mem(W, 0), reg.Y0)
+	for t, p := range taps {
+		c.VMOVUPS(mem(W, 32*(t+1)), reg.Y1)
+		c.VFMADD231PS(memx(p, O, 0), reg.Y1, reg.Y0)
+	}
+	c.VMAXPS(reg.Y0, reg.Y14, reg.Y0)
+	c.VMINPS(reg.Y0, reg.Y15, reg.Y0)
+	c.VMOVUPS(reg.Y0, memx(out, O, 0))
+	c.ADDQ(operand.U32(320), W)
+	c.ADDQ(operand.U8(32), O)
+	c.CMPQ(O, end)
+	c.JLT(lbl("block"))
+	c.MOVQ(arg(c, "step"), W)
+	for _, p := range taps {
+		c.ADDQ(W, p)
+	}
+	c.ADDQ(arg(c, "cbytes"), out)
+	c.DECQ(left)
+	c.JNZ(lbl("pixel"))
 	c.VZEROUPPER()
 	c.RET()
 }
