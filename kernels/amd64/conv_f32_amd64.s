@@ -8,6 +8,9 @@ TEXT ·convF32C3Avx2(SB), $0-80
 	// Channel groups of 4 blocks (32 channels) accumulate in Y0-Y3, single
 	// blocks in Y0; each tap is broadcast once into Y4 and multiplied by the
 	// group's weights straight from memory. Y14, Y15 = lo, hi.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	VBROADCASTSS lo+72(FP), Y14
 	VBROADCASTSS hi+76(FP), Y15
 	MOVQ         npix+48(FP), R13

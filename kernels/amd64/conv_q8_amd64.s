@@ -52,6 +52,9 @@ TEXT ·convQ8C3Avx2(SB), $96-92
 	// inputs are int8, so no pair of operands is -32768 twice). Channel groups
 	// of 4 blocks accumulate in Y0-Y3, single blocks in Y0; Y5, Y6
 	// requantization scratch; Y7 products.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVL         zp+80(FP), AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Y0

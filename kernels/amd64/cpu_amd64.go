@@ -5,7 +5,9 @@ package amd64
 import "golang.org/x/sys/cpu"
 
 // CPU features, read once from golang.org/x/sys/cpu (which also checks that
-// the OS saves the YMM and ZMM state).
+// the OS saves the YMM and ZMM state). x/sys/cpu honours GODEBUG, so
+// GODEBUG=cpu.avx512f=off (or cpu.avx512vnni=off, cpu.avx2=off) masks a
+// level for a test run.
 var (
 	// HasAVX2FMA reports whether the AVX2 kernels can run (Haswell, Zen 1
 	// and later).

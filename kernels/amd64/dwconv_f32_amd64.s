@@ -11,6 +11,9 @@ TEXT ·dwF32Avx2(SB), $0-88
 	// overlaps their FMA chains. SI, DI, R8 = the rows' taps of the current
 	// pixel; R9 = output; R10 = pixels left; R11 = cbytes; R12 = step;
 	// R13 = blocks left; R14 = byte offset of the block; AX = scratch.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVQ         cbytes+64(FP), R11
 	MOVQ         step+72(FP), R12
 	MOVQ         nblk+56(FP), R13
@@ -85,6 +88,9 @@ TEXT ·dwF32Avx2Pixels(SB), $8-80
 	// SI, DI, R8-R14 = the 9 taps of the current pixel; AX = byte offset of
 	// the block; BX = packed weights of the block; CX = output pixel;
 	// DX = pixels left. Y0 accumulates, Y1 holds a weight, Y14, Y15 = lo, hi.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVQ         nblk+48(FP), AX
 	SHLQ         $0x05, AX
 	MOVQ         AX, (SP)

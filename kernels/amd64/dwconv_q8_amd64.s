@@ -54,6 +54,9 @@ TEXT ·dwQ8Avx2(SB), $96-120
 	// SI, DI, R8 = the rows' taps of the current pixel; R9 = output;
 	// R10 = pixels left; R11 = ch; R12 = step; R13 = blocks left;
 	// R14 = block index; AX = scratch.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVL         zp+108(FP), AX
 	VMOVD        AX, X0
 	VPBROADCASTD X0, Y0

@@ -11,6 +11,9 @@ TEXT ·pwF32Avx2(SB), $48-88
 	// Vector registers 0-11 hold the 6x2 accumulators, the next two the
 	// panel row of the current k, then (AVX2) the broadcast A value.
 	// The k loop runs four steps an iteration, then single steps.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVQ    lda+8(FP), CX
 	SHLQ    $0x02, CX
 	MOVQ    mr+24(FP), AX
@@ -287,6 +290,9 @@ TEXT ·pwF32Avx512(SB), $72-88
 	// Vector registers 0-15 hold the 8x2 accumulators, the next two the
 	// panel row of the current k, then (AVX2) the broadcast A value.
 	// The k loop runs four steps an iteration, then single steps.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVQ    lda+8(FP), CX
 	SHLQ    $0x02, CX
 	MOVQ    mr+24(FP), AX

@@ -49,7 +49,10 @@ GLOBL rqMinusBig<>(SB), RODATA|NOPTR, $32
 TEXT ·sumI8Avx2(SB), $0-20
 	// Bytes are biased to uint8 (XOR 0x80) and summed with VPSADBW into
 	// four 64-bit lanes (Y0); 128*n is subtracted at the end.
-	// SI = p, CX = bytes left.
+	// SI = p, CX = bytes left, AX = scratch; Y0-Y3 used.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVQ         p+0(FP), SI
 	MOVQ         n+8(FP), CX
 	VPXOR        Y0, Y0, Y0
@@ -80,6 +83,9 @@ loop:
 // func pwQ8Avx2(a *int8, lda int, ksteps int, atail *int8, tail int, mr int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp int32, lo int32, hi int32)
 // Requires: AVX, AVX2, CMOV
 TEXT ·pwQ8Avx2(SB), $160-124
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	// Each k pair: the 16 weight pairs are sign-extended to int16 (VPMOVSXBW),
 	// each row's two inputs broadcast as an int16 pair (VPBROADCASTW, VPMOVSXBW),
 	// and VPMADDWD adds the two products per int32 lane: exact, since no
@@ -649,6 +655,9 @@ TEXT ·pwQ8Vnni(SB), $88-132
 	// x 2 x 16 channels; Z16, Z17 weights, later bias; Z18 the broadcast
 	// inputs; Z19 = 0x80 bytes; Z20-Z27 requantization constants; Z28, Z29
 	// scratch; Z30, Z31 scales.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
 	MOVQ         lda+8(FP), CX
 	MOVQ         mr+40(FP), AX
 	MOVQ         a+0(FP), SI

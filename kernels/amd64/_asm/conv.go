@@ -77,6 +77,7 @@ func genConvF32(c *build.Context) {
 		"blocks in Y0; each tap is broadcast once into Y4 and multiplied by the",
 		"group's weights straight from memory. Y14, Y15 = lo, hi.",
 	)
+	registerNote(c)
 	c.VBROADCASTSS(arg(c, "lo"), reg.Y14)
 	c.VBROADCASTSS(arg(c, "hi"), reg.Y15)
 	reset := func() {
@@ -146,6 +147,7 @@ func genConvQ8(c *build.Context) {
 		"of 4 blocks accumulate in Y0-Y3, single blocks in Y0; Y5, Y6",
 		"requantization scratch; Y7 products.",
 	)
+	registerNote(c)
 	vecs := c.AllocLocal(3 * 32)
 	q := rqAVX2{k: k, zp: vecs, lo: vecs.Offset(32), hi: vecs.Offset(64)}
 	for i, name := range []string{"zp", "lo", "hi"} {

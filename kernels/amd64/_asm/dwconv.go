@@ -44,6 +44,7 @@ func genDwconvF32Channels(c *build.Context) {
 		"pixel; R9 = output; R10 = pixels left; R11 = cbytes; R12 = step;",
 		"R13 = blocks left; R14 = byte offset of the block; AX = scratch.",
 	)
+	registerNote(c)
 	rows := []reg.Register{reg.RSI, reg.RDI, reg.R8}
 	out, left, cb, step, blocks, boff, T := reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14, reg.RAX
 	c.MOVQ(arg(c, "cbytes"), cb)
@@ -127,6 +128,7 @@ func genDwconvQ8(c *build.Context) {
 		"R10 = pixels left; R11 = ch; R12 = step; R13 = blocks left;",
 		"R14 = block index; AX = scratch.",
 	)
+	registerNote(c)
 	rows := []reg.Register{reg.RSI, reg.RDI, reg.R8}
 	out, left, ch, step, blocks, blk, T := reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14, reg.RAX
 	vecs := c.AllocLocal(3 * 32)
@@ -231,6 +233,7 @@ func genDwconvF32Pixels(c *build.Context) {
 		"the block; BX = packed weights of the block; CX = output pixel;",
 		"DX = pixels left. Y0 accumulates, Y1 holds a weight, Y14, Y15 = lo, hi.",
 	)
+	registerNote(c)
 	taps := []reg.Register{reg.RSI, reg.RDI, reg.R8, reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14}
 	O, W, out, left := reg.RAX, reg.RBX, reg.RCX, reg.RDX
 	end := c.AllocLocal(8)

@@ -61,6 +61,7 @@ func pwF32(c *build.Context, s pwF32ISA) {
 		"panel row of the current k, then (AVX2) the broadcast A value.",
 		"The k loop runs four steps an iteration, then single steps.",
 	)
+	registerNote(c)
 	vec := ymms
 	width := 32
 	if s.avx512 {

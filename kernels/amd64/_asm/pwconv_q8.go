@@ -32,7 +32,8 @@ func genSumI8(c *build.Context) {
 	)
 	c.Comment("Bytes are biased to uint8 (XOR 0x80) and summed with VPSADBW into",
 		"four 64-bit lanes (Y0); 128*n is subtracted at the end.",
-		"SI = p, CX = bytes left.")
+		"SI = p, CX = bytes left, AX = scratch; Y0-Y3 used.")
+	registerNote(c)
 	c.MOVQ(arg(c, "p"), reg.RSI)
 	c.MOVQ(arg(c, "n"), reg.RCX)
 	c.VPXOR(reg.Y0, reg.Y0, reg.Y0)
@@ -159,6 +160,7 @@ func genPwQ8Avx2(c *build.Context, k rqConsts) {
 		"as 16 channels x 2 int8 (PackPointwiseQ8AVX2). rs and atail have 6",
 		"rows (rows past mr copy row mr-1). lo and hi lie in [-128, 127].",
 	)
+	registerNote(c)
 	c.Comment(
 		"Each k pair: the 16 weight pairs are sign-extended to int16 (VPMOVSXBW),",
 		"each row's two inputs broadcast as an int16 pair (VPBROADCASTW, VPMOVSXBW),",
@@ -272,6 +274,7 @@ func genPwQ8Vnni(c *build.Context, k rqConsts) {
 		"inputs; Z19 = 0x80 bytes; Z20-Z27 requantization constants; Z28, Z29",
 		"scratch; Z30, Z31 scales.",
 	)
+	registerNote(c)
 	var B, C, T reg.Register = reg.RBX, reg.RDX, reg.RAX
 	acc := func(r, j int) reg.VecPhysical { return zmms[2*r+j] }
 	offs := c.AllocLocal(8 * l.mr)

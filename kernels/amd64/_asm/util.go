@@ -48,3 +48,12 @@ func clampedRows(c *build.Context, rows []reg.Register, stride, mr reg.Register)
 		c.CMOVQLE(rows[r-1], rows[r])
 	}
 }
+
+// registerNote emits the ABI note as comment lines.
+func registerNote(c *build.Context) {
+	c.Comment(
+		"Go reserves SP and BP (not touched) and R15 (GOT access when",
+		"dynamically linked; not used); R14 and X15, fixed in ABIInternal, are",
+		"scratch in this ABI0 code: Go's ABI wrappers restore them on return.",
+	)
+}
