@@ -140,6 +140,7 @@ func BenchmarkConv3x3C3(b *testing.B) {
 		{"f32_avx2", HasAVX2FMA, func() { Conv3x3C3F32AVX2(&p, dstF, srcF, wF, biasF, 0, 112, 0, 6) }},
 		{"q8_generic", true, func() { generic.ConvQ8(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
 		{"q8_avx2", HasAVX2FMA, func() { Conv3x3C3Q8AVX2(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
+		{"q8_vnni", HasVNNI, func() { Conv3x3C3Q8VNNI(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
 	} {
 		if !impl.avail {
 			continue

@@ -109,10 +109,31 @@ func convAbsSum(p *generic.ConvParams, src, w, bias []float32, i int) float64 {
 	return s
 }
 
+// convQ8Impls are the int8 first-layer kernels under test.
+func convQ8Impls() []struct {
+	name  string
+	avail bool
+	run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
+} {
+	return []struct {
+		name  string
+		avail bool
+		run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
+	}{{"avx2", HasAVX2FMA, Conv3x3C3Q8AVX2}, {"vnni", HasVNNI, Conv3x3C3Q8VNNI}}
+}
+
 func TestConv3x3C3Q8MatchesGeneric(t *testing.T) {
-	if !HasAVX2FMA {
-		t.Skip("AVX2 not available on this CPU")
+	for _, impl := range convQ8Impls() {
+		t.Run(impl.name, func(t *testing.T) {
+			if !impl.avail {
+				t.Skipf("%s not available on this CPU", impl.name)
+			}
+			testConvQ8(t, impl.run)
+		})
 	}
+}
+
+func testConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)) {
 	r := rand.New(rand.NewSource(9))
 	for ci, p := range convShapes() {
 		C := p.OutC
@@ -121,24 +142,27 @@ func TestConv3x3C3Q8MatchesGeneric(t *testing.T) {
 		w := make([]int16, 27*C)
 		for i := range w {
 			switch ci % 3 {
-			case 0:
+			case 0, 2: // int8 models (the VNNI kernel's case)
 				w[i] = int16(r.Intn(256) - 128)
-			case 1:
+			default:
 				w[i] = int16(r.Intn(511) - 255)
-			default: // the whole int16 range
-				w[i] = int16(r.Intn(65536) - 32768)
+				if ci%2 == 1 { // the whole int16 range
+					w[i] = int16(r.Intn(65536) - 32768)
+				}
 			}
 		}
 		xzp := int32(r.Intn(256) - 128)
 		switch ci % 5 {
 		case 0:
 			fill(src, -128)
-			fill(w, -32768)
+			fill(w, -128)
 			xzp = 127
 		case 3:
 			fill(src, 127)
-			fill(w, 32767)
+			fill(w, 127)
 			xzp = -128
+		case 4:
+			fill(w, -32768)
 		}
 		bias := make([]int32, C)
 		for i := range bias {
@@ -167,7 +191,7 @@ func TestConv3x3C3Q8MatchesGeneric(t *testing.T) {
 		fill(want, sentinelQ8)
 		generic.ConvQ8(&p, want, src, xzp, w, bias, rq, y0, y1)
 		all, dst := guardedQ8(n, off)
-		Conv3x3C3Q8AVX2(&p, dst, src, xzp, w, bias, rq, y0, y1)
+		run(&p, dst, src, xzp, w, bias, rq, y0, y1)
 		checkGuardQ8(t, all, n, off)
 		for i := range want {
 			if dst[i] != want[i] {
@@ -189,8 +213,13 @@ func TestConv3x3C3NoAllocs(t *testing.T) {
 	if a := testing.AllocsPerRun(10, func() { Conv3x3C3F32AVX2(&p, dstF, srcF, wF, nil, 0, 5, 0, 6) }); a != 0 {
 		t.Errorf("Conv3x3C3F32AVX2: %v allocations per run, want 0", a)
 	}
-	if a := testing.AllocsPerRun(10, func() { Conv3x3C3Q8AVX2(&p, dstQ, srcQ, 3, wQ, nil, rq, 0, 5) }); a != 0 {
-		t.Errorf("Conv3x3C3Q8AVX2: %v allocations per run, want 0", a)
+	for _, impl := range convQ8Impls() {
+		if !impl.avail {
+			continue
+		}
+		if a := testing.AllocsPerRun(10, func() { impl.run(&p, dstQ, srcQ, 3, wQ, nil, rq, 0, 5) }); a != 0 {
+			t.Errorf("Conv3x3C3Q8 %s: %v allocations per run, want 0", impl.name, a)
+		}
 	}
 }
 

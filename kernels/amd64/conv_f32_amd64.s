@@ -24,7 +24,7 @@ pixel:
 	MOVQ bias+32(FP), R11
 	MOVQ nblk+64(FP), R12
 
-group4:
+groupbig:
 	CMPQ         R12, $0x04
 	JLT          group1
 	VXORPS       Y0, Y0, Y0
@@ -186,7 +186,7 @@ group4:
 	ADDQ         $0x00000080, R11
 	ADDQ         $0x00000080, R10
 	SUBQ         $0x04, R12
-	JMP          group4
+	JMP          groupbig
 
 group1:
 	TESTQ        R12, R12

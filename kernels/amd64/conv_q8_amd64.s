@@ -79,7 +79,7 @@ pixel:
 	MOVQ scale+40(FP), R14
 	MOVQ nblk+72(FP), R12
 
-group4:
+groupbig:
 	CMPQ         R12, $0x04
 	JLT          group1
 	VMOVDQU      (R11), Y0
@@ -321,7 +321,7 @@ group4:
 	ADDQ         $0x00000080, R14
 	ADDQ         $0x00000020, R10
 	SUBQ         $0x04, R12
-	JMP          group4
+	JMP          groupbig
 
 group1:
 	TESTQ        R12, R12
@@ -411,6 +411,188 @@ group1:
 	ADDQ         $0x00000020, R11
 	ADDQ         $0x00000020, R14
 	ADDQ         $0x00000008, R10
+	DECQ         R12
+	JMP          group1
+
+next:
+	ADDQ step+64(FP), SI
+	ADDQ step+64(FP), DI
+	ADDQ step+64(FP), R8
+	DECQ R13
+	JNZ  pixel
+	VZEROUPPER
+	RET
+
+// func convQ8C3Vnni(r0 *int8, r1 *int8, r2 *int8, w *int8, bias *int32, scale *float32, dst *int8, npix int, step int, nblk int, zp int32, lo int32, hi int32)
+// Requires: AVX, AVX512F, AVX512VNNI
+TEXT ·convQ8C3Vnni(SB), $0-92
+	// Each group of 4 taps is broadcast as one dword (VPBROADCASTD), biased to
+	// uint8 (XOR 0x80) and multiplied into 16 channels by VPDPBUSD. Groups of
+	// 2 blocks accumulate in Z0, Z1, single blocks in Z0; Z4 the taps; Z5 =
+	// 0x80 bytes; Z6, Z7 requantization scratch; Z8-Z15 its constants.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
+	VBROADCASTSS rqHalf<>+0(SB), Z8
+	VBROADCASTSS rqMinusHalf<>+0(SB), Z9
+	VBROADCASTSS rqBig<>+0(SB), Z10
+	VBROADCASTSS rqMinusBig<>+0(SB), Z11
+	MOVL         zp+80(FP), AX
+	VPBROADCASTD AX, Z13
+	MOVL         lo+84(FP), AX
+	VPBROADCASTD AX, Z14
+	MOVL         hi+88(FP), AX
+	VPBROADCASTD AX, Z15
+	VPTERNLOGD   $0xff, Z12, Z12, Z12
+	VPABSD       Z12, Z12
+	MOVL         $0x80808080, AX
+	VPBROADCASTD AX, Z5
+	MOVQ         npix+56(FP), R13
+	MOVQ         dst+48(FP), R10
+	MOVQ         r0+0(FP), SI
+	MOVQ         r1+8(FP), DI
+	MOVQ         r2+16(FP), R8
+
+pixel:
+	MOVQ w+24(FP), R9
+	MOVQ bias+32(FP), R11
+	MOVQ scale+40(FP), R14
+	MOVQ nblk+72(FP), R12
+
+groupbig:
+	CMPQ         R12, $0x02
+	JLT          group1
+	VMOVDQU32    (R11), Z0
+	VMOVDQU32    64(R11), Z1
+	VPBROADCASTD (SI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     (R9), Z4, Z0
+	VPDPBUSD     576(R9), Z4, Z1
+	VPBROADCASTD 4(SI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     64(R9), Z4, Z0
+	VPDPBUSD     640(R9), Z4, Z1
+	VPBROADCASTD 5(SI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     128(R9), Z4, Z0
+	VPDPBUSD     704(R9), Z4, Z1
+	VPBROADCASTD (DI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     192(R9), Z4, Z0
+	VPDPBUSD     768(R9), Z4, Z1
+	VPBROADCASTD 4(DI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     256(R9), Z4, Z0
+	VPDPBUSD     832(R9), Z4, Z1
+	VPBROADCASTD 5(DI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     320(R9), Z4, Z0
+	VPDPBUSD     896(R9), Z4, Z1
+	VPBROADCASTD (R8), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     384(R9), Z4, Z0
+	VPDPBUSD     960(R9), Z4, Z1
+	VPBROADCASTD 4(R8), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     448(R9), Z4, Z0
+	VPDPBUSD     1024(R9), Z4, Z1
+	VPBROADCASTD 5(R8), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     512(R9), Z4, Z0
+	VPDPBUSD     1088(R9), Z4, Z1
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       (R14), Z0, Z0
+	VCMPPS       $0x07, Z0, Z0, K1
+	VMOVAPS.Z    Z0, K1, Z0
+	VMINPS       Z10, Z0, Z0
+	VMAXPS       Z11, Z0, Z0
+	VCVTTPS2DQ   Z0, Z6
+	VCVTDQ2PS    Z6, Z7
+	VSUBPS       Z7, Z0, Z0
+	VCMPPS       $0x0d, Z8, Z0, K1
+	VCMPPS       $0x02, Z9, Z0, K2
+	VPADDD       Z12, Z6, K1, Z6
+	VPSUBD       Z12, Z6, K2, Z6
+	VPADDD       Z13, Z6, Z6
+	VPMAXSD      Z14, Z6, Z6
+	VPMINSD      Z15, Z6, Z6
+	VPMOVSDB     Z6, (R10)
+	VCVTDQ2PS    Z1, Z1
+	VMULPS       64(R14), Z1, Z1
+	VCMPPS       $0x07, Z1, Z1, K1
+	VMOVAPS.Z    Z1, K1, Z1
+	VMINPS       Z10, Z1, Z1
+	VMAXPS       Z11, Z1, Z1
+	VCVTTPS2DQ   Z1, Z6
+	VCVTDQ2PS    Z6, Z7
+	VSUBPS       Z7, Z1, Z1
+	VCMPPS       $0x0d, Z8, Z1, K1
+	VCMPPS       $0x02, Z9, Z1, K2
+	VPADDD       Z12, Z6, K1, Z6
+	VPSUBD       Z12, Z6, K2, Z6
+	VPADDD       Z13, Z6, Z6
+	VPMAXSD      Z14, Z6, Z6
+	VPMINSD      Z15, Z6, Z6
+	VPMOVSDB     Z6, 16(R10)
+	ADDQ         $0x00000480, R9
+	ADDQ         $0x00000080, R11
+	ADDQ         $0x00000080, R14
+	ADDQ         $0x00000020, R10
+	SUBQ         $0x02, R12
+	JMP          groupbig
+
+group1:
+	TESTQ        R12, R12
+	JZ           next
+	VMOVDQU32    (R11), Z0
+	VPBROADCASTD (SI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     (R9), Z4, Z0
+	VPBROADCASTD 4(SI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     64(R9), Z4, Z0
+	VPBROADCASTD 5(SI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     128(R9), Z4, Z0
+	VPBROADCASTD (DI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     192(R9), Z4, Z0
+	VPBROADCASTD 4(DI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     256(R9), Z4, Z0
+	VPBROADCASTD 5(DI), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     320(R9), Z4, Z0
+	VPBROADCASTD (R8), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     384(R9), Z4, Z0
+	VPBROADCASTD 4(R8), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     448(R9), Z4, Z0
+	VPBROADCASTD 5(R8), Z4
+	VPXORD       Z5, Z4, Z4
+	VPDPBUSD     512(R9), Z4, Z0
+	VCVTDQ2PS    Z0, Z0
+	VMULPS       (R14), Z0, Z0
+	VCMPPS       $0x07, Z0, Z0, K1
+	VMOVAPS.Z    Z0, K1, Z0
+	VMINPS       Z10, Z0, Z0
+	VMAXPS       Z11, Z0, Z0
+	VCVTTPS2DQ   Z0, Z6
+	VCVTDQ2PS    Z6, Z7
+	VSUBPS       Z7, Z0, Z0
+	VCMPPS       $0x0d, Z8, Z0, K1
+	VCMPPS       $0x02, Z9, Z0, K2
+	VPADDD       Z12, Z6, K1, Z6
+	VPSUBD       Z12, Z6, K2, Z6
+	VPADDD       Z13, Z6, Z6
+	VPMAXSD      Z14, Z6, Z6
+	VPMINSD      Z15, Z6, Z6
+	VPMOVSDB     Z6, (R10)
+	ADDQ         $0x00000240, R9
+	ADDQ         $0x00000040, R11
+	ADDQ         $0x00000040, R14
+	ADDQ         $0x00000010, R10
 	DECQ         R12
 	JMP          group1
 

@@ -24,3 +24,24 @@ package amd64
 //
 //go:noescape
 func convQ8C3Avx2(r0 *int8, r1 *int8, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix int, step int, nblk int, zp int32, lo int32, hi int32)
+
+// convQ8C3Vnni computes npix output pixels of an int8 3x3 convolution of
+// 3 input channels, C = 16*nblk output channels, from three input rows
+// whose first taps are r0, r1, r2 (step bytes between neighbouring
+// outputs' first taps), exact in int32 (mod 2^32):
+//
+//	for x := 0; x < npix; x++ {
+//		for oc := 0; oc < C; oc++ {
+//			acc := bias[oc] // bias - (xzp+128)*sum_t W[oc][t], folded in Go
+//			for t := 0; t < 27; t++ {
+//				acc += (int32(r[t/9][x*step+t%9]) + 128) * int32(W[oc][t])
+//			}
+//			dst[x*C+oc] = generic.Requantize(acc, scale[oc], zp, lo, hi)
+//		}
+//	}
+//
+// w holds W (int8) as [nblk][3 rows][3 groups][16][4] (see convVnniGroups);
+// lo and hi lie in [-128, 127].
+//
+//go:noescape
+func convQ8C3Vnni(r0 *int8, r1 *int8, r2 *int8, w *int8, bias *int32, scale *float32, dst *int8, npix int, step int, nblk int, zp int32, lo int32, hi int32)

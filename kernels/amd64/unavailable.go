@@ -82,3 +82,8 @@ func Conv3x3C3F32AVX2(*generic.ConvParams, []float32, []float32, []float32, []fl
 func Conv3x3C3Q8AVX2(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
 	panic(unavailable)
 }
+
+// Conv3x3C3Q8VNNI is unavailable; it panics.
+func Conv3x3C3Q8VNNI(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}

@@ -15,10 +15,10 @@ var (
 	convW, convOut, convBias, convBlk, convPix, convScale = reg.R9, reg.R10, reg.R11, reg.R12, reg.R13, reg.R14
 )
 
-// convPixelLoop emits the loop over pixels and, inside, channel groups of 4
-// blocks of 8 and then single blocks; group(nb) emits the body for nb
-// blocks at the current pointers and advances them.
-func convPixelLoop(c *build.Context, group func(nb int), reset func()) {
+// convPixelLoop emits the loop over pixels and, inside, channel groups of
+// big blocks and then single blocks; group(nb) emits the body for nb blocks
+// at the current pointers and advances them.
+func convPixelLoop(c *build.Context, big int, group func(nb int), reset func()) {
 	c.MOVQ(arg(c, "npix"), convPix)
 	c.MOVQ(arg(c, "dst"), convOut)
 	for i, r := range convRows {
@@ -27,12 +27,12 @@ func convPixelLoop(c *build.Context, group func(nb int), reset func()) {
 	c.Label("pixel")
 	reset()
 	c.MOVQ(arg(c, "nblk"), convBlk)
-	c.Label("group4")
-	c.CMPQ(convBlk, operand.U8(4))
+	c.Label("groupbig")
+	c.CMPQ(convBlk, operand.U8(uint64(big)))
 	c.JLT(lbl("group1"))
-	group(4)
-	c.SUBQ(operand.U8(4), convBlk)
-	c.JMP(lbl("group4"))
+	group(big)
+	c.SUBQ(operand.U8(uint64(big)), convBlk)
+	c.JMP(lbl("groupbig"))
 	c.Label("group1")
 	c.TESTQ(convBlk, convBlk)
 	c.JZ(lbl("next"))
@@ -104,7 +104,7 @@ func genConvF32(c *build.Context) {
 		c.ADDQ(operand.U32(nb*32), convBias)
 		c.ADDQ(operand.U32(nb*32), convOut)
 	}
-	convPixelLoop(c, group, reset)
+	convPixelLoop(c, 4, group, reset)
 }
 
 // convQ8Steps are the input byte offsets, within a kernel row of 9 bytes,
@@ -117,6 +117,11 @@ var convQ8Steps = []int{0, 2, 4, 6, 7}
 // image.
 func genConvQ8(c *build.Context) {
 	k := requantConsts(c, 8)
+	genConvQ8Avx2(c, k)
+	genConvQ8Vnni(c, k)
+}
+
+func genConvQ8Avx2(c *build.Context, k rqConsts) {
 	c.Function("convQ8C3Avx2")
 	c.Attributes(0)
 	c.Pragma("noescape")
@@ -188,5 +193,77 @@ func genConvQ8(c *build.Context) {
 		c.ADDQ(operand.U32(nb*32), convScale)
 		c.ADDQ(operand.U32(nb*8), convOut)
 	}
-	convPixelLoop(c, group, reset)
+	convPixelLoop(c, 4, group, reset)
+}
+
+// convVnniGroups are the input byte offsets, within a kernel row of 9
+// bytes, of the VPDPBUSD groups of 4 taps: 0-3, 4-7 and 5-8, the last with
+// weights (0, 0, 0, w8) so no byte past the window is read.
+var convVnniGroups = []int{0, 4, 5}
+
+// genConvQ8Vnni writes convQ8C3Vnni, the int8 first layer with VPDPBUSD.
+func genConvQ8Vnni(c *build.Context, k rqConsts) {
+	c.Function("convQ8C3Vnni")
+	c.Attributes(0)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(r0, r1, r2 *int8, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)")
+	c.Doc(
+		"convQ8C3Vnni computes npix output pixels of an int8 3x3 convolution of",
+		"3 input channels, C = 16*nblk output channels, from three input rows",
+		"whose first taps are r0, r1, r2 (step bytes between neighbouring",
+		"outputs' first taps), exact in int32 (mod 2^32):",
+		"",
+		"	for x := 0; x < npix; x++ {",
+		"		for oc := 0; oc < C; oc++ {",
+		"			acc := bias[oc] // bias - (xzp+128)*sum_t W[oc][t], folded in Go",
+		"			for t := 0; t < 27; t++ {",
+		"				acc += (int32(r[t/9][x*step+t%9]) + 128) * int32(W[oc][t])",
+		"			}",
+		"			dst[x*C+oc] = generic.Requantize(acc, scale[oc], zp, lo, hi)",
+		"		}",
+		"	}",
+		"",
+		"w holds W (int8) as [nblk][3 rows][3 groups][16][4] (see convVnniGroups);",
+		"lo and hi lie in [-128, 127].",
+	)
+	c.Comment(
+		"Each group of 4 taps is broadcast as one dword (VPBROADCASTD), biased to",
+		"uint8 (XOR 0x80) and multiplied into 16 channels by VPDPBUSD. Groups of",
+		"2 blocks accumulate in Z0, Z1, single blocks in Z0; Z4 the taps; Z5 =",
+		"0x80 bytes; Z6, Z7 requantization scratch; Z8-Z15 its constants.",
+	)
+	registerNote(c)
+	q := rqAVX512{half: reg.Z8, mhalf: reg.Z9, big: reg.Z10, mbig: reg.Z11, one: reg.Z12, zp: reg.Z13, lo: reg.Z14, hi: reg.Z15}
+	loadRequantAVX512(c, k, q)
+	c.MOVL(operand.U32(0x80808080), reg.EAX)
+	c.VPBROADCASTD(reg.EAX, reg.Z5)
+	reset := func() {
+		c.MOVQ(arg(c, "w"), convW)
+		c.MOVQ(arg(c, "bias"), convBias)
+		c.MOVQ(arg(c, "scale"), convScale)
+	}
+	const blockBytes = 3 * 3 * 64
+	group := func(nb int) {
+		for b := 0; b < nb; b++ {
+			c.VMOVDQU32(mem(convBias, 64*b), zmms[b])
+		}
+		for ky := 0; ky < 3; ky++ {
+			for gi, off := range convVnniGroups {
+				c.VPBROADCASTD(mem(convRows[ky], off), reg.Z4)
+				c.VPXORD(reg.Z5, reg.Z4, reg.Z4)
+				for b := 0; b < nb; b++ {
+					c.VPDPBUSD(mem(convW, b*blockBytes+(ky*3+gi)*64), reg.Z4, zmms[b])
+				}
+			}
+		}
+		for b := 0; b < nb; b++ {
+			requantAVX512(c, q, zmms[b], reg.Z6, reg.Z7, mem(convScale, 64*b))
+			c.VPMOVSDB(reg.Z6, mem(convOut, 16*b))
+		}
+		c.ADDQ(operand.U32(nb*blockBytes), convW)
+		c.ADDQ(operand.U32(nb*64), convBias)
+		c.ADDQ(operand.U32(nb*64), convScale)
+		c.ADDQ(operand.U32(nb*16), convOut)
+	}
+	convPixelLoop(c, 2, group, reset)
 }
