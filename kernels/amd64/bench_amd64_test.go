@@ -94,6 +94,9 @@ func BenchmarkDWConv3x3(b *testing.B) {
 		dstF := make([]float32, p.OutH*p.OutW*sh.c)
 		srcQ := randQ8(r, sh.in*sh.in*sh.c)
 		wQ := make([]int16, 9*sh.c)
+		for i := range wQ {
+			wQ[i] = int16(r.Intn(255) - 127)
+		}
 		biasQ := make([]int32, sh.c)
 		dstQ := make([]int8, p.OutH*p.OutW*sh.c)
 		rq := randRequant(r, sh.c, 0)
@@ -106,6 +109,7 @@ func BenchmarkDWConv3x3(b *testing.B) {
 			{"f32_avx2", HasAVX2FMA, func() { DWConv3x3F32AVX2(&p, dstF, srcF, wF, biasF, 0, p.OutH, 0, 6) }},
 			{"q8_generic", true, func() { generic.DWConvQ8(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
 			{"q8_avx2", HasAVX2FMA, func() { DWConv3x3Q8AVX2(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
+			{"q8_vnni", HasVNNI, func() { DWConv3x3Q8VNNI(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
 		} {
 			if !impl.avail {
 				continue

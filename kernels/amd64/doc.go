@@ -16,6 +16,8 @@
 //	            Conv3x3C3Q8AVX2
 //	HasAVX512   PointwiseF32AVX512  8x32 float32 GEMM tile
 //	HasVNNI     PointwiseQ8VNNI     8x32 int8 GEMM tile (VPDPBUSD)
+//	            DWConv3x3Q8VNNI     int8 weights, C%16 == 0 (else the AVX2 kernel)
+//	            Conv3x3C3Q8VNNI     int8 weights, OutC%16 == 0 (else the AVX2 kernel)
 //
 // Each pointwise kernel has its own Pack function and TileM. int8 results
 // are bit-identical to generic; float32 ones differ by rounding only (fused

@@ -120,12 +120,40 @@ func dwAbsSum(p *generic.ConvParams, src, w, bias []float32, i int) float64 {
 	return s
 }
 
+// dwQ8Impls are the int8 depthwise kernels under test.
+func dwQ8Impls() []struct {
+	name  string
+	avail bool
+	run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
+} {
+	return []struct {
+		name  string
+		avail bool
+		run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
+	}{{"avx2", HasAVX2FMA, DWConv3x3Q8AVX2}, {"vnni", HasVNNI, DWConv3x3Q8VNNI}}
+}
+
 func TestDWConv3x3Q8MatchesGeneric(t *testing.T) {
-	if !HasAVX2FMA {
-		t.Skip("AVX2 not available on this CPU")
+	for _, impl := range dwQ8Impls() {
+		t.Run(impl.name, func(t *testing.T) {
+			if !impl.avail {
+				t.Skipf("%s not available on this CPU", impl.name)
+			}
+			testDWConvQ8(t, impl.run)
+		})
 	}
+}
+
+func testDWConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)) {
 	r := rand.New(rand.NewSource(7))
-	for ci, p := range dwShapes() {
+	shapes := dwShapes()
+	for _, c := range []int{48, 64} { // more VNNI blocks: 3 and 4 of 16 channels
+		for _, s := range []int{1, 2} {
+			shapes = append(shapes, generic.ConvParams{InH: 6, InW: 9, InC: c, OutH: (6 + s - 1) / s, OutW: (9 + s - 1) / s, OutC: c,
+				KH: 3, KW: 3, StrideH: s, StrideW: s, PadTop: 1, PadLeft: 1})
+		}
+	}
+	for ci, p := range shapes {
 		C := p.OutC
 		off := ci % 5
 		src := randQ8(r, p.InH*p.InW*C)
@@ -138,14 +166,18 @@ func TestDWConv3x3Q8MatchesGeneric(t *testing.T) {
 		}
 		xzp := int32(r.Intn(256) - 128)
 		switch ci % 6 {
-		case 0: // extremes: -128 everywhere, the widest weights
+		case 0: // extremes: -128 everywhere, the widest int8 weights
 			fill(src, -128)
-			fill(w, 255)
+			fill(w, -128)
 			xzp = 127
 		case 3:
 			fill(src, 127)
-			fill(w, -255)
+			fill(w, 127)
 			xzp = -128
+		case 5: // legacy uint8 weights at their widest
+			fill(src, -128)
+			fill(w, 255)
+			xzp = 127
 		}
 		bias := make([]int32, C)
 		for i := range bias {
@@ -168,7 +200,7 @@ func TestDWConv3x3Q8MatchesGeneric(t *testing.T) {
 		fill(want, sentinelQ8)
 		generic.DWConvQ8(&p, want, src, xzp, w, bias, rq, y0, y1)
 		all, dst := guardedQ8(n, off)
-		DWConv3x3Q8AVX2(&p, dst, src, xzp, w, bias, rq, y0, y1)
+		run(&p, dst, src, xzp, w, bias, rq, y0, y1)
 		checkGuardQ8(t, all, n, off)
 		for i := range want {
 			if dst[i] != want[i] {
@@ -183,15 +215,20 @@ func TestDWConv3x3NoAllocs(t *testing.T) {
 	if !HasAVX2FMA {
 		t.Skip("AVX2 not available on this CPU")
 	}
-	p := generic.ConvParams{InH: 9, InW: 9, InC: 20, OutH: 5, OutW: 5, OutC: 20, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadTop: 1, PadLeft: 1}
-	srcF, wF, dstF := make([]float32, 9*9*20), make([]float32, 9*20), make([]float32, 5*5*20)
-	srcQ, wQ, dstQ := make([]int8, 9*9*20), make([]int16, 9*20), make([]int8, 5*5*20)
-	rq := &generic.Requant{Scale: make([]float32, 20), Min: -128, Max: 127}
+	p := generic.ConvParams{InH: 9, InW: 9, InC: 48, OutH: 5, OutW: 5, OutC: 48, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadTop: 1, PadLeft: 1}
+	srcF, wF, dstF := make([]float32, 9*9*48), make([]float32, 9*48), make([]float32, 5*5*48)
+	srcQ, wQ, dstQ := make([]int8, 9*9*48), make([]int16, 9*48), make([]int8, 5*5*48)
+	rq := &generic.Requant{Scale: make([]float32, 48), Min: -128, Max: 127}
 	if a := testing.AllocsPerRun(10, func() { DWConv3x3F32AVX2(&p, dstF, srcF, wF, nil, 0, 5, 0, 6) }); a != 0 {
 		t.Errorf("DWConv3x3F32AVX2: %v allocations per run, want 0", a)
 	}
-	if a := testing.AllocsPerRun(10, func() { DWConv3x3Q8AVX2(&p, dstQ, srcQ, 3, wQ, nil, rq, 0, 5) }); a != 0 {
-		t.Errorf("DWConv3x3Q8AVX2: %v allocations per run, want 0", a)
+	for _, impl := range dwQ8Impls() {
+		if !impl.avail {
+			continue
+		}
+		if a := testing.AllocsPerRun(10, func() { impl.run(&p, dstQ, srcQ, 3, wQ, nil, rq, 0, 5) }); a != 0 {
+			t.Errorf("DWConv3x3Q8 %s: %v allocations per run, want 0", impl.name, a)
+		}
 	}
 }
 

@@ -189,3 +189,132 @@ pixel:
 	JNZ          block
 	VZEROUPPER
 	RET
+
+// func dwQ8TripletsVnni(row *int8, t *int8, nout int, nblk int, step int, ch int)
+// Requires: AVX, AVX2
+TEXT ·dwQ8TripletsVnni(SB), $0-48
+	// Per 16 channels: the three taps (X0-X2) are interleaved bytewise with
+	// a zero (X15) into four 16-byte groups of (a, b, c, 0) (X7-X10),
+	// XORed with 0x80 (X14) and stored. SI = current output's taps; R10 =
+	// current block; DI = t; CX = ch; DX = outputs left; R8 = blocks
+	// left; R9 = step; AX = scratch.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
+	MOVQ         row+0(FP), SI
+	MOVQ         t+8(FP), DI
+	MOVQ         ch+40(FP), CX
+	MOVQ         nout+16(FP), DX
+	MOVQ         step+32(FP), R9
+	VPXOR        X15, X15, X15
+	MOVL         $0x80808080, AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, X14
+
+pixel:
+	MOVQ SI, R10
+	MOVQ nblk+24(FP), R8
+
+block:
+	VMOVDQU    (R10), X0
+	VMOVDQU    (R10)(CX*1), X1
+	VMOVDQU    (R10)(CX*2), X2
+	VPUNPCKLBW X1, X0, X3
+	VPUNPCKHBW X1, X0, X4
+	VPUNPCKLBW X15, X2, X5
+	VPUNPCKHBW X15, X2, X6
+	VPUNPCKLWD X5, X3, X7
+	VPUNPCKHWD X5, X3, X8
+	VPUNPCKLWD X6, X4, X9
+	VPUNPCKHWD X6, X4, X10
+	VPXOR      X14, X7, X7
+	VMOVDQU    X7, (DI)
+	VPXOR      X14, X8, X8
+	VMOVDQU    X8, 16(DI)
+	VPXOR      X14, X9, X9
+	VMOVDQU    X9, 32(DI)
+	VPXOR      X14, X10, X10
+	VMOVDQU    X10, 48(DI)
+	ADDQ       $0x10, R10
+	ADDQ       $0x40, DI
+	DECQ       R8
+	JNZ        block
+	ADDQ       R9, SI
+	DECQ       DX
+	JNZ        pixel
+	VZEROUPPER
+	RET
+
+// func dwQ8Vnni(t0 *int8, t1 *int8, t2 *int8, w *int8, bias *int32, scale *float32, dst *int8, npix int, nblk int, zp int32, lo int32, hi int32)
+// Requires: AVX, AVX512F, AVX512VNNI
+TEXT ·dwQ8Vnni(SB), $0-84
+	// One VPDPBUSD per kernel row and 16 channels. SI, DI, R8 = the triplet
+	// rows (contiguous over pixels and blocks); R9 = output; R10 = weights,
+	// R11 = bias, R12 = scales of the current block; R13 = blocks left;
+	// R14 = pixels left. Z0 accumulates, Z1-Z3 the triplets, Z4, Z5
+	// requantization scratch, Z8-Z15 its constants.
+	// Go reserves SP and BP (not touched) and R15 (GOT access when
+	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
+	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
+	VBROADCASTSS rqHalf<>+0(SB), Z8
+	VBROADCASTSS rqMinusHalf<>+0(SB), Z9
+	VBROADCASTSS rqBig<>+0(SB), Z10
+	VBROADCASTSS rqMinusBig<>+0(SB), Z11
+	MOVL         zp+72(FP), AX
+	VPBROADCASTD AX, Z13
+	MOVL         lo+76(FP), AX
+	VPBROADCASTD AX, Z14
+	MOVL         hi+80(FP), AX
+	VPBROADCASTD AX, Z15
+	VPTERNLOGD   $0xff, Z12, Z12, Z12
+	VPABSD       Z12, Z12
+	MOVQ         t0+0(FP), SI
+	MOVQ         t1+8(FP), DI
+	MOVQ         t2+16(FP), R8
+	MOVQ         dst+48(FP), R9
+	MOVQ         npix+56(FP), R14
+
+pixel:
+	MOVQ w+24(FP), R10
+	MOVQ bias+32(FP), R11
+	MOVQ scale+40(FP), R12
+	MOVQ nblk+64(FP), R13
+
+block:
+	VMOVDQU32  (R11), Z0
+	VMOVDQU32  (SI), Z1
+	VPDPBUSD   (R10), Z1, Z0
+	ADDQ       $0x40, SI
+	VMOVDQU32  (DI), Z2
+	VPDPBUSD   64(R10), Z2, Z0
+	ADDQ       $0x40, DI
+	VMOVDQU32  (R8), Z3
+	VPDPBUSD   128(R10), Z3, Z0
+	ADDQ       $0x40, R8
+	VCVTDQ2PS  Z0, Z0
+	VMULPS     (R12), Z0, Z0
+	VCMPPS     $0x07, Z0, Z0, K1
+	VMOVAPS.Z  Z0, K1, Z0
+	VMINPS     Z10, Z0, Z0
+	VMAXPS     Z11, Z0, Z0
+	VCVTTPS2DQ Z0, Z4
+	VCVTDQ2PS  Z4, Z5
+	VSUBPS     Z5, Z0, Z0
+	VCMPPS     $0x0d, Z8, Z0, K1
+	VCMPPS     $0x02, Z9, Z0, K2
+	VPADDD     Z12, Z4, K1, Z4
+	VPSUBD     Z12, Z4, K2, Z4
+	VPADDD     Z13, Z4, Z4
+	VPMAXSD    Z14, Z4, Z4
+	VPMINSD    Z15, Z4, Z4
+	VPMOVSDB   Z4, (R9)
+	ADDQ       $0x10, R9
+	ADDQ       $0x000000c0, R10
+	ADDQ       $0x40, R11
+	ADDQ       $0x40, R12
+	DECQ       R13
+	JNZ        block
+	DECQ       R14
+	JNZ        pixel
+	VZEROUPPER
+	RET

@@ -25,3 +25,44 @@ package amd64
 //
 //go:noescape
 func dwQ8Avx2(r0 *int8, r1 *int8, r2 *int8, w0 *int16, w1 *int16, w2 *int16, bias *int32, scale *float32, dst *int8, npix int, nblk int, ch int, step int, xzp int32, zp int32, lo int32, hi int32)
+
+// dwQ8TripletsVnni writes, for nout outputs of a kernel row, the three
+// horizontal taps of each of 16*nblk channels as one dword, biased to
+// uint8 (the fourth byte is 0x80 and meets a zero weight):
+//
+//	for x := 0; x < nout; x++ {
+//		for c := 0; c < 16*nblk; c++ {
+//			for kx := 0; kx < 3; kx++ {
+//				t[(x*16*nblk+c)*4+kx] = row[x*step+kx*ch+c] ^ 0x80
+//			}
+//			t[(x*16*nblk+c)*4+3] = 0x80
+//		}
+//	}
+//
+// row is the padded input row (ch bytes a pixel) at the first output's
+// first tap.
+//
+//go:noescape
+func dwQ8TripletsVnni(row *int8, t *int8, nout int, nblk int, step int, ch int)
+
+// dwQ8Vnni computes npix output pixels of an int8 3x3 depthwise
+// convolution, 16*nblk channels, from the tap triplets t0, t1, t2 of
+// its three kernel rows (dwQ8TripletsVnni), exact modulo 2^32:
+//
+//	for x := 0; x < npix; x++ {
+//		for c := 0; c < 16*nblk; c++ {
+//			acc := bias[c] // bias - (xzp+128)*sum of the 9 weights, folded in Go
+//			for ky := 0; ky < 3; ky++ {
+//				for j := 0; j < 4; j++ {
+//					acc += int32(uint8(t[ky][(x*16*nblk+c)*4+j])) * int32(w[((c/16*3+ky)*16+c%16)*4+j])
+//				}
+//			}
+//			dst[x*16*nblk+c] = generic.Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// w is [nblk][3][16][4] int8, (w0, w1, w2, 0) per kernel row and channel;
+// lo and hi lie in [-128, 127].
+//
+//go:noescape
+func dwQ8Vnni(t0 *int8, t1 *int8, t2 *int8, w *int8, bias *int32, scale *float32, dst *int8, npix int, nblk int, zp int32, lo int32, hi int32)

@@ -40,7 +40,7 @@ func mnLevels() []mnKernels {
 		q8PWImpl{"generic", true, generic.PointwiseTileM, generic.PackPointwiseQ8, generic.PointwiseQ8}}
 	return []mnKernels{gen,
 		{"avx2", HasAVX2FMA, Conv3x3C3F32AVX2, DWConv3x3F32AVX2, pw[0], Conv3x3C3Q8AVX2, DWConv3x3Q8AVX2, pwQ[0]},
-		{"avx512", HasAVX512 && HasVNNI, Conv3x3C3F32AVX2, DWConv3x3F32AVX2, pw[1], Conv3x3C3Q8VNNI, DWConv3x3Q8AVX2, pwQ[1]},
+		{"avx512", HasAVX512 && HasVNNI, Conv3x3C3F32AVX2, DWConv3x3F32AVX2, pw[1], Conv3x3C3Q8VNNI, DWConv3x3Q8VNNI, pwQ[1]},
 	}
 }
 
@@ -50,8 +50,8 @@ func mnLevels() []mnKernels {
 // the work) on one thread through each kernel level, float32 and int8,
 // with random weights: the kernels' share of a frame, before the runtime's
 // own overheads. avx512 means the AVX-512 float32 and VNNI int8 pointwise
-// kernels (and the VNNI int8 first layer) beside the AVX2 depthwise and
-// first-layer ones.
+// kernels (and the VNNI int8 first and depthwise layers) beside the AVX2
+// float32 depthwise and first-layer ones.
 func BenchmarkMobileNetFrame(b *testing.B) {
 	for _, k := range mnLevels() {
 		if !k.avail {

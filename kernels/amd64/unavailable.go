@@ -87,3 +87,8 @@ func Conv3x3C3Q8AVX2(*generic.ConvParams, []int8, []int8, int32, []int16, []int3
 func Conv3x3C3Q8VNNI(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
 	panic(unavailable)
 }
+
+// DWConv3x3Q8VNNI is unavailable; it panics.
+func DWConv3x3Q8VNNI(*generic.ConvParams, []int8, []int8, int32, []int16, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}

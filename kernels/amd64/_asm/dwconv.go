@@ -92,9 +92,15 @@ func genDwconvF32Channels(c *build.Context) {
 	c.RET()
 }
 
-// genDwconvQ8 writes dwQ8Avx2, the int8 3x3 depthwise row kernel.
+// genDwconvQ8 writes the int8 3x3 depthwise kernels.
 func genDwconvQ8(c *build.Context) {
 	k := requantConsts(c, 8)
+	genDwconvQ8Avx2(c, k)
+	genDwconvQ8Vnni(c, k)
+}
+
+// genDwconvQ8Avx2 writes dwQ8Avx2, the AVX2 int8 3x3 depthwise row kernel.
+func genDwconvQ8Avx2(c *build.Context, k rqConsts) {
 	c.Function("dwQ8Avx2")
 	c.Attributes(0)
 	c.Pragma("noescape")
@@ -272,6 +278,144 @@ func genDwconvF32Pixels(c *build.Context) {
 	}
 	c.ADDQ(arg(c, "cbytes"), out)
 	c.DECQ(left)
+	c.JNZ(lbl("pixel"))
+	c.VZEROUPPER()
+	c.RET()
+}
+
+// genDwconvQ8Vnni writes the AVX-512 VNNI int8 depthwise kernels:
+// dwQ8TripletsVnni, which lays an input row out as tap triplets, and
+// dwQ8Vnni, which multiplies three triplet rows into an output row.
+func genDwconvQ8Vnni(c *build.Context, k rqConsts) {
+	c.Function("dwQ8TripletsVnni")
+	c.Attributes(0)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(row, t *int8, nout, nblk, step, ch int)")
+	c.Doc(
+		"dwQ8TripletsVnni writes, for nout outputs of a kernel row, the three",
+		"horizontal taps of each of 16*nblk channels as one dword, biased to",
+		"uint8 (the fourth byte is 0x80 and meets a zero weight):",
+		"",
+		"	for x := 0; x < nout; x++ {",
+		"		for c := 0; c < 16*nblk; c++ {",
+		"			for kx := 0; kx < 3; kx++ {",
+		"				t[(x*16*nblk+c)*4+kx] = row[x*step+kx*ch+c] ^ 0x80",
+		"			}",
+		"			t[(x*16*nblk+c)*4+3] = 0x80",
+		"		}",
+		"	}",
+		"",
+		"row is the padded input row (ch bytes a pixel) at the first output's",
+		"first tap.",
+	)
+	c.Comment(
+		"Per 16 channels: the three taps (X0-X2) are interleaved bytewise with",
+		"a zero (X15) into four 16-byte groups of (a, b, c, 0) (X7-X10),",
+		"XORed with 0x80 (X14) and stored. SI = current output's taps; R10 =",
+		"current block; DI = t; CX = ch; DX = outputs left; R8 = blocks",
+		"left; R9 = step; AX = scratch.",
+	)
+	registerNote(c)
+	c.MOVQ(arg(c, "row"), reg.RSI)
+	c.MOVQ(arg(c, "t"), reg.RDI)
+	c.MOVQ(arg(c, "ch"), reg.RCX)
+	c.MOVQ(arg(c, "nout"), reg.RDX)
+	c.MOVQ(arg(c, "step"), reg.R9)
+	c.VPXOR(reg.X15, reg.X15, reg.X15)
+	c.MOVL(operand.U32(0x80808080), reg.EAX)
+	c.VMOVD(reg.EAX, reg.X14)
+	c.VPBROADCASTD(reg.X14, reg.X14)
+	c.Label("pixel")
+	c.MOVQ(reg.RSI, reg.R10)
+	c.MOVQ(arg(c, "nblk"), reg.R8)
+	c.Label("block")
+	c.VMOVDQU(mem(reg.R10, 0), reg.X0)
+	c.VMOVDQU(operand.Mem{Base: reg.R10, Index: reg.RCX, Scale: 1}, reg.X1)
+	c.VMOVDQU(operand.Mem{Base: reg.R10, Index: reg.RCX, Scale: 2}, reg.X2)
+	c.VPUNPCKLBW(reg.X1, reg.X0, reg.X3)
+	c.VPUNPCKHBW(reg.X1, reg.X0, reg.X4)
+	c.VPUNPCKLBW(reg.X15, reg.X2, reg.X5)
+	c.VPUNPCKHBW(reg.X15, reg.X2, reg.X6)
+	c.VPUNPCKLWD(reg.X5, reg.X3, reg.X7)
+	c.VPUNPCKHWD(reg.X5, reg.X3, reg.X8)
+	c.VPUNPCKLWD(reg.X6, reg.X4, reg.X9)
+	c.VPUNPCKHWD(reg.X6, reg.X4, reg.X10)
+	for i, x := range []reg.VecPhysical{reg.X7, reg.X8, reg.X9, reg.X10} {
+		c.VPXOR(reg.X14, x, x)
+		c.VMOVDQU(x, mem(reg.RDI, 16*i))
+	}
+	c.ADDQ(operand.U8(16), reg.R10)
+	c.ADDQ(operand.U8(64), reg.RDI)
+	c.DECQ(reg.R8)
+	c.JNZ(lbl("block"))
+	c.ADDQ(reg.R9, reg.RSI)
+	c.DECQ(reg.RDX)
+	c.JNZ(lbl("pixel"))
+	c.VZEROUPPER()
+	c.RET()
+
+	c.Function("dwQ8Vnni")
+	c.Attributes(0)
+	c.Pragma("noescape")
+	c.SignatureExpr("func(t0, t1, t2, w *int8, bias *int32, scale *float32, dst *int8, npix, nblk int, zp, lo, hi int32)")
+	c.Doc(
+		"dwQ8Vnni computes npix output pixels of an int8 3x3 depthwise",
+		"convolution, 16*nblk channels, from the tap triplets t0, t1, t2 of",
+		"its three kernel rows (dwQ8TripletsVnni), exact modulo 2^32:",
+		"",
+		"	for x := 0; x < npix; x++ {",
+		"		for c := 0; c < 16*nblk; c++ {",
+		"			acc := bias[c] // bias - (xzp+128)*sum of the 9 weights, folded in Go",
+		"			for ky := 0; ky < 3; ky++ {",
+		"				for j := 0; j < 4; j++ {",
+		"					acc += int32(uint8(t[ky][(x*16*nblk+c)*4+j])) * int32(w[((c/16*3+ky)*16+c%16)*4+j])",
+		"				}",
+		"			}",
+		"			dst[x*16*nblk+c] = generic.Requantize(acc, scale[c], zp, lo, hi)",
+		"		}",
+		"	}",
+		"",
+		"w is [nblk][3][16][4] int8, (w0, w1, w2, 0) per kernel row and channel;",
+		"lo and hi lie in [-128, 127].",
+	)
+	c.Comment(
+		"One VPDPBUSD per kernel row and 16 channels. SI, DI, R8 = the triplet",
+		"rows (contiguous over pixels and blocks); R9 = output; R10 = weights,",
+		"R11 = bias, R12 = scales of the current block; R13 = blocks left;",
+		"R14 = pixels left. Z0 accumulates, Z1-Z3 the triplets, Z4, Z5",
+		"requantization scratch, Z8-Z15 its constants.",
+	)
+	registerNote(c)
+	q := rqAVX512{half: reg.Z8, mhalf: reg.Z9, big: reg.Z10, mbig: reg.Z11, one: reg.Z12, zp: reg.Z13, lo: reg.Z14, hi: reg.Z15}
+	loadRequantAVX512(c, k, q)
+	rows := []reg.Register{reg.RSI, reg.RDI, reg.R8}
+	for i, r := range rows {
+		c.MOVQ(arg(c, []string{"t0", "t1", "t2"}[i]), r)
+	}
+	c.MOVQ(arg(c, "dst"), reg.R9)
+	c.MOVQ(arg(c, "npix"), reg.R14)
+	c.Label("pixel")
+	c.MOVQ(arg(c, "w"), reg.R10)
+	c.MOVQ(arg(c, "bias"), reg.R11)
+	c.MOVQ(arg(c, "scale"), reg.R12)
+	c.MOVQ(arg(c, "nblk"), reg.R13)
+	c.Label("block")
+	c.VMOVDQU32(mem(reg.R11, 0), reg.Z0)
+	for ky, r := range rows {
+		t := zmms[1+ky]
+		c.VMOVDQU32(mem(r, 0), t)
+		c.VPDPBUSD(mem(reg.R10, 64*ky), t, reg.Z0)
+		c.ADDQ(operand.U8(64), r)
+	}
+	requantAVX512(c, q, reg.Z0, reg.Z4, reg.Z5, mem(reg.R12, 0))
+	c.VPMOVSDB(reg.Z4, mem(reg.R9, 0))
+	c.ADDQ(operand.U8(16), reg.R9)
+	c.ADDQ(operand.U32(192), reg.R10)
+	c.ADDQ(operand.U8(64), reg.R11)
+	c.ADDQ(operand.U8(64), reg.R12)
+	c.DECQ(reg.R13)
+	c.JNZ(lbl("block"))
+	c.DECQ(reg.R14)
 	c.JNZ(lbl("pixel"))
 	c.VZEROUPPER()
 	c.RET()
