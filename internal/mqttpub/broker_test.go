@@ -1,6 +1,7 @@
 package mqttpub
 
 import (
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -26,12 +27,13 @@ const waitTime = 15 * time.Second
 // broker is a Mosquitto process on a loopback port, started and killed by
 // the test.
 type broker struct {
-	t      *testing.T
-	bin    string
-	dir    string
-	port   int
-	cmd    *exec.Cmd
-	exited chan struct{}
+	t                       *testing.T
+	bin                     string
+	dir                     string
+	port, authPort, tlsPort int
+	roots                   *x509.CertPool // trusts the TLS listener's certificate
+	cmd                     *exec.Cmd
+	exited                  chan struct{}
 }
 
 // mosquittoPath finds Debian's mosquitto, or skips the test (fails it when
@@ -48,16 +50,23 @@ func mosquittoPath(t *testing.T) string {
 	return ""
 }
 
-// newBroker writes a configuration listening on a free 127.0.0.1 port and
-// starts the broker. It keeps nothing on disk: a restarted broker has lost
-// every retained message and session.
-func newBroker(t *testing.T) *broker {
+// brokerOption adds a listener to a test broker.
+type brokerOption func(b *broker) string
+
+// newBroker writes a configuration listening on a free 127.0.0.1 port
+// (anonymous, plain TCP) plus what opts add, and starts the broker. It keeps
+// nothing on disk: a restarted broker has lost every retained message and
+// session.
+func newBroker(t *testing.T, opts ...brokerOption) *broker {
 	t.Helper()
 	b := &broker{t: t, bin: mosquittoPath(t), dir: t.TempDir(), port: freePort(t)}
-	conf := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\nlog_dest file %s\nlog_type all\n",
-		b.port, filepath.Join(b.dir, "mosquitto.log"))
+	conf := fmt.Sprintf("per_listener_settings true\nlog_dest file %s\nlog_type all\n", filepath.Join(b.dir, "mosquitto.log"))
 	if u, err := user.Current(); err == nil && u.Uid == "0" {
-		conf += "user root\n" // keep access to the test's private directory for the log
+		conf += "user root\n" // keep access to the test's private directory
+	}
+	conf += fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\n", b.port)
+	for _, o := range opts {
+		conf += o(b)
 	}
 	if err := os.WriteFile(filepath.Join(b.dir, "mosquitto.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
@@ -71,6 +80,31 @@ func newBroker(t *testing.T) *broker {
 	})
 	b.start()
 	return b
+}
+
+// withPassword adds a listener (b.authPort) that takes only user with
+// password, from a file made by mosquitto_passwd.
+func withPassword(user, password string) brokerOption {
+	return func(b *broker) string {
+		b.authPort = freePort(b.t)
+		file := filepath.Join(b.dir, "passwd")
+		out, err := exec.Command("mosquitto_passwd", "-c", "-b", file, user, password).CombinedOutput()
+		if err != nil {
+			b.t.Fatalf("mosquitto_passwd: %v: %s", err, out)
+		}
+		return fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\n", b.authPort, file)
+	}
+}
+
+// withTLS adds a TLS listener (b.tlsPort) with a self-signed certificate
+// for 127.0.0.1, which b.roots trusts.
+func withTLS() brokerOption {
+	return func(b *broker) string {
+		b.tlsPort = freePort(b.t)
+		certFile, keyFile := filepath.Join(b.dir, "cert.pem"), filepath.Join(b.dir, "key.pem")
+		b.roots = selfSignedCert(b.t, certFile, keyFile)
+		return fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous true\ncertfile %s\nkeyfile %s\n", b.tlsPort, certFile, keyFile)
+	}
 }
 
 func tail(s string, n int) string {
