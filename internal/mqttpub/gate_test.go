@@ -1,7 +1,6 @@
 package mqttpub
 
 import (
-	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -17,8 +16,9 @@ import (
 // in between goes unseen.
 type gate struct {
 	t        *testing.T
-	addr     string // 127.0.0.1:PORT the publisher dials
-	upstream string // the broker's host:port
+	addr     string        // 127.0.0.1:PORT the publisher dials
+	upstream string        // the broker's host:port
+	delay    time.Duration // added before relaying each chunk: a slow link
 
 	mu    sync.Mutex
 	ln    net.Listener
@@ -82,7 +82,19 @@ func (g *gate) accept(ln net.Listener) {
 // pipe copies src to dst; when either side ends, both are closed, so a
 // broker that dies drops the publisher's connection too.
 func (g *gate) pipe(dst, src net.Conn) {
-	io.Copy(dst, src)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			time.Sleep(g.delay)
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
 	dst.Close()
 	src.Close()
 	g.mu.Lock()

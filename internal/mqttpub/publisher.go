@@ -42,6 +42,7 @@ type Publisher struct {
 	announced   uint64 // connection generation the last announce was for
 
 	connGen  atomic.Uint64 // incremented on every established connection
+	conns    connHolder
 	counters counters
 
 	wake     chan struct{} // cap 1: there is work
@@ -102,7 +103,8 @@ func (p *Publisher) clientOptions() *mqtt.ClientOptions {
 		SetWriteTimeout(cfg.PublishTimeout).
 		SetOrderMatters(false).
 		SetWill(p.topics.availability, offline, 1, true).
-		SetConnectionNotificationHandler(p.notify)
+		SetConnectionNotificationHandler(p.notify).
+		SetCustomOpenConnectionFn(p.conns.open)
 	if cfg.User != "" {
 		o.SetUsername(cfg.User)
 		o.SetPassword(cfg.Password)
@@ -181,9 +183,13 @@ func (p *Publisher) PublishEvent(e events.Event, snapshot string) {
 }
 
 // Close sends what is still queued while ctx allows, publishes "offline" on
-// the availability topic and disconnects. It returns an error when queued
-// events could not be delivered (they are counted as dropped) or the
-// goroutine did not finish within ctx.
+// the availability topic and disconnects. A run ends its open events first
+// (events.Debouncer.EndAll, each given to PublishEvent) so that the presence
+// topics read OFF. Close returns an error when queued events could not be
+// delivered (they are counted as dropped) or the goroutine did not finish
+// within ctx. When "offline" cannot be sent in time, the connection is
+// dropped without a DISCONNECT, so that the broker publishes the last will
+// ("offline") in its place.
 func (p *Publisher) Close(ctx context.Context) error {
 	p.stopOnce.Do(func() {
 		p.mu.Lock()
@@ -195,7 +201,13 @@ func (p *Publisher) Close(ctx context.Context) error {
 	select {
 	case <-p.done:
 	case <-ctx.Done():
-		return fmt.Errorf("mqtt: close: %w", ctx.Err())
+		// shutdown gives up as soon as ctx ends and Disconnect waits at
+		// most 250 ms: the goroutine is about to finish.
+		select {
+		case <-p.done:
+		case <-time.After(closeGrace):
+			return fmt.Errorf("mqtt: close: %w, and the client is still disconnecting", ctx.Err())
+		}
 	}
 	p.mu.Lock()
 	lost := p.queue.len()
@@ -209,6 +221,10 @@ func (p *Publisher) Close(ctx context.Context) error {
 	}
 	return nil
 }
+
+// closeGrace is how long Close waits for the goroutine after its context
+// has ended.
+const closeGrace = 2 * time.Second
 
 // errAborted, errTimeout and errReconnected are why a wait for an
 // acknowledgement failed.
@@ -435,17 +451,28 @@ func (p *Publisher) sendState(gen uint64, abort <-chan struct{}) time.Duration {
 }
 
 // shutdown runs on the goroutine at Close: it delivers what it can before
-// the Close context ends, then says "offline" and disconnects.
+// the Close context ends, then says "offline" and disconnects. When
+// "offline" could not be delivered, the connection is dropped without a
+// DISCONNECT so that the broker publishes the last will instead.
 func (p *Publisher) shutdown() {
 	abort := p.closeCtx.Done()
 	if p.client.IsConnectionOpen() {
 		gen := p.connGen.Load()
-		if p.sendAnnouncement(gen, abort) == nil && p.sendEvents(gen, abort) == nil && p.sendPresence(gen, abort) == nil {
-			if err := p.publish(gen, p.topics.availability, true, []byte(offline), abort); err == nil {
-				p.counters.availability.Add(1)
-			} else {
-				p.cfg.Logger.Warn("mqtt: offline not sent", "err", err)
-			}
+		err := p.sendAnnouncement(gen, abort)
+		if err == nil {
+			err = p.sendEvents(gen, abort)
+		}
+		if err == nil {
+			err = p.sendPresence(gen, abort)
+		}
+		if err == nil {
+			err = p.publish(gen, p.topics.availability, true, []byte(offline), abort)
+		}
+		if err == nil {
+			p.counters.availability.Add(1)
+		} else {
+			p.cfg.Logger.Warn("mqtt: offline not sent; dropping the connection so that the broker publishes the last will", "err", err)
+			p.conns.drop()
 		}
 	}
 	p.client.Disconnect(250)

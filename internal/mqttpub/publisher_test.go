@@ -474,3 +474,58 @@ func TestPublishCallsDoNotAllocate(t *testing.T) {
 		t.Errorf("counters %+v: want 4 queued, %d dropped", c, 2*1001-4)
 	}
 }
+
+// What a frame costs the inference loop: no network, no allocation.
+func BenchmarkPublish(b *testing.B) {
+	p, err := New(Config{Broker: "tcp://127.0.0.1:1", Name: "bench", Labels: []string{"cat"}, ConnectRetryInterval: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	st := &State{FPS: 30, Top: make([]Class, 5)}
+	ev := pair("cat", 0)
+	b.Run("state/top5", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			st.Seq++
+			p.PublishState(st)
+		}
+	})
+	b.Run("event", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p.PublishEvent(ev[0], "")
+		}
+	})
+}
+
+// Close runs out of time on a slow link with events still queued: it reports
+// them, and since "offline" could not be sent it drops the connection
+// without a DISCONNECT, so the broker publishes the last will instead.
+func TestCloseOutOfTimeLeavesLastWill(t *testing.T) {
+	b := newBroker(t)
+	g := newGate(t, b)
+	g.delay = 100 * time.Millisecond // each way: a round trip per event takes 200 ms
+	g.open()
+	s := subscribe(t, b, "slow-test", true, "edgecam/slow/availability")
+	p := newPublisher(t, g.url(), Config{Name: "slow", Labels: []string{"cat"}})
+	s.waitFor("online", func(ms []message) bool { return last(ms, "edgecam/slow/availability") == "online" })
+	waitUntil(t, "the acknowledgement of online", func() bool { return p.Counters().AvailabilityPublished == 1 })
+	for i := 0; i < 30; i += 2 {
+		for _, e := range pair("cat", i) {
+			p.PublishEvent(e, "")
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	err := p.Close(ctx)
+	c := p.Counters()
+	if err == nil || !strings.Contains(err.Error(), "queued events were not delivered") || c.EventsPublished+c.EventsDropped != 30 || c.EventsPublished >= 30 {
+		t.Fatalf("Close = %v with counters %+v; want undelivered events reported and counted", err, c)
+	}
+	s.waitFor("offline (the last will)", func(ms []message) bool { return last(ms, "edgecam/slow/availability") == "offline" })
+	if c.AvailabilityPublished != 1 {
+		t.Errorf("%d availability messages acknowledged, want 1 (online): offline came from the will", c.AvailabilityPublished)
+	}
+	t.Logf("Close after 500 ms: %d of 30 events delivered, %d dropped: %v", c.EventsPublished, c.EventsDropped, err)
+}
