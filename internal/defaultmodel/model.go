@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // Name is the model's file name without its extension.
@@ -34,7 +35,7 @@ func Labels() []string {
 }
 
 // Load parses the embedded model.
-func Load() (*runtime.Model, error) {
+func Load() (*tflite.Model, error) {
 	m, err := runtime.Parse(Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("embedded model %s: %w", Name, err)
