@@ -29,16 +29,3 @@ package generic
 func ConvF32(p *ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
 	convF32(p, dst, src, w, bias, y0, y1, lo, hi)
 }
-
-// ConvQ8 is the int8 twin of ConvF32, exact in int32 arithmetic:
-//
-//	acc := bias[oc] // 0 when bias is nil
-//	for each in-bounds tap (ky, kx) and ic, as in ConvF32:
-//		acc += (int32(src[(iy*p.InW+ix)*p.InC+ic]) - xzp) * int32(w[((oc*p.KH+ky)*p.KW+kx)*p.InC+ic])
-//	dst[(oy*p.OutW+ox)*p.OutC+oc] = Requantize(acc, rq.Scale[oc], rq.ZeroPoint, rq.Min, rq.Max)
-//
-// w holds the weights minus their zero point as int16; out-of-bounds taps
-// (padding) contribute 0, the real value zero.
-func ConvQ8(p *ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *Requant, y0, y1 int) {
-	convQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
-}

@@ -127,7 +127,3 @@ func dotF32x1x6(a, b0, b1, b2 []float32) (c0, c1, c2, c3, c4, c5 float32) {
 	}
 	return
 }
-
-// clampF32 returns v limited to [lo, hi], without branches: a ReLU6 clamp
-// on real activations is a coin toss the branch predictor loses.
-func clampF32(v, lo, hi float32) float32 { return min(max(v, lo), hi) }

@@ -81,23 +81,3 @@ func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo
 		}
 	}
 }
-
-// tapRange returns the kernel taps [k0, k1) of output position o that fall
-// inside an input of length in: those with 0 <= o*stride-pad+k < in.
-func tapRange(o, stride, pad, k, in int) (k0, k1 int) {
-	start := o*stride - pad
-	k0, k1 = 0, k
-	if start < 0 {
-		k0 = -start
-	}
-	if start+k > in {
-		k1 = in - start
-	}
-	if k1 < k0 {
-		k1 = k0
-	}
-	return k0, k1
-}
-
-// clampI32 returns v limited to [lo, hi].
-func clampI32(v, lo, hi int32) int32 { return min(max(v, lo), hi) }
