@@ -1,4 +1,4 @@
-//go:build arm64 && !purego
+//go:build gc && !purego
 
 package arm64_test
 
@@ -13,7 +13,7 @@ import (
 )
 
 // TestSelection reports which kernels this CPU gets and checks the registry
-// against the CPU features. scripts/test-arm64.sh sets EDGECAM_EXPECT_DOTPROD
+// and Select against the CPU features. scripts/test-arm64.sh sets EDGECAM_EXPECT_DOTPROD
 // to 1 or 0 for each qemu CPU model (and GODEBUG=cpu.asimddp=off), so a wrong
 // feature read fails here.
 func TestSelection(t *testing.T) {
@@ -24,26 +24,10 @@ func TestSelection(t *testing.T) {
 	if !arm64.HasNEON {
 		t.Fatal("arm64 without ASIMD: every arm64 Linux CPU has it")
 	}
-	r := kernels.All()
 	avail := map[string]bool{}
 	var names []string
-	for _, k := range r.PointwiseF32 {
-		avail[k.Name] = k.Avail
-	}
-	for _, k := range r.PointwiseQ8 {
-		avail[k.Name] = k.Avail
-	}
-	for _, k := range r.DWConvF32 {
-		avail[k.Name] = k.Avail
-	}
-	for _, k := range r.ConvF32 {
-		avail[k.Name] = k.Avail
-	}
-	for _, k := range r.ConvQ8 {
-		avail[k.Name] = k.Avail
-	}
-	for _, k := range r.DWConvQ8 {
-		avail[k.Name] = k.Avail
+	for _, c := range kernels.All().Explain(kernels.Auto) {
+		avail[c.Name] = c.Avail
 	}
 	want := map[string]bool{
 		"pwconv_f32_neon": true, "pwconv_q8_neon": true, "dwconv3x3_f32_neon": true,
@@ -64,12 +48,9 @@ func TestSelection(t *testing.T) {
 	}
 	sort.Strings(names)
 	t.Logf("available NEON kernels: %s", strings.Join(names, " "))
-	rank := map[kernels.Level]int{kernels.Generic: 0, kernels.NEON: 1, kernels.DotProd: 2}
-	var best *kernels.PointwiseQ8
-	for _, k := range r.PointwiseQ8 {
-		if k.Avail && (best == nil || rank[k.Level] > rank[best.Level]) {
-			best = k
-		}
+	best, err := kernels.Select(kernels.All().PointwiseQ8, kernels.Auto, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	wantBest := "pwconv_q8_neon"
 	if arm64.HasDotProd {
