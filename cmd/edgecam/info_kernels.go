@@ -27,7 +27,12 @@ func chosenKernels(dt runtime.DType, level kernels.Level) (map[string]string, er
 // supports) and whether the probe models ran it (used).
 func explainKernels(want kernels.Level, used map[string]bool) []kernelCandidate {
 	var out []kernelCandidate
-	for _, c := range kernels.All().Explain(want) {
+	cands := kernels.All().Explain(want)
+	levels := map[string]kernels.Level{}
+	for _, c := range cands {
+		levels[c.Name] = c.Level
+	}
+	for _, c := range cands {
 		k := kernelCandidate{Family: c.Op, Name: c.Name, Level: string(c.Level), Available: c.Avail, Chosen: used[c.Name]}
 		switch {
 		case k.Chosen && c.Verdict == kernels.Selected:
@@ -38,8 +43,10 @@ func explainKernels(want kernels.Level, used map[string]bool) []kernelCandidate 
 			k.Reason = "not available: " + levelNeeds(c.Level) + "; this CPU has " + kernels.CPUSummary()
 		case c.Verdict == kernels.AboveLevel:
 			k.Reason = fmt.Sprintf("level %s is above the requested level %s", c.Level, want)
+		case c.Verdict == kernels.Outranked && kernels.Rank(levels[c.By]) > kernels.Rank(c.Level):
+			k.Reason = fmt.Sprintf("%s, of a higher level, is preferred", c.By)
 		case c.Verdict == kernels.Outranked:
-			k.Reason = fmt.Sprintf("%s is preferred (a higher level, or registered first)", c.By)
+			k.Reason = fmt.Sprintf("%s, of the same level, is registered first", c.By)
 		default:
 			k.Reason = "not used: the probe models' layers ran another way (see the kernels above)"
 		}

@@ -71,8 +71,8 @@ func testConvF32(t *testing.T, depthwise bool, run convF32Func) {
 			bias = kerneltest.F32s(r, p.OutC)
 		}
 		cl := kerneltest.Clamps[i%len(kerneltest.Clamps)]
-		want := ref(&p, src, w, bias, cl.Lo, cl.Hi)
-		absSum := ref(&p, kerneltest.Abs(src), kerneltest.Abs(w), kerneltest.Abs(bias), -inf, inf)
+		want := ref(&p, src, w, bias, cl.Lo, cl.Hi, c.Y0, c.Y1)
+		absSum := ref(&p, kerneltest.Abs(src), kerneltest.Abs(w), kerneltest.Abs(bias), -inf, inf, c.Y0, c.Y1)
 		g := kerneltest.NewGuarded[float32](len(want), (i+2)%4)
 		run(&p, g.Out(), src, w, bias, c.Y0, c.Y1, cl.Lo, cl.Hi)
 		checkRowsF32(t, g, want, absSum, &p, c.Y0, c.Y1, taps(&p, depthwise), fmt.Sprintf("%v clamp=%s", c, cl.Name))
@@ -95,7 +95,7 @@ func testConvQ8(t *testing.T, depthwise bool, run convQ8Func) {
 		}
 		xzp := int32(r.IntN(256) - 128)
 		rq := kerneltest.FitRequant(kerneltest.RandRequant(r, p.OutC, i), taps(&p, depthwise), 128, 255)
-		want := ref(&p, src, xzp, w, bias, rq)
+		want := ref(&p, src, xzp, w, bias, rq, c.Y0, c.Y1)
 		g := kerneltest.NewGuarded[int8](len(want), (i+2)%4)
 		run(&p, g.Out(), src, xzp, w, bias, rq, c.Y0, c.Y1)
 		checkRowsI8(t, g, want, &p, c.Y0, c.Y1, fmt.Sprintf("%v xzp=%d", c, xzp))

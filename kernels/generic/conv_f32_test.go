@@ -9,10 +9,11 @@ import (
 	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 )
 
-// refConvF32 is ConvF32's reference loop, over the whole output.
-func refConvF32(p *generic.ConvParams, src, w, bias []float32, lo, hi float32) []float32 {
+// refConvF32 is ConvF32's reference loop, over output rows [y0, y1) (the
+// others stay 0).
+func refConvF32(p *generic.ConvParams, src, w, bias []float32, lo, hi float32, y0, y1 int) []float32 {
 	dst := make([]float32, p.OutH*p.OutW*p.OutC)
-	for oy := 0; oy < p.OutH; oy++ {
+	for oy := y0; oy < y1; oy++ {
 		for ox := 0; ox < p.OutW; ox++ {
 			for oc := 0; oc < p.OutC; oc++ {
 				var acc float32
@@ -45,9 +46,9 @@ func TestFirstLayerF32(t *testing.T) {
 	r := kerneltest.Rand(16)
 	p := generic.ConvParams{InH: 32, InW: 32, InC: 3, OutH: 16, OutW: 16, OutC: 32, KH: 3, KW: 3, StrideH: 2, StrideW: 2}
 	src, w, bias := kerneltest.F32s(r, 32*32*3), kerneltest.F32s(r, 32*27), kerneltest.F32s(r, 32)
-	want := refConvF32(&p, src, w, bias, 0, 6)
+	want := refConvF32(&p, src, w, bias, 0, 6, 0, 16)
 	inf := float32(math.Inf(1))
-	absSum := refConvF32(&p, kerneltest.Abs(src), kerneltest.Abs(w), kerneltest.Abs(bias), -inf, inf)
+	absSum := refConvF32(&p, kerneltest.Abs(src), kerneltest.Abs(w), kerneltest.Abs(bias), -inf, inf, 0, 16)
 	g := kerneltest.NewGuarded[float32](len(want), 0)
 	generic.ConvF32(&p, g.Out(), src, w, bias, 0, 16, 0, 6)
 	checkRowsF32(t, g, want, absSum, &p, 0, 16, 27, "first layer f32")

@@ -8,10 +8,10 @@ import (
 	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 )
 
-// refConvQ8 is ConvQ8's reference loop, over the whole output.
-func refConvQ8(p *generic.ConvParams, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant) []int8 {
+// refConvQ8 is ConvQ8's reference loop, over output rows [y0, y1).
+func refConvQ8(p *generic.ConvParams, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) []int8 {
 	dst := make([]int8, p.OutH*p.OutW*p.OutC)
-	for oy := 0; oy < p.OutH; oy++ {
+	for oy := y0; oy < y1; oy++ {
 		for ox := 0; ox < p.OutW; ox++ {
 			for oc := 0; oc < p.OutC; oc++ {
 				var acc int32
@@ -47,7 +47,7 @@ func TestConvQ8WideZeroPoint(t *testing.T) {
 		src := kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127)
 		w := kerneltest.I16s(r, p.OutC*27, -32768, 32767)
 		rq := &generic.Requant{Scale: []float32{1e-6, 1e-5, 1e-4, 2e-6, 3e-7}, Min: -128, Max: 127}
-		want := refConvQ8(&p, src, xzp, w, nil, rq)
+		want := refConvQ8(&p, src, xzp, w, nil, rq, 0, p.OutH)
 		got := make([]int8, len(want))
 		generic.ConvQ8(&p, got, src, xzp, w, nil, rq, 0, p.OutH)
 		kerneltest.CompareI8(t, got, want, fmt.Sprintf("xzp=%d", xzp))
@@ -60,7 +60,7 @@ func TestFirstLayerQ8(t *testing.T) {
 	p := generic.ConvParams{InH: 32, InW: 32, InC: 3, OutH: 16, OutW: 16, OutC: 32, KH: 3, KW: 3, StrideH: 2, StrideW: 2}
 	src, w, bias := kerneltest.I8s(r, 32*32*3, -128, 127), kerneltest.I16s(r, 32*27, -255, 255), kerneltest.I32s(r, 32, -1000, 1000)
 	rq := kerneltest.FitRequant(kerneltest.RandRequant(r, 32, 1), 27, 128, 255)
-	want := refConvQ8(&p, src, 5, w, bias, rq)
+	want := refConvQ8(&p, src, 5, w, bias, rq, 0, 16)
 	got := make([]int8, len(want))
 	generic.ConvQ8(&p, got, src, 5, w, bias, rq, 0, 16)
 	kerneltest.CompareI8(t, got, want, "first layer q8")

@@ -25,8 +25,8 @@ func TestConvWideShapes(t *testing.T) {
 	for i, p := range full {
 		np := p.OutC * p.KH * p.KW * p.InC
 		src, w, bias := kerneltest.F32s(r, p.InH*p.InW*p.InC), kerneltest.F32s(r, np), kerneltest.F32s(r, p.OutC)
-		want := refConvF32(&p, src, w, bias, -2, 2)
-		absSum := refConvF32(&p, kerneltest.Abs(src), kerneltest.Abs(w), kerneltest.Abs(bias), float32(math.Inf(-1)), float32(math.Inf(1)))
+		want := refConvF32(&p, src, w, bias, -2, 2, 0, p.OutH)
+		absSum := refConvF32(&p, kerneltest.Abs(src), kerneltest.Abs(w), kerneltest.Abs(bias), float32(math.Inf(-1)), float32(math.Inf(1)), 0, p.OutH)
 		g := kerneltest.NewGuarded[float32](len(want), i%4)
 		generic.ConvF32(&p, g.Out(), src, w, bias, 0, p.OutH, -2, 2)
 		checkRowsF32(t, g, want, absSum, &p, 0, p.OutH, taps(&p, false), fmt.Sprintf("ConvF32 %+v", p))
@@ -44,9 +44,9 @@ func TestConvWideShapes(t *testing.T) {
 					rq.Scale[c] = 1e-7 // the sums reach 2^31
 				}
 			}
-			want := refConvQ8(&p, src8, xzp, w16, b32, rq)
-			g := kerneltest.NewGuarded[int8](len(want), i%4)
 			y0 := min(1, p.OutH-1)
+			want := refConvQ8(&p, src8, xzp, w16, b32, rq, y0, p.OutH)
+			g := kerneltest.NewGuarded[int8](len(want), i%4)
 			generic.ConvQ8(&p, g.Out(), src8, xzp, w16, b32, rq, y0, p.OutH)
 			checkRowsI8(t, g, want, &p, y0, p.OutH, fmt.Sprintf("ConvQ8 %+v xzp=%d", p, xzp))
 		}
@@ -59,7 +59,7 @@ func TestConvWideShapes(t *testing.T) {
 		b32 := kerneltest.I32s(r, p.OutC, -20000, 20000)
 		rq := kerneltest.RandRequant(r, p.OutC, i)
 		xzp := int32(r.IntN(256) - 128)
-		want := refDWConvQ8(p, src8, xzp, w16, b32, rq)
+		want := refDWConvQ8(p, src8, xzp, w16, b32, rq, 0, p.OutH)
 		g := kerneltest.NewGuarded[int8](len(want), i%4)
 		generic.DWConvQ8(p, g.Out(), src8, xzp, w16, b32, rq, 0, p.OutH)
 		checkRowsI8(t, g, want, p, 0, p.OutH, fmt.Sprintf("DWConvQ8 %+v xzp=%d", *p, xzp))

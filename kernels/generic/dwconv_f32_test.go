@@ -8,11 +8,11 @@ import (
 	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 )
 
-// refDWConvF32 is DWConvF32's reference loop, over the whole output.
-func refDWConvF32(p *generic.ConvParams, src, w, bias []float32, lo, hi float32) []float32 {
+// refDWConvF32 is DWConvF32's reference loop, over output rows [y0, y1).
+func refDWConvF32(p *generic.ConvParams, src, w, bias []float32, lo, hi float32, y0, y1 int) []float32 {
 	C := p.OutC
 	dst := make([]float32, p.OutH*p.OutW*C)
-	for oy := 0; oy < p.OutH; oy++ {
+	for oy := y0; oy < y1; oy++ {
 		for ox := 0; ox < p.OutW; ox++ {
 			for c := 0; c < C; c++ {
 				var acc float32

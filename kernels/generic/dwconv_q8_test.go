@@ -8,11 +8,11 @@ import (
 	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 )
 
-// refDWConvQ8 is DWConvQ8's reference loop, over the whole output.
-func refDWConvQ8(p *generic.ConvParams, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant) []int8 {
+// refDWConvQ8 is DWConvQ8's reference loop, over output rows [y0, y1).
+func refDWConvQ8(p *generic.ConvParams, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) []int8 {
 	C := p.OutC
 	dst := make([]int8, p.OutH*p.OutW*C)
-	for oy := 0; oy < p.OutH; oy++ {
+	for oy := y0; oy < y1; oy++ {
 		for ox := 0; ox < p.OutW; ox++ {
 			for c := 0; c < C; c++ {
 				var acc int32
