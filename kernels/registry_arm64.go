@@ -1,47 +1,67 @@
-//go:build arm64 && !purego
+//go:build gc && !purego
 
 package kernels
 
 import "github.com/edgecam/edgecam/kernels/arm64"
 
-// The NEON kernels, registered after the generic ones. Availability is read
-// once from golang.org/x/sys/cpu through package arm64.
-func init() {
-	register(func(r *Registry) {
-		r.PointwiseF32 = append(r.PointwiseF32, &PointwiseF32{
-			Name: "pwconv_f32_neon", Level: NEON, Avail: arm64.HasNEON, TileM: arm64.PointwiseF32TileM,
-			Pack: arm64.PackPointwiseF32, Run: arm64.PointwiseF32,
-		})
-		r.PointwiseQ8 = append(r.PointwiseQ8, &PointwiseQ8{
-			Name: "pwconv_q8_neon", Level: NEON, Avail: arm64.HasNEON, TileM: arm64.PointwiseQ8WideTileM,
-			Supports: anyWeights, Pack: arm64.PackPointwiseQ8Wide, Run: arm64.PointwiseQ8Wide,
-		}, &PointwiseQ8{
-			Name: "pwconv_q8_dotprod", Level: DotProd, Avail: arm64.HasDotProd, TileM: arm64.PointwiseQ8DotTileM,
-			Supports: anyWeights, Pack: arm64.PackPointwiseQ8Dot, Run: arm64.PointwiseQ8Dot,
-		})
-		r.ConvF32 = append(r.ConvF32, &ConvF32{
-			Name: "conv3x3c3_f32_neon", Level: NEON, Avail: arm64.HasNEON,
-			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3F32,
-		})
-		r.ConvQ8 = append(r.ConvQ8, &ConvQ8{
-			Name: "conv3x3c3_q8_neon", Level: NEON, Avail: arm64.HasNEON,
-			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3Q8,
-		}, &ConvQ8{
-			Name: "conv3x3c3_q8_dotprod", Level: DotProd, Avail: arm64.HasDotProd,
-			Supports: arm64.SupportsConv3x3C3, Run: arm64.Conv3x3C3Q8Dot,
-		})
-		r.DWConvF32 = append(r.DWConvF32, &ConvF32{
-			Name: "dwconv3x3_f32_neon", Level: NEON, Avail: arm64.HasNEON,
-			Supports: arm64.SupportsDWConv3x3, Run: arm64.DWConv3x3F32,
-		})
-		r.DWConvQ8 = append(r.DWConvQ8, &ConvQ8{
-			Name: "dwconv3x3_q8_neon", Level: NEON, Avail: arm64.HasNEON,
-			Supports: arm64.SupportsDWConv3x3, Run: arm64.DWConv3x3Q8,
-		})
+// addArchKernels adds the NEON kernels after the generic ones. Availability
+// is read once from golang.org/x/sys/cpu through package arm64.
+func addArchKernels(r *Registry) {
+	neon := func(name string) Info { return Info{Name: name, Level: NEON, Avail: arm64.HasNEON} }
+	dot := func(name string) Info { return Info{Name: name, Level: DotProd, Avail: arm64.HasDotProd} }
+
+	r.PointwiseF32 = append(r.PointwiseF32, &PointwiseF32{
+		Kernel: Kernel[PointwiseLayer]{Info: neon("pwconv_f32_neon"), Supports: everyLayer[PointwiseLayer]},
+		TileM:  arm64.PointwiseF32TileM, Pack: arm64.PackPointwiseF32, Run: arm64.PointwiseF32,
+	})
+	r.PointwiseQ8 = append(r.PointwiseQ8, &PointwiseQ8{
+		Kernel: Kernel[PointwiseLayer]{Info: neon("pwconv_q8_neon"),
+			Supports: func(l *PointwiseLayer) bool { return arm64.SupportsPointwiseQ8(l.Requant) }},
+		TileM: arm64.PointwiseQ8TileM, Pack: arm64.PackPointwiseQ8, Run: arm64.PointwiseQ8,
+	}, &PointwiseQ8{
+		Kernel: Kernel[PointwiseLayer]{Info: dot("pwconv_q8_dotprod"), Supports: everyLayer[PointwiseLayer]},
+		TileM:  arm64.PointwiseQ8DotTileM, Pack: arm64.PackPointwiseQ8Dot, Run: arm64.PointwiseQ8Dot,
+	})
+
+	r.ConvF32 = append(r.ConvF32, &ConvF32{
+		Kernel: Kernel[ConvF32Layer]{Info: neon("conv3x3c3_f32_neon"),
+			Supports: func(l *ConvF32Layer) bool { return arm64.SupportsConvF32(&l.Params) }},
+		Pack: func(l *ConvF32Layer) ConvF32Rows {
+			p, lo, hi := l.Params, l.Lo, l.Hi
+			pk := arm64.PackConvF32(&p, l.W, l.Bias)
+			return func(dst, src []float32, y0, y1 int) { arm64.ConvF32(&p, dst, src, pk, y0, y1, lo, hi) }
+		},
+	})
+	r.ConvQ8 = append(r.ConvQ8, &ConvQ8{
+		Kernel: Kernel[ConvQ8Layer]{Info: neon("conv3x3c3_q8_neon"),
+			Supports: func(l *ConvQ8Layer) bool { return arm64.SupportsConvQ8(&l.Params, l.XZP) }},
+		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
+			p, xzp, rq := l.Params, l.XZP, l.Requant
+			pk := arm64.PackConvQ8(&p, l.W, l.WZP, l.Bias)
+			return func(dst, src []int8, y0, y1 int) { arm64.ConvQ8(&p, dst, src, xzp, pk, rq, y0, y1) }
+		},
+	}, &ConvQ8{
+		Kernel: Kernel[ConvQ8Layer]{Info: dot("conv3x3c3_q8_dotprod"),
+			Supports: func(l *ConvQ8Layer) bool { return arm64.SupportsConvQ8Dot(&l.Params, l.W, l.WZP, l.XZP) }},
+		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
+			p, rq := l.Params, l.Requant
+			pk := arm64.PackConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP)
+			return func(dst, src []int8, y0, y1 int) { arm64.ConvQ8Dot(&p, dst, src, pk, rq, y0, y1) }
+		},
+	})
+
+	r.DWConvF32 = append(r.DWConvF32, &ConvF32{
+		Kernel: Kernel[ConvF32Layer]{Info: neon("dwconv3x3_f32_neon"),
+			Supports: func(l *ConvF32Layer) bool { return arm64.SupportsDWConvF32(&l.Params) }},
+		Pack: inPlaceConvF32(arm64.DWConvF32),
+	})
+	r.DWConvQ8 = append(r.DWConvQ8, &ConvQ8{
+		Kernel: Kernel[ConvQ8Layer]{Info: neon("dwconv3x3_q8_neon"),
+			Supports: func(l *ConvQ8Layer) bool { return arm64.SupportsDWConvQ8(&l.Params, l.XZP) }},
+		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
+			p, bias, xzp, rq := l.Params, l.Bias, l.XZP, l.Requant
+			pk := arm64.PackDWConvQ8(&p, l.W, l.WZP)
+			return func(dst, src []int8, y0, y1 int) { arm64.DWConvQ8(&p, dst, src, xzp, pk, bias, rq, y0, y1) }
+		},
 	})
 }
-
-// anyWeights is the Supports of the NEON int8 pointwise kernels: both are
-// exact for every int8 weight, -128 included (the widening kernel keeps one
-// product per int16 lane).
-func anyWeights([]int8, int, int) bool { return true }

@@ -118,7 +118,7 @@ func (c *compiler) pointwiseF32Step(op *tflite.Op, info *LayerInfo, bias, m, k, 
 	if err != nil {
 		return step{}, err
 	}
-	impl, err := c.pointwiseF32()
+	impl, err := kernels.Select(kernels.All().PointwiseF32, c.level, &kernels.PointwiseLayer{K: k, N: n})
 	if err != nil {
 		return step{}, err
 	}
@@ -164,7 +164,7 @@ func (c *compiler) pointwiseQ8Step(op *tflite.Op, info *LayerInfo, bias, m, k, n
 		return step{}, err
 	}
 	folded := generic.FoldPointwiseBiasQ8(b, wq.values, n, k, inq.zp, wzp)
-	impl, err := c.pointwiseQ8(wq.values, n, k)
+	impl, err := kernels.Select(kernels.All().PointwiseQ8, c.level, &kernels.PointwiseLayer{K: k, N: n, Requant: rq})
 	if err != nil {
 		return step{}, err
 	}
@@ -200,7 +200,8 @@ func (c *compiler) convF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvPa
 	if dw {
 		reg = kernels.All().DWConvF32
 	}
-	impl, err := c.convF32(reg, p)
+	layer := &kernels.ConvF32Layer{Params: *p, W: w, Bias: b, Lo: lo, Hi: hi}
+	impl, err := kernels.Select(reg, c.level, layer)
 	if err != nil {
 		return step{}, err
 	}
@@ -209,10 +210,8 @@ func (c *compiler) convF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvPa
 	}
 	info.Kernel = impl.Name
 	src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
-	run := impl.Run
-	return step{units: p.OutH, run: func(_, y0, y1 int) {
-		run(p, dst, src, w, b, y0, y1, lo, hi)
-	}}, nil
+	rows := impl.Pack(layer)
+	return step{units: p.OutH, run: func(_, y0, y1 int) { rows(dst, src, y0, y1) }}, nil
 }
 
 func (c *compiler) convQ8Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
@@ -242,28 +241,16 @@ func (c *compiler) convQ8Step(op *tflite.Op, info *LayerInfo, p *generic.ConvPar
 	if dw {
 		reg = kernels.All().DWConvQ8
 	}
-	impl, err := c.convQ8(reg, p)
+	layer := &kernels.ConvQ8Layer{Params: *p, W: wq.values, WZP: wq.zp, Bias: b, XZP: inq.zp, Requant: rq}
+	impl, err := kernels.Select(reg, c.level, layer)
 	if err != nil {
 		return step{}, err
 	}
 	if !dw && impl.Level == kernels.Generic { // the generic direct conv is the spec, not the fast path
 		return c.im2colQ8Step(op, info, p, wq, b, inq.zp, rq)
 	}
-	// Subtract each output channel's zero point: [OutC][KH][KW][InC] for a
-	// conv, [KH][KW][C] for a depthwise conv.
-	w16 := make([]int16, len(wq.values))
-	perChan := p.KH * p.KW * p.InC
-	for i, v := range wq.values {
-		ch := i / perChan
-		if dw {
-			ch = i % p.OutC
-		}
-		w16[i] = int16(v) - int16(wq.zp[ch])
-	}
 	info.Kernel = impl.Name
 	src, dst := c.i8(op.Inputs[0]), c.i8(op.Outputs[0])
-	run, xzp := impl.Run, inq.zp
-	return step{units: p.OutH, run: func(_, y0, y1 int) {
-		run(p, dst, src, xzp, w16, b, rq, y0, y1)
-	}}, nil
+	rows := impl.Pack(layer) // weights minus their zero points, in the kernel's order
+	return step{units: p.OutH, run: func(_, y0, y1 int) { rows(dst, src, y0, y1) }}, nil
 }

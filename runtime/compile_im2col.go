@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 
+	"github.com/edgecam/edgecam/kernels"
 	"github.com/edgecam/edgecam/kernels/generic"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
@@ -57,7 +58,7 @@ func scratch[T any](workers, n int) [][]T {
 
 func (c *compiler) im2colF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, w, b []float32, lo, hi float32) (step, error) {
 	P := p.KH * p.KW * p.InC
-	impl, err := c.pointwiseF32()
+	impl, err := kernels.Select(kernels.All().PointwiseF32, c.level, &kernels.PointwiseLayer{K: P, N: p.OutC})
 	if err != nil {
 		return step{}, err
 	}
@@ -83,7 +84,7 @@ func (c *compiler) im2colQ8Step(op *tflite.Op, info *LayerInfo, p *generic.ConvP
 			return step{}, fmt.Errorf("per-channel weight zero points must be equal (got %d and %d)", wzp, z)
 		}
 	}
-	impl, err := c.pointwiseQ8(wq.values, p.OutC, P)
+	impl, err := kernels.Select(kernels.All().PointwiseQ8, c.level, &kernels.PointwiseLayer{K: P, N: p.OutC, Requant: rq})
 	if err != nil {
 		return step{}, err
 	}

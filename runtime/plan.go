@@ -19,8 +19,10 @@ type Options struct {
 	// Threads is the number of workers each layer is split across; 0 means one
 	// per core (runtime.NumCPU, capped at GOMAXPROCS).
 	Threads int
-	// Kernels forces a kernel level: "auto", "generic", "neon", "dotprod".
-	// Empty means the EDGECAM_KERNELS environment variable, else auto.
+	// Kernels forces a kernel level: "auto", "generic", "neon", "dotprod"
+	// (kernels.ParseLevel). Empty means auto: the fastest implementation
+	// available for each layer. The library reads no environment variable;
+	// edgecam's -kernels flag and EDGECAM_KERNELS are the command's.
 	Kernels string
 	// MaxMemory is the memory budget of the plan in bytes: Compile refuses,
 	// before allocating it, a plan whose activation arena, weights, scratch
@@ -39,7 +41,7 @@ type LayerInfo struct {
 	Index    int    // op index in the model
 	Op       string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
 	Type     string // layer type for reports: "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize"
-	Kernel   string // implementation name, e.g. "pwconv_f32_generic"
+	Kernel   string // the implementation that runs, e.g. "pwconv_f32_generic", "im2col+pwconv_q8_dotprod"
 	Stride   int
 	InShape  []int
 	OutShape []int
@@ -114,8 +116,9 @@ func (p *Plan) RunProfiled(layerNanos []int64) error {
 func (p *Plan) Layers() []LayerInfo { return slices.Clone(p.layers) }
 
 // KernelsByType maps each layer type present ("conv", "dwconv", "pwconv", ...)
-// to the implementation chosen for it. A type served by several
-// implementations lists them joined by ",", in order of first use.
+// to the implementation that runs it (kernels.Select's choice for each
+// layer; a kernel never hands a layer to another one). A type served by
+// several implementations lists them joined by ",", in order of first use.
 func (p *Plan) KernelsByType() map[string]string {
 	seen := map[string][]string{}
 	for _, l := range p.layers {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/edgecam/edgecam/board"
 	"github.com/edgecam/edgecam/internal/svgplot"
-	"github.com/edgecam/edgecam/kernels"
 )
 
 var cmdBench = &command{
@@ -41,7 +40,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	frames := fs.Int("frames", 50, "measured `frames` per thread count")
 	duration := fs.Duration("duration", 0, "measure for this long per thread count instead of -frames")
 	warmup := fs.Int("warmup", 5, "unmeasured warm-up `frames`")
-	level := fs.String("kernels", "", "kernel `level`: auto, generic, neon, dotprod (default $EDGECAM_KERNELS, else auto)")
+	level := addKernelsFlag(fs, "kernel `level`")
 	cpusFlag := fs.String("cpus", "", "pin the process to these `cpus` (e.g. 0-3 or 2,3; Linux only)")
 	format := fs.String("format", "text", "output `format`: text, json or gobench")
 	asJSON := fs.Bool("json", false, "same as -format json")
@@ -68,12 +67,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if *frames < 1 || *warmup < 0 || *duration < 0 {
 		return usagef("bench: -frames must be at least 1, -warmup and -duration not negative")
 	}
-	want, err := kernels.ParseLevel(*level)
+	want, err := kernelLevel("bench", fs, *level)
 	if err != nil {
-		return usagef("bench: -kernels: %v", err)
-	}
-	if err := kernels.Check(want); err != nil {
-		return fmt.Errorf("bench: %w", err)
+		return err
 	}
 
 	cpuDesc := "all"

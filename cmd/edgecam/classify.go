@@ -53,7 +53,7 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
 	fs.IntVar(&o.top, "top", 5, "classes to print per input")
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
-	fs.StringVar(&o.kernels, "kernels", "", "kernel `level`: auto, generic, neon, dotprod (default $EDGECAM_KERNELS, else auto)")
+	kernelsFlag := addKernelsFlag(fs, "kernel `level`")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per input per line, with the full output tensor")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -68,6 +68,11 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	case o.threads < 0:
 		return usagef("classify: -threads must not be negative, got %d", o.threads)
 	}
+	level, err := kernelLevel("classify", fs, *kernelsFlag)
+	if err != nil {
+		return err
+	}
+	o.kernels = string(level)
 	m, err := runtime.Load(o.model)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)

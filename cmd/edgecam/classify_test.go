@@ -141,7 +141,7 @@ func TestClassifyErrors(t *testing.T) {
 		{"no model", []string{"classify", "x.png"}, 2, "-model is required"},
 		{"no inputs", []string{"classify", "-model", model}, 2, "no input images"},
 		{"bad top", []string{"classify", "-model", model, "-top", "0", wrongSize}, 2, "-top"},
-		{"bad kernels", []string{"classify", "-model", model, "-kernels", "turbo", wrongSize}, 1, "turbo"},
+		{"bad kernels", []string{"classify", "-model", model, "-kernels", "turbo", wrongSize}, 2, `-kernels: unknown kernel level "turbo"`},
 		{"wrong size", []string{"classify", "-model", model, wrongSize}, 1, "150528 bytes"},
 		{"missing file", []string{"classify", "-model", model, "/nonexistent.png"}, 1, "nonexistent.png"},
 		{"missing model", []string{"classify", "-model", "/nonexistent.tflite", wrongSize}, 1, "nonexistent.tflite"},

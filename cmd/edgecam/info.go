@@ -50,19 +50,16 @@ type kernelCandidate struct {
 func runInfo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(cmdInfo, e)
 	asJSON := fs.Bool("json", false, "print JSON")
-	level := fs.String("kernels", "", "kernel `level` to explain: auto, generic, neon, dotprod (default $EDGECAM_KERNELS, else auto)")
+	level := addKernelsFlag(fs, "kernel `level` to explain")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("info: unexpected arguments %q", fs.Args())
 	}
-	want, err := kernels.ParseLevel(*level)
+	want, err := kernelLevel("info", fs, *level)
 	if err != nil {
-		return usagef("info: -kernels: %v", err)
-	}
-	if err := kernels.Check(want); err != nil {
-		return fmt.Errorf("info: %w", err)
+		return err
 	}
 	rep := infoReport{
 		Board:       board.Detect(boardSource()),
@@ -98,7 +95,7 @@ func writeInfoText(w io.Writer, rep *infoReport) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "kernel selection reads:\t%s\n", rep.CPUSummary)
-	fmt.Fprintf(tw, "kernel level:\t%s (-kernels or $%s force one)\n", rep.KernelLevel, kernels.EnvVar)
+	fmt.Fprintf(tw, "kernel level:\t%s (-kernels or $%s force one)\n", rep.KernelLevel, kernelsEnvVar)
 	for _, dt := range []string{"float32", "int8"} {
 		byType := rep.Kernels[dt]
 		types := make([]string, 0, len(byType))

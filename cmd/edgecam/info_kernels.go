@@ -10,7 +10,7 @@ import (
 )
 
 // chosenKernels compiles a small synthetic MobileNet of the given type and
-// returns the runtime's own choice per layer type.
+// returns, per layer type, the implementations that run it.
 func chosenKernels(dt tflite.DType, level kernels.Level) (map[string]string, error) {
 	m, err := mobilenet.Build(mobilenet.Config{Alpha: 0.25, Res: 32, DType: dt, Classes: 16})
 	if err != nil {
@@ -24,79 +24,35 @@ func chosenKernels(dt tflite.DType, level kernels.Level) (map[string]string, err
 	return p.KernelsByType(), nil
 }
 
-// regImpl is one registered implementation, whatever its kernel type.
-type regImpl struct {
-	name  string
-	level kernels.Level
-	avail bool
-}
-
-// kernelFamily is one registry list: the implementations of one layer type
-// and data type.
-type kernelFamily struct {
-	name  string
-	impls []regImpl
-}
-
-func registryFamilies() []kernelFamily {
-	r := kernels.All()
-	conv := func(name string, list []*kernels.ConvF32) kernelFamily {
-		f := kernelFamily{name: name}
-		for _, k := range list {
-			f.impls = append(f.impls, regImpl{k.Name, k.Level, k.Avail})
-		}
-		return f
-	}
-	convQ8 := func(name string, list []*kernels.ConvQ8) kernelFamily {
-		f := kernelFamily{name: name}
-		for _, k := range list {
-			f.impls = append(f.impls, regImpl{k.Name, k.Level, k.Avail})
-		}
-		return f
-	}
-	pwF32 := kernelFamily{name: "pwconv_f32"}
-	for _, k := range r.PointwiseF32 {
-		pwF32.impls = append(pwF32.impls, regImpl{k.Name, k.Level, k.Avail})
-	}
-	pwQ8 := kernelFamily{name: "pwconv_q8"}
-	for _, k := range r.PointwiseQ8 {
-		pwQ8.impls = append(pwQ8.impls, regImpl{k.Name, k.Level, k.Avail})
-	}
-	return []kernelFamily{
-		conv("conv_f32", r.ConvF32), conv("dwconv_f32", r.DWConvF32), pwF32,
-		convQ8("conv_q8", r.ConvQ8), convQ8("dwconv_q8", r.DWConvQ8), pwQ8,
-	}
-}
-
-// explainKernels lists every registered implementation with the reason the
-// runtime took it or not, following its rule: among those available on this
-// CPU and allowed at the requested level, the highest level wins. used holds
-// the implementations the compiled probe models actually chose.
+// explainKernels lists every registered implementation with kernels.Select's
+// verdict at the requested level (for a layer every implementation
+// supports) and whether the probe models ran it (used).
 func explainKernels(want kernels.Level, used map[string]bool) []kernelCandidate {
 	var out []kernelCandidate
-	for _, f := range registryFamilies() {
-		best := -1
-		for _, k := range f.impls {
-			if k.avail && kernels.Allowed(k.level, want) && kernels.Rank(k.level) > best {
-				best = kernels.Rank(k.level)
-			}
+	cands := kernels.All().Explain(want)
+	levels := map[string]kernels.Level{}
+	for _, c := range cands {
+		levels[c.Name] = c.Level
+	}
+	for _, c := range cands {
+		k := kernelCandidate{Family: c.Op, Name: c.Name, Level: string(c.Level), Available: c.Avail, Chosen: used[c.Name]}
+		switch {
+		case k.Chosen && c.Verdict == kernels.Selected:
+			k.Reason = fmt.Sprintf("chosen: the highest level available and allowed at %s", want)
+		case k.Chosen:
+			k.Reason = fmt.Sprintf("chosen for the layers %s does not support", c.By)
+		case c.Verdict == kernels.Unavailable:
+			k.Reason = "not available: " + levelNeeds(c.Level) + "; this CPU has " + kernels.CPUSummary()
+		case c.Verdict == kernels.AboveLevel:
+			k.Reason = fmt.Sprintf("level %s is above the requested level %s", c.Level, want)
+		case c.Verdict == kernels.Outranked && kernels.Rank(levels[c.By]) > kernels.Rank(c.Level):
+			k.Reason = fmt.Sprintf("%s, of a higher level, is preferred", c.By)
+		case c.Verdict == kernels.Outranked:
+			k.Reason = fmt.Sprintf("%s, of the same level, is registered first", c.By)
+		default:
+			k.Reason = "not used: the probe models' layers ran another way (see the kernels above)"
 		}
-		for _, k := range f.impls {
-			c := kernelCandidate{Family: f.name, Name: k.name, Level: string(k.level), Available: k.avail, Chosen: used[k.name]}
-			switch {
-			case !k.avail:
-				c.Reason = "not available: " + levelNeeds(k.level) + "; this CPU has " + kernels.CPUSummary()
-			case !kernels.Allowed(k.level, want):
-				c.Reason = fmt.Sprintf("level %s is above the requested level %s", k.level, want)
-			case c.Chosen:
-				c.Reason = fmt.Sprintf("chosen: the highest level available and allowed at %s", want)
-			case kernels.Rank(k.level) < best:
-				c.Reason = "a higher level implementation is available"
-			default:
-				c.Reason = "not used: the runtime served these layers another way (see the kernels above), or an earlier one of its level won"
-			}
-			out = append(out, c)
-		}
+		out = append(out, k)
 	}
 	return out
 }

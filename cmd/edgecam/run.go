@@ -19,7 +19,7 @@ import (
 var cmdRun = &command{
 	Name:  "run",
 	Short: "run the camera through the network and stream results",
-	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-threads N] [-top K] [-frames N] [-http ADDR]",
+	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-threads N] [-kernels L] [-top K] [-frames N] [-http ADDR]",
 }
 
 // Run is set in init: runRun refers to cmdRun for its usage text.
@@ -28,6 +28,7 @@ func init() { cmdRun.Run = runRun }
 // runOptions are the parsed flags of `edgecam run`.
 type runOptions struct {
 	model, labels, httpAddr, logLevel string
+	kernels                           string // a checked level, for runtime.Options
 	threads, top, frames, maxClients  int
 	list                              bool
 	src                               sourceFlags
@@ -59,6 +60,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.Float64Var(&o.src.fps, "fps", 30, "frame rate; 0 replays files and synthetic frames as fast as inference takes them")
 	fs.StringVar(&o.src.format, "format", "auto", "pixel `format`: auto, yuyv, mjpeg, nv12, rgb24, grey")
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
+	kernelsFlag := addKernelsFlag(fs, "kernel `level`")
 	fs.IntVar(&o.top, "top", 5, "classes per result")
 	fs.IntVar(&o.frames, "frames", 0, "stop after `N` results (0: until interrupted or the source ends)")
 	fs.StringVar(&o.httpAddr, "http", "", "serve the live page, /api/latest, /metrics and /healthz on `addr` (host:port; bare :port means 127.0.0.1)")
@@ -88,6 +90,11 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if o.frames < 0 || o.threads < 0 {
 		return usagef("run: -frames and -threads must be >= 0")
 	}
+	level, err := kernelLevel("run", fs, *kernelsFlag)
+	if err != nil {
+		return err
+	}
+	o.kernels = string(level)
 	src, err := o.src.build(log)
 	if err != nil {
 		return err
@@ -144,7 +151,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	plan, err := runtime.Compile(m, runtime.Options{Threads: o.threads})
+	plan, err := runtime.Compile(m, runtime.Options{Threads: o.threads, Kernels: o.kernels})
 	if err != nil {
 		return fmt.Errorf("run: compile %s: %w", o.model, err)
 	}

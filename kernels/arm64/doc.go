@@ -1,6 +1,9 @@
-// Package arm64 holds NEON Go-assembly kernels for depthwise and pointwise
-// convolution and for the first 3x3 convolution of a 3-channel image, float32
-// and int8, each tested against its twin in kernels/generic. On other
-// architectures (or with -tags purego) the package compiles to nothing usable
-// and reports its kernels as unavailable.
+// Package arm64 holds the NEON Go-assembly kernels of the pointwise,
+// depthwise and first (3x3, 3-channel) convolutions, float32 and int8, named
+// like their specifications in kernels/generic and tested against them by
+// the equivalence tests of package kernels. Each Supports function says which
+// layers a kernel computes; a kernel computes those entirely itself and
+// panics on any other, it never hands a layer to another implementation. On
+// other architectures, with gccgo or with -tags purego, the package compiles
+// to nothing usable and reports its kernels as unavailable.
 package arm64

@@ -1,4 +1,4 @@
-//go:build arm64 && !purego
+//go:build gc && !purego
 
 package arm64
 
@@ -9,16 +9,12 @@ import (
 )
 
 // dwZeroLen is the length of the shared zero row that stands in for padding
-// rows (and a nil bias). Rows wider than this (InW*C > 32768 floats, beyond
-// any MobileNet up to 448x448 at alpha 1) fall back to the generic kernel.
+// rows (and a nil bias): layers with wider rows (InW*C > 32768 floats, beyond
+// any MobileNet up to 448x448 at alpha 1) are not supported.
 const dwZeroLen = 1 << 15
 
 // dwZeros is never written.
 var dwZeros [dwZeroLen]float32
-
-// dwPatchMaxC is the widest layer whose padded edge pixels run through the
-// assembly on a stack patch (3x3xC); wider layers do them in Go.
-const dwPatchMaxC = 1024
 
 //go:noescape
 func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
@@ -26,14 +22,14 @@ func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi f
 //go:noescape
 func dwF32S2(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 
-// SupportsDWConv3x3 reports whether the NEON depthwise kernels handle p: 3x3,
-// depth multiplier 1, equal strides of 1 or 2, any padding.
-func SupportsDWConv3x3(p *generic.ConvParams) bool {
-	return p.KH == 3 && p.KW == 3 && p.InC == p.OutC && p.StrideH == p.StrideW &&
-		(p.StrideH == 1 || p.StrideH == 2) && p.InC > 0
+// SupportsDWConvF32 reports whether DWConvF32 computes p: a 3x3 depthwise
+// convolution (depth multiplier 1) with equal strides of 1 or 2, any
+// padding, and input rows of at most dwZeroLen floats.
+func SupportsDWConvF32(p *generic.ConvParams) bool {
+	return supportsDW3x3(p) && p.InW*p.InC <= dwZeroLen
 }
 
-// DWConv3x3F32 is generic.DWConvF32 for 3x3 kernels with NEON:
+// DWConvF32 is generic.DWConvF32 for 3x3 kernels with NEON:
 //
 //	dst[(oy*OutW+ox)*C+c] = min(max(bias[c] + sum_{ky,kx in bounds}
 //		src[(iy*InW+ix)*C+c] * w[(ky*3+kx)*C+c], lo), hi)
@@ -42,30 +38,18 @@ func SupportsDWConv3x3(p *generic.ConvParams) bool {
 // assembly takes the output columns whose 3 input columns are all inside
 // the image, 4 channels at a time (rows above or below the image read a zero
 // row); padded edge columns and the C%4 channel tail run in Go. Results
-// differ from generic only by float32 rounding (per-row partial sums).
-func DWConv3x3F32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+// differ from generic only by float32 rounding (per-row partial sums). It
+// panics unless SupportsDWConvF32(p).
+func DWConvF32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
 	C := p.OutC
-	if !SupportsDWConv3x3(p) {
-		panic(fmt.Sprintf("arm64.DWConv3x3F32: unsupported shape %+v", *p))
+	if !SupportsDWConvF32(p) {
+		panic(fmt.Sprintf("arm64.DWConvF32: unsupported layer %+v", *p))
 	}
 	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) < 9*C || (bias != nil && len(bias) < C) {
-		panic(fmt.Sprintf("arm64.DWConv3x3F32: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
-	}
-	if p.InW*C > dwZeroLen {
-		generic.DWConvF32(p, dst, src, w, bias, y0, y1, lo, hi)
-		return
+		panic(fmt.Sprintf("arm64.DWConvF32: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
 	}
 	s := p.StrideW
-	// Output columns [xa, xb) read input columns ix..ix+2 all inside the image.
-	xa := (p.PadLeft + s - 1) / s
-	xb := 0
-	if p.InW-3+p.PadLeft >= 0 {
-		xb = (p.InW-3+p.PadLeft)/s + 1
-	}
-	xb = min(xb, p.OutW)
-	if xb < xa {
-		xb = xa
-	}
+	xa, xb := dwInteriorCols(p)
 	nblk := C / 4
 	b := &dwZeros[0]
 	if bias != nil {

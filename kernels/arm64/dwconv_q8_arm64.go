@@ -1,4 +1,4 @@
-//go:build arm64 && !purego
+//go:build gc && !purego
 
 package arm64
 
@@ -10,8 +10,8 @@ import (
 
 // dwQ8MaxC bounds the channel count the int8 depthwise assembly takes: the
 // shared zero weights (standing in for padded kernel rows) and zero bias
-// cover 8192 channels, 8x MobileNet's widest layer. Wider layers fall back to
-// the generic kernel.
+// cover 8192 channels, 8x MobileNet's widest layer. Wider layers are not
+// supported.
 const dwQ8MaxC = 1 << 13
 
 // Never written.
@@ -32,40 +32,59 @@ func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, ds
 //go:noescape
 func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
-// DWConv3x3Q8 is generic.DWConvQ8 for 3x3 kernels with NEON:
+// SupportsDWConvQ8 reports whether DWConvQ8 computes p with input zero point
+// xzp: a 3x3 depthwise convolution (depth multiplier 1) with equal strides of
+// 1 or 2, any padding, at most dwQ8MaxC channels, and xzp in the int8 range
+// (padded taps hold xzp as an int8).
+func SupportsDWConvQ8(p *generic.ConvParams, xzp int32) bool {
+	return supportsDW3x3(p) && p.OutC <= dwQ8MaxC && inInt8(xzp)
+}
+
+// DWConvQ8Weights is one layer's weights as DWConvQ8 reads them, made once
+// by PackDWConvQ8.
+type DWConvQ8Weights struct {
+	w      []int16 // [3][3][C], weights minus their zero point
+	narrow bool    // every weight in [-127, 127]: the int8-multiply kernels
+}
+
+// PackDWConvQ8 subtracts each channel's weight zero point wzp[c] from w,
+// [3][3][C] in the int8 domain, widening to int16 (generic.PackDWConvQ8),
+// and notes whether every result lies in [-127, 127], where the
+// int8-multiply kernels dwQ8N1/dwQ8N2 are exact. It panics unless p has the
+// shape SupportsDWConvQ8 takes.
+func PackDWConvQ8(p *generic.ConvParams, w []int8, wzp []int32) *DWConvQ8Weights {
+	C := p.OutC
+	if !supportsDW3x3(p) || C > dwQ8MaxC || len(w) < 9*C || len(wzp) < C {
+		panic(fmt.Sprintf("arm64.PackDWConvQ8: unsupported layer or short weights (%d) or zero points (%d) for %+v", len(w), len(wzp), *p))
+	}
+	w16 := generic.PackDWConvQ8(p, w, wzp)
+	return &DWConvQ8Weights{w: w16, narrow: narrowWeights(w16)}
+}
+
+// DWConvQ8 is generic.DWConvQ8 for 3x3 kernels with NEON:
 //
-//	acc = bias[c] + sum_{ky,kx in bounds} (src[(iy*InW+ix)*C+c] - xzp) * w[(ky*3+kx)*C+c]
+//	acc = bias[c] + sum_{ky,kx in bounds} (src[(iy*InW+ix)*C+c] - xzp) * (w[(ky*3+kx)*C+c] - wzp[c])
 //	dst[(oy*OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 //
-// for rows [y0, y1), with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx. The
-// assembly takes output columns whose 3 input columns are inside the image, 8
-// channels at a time (dwQ8N* when every weight lies in [-127, 127], else
-// dwQ8S*); kernel rows above or below the image get zero weights.
-// Padded edge columns and the C%8 channel tail run in Go. Bit-exact with
-// generic.
-func DWConv3x3Q8(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) {
+// for rows [y0, y1), with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx and the
+// weights packed by PackDWConvQ8. The assembly takes output columns whose 3
+// input columns are inside the image, 8 channels at a time (dwQ8N* when the
+// packed weights are narrow, else dwQ8S*); kernel rows above or below the
+// image get zero weights. Padded edge columns and the C%8 channel tail run
+// in Go. Bit-exact with generic. It panics unless SupportsDWConvQ8(p, xzp).
+func DWConvQ8(p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ8Weights, bias []int32, rq *generic.Requant, y0, y1 int) {
 	C := p.OutC
-	if !SupportsDWConv3x3(p) {
-		panic(fmt.Sprintf("arm64.DWConv3x3Q8: unsupported shape %+v", *p))
+	if !SupportsDWConvQ8(p, xzp) {
+		panic(fmt.Sprintf("arm64.DWConvQ8: unsupported layer %+v with input zero point %d", *p, xzp))
 	}
-	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) < 9*C ||
+	w := pk.w
+	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) != 9*C ||
 		(bias != nil && len(bias) < C) || len(rq.Scale) < C {
-		panic(fmt.Sprintf("arm64.DWConv3x3Q8: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
+		panic(fmt.Sprintf("arm64.DWConvQ8: short buffers, weights packed for another layer, or rows [%d,%d) for %+v", y0, y1, *p))
 	}
-	if C > dwQ8MaxC || xzp < -128 || xzp > 127 {
-		generic.DWConvQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
-		return
-	}
-	// Weights in [-127, 127] (int8 models) take the int8-multiply kernels,
-	// wider ones (legacy uint8 minus a zero point) the int16 ones.
-	narrow := narrowWeights(w[:9*C])
+	narrow := pk.narrow
 	s := p.StrideW
-	xa := (p.PadLeft + s - 1) / s
-	xb := 0
-	if p.InW-3+p.PadLeft >= 0 {
-		xb = (p.InW-3+p.PadLeft)/s + 1
-	}
-	xb = max(min(xb, p.OutW), xa)
+	xa, xb := dwInteriorCols(p)
 	nblk := C / 8
 	b := &dwQ8ZeroBias[0]
 	if bias != nil {

@@ -1,4 +1,4 @@
-//go:build arm64 && !purego
+//go:build gc && !purego
 
 package arm64
 
@@ -11,11 +11,11 @@ import (
 // Tile shapes of the int8 pointwise kernels. The runtime splits m in
 // multiples of the TileM of the kernel it picked.
 const (
-	PointwiseQ8WideTileM = 4 // SMULL/SADALP kernel: 4 rows x 4 channels
-	PointwiseQ8DotTileM  = 8 // SDOT kernel: 8 rows x 8 channels
-	pointwiseQ8WideNR    = 4
-	pointwiseQ8DotNR     = 8
-	pointwiseQ8KBlock    = 16 // k bytes per loop iteration; packed k is padded to it
+	PointwiseQ8TileM    = 4 // SMULL/SADALP kernel: 4 rows x 4 channels
+	PointwiseQ8DotTileM = 8 // SDOT kernel: 8 rows x 8 channels
+	pointwiseQ8WideNR   = 4
+	pointwiseQ8DotNR    = 8
+	pointwiseQ8KBlock   = 16 // k bytes per loop iteration; packed k is padded to it
 )
 
 //go:noescape
@@ -37,12 +37,12 @@ func q8Tile(dot bool, a *int8, lda, m, kblocks int, atail *int8, tail int, b *in
 
 func roundUpK(k int) int { return (k + pointwiseQ8KBlock - 1) / pointwiseQ8KBlock * pointwiseQ8KBlock }
 
-// PackPointwiseQ8Wide packs w, [n][k] row-major, for PointwiseQ8Wide: panels
+// PackPointwiseQ8 packs w, [n][k] row-major, for PointwiseQ8: panels
 // of 4 output channels, k padded with zeros to a multiple of 16, in 16-k
 // blocks of 4 channels x 16 bytes:
 //
 //	packed[p*kp*4 + kb*64 + j*16 + t] = w[(p*4+j)*k + kb*16+t]   (0 outside w)
-func PackPointwiseQ8Wide(w []int8, n, k int) []int8 {
+func PackPointwiseQ8(w []int8, n, k int) []int8 {
 	kp := roundUpK(k)
 	nr := pointwiseQ8WideNR
 	panels := (n + nr - 1) / nr
@@ -75,19 +75,32 @@ func PackPointwiseQ8Dot(w []int8, n, k int) []int8 {
 	return packed
 }
 
-// PointwiseQ8Wide is generic.PointwiseQ8 on ARMv8.0 NEON (SMULL, SMULL2,
-// SADALP; exact for every int8 input including -128):
+// SupportsPointwiseQ8 reports whether PointwiseQ8 computes a layer with
+// requantization rq: its zero point and clamp must lie in [-128, 127], where
+// the assembly's int16 requantization equals generic's (always so for int8
+// outputs).
+func SupportsPointwiseQ8(rq *generic.Requant) bool {
+	return rq != nil && inInt8(rq.ZeroPoint) && inInt8(rq.Min) && inInt8(rq.Max)
+}
+
+// PointwiseQ8 is generic.PointwiseQ8 on ARMv8.0 NEON (SMULL, SMULL2,
+// SADALP; exact for every int8 input and weight including -128):
 //
 //	acc = bias[j] + sum_kk src[i*k+kk]*w[j*k+kk] - wzp*sum_kk src[i*k+kk]
 //	dst[i*n+j] = generic.Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
 //
-// with w packed by PackPointwiseQ8Wide. Bit-exact with generic.
-func PointwiseQ8Wide(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
-	pointwiseQ8(false, PointwiseQ8WideTileM, pointwiseQ8WideNR, "PointwiseQ8Wide", dst, src, m, k, n, packed, bias, wzp, rq)
+// with w packed by PackPointwiseQ8. Bit-exact with generic. It panics unless
+// SupportsPointwiseQ8(rq).
+func PointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
+	if !SupportsPointwiseQ8(rq) {
+		panic(fmt.Sprintf("arm64.PointwiseQ8: unsupported requantization %+v: zero point and clamp must lie in int8", rq))
+	}
+	pointwiseQ8(false, PointwiseQ8TileM, pointwiseQ8WideNR, "PointwiseQ8", dst, src, m, k, n, packed, bias, wzp, rq)
 }
 
-// PointwiseQ8Dot is PointwiseQ8Wide with SDOT (ARMv8.2 dot product), w packed
-// by PackPointwiseQ8Dot. Bit-exact with generic.
+// PointwiseQ8Dot is PointwiseQ8 with SDOT (ARMv8.2 dot product) and an int32
+// requantization that takes any zero point and clamp, w packed by
+// PackPointwiseQ8Dot. Bit-exact with generic.
 func PointwiseQ8Dot(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
 	pointwiseQ8(true, PointwiseQ8DotTileM, pointwiseQ8DotNR, "PointwiseQ8Dot", dst, src, m, k, n, packed, bias, wzp, rq)
 }
@@ -106,11 +119,7 @@ func pointwiseQ8(dot bool, tileM, nr int, name string, dst, src []int8, m, k, n 
 			name, m, k, n, len(src), len(dst), len(packed), len(bias), len(rq.Scale)))
 	}
 	if k == 0 {
-		generic.PointwiseQ8(dst, src, m, k, n, packed, bias, wzp, rq)
-		return
-	}
-	if !dot && !int8Requant(rq) {
-		pointwiseQ8WideScalar(dst, src, m, k, n, packed, bias, wzp, rq)
+		pointwiseQ8BiasOnly(dst, m, n, bias, rq)
 		return
 	}
 	full := n / nr
@@ -170,32 +179,14 @@ func pointwiseQ8TailPanel(dot bool, nr int, dst, src []int8, i, r, k, n int, pan
 	}
 }
 
-// int8Requant reports whether rq's zero point and clamp lie in [-128, 127],
-// where the widening kernel's int16 requantization equals generic's.
-func int8Requant(rq *generic.Requant) bool {
-	in := func(v int32) bool { return v >= -128 && v <= 127 }
-	return in(rq.ZeroPoint) && in(rq.Min) && in(rq.Max)
-}
-
-// pointwiseQ8WideScalar is PointwiseQ8Wide in plain Go, reading the weights
-// from the PackPointwiseQ8Wide layout: the exact path for a zero point or
-// clamp beyond int8, which the assembly's int16 requantization does not take.
-func pointwiseQ8WideScalar(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
-	nr, kp := pointwiseQ8WideNR, roundUpK(k)
+// pointwiseQ8BiasOnly is the k == 0 case: every output is its requantized
+// bias.
+func pointwiseQ8BiasOnly(dst []int8, m, n int, bias []int32, rq *generic.Requant) {
 	for i := 0; i < m; i++ {
-		a := src[i*k : i*k+k]
-		var sum int32
-		for _, v := range a {
-			sum += int32(v)
-		}
 		for j := 0; j < n; j++ {
-			acc := -wzp * sum
+			var acc int32
 			if bias != nil {
-				acc += bias[j]
-			}
-			panel := packed[j/nr*kp*nr:]
-			for kk, v := range a {
-				acc += int32(v) * int32(panel[kk/16*16*nr+j%nr*16+kk%16])
+				acc = bias[j]
 			}
 			dst[i*n+j] = generic.Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
 		}

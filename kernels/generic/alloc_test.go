@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 )
 
 // TestKernelsAllocateNothing checks that every generic kernel runs without a
@@ -12,7 +13,7 @@ import (
 // where the plan must not allocate per frame. Packing and bias folding run at
 // plan time and are not covered.
 func TestKernelsAllocateNothing(t *testing.T) {
-	r := newRand(41)
+	r := kerneltest.Rand(41)
 	// The first layer of MobileNet (InC 3), a wide full conv (more taps than
 	// one SWAR chunk, more channels than one accumulator block) and an odd
 	// channel count with arbitrary padding.
@@ -35,10 +36,10 @@ func TestKernelsAllocateNothing(t *testing.T) {
 	var ks []kernel
 	for _, p := range convs {
 		np := p.OutC * p.KH * p.KW * p.InC
-		src, w, bias := randF32(r, p.InH*p.InW*p.InC), randF32(r, np), randF32(r, p.OutC)
+		src, w, bias := kerneltest.F32s(r, p.InH*p.InW*p.InC), kerneltest.F32s(r, np), kerneltest.F32s(r, p.OutC)
 		dst := make([]float32, p.OutH*p.OutW*p.OutC)
-		src8, w16, b32 := randI8(r, p.InH*p.InW*p.InC), randI16(r, np, -255, 255), randI32(r, p.OutC, -1000, 1000)
-		rq := randRequant(r, p.OutC, 0)
+		src8, w16, b32 := kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127), kerneltest.I16s(r, np, -255, 255), kerneltest.I32s(r, p.OutC, -1000, 1000)
+		rq := kerneltest.RandRequant(r, p.OutC, 0)
 		dst8 := make([]int8, len(dst))
 		name := fmt.Sprintf("%dx%dx%d_k%dx%d_oc%d", p.InH, p.InW, p.InC, p.KH, p.KW, p.OutC)
 		ks = append(ks,
@@ -49,10 +50,10 @@ func TestKernelsAllocateNothing(t *testing.T) {
 	}
 	for _, p := range dws {
 		np := p.KH * p.KW * p.InC
-		src, w, bias := randF32(r, p.InH*p.InW*p.InC), randF32(r, np), randF32(r, p.OutC)
+		src, w, bias := kerneltest.F32s(r, p.InH*p.InW*p.InC), kerneltest.F32s(r, np), kerneltest.F32s(r, p.OutC)
 		dst := make([]float32, p.OutH*p.OutW*p.OutC)
-		src8, w16, b32 := randI8(r, p.InH*p.InW*p.InC), randI16(r, np, -255, 255), randI32(r, p.OutC, -1000, 1000)
-		rq := randRequant(r, p.OutC, 1)
+		src8, w16, b32 := kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127), kerneltest.I16s(r, np, -255, 255), kerneltest.I32s(r, p.OutC, -1000, 1000)
+		rq := kerneltest.RandRequant(r, p.OutC, 1)
 		dst8 := make([]int8, len(dst))
 		name := fmt.Sprintf("%dx%dx%d_k%d_s%d", p.InH, p.InW, p.InC, p.KH, p.StrideH)
 		ks = append(ks,
@@ -62,10 +63,10 @@ func TestKernelsAllocateNothing(t *testing.T) {
 	}
 	{
 		const m, k, n = 37, 48, 29
-		src, w, bias := randF32(r, m*k), randF32(r, n*k), randF32(r, n)
+		src, w, bias := kerneltest.F32s(r, m*k), kerneltest.F32s(r, n*k), kerneltest.F32s(r, n)
 		packed, dst := generic.PackPointwiseF32(w, n, k), make([]float32, m*n)
-		src8, w8, b32 := randI8(r, m*k), randI8(r, n*k), randI32(r, n, -1000, 1000)
-		packed8, dst8, rq := generic.PackPointwiseQ8(w8, n, k), make([]int8, m*n), randRequant(r, n, 2)
+		src8, w8, b32 := kerneltest.I8s(r, m*k, -128, 127), kerneltest.I8s(r, n*k, -128, 127), kerneltest.I32s(r, n, -1000, 1000)
+		packed8, dst8, rq := generic.PackPointwiseQ8(w8, n, k), make([]int8, m*n), kerneltest.RandRequant(r, n, 2)
 		ks = append(ks,
 			kernel{"PointwiseF32", func() { generic.PointwiseF32(dst, src, m, k, n, packed, bias, 0, 6) }},
 			kernel{"PointwiseQ8", func() { generic.PointwiseQ8(dst8, src8, m, k, n, packed8, b32, 1, rq) }},
@@ -73,8 +74,8 @@ func TestKernelsAllocateNothing(t *testing.T) {
 	}
 	{
 		p := &generic.ConvParams{InH: 7, InW: 7, InC: 64, OutH: 1, OutW: 1, OutC: 64, KH: 7, KW: 7, StrideH: 2, StrideW: 2}
-		src, dst := randF32(r, 7*7*64), make([]float32, 64)
-		src8, dst8 := randI8(r, 7*7*64), make([]int8, 64)
+		src, dst := kerneltest.F32s(r, 7*7*64), make([]float32, 64)
+		src8, dst8 := kerneltest.I8s(r, 7*7*64, -128, 127), make([]int8, 64)
 		ks = append(ks,
 			kernel{"AvgPoolF32", func() { generic.AvgPoolF32(p, dst, src, -1, 1) }},
 			kernel{"AvgPoolQ8", func() { generic.AvgPoolQ8(p, dst8, src8, 3, 0.9, -2, -128, 127) }},
@@ -82,8 +83,8 @@ func TestKernelsAllocateNothing(t *testing.T) {
 	}
 	{
 		const n = 1001
-		src, dst := randF32(r, n), make([]float32, n)
-		src8, dst8 := randI8(r, n), make([]int8, n)
+		src, dst := kerneltest.F32s(r, n), make([]float32, n)
+		src8, dst8 := kerneltest.I8s(r, n, -128, 127), make([]int8, n)
 		ks = append(ks,
 			kernel{"SoftmaxF32", func() { generic.SoftmaxF32(dst, src, 1) }},
 			kernel{"SoftmaxQ8/table", func() { generic.SoftmaxQ8(dst8, src8, 0.1, -3, 1, 1.0/256, -128) }},

@@ -2,6 +2,7 @@ package generic_test
 
 import (
 	"fmt"
+	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 	"math/rand/v2"
 	"testing"
 
@@ -99,7 +100,7 @@ func detectionBenchOptions(regular bool) generic.DetectionPostProcessOptions {
 // TestDetectionAllocatesNothing checks that a post-process call allocates
 // nothing once its scratch exists, for every input type and both NMS variants.
 func TestDetectionAllocatesNothing(t *testing.T) {
-	for _, v := range detectionVariants(newRand(3)) {
+	for _, v := range detectionVariants(kerneltest.Rand(3)) {
 		o := detectionBenchOptions(v.regular)
 		s, err := generic.NewDetectionScratch(o, ssdAnchors)
 		if err != nil {
@@ -125,7 +126,7 @@ func TestDetectionAllocatesNothing(t *testing.T) {
 // BenchmarkDetectionPostProcess times one post-process call on an input of
 // the SSD detector's shape.
 func BenchmarkDetectionPostProcess(b *testing.B) {
-	for _, v := range detectionVariants(newRand(3)) {
+	for _, v := range detectionVariants(kerneltest.Rand(3)) {
 		b.Run("generic/"+v.name, func(b *testing.B) {
 			o := detectionBenchOptions(v.regular)
 			s, err := generic.NewDetectionScratch(o, ssdAnchors)

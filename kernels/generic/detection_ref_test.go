@@ -1,6 +1,7 @@
 package generic_test
 
 import (
+	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -172,7 +173,7 @@ func refPostProcess(o generic.DetectionPostProcessOptions, enc []float32, stride
 // random inputs, float and quantized (many equal scores), both NMS variants,
 // with and without a background column, and requires identical outputs.
 func TestDetectionMatchesReference(t *testing.T) {
-	r := newRand(77)
+	r := kerneltest.Rand(77)
 	for trial := range 400 {
 		o := generic.DetectionPostProcessOptions{
 			MaxDetections:          1 + r.IntN(12),
@@ -249,7 +250,7 @@ func TestDetectionMatchesReference(t *testing.T) {
 // positive scale (maximum found on raw values) and a negative one (on the
 // dequantized values), give the outputs of the same values given as floats.
 func TestDetectionQuantizedPaths(t *testing.T) {
-	r := newRand(5)
+	r := kerneltest.Rand(5)
 	for _, regular := range []bool{false, true} {
 		for _, scale := range []float32{1.0 / 256, -1.0 / 200, 1e-42} {
 			o := generic.DetectionPostProcessOptions{

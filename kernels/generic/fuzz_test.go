@@ -2,9 +2,11 @@ package generic_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
 )
 
 // FuzzConvKernels checks the four convolution kernels and both average pools
@@ -34,7 +36,8 @@ func FuzzConvKernels(f *testing.F) {
 			p.InC = 1 + p.InC%9
 			p.OutC = 1 + int(seed%19)
 		}
-		r := newRand(seed)
+		r := kerneltest.Rand(seed)
+		inf := float32(math.Inf(1))
 		y0 := r.IntN(p.OutH)
 		y1 := y0 + 1 + r.IntN(p.OutH-y0)
 		what := fmt.Sprintf("kind %d %+v rows [%d,%d)", kind%6, p, y0, y1)
@@ -43,49 +46,52 @@ func FuzzConvKernels(f *testing.F) {
 		case 0, 1:
 			nw := p.OutC * p.KH * p.KW * p.InC
 			if kind%6 == 0 {
-				src, wt, bias := randF32(r, p.InH*p.InW*p.InC), randF32(r, nw), randF32(r, p.OutC)
-				want := refConvF32(&p, src, wt, bias, 0, 6)
-				g := newGuardedF32(n, 1)
-				generic.ConvF32(&p, g.out(), src, wt, bias, y0, y1, 0, 6)
-				checkRowsF32(t, g, want, &p, y0, y1, what)
+				src, wt, bias := kerneltest.F32s(r, p.InH*p.InW*p.InC), kerneltest.F32s(r, nw), kerneltest.F32s(r, p.OutC)
+				want := refConvF32(&p, src, wt, bias, 0, 6, y0, y1)
+				absSum := refConvF32(&p, kerneltest.Abs(src), kerneltest.Abs(wt), kerneltest.Abs(bias), -inf, inf, y0, y1)
+				g := kerneltest.NewGuarded[float32](n, 1)
+				generic.ConvF32(&p, g.Out(), src, wt, bias, y0, y1, 0, 6)
+				checkRowsF32(t, g, want, absSum, &p, y0, y1, taps(&p, false), what)
 				return
 			}
-			src, wt, bias := randI8(r, p.InH*p.InW*p.InC), randI16(r, nw, -255, 255), randI32(r, p.OutC, -9000, 9000)
-			rq := randRequant(r, p.OutC, int(seed))
+			src, wt, bias := kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127), kerneltest.I16s(r, nw, -255, 255), kerneltest.I32s(r, p.OutC, -9000, 9000)
+			rq := kerneltest.RandRequant(r, p.OutC, int(seed))
 			xzp := int32(r.IntN(256) - 128)
-			want := refConvQ8(&p, src, xzp, wt, bias, rq)
-			g := newGuardedI8(n, 2)
-			generic.ConvQ8(&p, g.out(), src, xzp, wt, bias, rq, y0, y1)
+			want := refConvQ8(&p, src, xzp, wt, bias, rq, y0, y1)
+			g := kerneltest.NewGuarded[int8](n, 2)
+			generic.ConvQ8(&p, g.Out(), src, xzp, wt, bias, rq, y0, y1)
 			checkRowsI8(t, g, want, &p, y0, y1, what)
 		case 2:
-			src, wt, bias := randF32(r, p.InH*p.InW*p.InC), randF32(r, p.KH*p.KW*p.InC), randF32(r, p.InC)
-			want := refDWConvF32(&p, src, wt, bias, -1, 1)
-			g := newGuardedF32(n, 3)
-			generic.DWConvF32(&p, g.out(), src, wt, bias, y0, y1, -1, 1)
-			checkRowsF32(t, g, want, &p, y0, y1, what)
+			src, wt, bias := kerneltest.F32s(r, p.InH*p.InW*p.InC), kerneltest.F32s(r, p.KH*p.KW*p.InC), kerneltest.F32s(r, p.InC)
+			want := refDWConvF32(&p, src, wt, bias, -1, 1, y0, y1)
+			absSum := refDWConvF32(&p, kerneltest.Abs(src), kerneltest.Abs(wt), kerneltest.Abs(bias), -inf, inf, y0, y1)
+			g := kerneltest.NewGuarded[float32](n, 3)
+			generic.DWConvF32(&p, g.Out(), src, wt, bias, y0, y1, -1, 1)
+			checkRowsF32(t, g, want, absSum, &p, y0, y1, taps(&p, true), what)
 		case 3:
-			src, wt, bias := randI8(r, p.InH*p.InW*p.InC), randI16(r, p.KH*p.KW*p.InC, -255, 255), randI32(r, p.InC, -9000, 9000)
-			rq := randRequant(r, p.InC, int(seed))
+			src, wt, bias := kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127), kerneltest.I16s(r, p.KH*p.KW*p.InC, -255, 255), kerneltest.I32s(r, p.InC, -9000, 9000)
+			rq := kerneltest.RandRequant(r, p.InC, int(seed))
 			xzp := int32(r.IntN(256) - 128)
-			want := refDWConvQ8(&p, src, xzp, wt, bias, rq)
-			g := newGuardedI8(n, 0)
-			generic.DWConvQ8(&p, g.out(), src, xzp, wt, bias, rq, y0, y1)
+			want := refDWConvQ8(&p, src, xzp, wt, bias, rq, y0, y1)
+			g := kerneltest.NewGuarded[int8](n, 0)
+			generic.DWConvQ8(&p, g.Out(), src, xzp, wt, bias, rq, y0, y1)
 			checkRowsI8(t, g, want, &p, y0, y1, what)
 		case 4:
-			src := randF32(r, p.InH*p.InW*p.InC)
+			src := kerneltest.F32s(r, p.InH*p.InW*p.InC)
 			want := refAvgPoolF32(&p, src, -0.5, 0.5)
-			g := newGuardedF32(n, 1)
-			generic.AvgPoolF32(&p, g.out(), src, -0.5, 0.5)
-			compareF32(t, g.out(), want, what)
-			g.checkGuards(t)
+			absMean := refAvgPoolF32(&p, kerneltest.Abs(src), -inf, inf)
+			g := kerneltest.NewGuarded[float32](n, 1)
+			generic.AvgPoolF32(&p, g.Out(), src, -0.5, 0.5)
+			kerneltest.CompareF32(t, g.Out(), want, absMean, p.KH*p.KW, what)
+			g.CheckUntouched(t, 0, n, what)
 		default:
-			src := randI8(r, p.InH*p.InW*p.InC)
+			src := kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127)
 			xzp, ozp := int32(r.IntN(256)-128), int32(r.IntN(21)-10)
 			want := refAvgPoolQ8(&p, src, xzp, 0.9, ozp, -128, 127)
-			g := newGuardedI8(n, 1)
-			generic.AvgPoolQ8(&p, g.out(), src, xzp, 0.9, ozp, -128, 127)
-			compareI8(t, g.out(), want, what)
-			g.checkGuards(t)
+			g := kerneltest.NewGuarded[int8](n, 1)
+			generic.AvgPoolQ8(&p, g.Out(), src, xzp, 0.9, ozp, -128, 127)
+			kerneltest.CompareI8(t, g.Out(), want, what)
+			g.CheckUntouched(t, 0, n, what)
 		}
 	})
 }

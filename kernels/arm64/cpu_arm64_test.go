@@ -1,0 +1,82 @@
+//go:build gc && !purego
+
+package arm64_test
+
+import (
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/edgecam/edgecam/kernels"
+	"github.com/edgecam/edgecam/kernels/arm64"
+)
+
+// TestSelection reports which kernels this CPU gets and checks the registry
+// and Select against the CPU features. scripts/test-arm64.sh sets EDGECAM_EXPECT_DOTPROD
+// to 1 or 0 for each qemu CPU model (and GODEBUG=cpu.asimddp=off), so a wrong
+// feature read fails here.
+func TestSelection(t *testing.T) {
+	t.Logf("cpu: %s", kernels.CPUSummary())
+	if want := os.Getenv("EDGECAM_EXPECT_DOTPROD"); want != "" && (want == "1") != arm64.HasDotProd {
+		t.Fatalf("HasDotProd = %v, EDGECAM_EXPECT_DOTPROD=%s", arm64.HasDotProd, want)
+	}
+	if !arm64.HasNEON {
+		t.Fatal("arm64 without ASIMD: every arm64 Linux CPU has it")
+	}
+	avail := map[string]bool{}
+	var names []string
+	for _, c := range kernels.All().Explain(kernels.Auto) {
+		avail[c.Name] = c.Avail
+	}
+	want := map[string]bool{
+		"pwconv_f32_neon": true, "pwconv_q8_neon": true, "dwconv3x3_f32_neon": true,
+		"dwconv3x3_q8_neon": true, "pwconv_q8_dotprod": arm64.HasDotProd,
+		"conv3x3c3_f32_neon": true, "conv3x3c3_q8_neon": true, "conv3x3c3_q8_dotprod": arm64.HasDotProd,
+	}
+	for name, a := range want {
+		got, ok := avail[name]
+		if !ok {
+			t.Fatalf("%s is not registered", name)
+		}
+		if got != a {
+			t.Errorf("%s: Avail = %v, want %v", name, got, a)
+		}
+		if got {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	t.Logf("available NEON kernels: %s", strings.Join(names, " "))
+	best, err := kernels.Select(kernels.All().PointwiseQ8, kernels.Auto, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBest := "pwconv_q8_neon"
+	if arm64.HasDotProd {
+		wantBest = "pwconv_q8_dotprod"
+	}
+	if best.Name != wantBest {
+		t.Errorf("fastest available int8 pointwise kernel: %s, want %s", best.Name, wantBest)
+	}
+	t.Logf("int8 pointwise under auto: %s", best.Name)
+}
+
+// TestCheckForcedLevel: forcing a level the CPU cannot run is an error,
+// never a silent fallback.
+func TestCheckForcedLevel(t *testing.T) {
+	if err := kernels.Check(kernels.NEON); err != nil {
+		t.Errorf("Check(neon) on arm64: %v", err)
+	}
+	err := kernels.Check(kernels.DotProd)
+	if arm64.HasDotProd && err != nil {
+		t.Errorf("Check(dotprod) with dot product: %v", err)
+	}
+	if !arm64.HasDotProd {
+		if err == nil {
+			t.Error("Check(dotprod) without dot product: no error")
+		} else {
+			t.Logf("Check(dotprod) without dot product: %v", err)
+		}
+	}
+}

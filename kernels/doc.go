@@ -1,0 +1,52 @@
+// Package kernels is the one registry of kernel implementations and the one
+// rule that chooses among them: Select, used by the runtime (one choice per
+// layer when it compiles a plan), by edgecam info and by the tests. Every
+// registry entry embeds Kernel: its Info (name, level, availability) and its
+// Supports. An implementation computes every layer its Supports accepts
+// entirely itself and refuses the others, so the name a plan reports
+// (Plan.KernelsByType) is the implementation that ran. Convolutions have a
+// pack step, run once per layer at plan time: no implementation reorders or
+// widens weights per call.
+//
+// # Where each op lives
+//
+// Every op has one stem, used for its files in every folder: the
+// specification in kernels/generic (the doc comment of the exported function
+// states the reference loop; a faster Go loop sits beside it), the Go stubs,
+// assembly and generator of each architecture, the equivalence test here
+// (every registered implementation against generic) and the
+// architecture's own tests. Registered names say what a kernel computes.
+//
+//	op          spec (generic/)     arm64/ stub, .s            arm64/_gen/    test (kernels/)    arm64/ test              registered
+//	pwconv_f32  pwconv_f32.go       pwconv_f32_arm64.{go,s}    pwconv_f32.py  pwconv_f32_test.go pwconv_f32_arm64_test.go pwconv_f32_{generic,neon}
+//	            pwconv_f32_gemm.go
+//	pwconv_q8   pwconv_q8.go        pwconv_q8_arm64.{go,s}     pwconv_q8.py   pwconv_q8_test.go  pwconv_q8_arm64_test.go  pwconv_q8_{generic,neon,dotprod}
+//	            pwconv_q8_gemm.go
+//	dwconv_f32  dwconv_f32.go       dwconv_f32_arm64.{go,s}    dwconv_f32.py  dwconv_f32_test.go dwconv_arm64_test.go     dwconv_f32_generic, dwconv3x3_f32_neon
+//	            dwconv_f32_rows.go  dwconv_arm64.go (shared)
+//	dwconv_q8   dwconv_q8.go        dwconv_q8_arm64.{go,s}     dwconv_q8.py   dwconv_q8_test.go  dwconv_arm64_test.go     dwconv_q8_generic, dwconv3x3_q8_neon
+//	            dwconv_q8_rows.go
+//	conv_f32    conv_f32.go         conv_f32_arm64.{go,s}      conv_f32.py    conv_f32_test.go   conv_arm64_test.go       conv_f32_generic, conv3x3c3_f32_neon
+//	            conv_f32_tiled.go   conv_arm64.go (shared)
+//	conv_q8     conv_q8.go          conv_q8_arm64.{go,s}       conv_q8.py     conv_q8_test.go    conv_arm64_test.go       conv_q8_generic, conv3x3c3_q8_{neon,dotprod}
+//	            conv_q8_swar.go
+//	avgpool     avgpool.go          -                          -              generic/avgpool_test.go                     (called by the runtime)
+//	softmax     softmax.go          -                          -              generic/softmax_test.go                     (called by the runtime)
+//	quantize    quantize.go         -                          -              generic/quantize_test.go                    (called by the runtime)
+//	requant     requant.go          -                          -              generic/quantize_test.go                    (used by every int8 kernel)
+//
+// The generic specification of each op is also tested on its own against
+// the obvious loop (kernels/generic/<stem>_test.go). Shared pieces: the
+// layer geometry in generic/params.go and generic/window.go; the CPU
+// features in arm64/cpu_arm64.go; the test helpers (guard bands, named
+// tolerances, random source, case lists) in internal/kerneltest. The arm64
+// kernels are registered by registry_arm64.go.
+//
+// # Adding a kernel
+//
+// Write it beside its op's files with the same stem, give it a Supports that
+// accepts exactly the layers it computes itself (refusing the others), and
+// register it for its architecture: the equivalence test of the op then runs
+// it against generic on every case it supports, and Select offers it to the
+// runtime.
+package kernels

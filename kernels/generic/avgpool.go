@@ -1,0 +1,83 @@
+package generic
+
+// AvgPoolF32 is a KHxKW average pool (InC == OutC == C) over the whole output,
+// the mean of the in-bounds taps only (padding is not counted):
+//
+//	for oy, ox, c:
+//		sum, count := float32(0), 0
+//		for ky := 0; ky < p.KH; ky++ {
+//			for kx := 0; kx < p.KW; kx++ {
+//				iy, ix := oy*p.StrideH-p.PadTop+ky, ox*p.StrideW-p.PadLeft+kx
+//				if iy, ix in bounds {
+//					sum += src[(iy*p.InW+ix)*C+c]
+//					count++
+//				}
+//			}
+//		}
+//		dst[(oy*p.OutW+ox)*C+c] = min(max(sum/float32(count), lo), hi)  // 0 when count == 0
+func AvgPoolF32(p *ConvParams, dst, src []float32, lo, hi float32) {
+	C := p.OutC
+	for oy := 0; oy < p.OutH; oy++ {
+		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
+		for ox := 0; ox < p.OutW; ox++ {
+			kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+			count := (ky1 - ky0) * (kx1 - kx0)
+			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
+			for c := range out {
+				var sum float32
+				for ky := ky0; ky < ky1; ky++ {
+					iy := oy*p.StrideH - p.PadTop + ky
+					for kx := kx0; kx < kx1; kx++ {
+						ix := ox*p.StrideW - p.PadLeft + kx
+						sum += src[(iy*p.InW+ix)*C+c]
+					}
+				}
+				var v float32
+				if count > 0 {
+					v = sum / float32(count)
+				}
+				out[c] = clampF32(v, lo, hi)
+			}
+		}
+	}
+}
+
+// AvgPoolQ8 is the int8 average pool: with scale = s_in/s_out, the exact
+// integer sum of (x - xzp) over the in-bounds taps (count of them, padding
+// excluded, as in AvgPoolF32) is scaled once in float32 and rounded half away
+// from zero:
+//
+//	sum := int32(0)
+//	for each in-bounds tap: sum += int32(src[(iy*p.InW+ix)*C+c]) - xzp
+//	f := float32(float32(sum) * scale) / float32(count)
+//	dst[(oy*p.OutW+ox)*C+c] = int8(min(max(RoundHalfAway(f)+ozp, lo), hi))
+//
+// An output with no in-bounds tap gets clamp(ozp, lo, hi). lo and hi lie in
+// [-128, 127].
+func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo, hi int32) {
+	C := p.OutC
+	for oy := 0; oy < p.OutH; oy++ {
+		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
+		for ox := 0; ox < p.OutW; ox++ {
+			kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+			count := (ky1 - ky0) * (kx1 - kx0)
+			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
+			for c := range out {
+				var sum int32
+				for ky := ky0; ky < ky1; ky++ {
+					iy := oy*p.StrideH - p.PadTop + ky
+					for kx := kx0; kx < kx1; kx++ {
+						ix := ox*p.StrideW - p.PadLeft + kx
+						sum += int32(src[(iy*p.InW+ix)*C+c]) - xzp
+					}
+				}
+				r := int32(0)
+				if count > 0 {
+					f := float32(float32(sum)*scale) / float32(count)
+					r = RoundHalfAway(f)
+				}
+				out[c] = int8(clampI32(r+ozp, lo, hi))
+			}
+		}
+	}
+}

@@ -1,0 +1,45 @@
+package generic
+
+import "math"
+
+// Requant maps an int32 accumulator of output channel c to an int8 value:
+//
+//	out = clamp(roundHalfAway(float32(acc) * Scale[c]) + ZeroPoint, Min, Max)
+//
+// computed in float32 exactly as written (no fused multiply-add), so NEON and Go
+// give bit-identical results. This is the "requantize once in float" scheme of
+// the golden engine (Arm NN CpuRef): TFLite's fixed-point double rounding drifts
+// further from it. Scale has one entry per output channel; Min and Max carry the
+// fused activation clamp in the output domain and lie within [-128, 127].
+type Requant struct {
+	Scale     []float32
+	ZeroPoint int32
+	Min, Max  int32
+}
+
+// Requantize is the reference requantization of one accumulator:
+//
+//	f := float32(acc) * scale                 // one float32 rounding, no FMA
+//	r := RoundHalfAway(f)                     // FCVTAS: ties away from zero, saturating
+//	return int8(min(max(r+zp, lo), hi))
+func Requantize(acc int32, scale float32, zp, lo, hi int32) int8 {
+	f := float32(float32(acc) * scale)
+	r := RoundHalfAway(f)
+	return int8(min(max(r+zp, lo), hi)) // branch-free: ReLU clamps are unpredictable
+}
+
+// RoundHalfAway rounds f to the nearest integer, ties away from zero, as
+// arm64's FCVTAS does: it equals int32(math.Round(float64(f))) for |f| < 2^30,
+// saturates to +-2^30 beyond (so a clamp to int8 afterwards gives the right
+// end), and maps NaN to 0.
+//
+// It is branch-free on the value: in float64, f+0.5 (or f-0.5) is exact for
+// every float32 that could round across an integer, so truncating it rounds.
+func RoundHalfAway(f float32) int32 {
+	d := float64(f)
+	if d != d {
+		return 0
+	}
+	d = min(max(d, -1<<30), 1<<30)
+	return int32(d + math.Copysign(0.5, d))
+}

@@ -1,0 +1,6 @@
+//go:build !arm64 || !gc || purego
+
+package kernels
+
+// addArchKernels adds nothing: this build has only the generic kernels.
+func addArchKernels(*Registry) {}
