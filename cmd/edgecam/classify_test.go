@@ -97,10 +97,10 @@ func TestClassifyJSONMatchesGolden(t *testing.T) {
 					t.Errorf("%s: top not sorted: %+v", r.InputFile, line.Top)
 				}
 				if tc.dtype == "uint8" {
-					if raw := line.Output[got.Index]; float32(raw)/256 != got.Score {
+					if raw := line.Output[got.Index]; float32(raw)/256 != float32(got.Score) {
 						t.Errorf("%s: raw output %v does not match score %v", r.InputFile, raw, got.Score)
 					}
-				} else if float32(line.Output[got.Index]) != got.Score {
+				} else if float32(line.Output[got.Index]) != float32(got.Score) {
 					t.Errorf("%s: output %v does not match score %v", r.InputFile, line.Output[got.Index], got.Score)
 				}
 			}
@@ -141,7 +141,7 @@ func TestClassifyErrors(t *testing.T) {
 		{"no model", []string{"classify", "x.png"}, 2, "-model is required"},
 		{"no inputs", []string{"classify", "-model", model}, 2, "no input images"},
 		{"bad top", []string{"classify", "-model", model, "-top", "0", wrongSize}, 2, "-top"},
-		{"bad kernels", []string{"classify", "-model", model, "-kernels", "turbo", wrongSize}, 1, "turbo"},
+		{"bad kernels", []string{"classify", "-model", model, "-kernels", "turbo", wrongSize}, 2, "turbo"},
 		{"wrong size", []string{"classify", "-model", model, wrongSize}, 1, "150528 bytes"},
 		{"missing file", []string{"classify", "-model", model, "/nonexistent.png"}, 1, "nonexistent.png"},
 		{"missing model", []string{"classify", "-model", "/nonexistent.tflite", wrongSize}, 1, "nonexistent.tflite"},
