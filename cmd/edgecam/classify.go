@@ -61,8 +61,8 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		return usagef("classify: -model is required")
 	case fs.NArg() == 0:
 		return usagef("classify: no input images given")
-	case o.top < 1:
-		return usagef("classify: -top must be at least 1, got %d", o.top)
+	case o.top < 1 || o.top > maxTop:
+		return usagef("classify: -top must be 1..%d, got %d", maxTop, o.top)
 	}
 	if err := checkThreads("classify", o.threads); err != nil {
 		return err

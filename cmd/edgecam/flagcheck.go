@@ -11,6 +11,9 @@ import (
 // bound on Options.Threads (each worker gets its own scratch buffers).
 const maxThreads = 256
 
+// maxTop bounds -top: results hold that many classes (ImageNet has 1001).
+const maxTop = 1000
+
 // checkThreads validates a -threads flag: 0 (one per core) to maxThreads.
 func checkThreads(cmd string, n int) error {
 	if n < 0 || n > maxThreads {

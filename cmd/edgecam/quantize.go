@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -138,7 +139,7 @@ func calibrate(ctx context.Context, e *env, f *quantizeFlags, fm *runtime.Model,
 	bar := newProgressBar(e.stderr, "calibrating")
 	st, err := quant.Calibrate(ctx, fm, src, quant.CalibrateOptions{Threads: f.threads, Progress: bar.update})
 	bar.finish()
-	if err != nil && ctx.Err() != nil {
+	if errors.Is(err, context.Canceled) {
 		return nil, fmt.Errorf("interrupted during calibration, %s not written: %w", f.out, err)
 	}
 	return st, err
@@ -155,7 +156,7 @@ func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *runt
 	cfg.Progress = bc.update
 	qm, err := quant.Convert(ctx, fm, st, cfg)
 	bc.finish()
-	if err != nil && ctx.Err() != nil {
+	if errors.Is(err, context.Canceled) {
 		return nil, 0, fmt.Errorf("interrupted during bias correction, %s not written: %w", f.out, err)
 	}
 	return qm, st.Frames, err

@@ -16,6 +16,11 @@ const (
 	maxFPS = 1000
 )
 
+// maxFramePixels bounds -size: 12.6 MP (4096x3072) is above every camera
+// edgecam targets (the Pi HQ camera's 4056x3040 included) and keeps peak
+// memory near 140 MB in the worst pixel format; 8192x8192 took 580 MB.
+const maxFramePixels = 4096 * 3072
+
 // Stream client slots -http-clients accepts; every slot holds a connection
 // and a goroutine.
 const maxStreamClients = 64
@@ -31,8 +36,8 @@ func (o *runOptions) validate(gf *gpioFlags) error {
 	if o.model == "" {
 		return usagef("run: -model is required")
 	}
-	if o.top < 1 || o.top > 1000 {
-		return usagef("run: -top %d: want 1..1000", o.top)
+	if o.top < 1 || o.top > maxTop {
+		return usagef("run: -top %d: want 1..%d", o.top, maxTop)
 	}
 	if o.frames < 0 {
 		return usagef("run: -frames %d: want 0 (no limit) or more", o.frames)
@@ -76,6 +81,9 @@ func (f *sourceFlags) validate() error {
 		var err error
 		if w, h, err = parseSize(f.size); err != nil {
 			return err
+		}
+		if w*h > maxFramePixels {
+			return usagef("run: -size %dx%d: at most %d pixels (e.g. 4096x3072)", w, h, maxFramePixels)
 		}
 	}
 	format := camera.FormatUnknown

@@ -28,6 +28,8 @@ func TestNumericFlagsRejected(t *testing.T) {
 		{runArgs("-size", "-2x48"), "-size"},
 		{runArgs("-size", "64x0"), "-size"},
 		{runArgs("-size", "99999x2"), "-size"},
+		{runArgs("-size", "8192x8192"), "-size 8192x8192: at most"}, // 580 MB of frames
+		{runArgs("-size", "4098x3072"), "-size 4098x3072: at most"},
 		// run: frame rate
 		{runArgs("-fps", "NaN"), "-fps NaN"},
 		{runArgs("-fps", "1e-300"), "-fps 1e-300"},
@@ -58,6 +60,7 @@ func TestNumericFlagsRejected(t *testing.T) {
 		{[]string{"classify", "-model", "absent.tflite", "-threads", "100000", "x.png"}, "-threads 100000"},
 		{[]string{"classify", "-model", "absent.tflite", "-threads", "-2", "x.png"}, "-threads -2"},
 		{[]string{"classify", "-model", "absent.tflite", "-top", "-1", "x.png"}, "-top"},
+		{[]string{"classify", "-model", "absent.tflite", "-top", "1000000000", "x.png"}, "-top"}, // 16 GB of classes
 		{[]string{"classify", "-model", "absent.tflite", "-kernels", "fast", "x.png"}, "-kernels"},
 		// quantize
 		{[]string{"quantize", "-model", "absent.tflite", "-calib", "synthetic", "-out", "q.tflite", "-threads", "999"}, "-threads 999"},
@@ -96,6 +99,7 @@ func TestValidFlagsAccepted(t *testing.T) {
 		{"-fps", "0"}, {"-fps", "0.01"}, {"-fps", "1000"}, {"-fps", "29.97"},
 		{"-size", "64x48", "-format", "yuyv"}, {"-size", "63x48", "-format", "mjpeg"},
 		{"-size", "63x47", "-format", "rgb24"}, {"-size", "64x48", "-format", "nv12"},
+		{"-size", "4096x3072"}, {"-size", "4056x3040", "-format", "nv12"},
 		{"-threads", "256"}, {"-min-score", "0"}, {"-min-score", "1"},
 		{"-http", ":0", "-http-allow-host", "cam.local, 192.168.1.20:8080,[fe80::1]"},
 		{"-http", "[::1]:65535", "-http-clients", "64"},
