@@ -87,7 +87,9 @@ func TestSignalsEndCommands(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], c.args...)
-			cmd.Env = append(os.Environ(), "EDGECAM_TEST_MAIN=1")
+			// A race-enabled binary sleeps a second in os.Exit unless told
+			// not to, which would count against the grace period.
+			cmd.Env = append(os.Environ(), "EDGECAM_TEST_MAIN=1", "GORACE=atexit_sleep_ms=0")
 			var stdout, stderr syncBuffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
