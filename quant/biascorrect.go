@@ -84,6 +84,11 @@ func correctBiasSequential(ctx context.Context, float, q *tflite.Model, frames [
 			fMean, qMean = make([]float64, ch), make([]float64, ch)
 		}
 		for f := range frames {
+			// One op over one frame is the longest step between checks,
+			// so an interrupt is seen within a fraction of a second.
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := fs[f].step(i, channelMeanInto(fMean, len(frames))); err != nil {
 				return fmt.Errorf("bias correction: float model: %w", err)
 			}

@@ -2,6 +2,7 @@ package quant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/edgecam/edgecam/runtime"
@@ -27,7 +28,10 @@ const DefaultKeepFrames = 16
 
 // Calibrate runs the float model m over every frame of src and records the
 // values of every activation tensor (the input and each op's output). It
-// stops early, returning ctx's error, when ctx is cancelled.
+// stops early, returning ctx's error, when ctx is cancelled (checked before
+// every frame). An activation that reaches NaN or ±Inf (a model whose float32
+// arithmetic overflows, such as one with weights near 3e38) is an error
+// wrapping ErrNonFinite that names the tensor and the op producing it.
 func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt CalibrateOptions) (*Stats, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
@@ -60,6 +64,9 @@ func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt Calibr
 		if err := plan.Run(); err != nil {
 			return fmt.Errorf("calibrate: frame %d: %w", st.Frames, err)
 		}
+		if nf := st.firstNonFinite; nf != nil {
+			return fmt.Errorf("calibrate: frame %d: %w", st.Frames, nonFiniteError(m, nf))
+		}
 		st.Frames++
 		if opt.Progress != nil {
 			opt.Progress(st.Frames, src.Len())
@@ -70,4 +77,22 @@ func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt Calibr
 		return nil, err
 	}
 	return st, nil
+}
+
+// ErrNonFinite is wrapped by the error of a calibration whose float model
+// produced NaN or an infinite activation: no int8 range can represent it.
+var ErrNonFinite = errors.New("activation is not finite")
+
+// nonFiniteError names the tensor, and the op producing it, of nf.
+func nonFiniteError(m *tflite.Model, nf *nonFiniteValue) error {
+	name := fmt.Sprintf("#%d", nf.tensor)
+	if nf.tensor >= 0 && nf.tensor < len(m.Tensors) {
+		name = fmt.Sprintf("%q", m.Tensors[nf.tensor].Name)
+	}
+	by := "the model input"
+	if nf.op >= 0 && nf.op < len(m.Ops) {
+		by = fmt.Sprintf("op %d (%v)", nf.op, m.Ops[nf.op].Kind)
+	}
+	return fmt.Errorf("tensor %s, output of %s, holds %v: %w (the float model overflows float32 on this input; fix its weights before quantizing)",
+		name, by, nf.value, ErrNonFinite)
 }

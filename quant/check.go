@@ -1,7 +1,9 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/edgecam/edgecam/runtime/tflite"
@@ -12,7 +14,7 @@ import (
 // only CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, AVERAGE_POOL_2D, RESHAPE,
 // SQUEEZE and SOFTMAX ops, float32 activations, constant float32 weights and
 // biases each used by a single op. The error names the first offending tensor
-// or op.
+// or op. Constants holding NaN or ±Inf are refused: no int8 scale covers them.
 func CheckFloatModel(m *tflite.Model) error {
 	if m == nil {
 		return fmt.Errorf("not a float MobileNet model: no model")
@@ -100,6 +102,11 @@ func CheckFloatModel(m *tflite.Model) error {
 		if sz := t.Type.Size(); sz == 0 || len(t.Data) != t.Elems()*sz || slices.ContainsFunc(t.Shape, func(d int) bool { return d < 0 }) {
 			return fmt.Errorf("malformed model: constant %q has %d bytes for shape %v of %v", t.Name, len(t.Data), t.Shape, t.Type)
 		}
+		if t.Type == tflite.Float32 {
+			if i, v, ok := firstNonFinite(t.Data); ok {
+				return fmt.Errorf("unusable float model: constant %q holds %v at element %d", t.Name, v, i)
+			}
+		}
 	}
 	for idx, n := range uses {
 		if n > 1 {
@@ -107,4 +114,15 @@ func CheckFloatModel(m *tflite.Model) error {
 		}
 	}
 	return nil
+}
+
+// firstNonFinite finds the first NaN or ±Inf in little-endian float32 data.
+func firstNonFinite(data []byte) (index int, v float32, found bool) {
+	for i := 0; i+4 <= len(data); i += 4 {
+		v := math.Float32frombits(binary.LittleEndian.Uint32(data[i:]))
+		if !finite(v) {
+			return i / 4, v, true
+		}
+	}
+	return 0, 0, false
 }

@@ -25,8 +25,14 @@ type Agreement struct {
 	Disagree []int
 }
 
+// MinAgreementFrames is the fewest frames over which an Agreement is worth
+// reading: over n frames a single differing top-1 moves the agreement by
+// 1/n, so "1/1 agree" is luck, not evidence. Callers warn below it.
+const MinAgreementFrames = 20
+
 // Compare runs the float and the quantized model over every frame of src
-// and measures how far the quantized outputs are from the float ones.
+// and measures how far the quantized outputs are from the float ones. It
+// stops, returning ctx's error, when ctx is cancelled (checked every frame).
 func Compare(ctx context.Context, float, quantized *tflite.Model, src FrameSource, threads int) (*Agreement, error) {
 	fp, err := runtime.Compile(float, runtime.Options{Threads: threads})
 	if err != nil {

@@ -74,7 +74,7 @@ func Convert(ctx context.Context, m *tflite.Model, st *Stats, cfg Config) (*tfli
 	if cfg.Percentile == 0 {
 		cfg.Percentile = DefaultPercentile
 	}
-	if err := checkPercentile(cfg.Percentile); err != nil {
+	if err := CheckPercentile(cfg.Percentile); err != nil {
 		return nil, fmt.Errorf("convert: %w", err)
 	}
 	act, err := activationQuant(m, st, cfg)

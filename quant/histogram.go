@@ -9,7 +9,9 @@ const histBins = 4096
 
 // histogram counts values over [-R, R) in histBins equal bins. When a value
 // falls outside, R doubles and neighbouring bins merge, so the histogram is
-// exact up to bin width whatever order the values arrive in.
+// exact up to bin width whatever order the values arrive in. Only finite
+// values are counted: NaN and ±Inf say nothing about a range, and an
+// infinite value could never fit inside one.
 type histogram struct {
 	r     float64 // half width; 0 until the first non-zero value
 	bins  []uint64
@@ -23,10 +25,10 @@ func (h *histogram) add(values []float32) {
 	}
 	for _, v := range values {
 		f := float64(v)
-		if f != f { // NaN: ignored, it says nothing about the range
+		a := math.Abs(f)
+		if !(a <= math.MaxFloat32) { // NaN or ±Inf: not counted (see TensorStats.NonFinite)
 			continue
 		}
-		a := math.Abs(f)
 		if a >= h.r {
 			if a == 0 {
 				h.zeros++
@@ -42,7 +44,9 @@ func (h *histogram) add(values []float32) {
 	}
 }
 
-// grow doubles r until |v| < r, merging bins pairwise around the centre.
+// grow doubles r until |v| < r, merging bins pairwise around the centre. a
+// must be finite: float32 values are below 2^128, so r, a power of two, stops
+// at 2^129 at most, far below the float64 range, and the loop is bounded.
 func (h *histogram) grow(a float64) {
 	if h.r == 0 {
 		// First non-zero value: start at the next power of two above it.
@@ -55,12 +59,13 @@ func (h *histogram) grow(a float64) {
 		return
 	}
 	const n = histBins / 2
-	for a >= h.r {
-		merged := make([]uint64, histBins)
+	merged := make([]uint64, histBins)
+	for a >= h.r && !math.IsInf(h.r, 1) {
+		clear(merged)
 		for j, c := range h.bins {
 			merged[(n+j)/2] += c
 		}
-		h.bins = merged
+		h.bins, merged = merged, h.bins
 		h.r *= 2
 	}
 }

@@ -46,8 +46,12 @@ func (m Method) String() string {
 // TensorStats accumulates the values one tensor took over the calibration run.
 type TensorStats struct {
 	Min, Max float32
-	Count    uint64
-	hist     histogram
+	Count    uint64 // finite values observed
+	// NonFinite counts the NaN and ±Inf values observed. They are left out
+	// of every other statistic; a float model that produces them overflows
+	// float32 and cannot be given a range (Calibrate fails on the first).
+	NonFinite uint64
+	hist      histogram
 	// chanSum accumulates the values per channel (the innermost axis) when
 	// the channel count is known; ChannelMean reads it.
 	chanSum []float64
@@ -67,10 +71,16 @@ func (s *TensorStats) ChannelMean() []float64 {
 	return mean
 }
 
-// Observe adds values to the statistics.
+// Observe adds values to the statistics; NaN and ±Inf are only counted in
+// NonFinite.
 func (s *TensorStats) Observe(values []float32) {
-	for _, v := range values {
-		if v != v {
+	c := len(s.chanSum)
+	if c > 0 && len(values)%c != 0 {
+		c = 0 // not whole pixels: channel means are not tracked for these
+	}
+	for i, v := range values {
+		if !finite(v) {
+			s.NonFinite++
 			continue
 		}
 		if s.Count == 0 {
@@ -79,14 +89,15 @@ func (s *TensorStats) Observe(values []float32) {
 		s.Min = min(s.Min, v)
 		s.Max = max(s.Max, v)
 		s.Count++
-	}
-	if c := len(s.chanSum); c > 0 && len(values)%c == 0 {
-		for i, v := range values {
+		if c > 0 {
 			s.chanSum[i%c] += float64(v)
 		}
 	}
 	s.hist.add(values)
 }
+
+// finite reports whether v is neither NaN nor ±Inf.
+func finite(v float32) bool { return v-v == 0 }
 
 // Range returns the calibrated range of the tensor for method; percentile is
 // in (50, 100] and is used only by Percentile. ok is false when nothing was
@@ -115,6 +126,14 @@ type Stats struct {
 	Samples [][]byte
 	// channels[i] is the channel count tracked for tensor i (0: none).
 	channels []int
+	// firstNonFinite is the first observation that held NaN or ±Inf.
+	firstNonFinite *nonFiniteValue
+}
+
+// nonFiniteValue locates a NaN or infinite activation.
+type nonFiniteValue struct {
+	op, tensor int
+	value      float32
 }
 
 // NewStats returns empty statistics for a model with n tensors.
@@ -146,11 +165,24 @@ func (st *Stats) Observe(op, tensor int, values []float32) {
 		}
 		st.Tensors[tensor] = ts
 	}
-	st.Tensors[tensor].Observe(values)
+	ts := st.Tensors[tensor]
+	before := ts.NonFinite
+	ts.Observe(values)
+	if ts.NonFinite != before && st.firstNonFinite == nil {
+		nf := &nonFiniteValue{op: op, tensor: tensor}
+		for _, v := range values {
+			if !finite(v) {
+				nf.value = v
+				break
+			}
+		}
+		st.firstNonFinite = nf
+	}
 }
 
-// checkPercentile validates a percentile for the Percentile method.
-func checkPercentile(p float64) error {
+// CheckPercentile validates a percentile for the Percentile method: it must
+// lie in (50, 100].
+func CheckPercentile(p float64) error {
 	if math.IsNaN(p) || p <= 50 || p > 100 {
 		return fmt.Errorf("percentile %v outside (50, 100]", p)
 	}

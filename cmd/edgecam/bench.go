@@ -64,8 +64,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	default:
 		return usagef("bench: -format %q: want text, json or gobench", *format)
 	}
-	if *frames < 1 || *warmup < 0 || *duration < 0 {
-		return usagef("bench: -frames must be at least 1, -warmup and -duration not negative")
+	if *frames < 1 || *frames > maxDurationFrames || *warmup < 0 || *warmup > maxDurationFrames || *duration < 0 {
+		return usagef("bench: -frames must be 1..%d, -warmup 0..%d and -duration not negative", maxDurationFrames, maxDurationFrames)
 	}
 	want, err := kernelLevel("bench", fs, *level)
 	if err != nil {

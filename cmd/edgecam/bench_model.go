@@ -29,6 +29,9 @@ func (f *benchModelFlags) load(set map[string]bool) (*tflite.Model, string, erro
 	case f.path == "" && !set["alpha"]:
 		return nil, "", usagef("bench: give -model PATH or -alpha A [-res R -dtype f32|int8]")
 	case f.path != "":
+		if err := checkInputFile(f.path, "model", 0); err != nil {
+			return nil, "", fmt.Errorf("bench: %w", err)
+		}
 		m, err := runtime.Load(f.path)
 		if err != nil {
 			return nil, "", fmt.Errorf("bench: %w", err)
@@ -44,12 +47,13 @@ func (f *benchModelFlags) load(set map[string]bool) (*tflite.Model, string, erro
 	default:
 		return nil, "", usagef("bench: -dtype %q: want f32 or int8", f.dtype)
 	}
-	if f.alpha <= 0 || f.res <= 0 || f.res%32 != 0 {
+	if !(f.alpha > 0) || f.res <= 0 || f.res%32 != 0 {
 		return nil, "", usagef("bench: -alpha must be positive and -res a positive multiple of 32")
 	}
 	m, err := mobilenet.Build(mobilenet.Config{Alpha: f.alpha, Res: f.res, DType: dt})
 	if err != nil {
-		return nil, "", fmt.Errorf("bench: build model: %w", err)
+		// The configuration comes from the flags alone (as in describe).
+		return nil, "", usagef("bench: -alpha %g -res %d: %v", f.alpha, f.res, err)
 	}
 	name := "mobilenet_v1_" + strconv.FormatFloat(f.alpha, 'f', -1, 64) + "_" + strconv.Itoa(f.res) + "_" + dt.String()
 	return m, name, nil

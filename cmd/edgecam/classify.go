@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/runtime"
@@ -41,9 +39,9 @@ type classifyLine struct {
 }
 
 type classifyClass struct {
-	Index int     `json:"index"`
-	Label string  `json:"label"`
-	Score float32 `json:"score"`
+	Index int         `json:"index"`
+	Label string      `json:"label"`
+	Score jsonFloat32 `json:"score"` // null when NaN or ±Inf
 }
 
 func runClassify(ctx context.Context, e *env, args []string) error {
@@ -63,21 +61,30 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		return usagef("classify: -model is required")
 	case fs.NArg() == 0:
 		return usagef("classify: no input images given")
-	case o.top < 1:
-		return usagef("classify: -top must be at least 1, got %d", o.top)
-	case o.threads < 0:
-		return usagef("classify: -threads must not be negative, got %d", o.threads)
+	case o.top < 1 || o.top > maxTop:
+		return usagef("classify: -top must be 1..%d, got %d", maxTop, o.top)
+	}
+	if err := checkThreads("classify", o.threads); err != nil {
+		return err
 	}
 	level, err := kernelLevel("classify", fs, *kernelsFlag)
 	if err != nil {
 		return err
 	}
 	o.kernels = string(level)
+	if err := checkInputFile(o.model, "model", 0); err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	for _, in := range fs.Args() {
+		if err := checkInputFile(in, "image", 0); err != nil {
+			return fmt.Errorf("classify: %w", err)
+		}
+	}
 	m, err := runtime.Load(o.model)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	labels, err := classifyLabels(o.model, o.labels)
+	labels, err := loadLabels(o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
@@ -119,18 +126,6 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// classifyLabels reads path, else labels.txt beside the model when it exists;
-// no labels is not an error (classes are then named by index).
-func classifyLabels(model, path string) ([]string, error) {
-	if path == "" {
-		path = filepath.Join(filepath.Dir(model), "labels.txt")
-		if _, err := os.Stat(path); err != nil {
-			return nil, nil
-		}
-	}
-	return runtime.LoadLabels(path)
-}
-
 // classLabel names class i.
 func classLabel(labels []string, i int) string {
 	if i >= 0 && i < len(labels) {
@@ -155,7 +150,7 @@ func writeClassifyText(w io.Writer, input string, top []runtime.Class, labels []
 func classifyJSON(plan *runtime.Plan, input string, top []runtime.Class, labels []string) classifyLine {
 	line := classifyLine{Input: input, Top: make([]classifyClass, len(top))}
 	for i, c := range top {
-		line.Top[i] = classifyClass{Index: c.Index, Label: classLabel(labels, c.Index), Score: c.Score}
+		line.Top[i] = classifyClass{Index: c.Index, Label: classLabel(labels, c.Index), Score: jsonFloat32(c.Score)}
 	}
 	line.OutputDType = plan.OutputType().String()
 	line.Output = rawValues(plan.OutputType(), plan.OutputRaw())
@@ -186,5 +181,5 @@ func rawValues(dt tflite.DType, raw []byte) any {
 	for i := range v {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
 	}
-	return v
+	return jsonFloats(v) // NaN and ±Inf as null
 }

@@ -97,10 +97,10 @@ func TestClassifyJSONMatchesGolden(t *testing.T) {
 					t.Errorf("%s: top not sorted: %+v", r.InputFile, line.Top)
 				}
 				if tc.dtype == "uint8" {
-					if raw := line.Output[got.Index]; float32(raw)/256 != got.Score {
+					if raw := line.Output[got.Index]; float32(raw)/256 != float32(got.Score) {
 						t.Errorf("%s: raw output %v does not match score %v", r.InputFile, raw, got.Score)
 					}
-				} else if float32(line.Output[got.Index]) != got.Score {
+				} else if float32(line.Output[got.Index]) != float32(got.Score) {
 					t.Errorf("%s: output %v does not match score %v", r.InputFile, line.Output[got.Index], got.Score)
 				}
 			}

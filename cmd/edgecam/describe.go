@@ -67,6 +67,9 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 	case *model != "" && synthetic:
 		return usagef("describe: give either -model or -alpha/-res, not both")
 	case *model != "":
+		if err := checkInputFile(*model, "model", 0); err != nil {
+			return fmt.Errorf("describe: %w", err)
+		}
 		m, lerr := runtime.Load(*model)
 		if lerr != nil {
 			return fmt.Errorf("describe: %w", lerr)

@@ -9,7 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/edgecam/edgecam/camera"
@@ -17,10 +20,12 @@ import (
 
 // httpServer serves the live page of `edgecam run -http`: the model input
 // as an MJPEG stream with the current label drawn on it, the latest result,
-// Prometheus metrics and a health check.
+// Prometheus metrics and a health check. Requests must name the server in
+// their Host header (see hostAllowlist).
 type httpServer struct {
 	srv     *http.Server
 	ln      net.Listener
+	cfg     httpConfig
 	slots   chan struct{} // stream client cap
 	preview *preview
 	pstats  *camera.Stats
@@ -29,18 +34,49 @@ type httpServer struct {
 	started time.Time
 	done    chan struct{}
 
+	streams     atomic.Uint64 // stream clients given a slot
+	slowDropped atomic.Uint64 // stream clients dropped for not reading
+
 	mu     sync.Mutex
 	latest []byte // JSON of the latest result
 }
 
-// streamInterval caps the stream's frame rate (about 15 fps).
-const streamInterval = 66 * time.Millisecond
+// httpConfig is what startHTTP needs; zero stream fields take the defaults.
+type httpConfig struct {
+	addr       string   // -http
+	maxClients int      // -http-clients
+	allowHosts []string // -http-allow-host, parsed
+	res        int      // model input side: the preview's size
 
-// listenAddr puts a bare ":port" on the loopback interface.
+	// streamWriteTimeout bounds the time to write one stream frame; a
+	// client that takes longer is dropped and its slot freed.
+	streamWriteTimeout time.Duration
+	// streamSendBuffer is the socket send buffer of a stream connection.
+	// Kept small so that a client that stops reading fills it within a
+	// frame or two and meets the write timeout, instead of parking
+	// megabytes of frames in the kernel for a minute first.
+	streamSendBuffer int
+}
+
+// Stream defaults (see httpConfig).
+const (
+	streamInterval            = 66 * time.Millisecond // caps the stream at about 15 fps
+	defaultStreamWriteTimeout = 2 * time.Second
+	defaultStreamSendBuffer   = 64 << 10
+	// shutdownGrace bounds how long Close waits for requests in progress,
+	// so that run ends within a second of an interrupt.
+	shutdownGrace = 500 * time.Millisecond
+)
+
+// listenAddr puts a bare ":port" on the loopback interface. The port must be
+// a number 0..65535 (0: any free port); a bad one is a usage error.
 func listenAddr(addr string) (string, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", usagef("run: bad -http address %q: %v", addr, err)
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || strconv.FormatUint(n, 10) != port {
+		return "", usagef("run: bad -http address %q: port %q is not a number 0..65535", addr, port)
 	}
 	if host == "" {
 		host = "127.0.0.1"
@@ -48,8 +84,11 @@ func listenAddr(addr string) (string, error) {
 	return net.JoinHostPort(host, port), nil
 }
 
-func startHTTP(addr string, maxClients, res int, ps *camera.Stats, rs *runStats, log *slog.Logger) (*httpServer, error) {
-	a, err := listenAddr(addr)
+// connKey is the context key under which ConnContext stores the net.Conn.
+type connKey struct{}
+
+func startHTTP(cfg httpConfig, ps *camera.Stats, rs *runStats, log *slog.Logger) (*httpServer, error) {
+	a, err := listenAddr(cfg.addr)
 	if err != nil {
 		return nil, err
 	}
@@ -57,11 +96,16 @@ func startHTTP(addr string, maxClients, res int, ps *camera.Stats, rs *runStats,
 	if err != nil {
 		return nil, fmt.Errorf("http: %w", err)
 	}
-	if maxClients < 1 {
-		maxClients = 1
+	cfg.maxClients = max(cfg.maxClients, 1)
+	if cfg.streamWriteTimeout <= 0 {
+		cfg.streamWriteTimeout = defaultStreamWriteTimeout
 	}
-	s := &httpServer{ln: ln, slots: make(chan struct{}, maxClients), preview: newPreview(res),
+	if cfg.streamSendBuffer <= 0 {
+		cfg.streamSendBuffer = defaultStreamSendBuffer
+	}
+	s := &httpServer{ln: ln, cfg: cfg, slots: make(chan struct{}, cfg.maxClients), preview: newPreview(cfg.res),
 		pstats: ps, rstats: rs, log: log, started: time.Now(), done: make(chan struct{})}
+	hosts := newHostAllowlist(a, cfg.allowHosts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	mux.HandleFunc("GET /stream.mjpg", s.handleStream)
@@ -70,13 +114,16 @@ func startHTTP(addr string, maxClients, res int, ps *camera.Stats, rs *runStats,
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.srv = &http.Server{
-		Handler:           mux,
+		Handler:           hosts.checkHost(mux),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second, // the stream extends its own deadline per part
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
 	}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -92,7 +139,7 @@ func (s *httpServer) Addr() string { return s.ln.Addr().String() }
 // Close stops streams and shuts the server down.
 func (s *httpServer) Close() error {
 	close(s.done)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := s.srv.Shutdown(ctx); err != nil {
 		return s.srv.Close()
@@ -152,7 +199,9 @@ func (s *httpServer) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleStream serves multipart/x-mixed-replace JPEGs, one per new result,
-// at most one per streamInterval, to at most cap(s.slots) clients.
+// at most one per streamInterval, to at most cap(s.slots) clients. A client
+// that does not take a frame within the write timeout is dropped, so
+// clients that stop reading cannot hold the slots.
 func (s *httpServer) handleStream(w http.ResponseWriter, r *http.Request) {
 	select {
 	case s.slots <- struct{}{}:
@@ -160,6 +209,10 @@ func (s *httpServer) handleStream(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, "too many stream clients", http.StatusServiceUnavailable)
 		return
+	}
+	s.streams.Add(1)
+	if tc, ok := r.Context().Value(connKey{}).(*net.TCPConn); ok {
+		_ = tc.SetWriteBuffer(s.cfg.streamSendBuffer)
 	}
 	const boundary = "edgecamframe"
 	w.Header().Set("Content-Type", "multipart/x-mixed-replace; boundary="+boundary)
@@ -184,20 +237,29 @@ func (s *httpServer) handleStream(w http.ResponseWriter, r *http.Request) {
 		seen = v
 		hdr.Reset()
 		fmt.Fprintf(&hdr, "--%s\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n", boundary, len(jpg))
-		_ = rc.SetWriteDeadline(time.Now().Add(5 * time.Second))
-		if _, err := w.Write(hdr.Bytes()); err != nil {
-			return
+		deadline := time.Now().Add(s.cfg.streamWriteTimeout)
+		if err := rc.SetWriteDeadline(deadline); err != nil {
+			s.log.Debug("stream: cannot bound the write time", "err", err)
+			return // never write without a bound
 		}
-		if _, err := w.Write(jpg); err != nil {
-			return
-		}
-		if _, err := w.Write([]byte("\r\n")); err != nil {
-			return
-		}
-		if err := rc.Flush(); err != nil {
+		if err := writeStreamPart(w, rc, hdr.Bytes(), jpg); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) || !time.Now().Before(deadline) {
+				s.slowDropped.Add(1)
+				s.log.Info("dropped a stream client that stopped reading", "remote", r.RemoteAddr, "timeout", s.cfg.streamWriteTimeout)
+			}
 			return
 		}
 	}
+}
+
+// writeStreamPart writes one multipart part (header, JPEG, CRLF) and flushes it.
+func writeStreamPart(w http.ResponseWriter, rc *http.ResponseController, hdr, jpg []byte) error {
+	for _, b := range [][]byte{hdr, jpg, []byte("\r\n")} {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return rc.Flush()
 }
 
 // handleMetrics writes Prometheus text exposition format.
@@ -214,6 +276,9 @@ func (s *httpServer) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(&b, "edgecam_frames_dropped_total{reason=\"stale\"} %d\n", ps.Stale.Load())
 	fmt.Fprintf(&b, "edgecam_frames_dropped_total{reason=\"bad\"} %d\n", ps.Bad.Load())
 	counter("edgecam_frame_timeouts_total", "Source frame timeouts.", ps.Timeouts.Load())
+	counter("edgecam_results_non_finite_total", "Frames inferred whose scores held NaN or Inf (bad results, written with null scores).", s.rstats.NonFinite())
+	counter("edgecam_stream_clients_total", "Stream clients served.", s.streams.Load())
+	counter("edgecam_stream_clients_dropped_total", "Stream clients dropped for not taking a frame within the write timeout.", s.slowDropped.Load())
 	s.rstats.WriteHistogram(&b, "edgecam_latency_seconds")
 	fmt.Fprintf(&b, "# HELP edgecam_uptime_seconds Seconds since the server started.\n# TYPE edgecam_uptime_seconds gauge\nedgecam_uptime_seconds %g\n", time.Since(s.started).Seconds())
 	if t, ok := socTemperature(); ok {
@@ -237,7 +302,7 @@ async function poll(){
     const r=await fetch('/api/latest',{cache:'no-store'});
     if(r.ok){const j=await r.json();
       const t=j.top&&j.top[0];
-      document.getElementById('label').textContent=t?(t.label+' '+(100*t.score).toFixed(0)+'%'):'';
+      document.getElementById('label').textContent=t?(t.label+(t.score===null?' (no score: NaN)':' '+(100*t.score).toFixed(0)+'%')):'';
       document.getElementById('info').textContent='frame '+j.seq+'  latency '+j.latency_ms.toFixed(1)+' ms  dropped '+j.dropped;}
   }catch(e){}
   setTimeout(poll,250);

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // command is one subcommand, in the manner of cmd/go's base.Command.
@@ -41,11 +42,39 @@ func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(form
 // commands is the table of subcommands, in the order `edgecam help` lists them.
 var commands = []*command{cmdRun, cmdClassify, cmdBench, cmdDescribe, cmdInfo, cmdQuantize}
 
+// stopGrace is how long a command has, after the first SIGINT or SIGTERM,
+// to return before the process ends without it. Every long loop checks its
+// context far more often; this bounds whatever does not (a read or a decode
+// in a library), so that the process always ends within a second.
+const stopGrace = 900 * time.Millisecond
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go exitOnSignal(sigs, cancel, os.Stderr, stopGrace, os.Exit)
 	code := exitCode(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr), os.Stderr)
-	stop()
 	os.Exit(code)
+}
+
+// exitOnSignal cancels the command's context on the first signal; if the
+// command has not returned within grace, or a second signal comes, it ends
+// the process with status 128+signal, as a shell reports a signal death.
+func exitOnSignal(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer, grace time.Duration, exit func(int)) {
+	sig := <-sigs
+	cancel()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-sigs:
+	case <-t.C:
+	}
+	fmt.Fprintf(stderr, "edgecam: %v: exiting without waiting for the command to stop\n", sig)
+	code := 128 + int(syscall.SIGINT)
+	if s, ok := sig.(syscall.Signal); ok {
+		code = 128 + int(s)
+	}
+	exit(code)
 }
 
 // exitCode prints err as `edgecam: ...` and maps it to 0, 1 or 2.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,12 +35,12 @@ func (f *quantizeFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.calib, "calib", "", "calibration frames: a `directory` of images, camera[:/dev/videoN], or synthetic (a smoke test: real images calibrate far better)")
 	fs.IntVar(&f.frames, "frames", 32, "frames to take from a synthetic or camera calibration source")
 	fs.StringVar(&f.method, "method", "minmax", "activation range method: minmax or percentile")
-	fs.Float64Var(&f.percentile, "percentile", quant.DefaultPercentile, "percentile for -method percentile")
+	fs.Float64Var(&f.percentile, "percentile", quant.DefaultPercentile, "percentile for -method percentile, in (50, 100]")
 	fs.StringVar(&f.io, "io", "int8", "model input and output type: int8, or float (QUANTIZE/DEQUANTIZE at the ends)")
 	fs.BoolVar(&f.weightsOnly, "weights-only", false, "store int8 weights only and keep float compute (no calibration needed)")
 	fs.BoolVar(&f.noBiasCorrection, "no-bias-correction", false, "do not correct biases for the mean shift of weight rounding")
 	fs.StringVar(&f.out, "out", "", "output TFLite `file` (required; written atomically)")
-	fs.IntVar(&f.threads, "threads", 0, "inference threads (0: one per core)")
+	fs.IntVar(&f.threads, "threads", 0, "inference threads (0: one per core, at most 256)")
 }
 
 func (f *quantizeFlags) check(fs *flag.FlagSet) (quant.Config, error) {
@@ -56,9 +57,15 @@ func (f *quantizeFlags) check(fs *flag.FlagSet) (quant.Config, error) {
 	if f.frames <= 0 {
 		return cfg, usagef("quantize: -frames must be positive")
 	}
+	if err := checkThreads("quantize", f.threads); err != nil {
+		return cfg, err
+	}
 	m, err := quant.ParseMethod(f.method)
 	if err != nil {
 		return cfg, usagef("quantize: -method: %v", err)
+	}
+	if err := quant.CheckPercentile(f.percentile); err != nil {
+		return cfg, usagef("quantize: -percentile: %v", err)
 	}
 	cfg.Method, cfg.Percentile, cfg.NoBiasCorrection = m, f.percentile, f.noBiasCorrection
 	switch f.io {
@@ -81,6 +88,9 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 	cfg, err := f.check(fs)
 	if err != nil {
 		return err
+	}
+	if err := checkQuantizePaths(&f); err != nil {
+		return fmt.Errorf("quantize: %w", err)
 	}
 	fm, err := runtime.Load(f.model)
 	if err != nil {
@@ -114,6 +124,9 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 	if err := tflite.WriteFile(f.out, qm); err != nil {
 		return fmt.Errorf("quantize: %w", err)
 	}
+	if frames > 0 && frames < quant.MinAgreementFrames {
+		fmt.Fprintf(e.stderr, "edgecam quantize: warning: %d calibration frame(s) are too few to judge the agreement with the float model; use at least %d\n", frames, quant.MinAgreementFrames)
+	}
 	return quantizeReport(ctx, e, &f, fm, qm, res, frames)
 }
 
@@ -127,7 +140,7 @@ func calibrate(ctx context.Context, e *env, f *quantizeFlags, fm *tflite.Model, 
 	bar := newProgressBar(e.stderr, "calibrating")
 	st, err := quant.Calibrate(ctx, fm, src, quant.CalibrateOptions{Threads: f.threads, Progress: bar.update})
 	bar.finish()
-	if err != nil && ctx.Err() != nil {
+	if errors.Is(err, context.Canceled) {
 		return nil, fmt.Errorf("interrupted during calibration, %s not written: %w", f.out, err)
 	}
 	return st, err
@@ -144,7 +157,7 @@ func calibrateAndConvert(ctx context.Context, e *env, f *quantizeFlags, fm *tfli
 	cfg.Progress = bc.update
 	qm, err := quant.Convert(ctx, fm, st, cfg)
 	bc.finish()
-	if err != nil && ctx.Err() != nil {
+	if errors.Is(err, context.Canceled) {
 		return nil, 0, fmt.Errorf("interrupted during bias correction, %s not written: %w", f.out, err)
 	}
 	return qm, st.Frames, err
@@ -194,6 +207,9 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *tflit
 
 func writeAgreement(w io.Writer, a *quant.Agreement) {
 	fmt.Fprintf(w, "agreement with the float model over %d frames (edgecam):\n", a.Frames)
+	if a.Frames < quant.MinAgreementFrames {
+		fmt.Fprintf(w, "  warning: too few frames to judge (want at least %d)\n", quant.MinAgreementFrames)
+	}
 	fmt.Fprintf(w, "  top-1 agreement            %d/%d", a.Top1Agree, a.Frames)
 	if len(a.Disagree) > 0 {
 		fmt.Fprintf(w, " (differs on frames %v)", a.Disagree)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/edgecam/edgecam/camera"
@@ -36,11 +38,38 @@ func calibSource(ctx context.Context, spec string, res, frames int) (quant.Frame
 		cs := &cameraSource{src: src, conv: camera.NewConverter(res), n: frames, res: res}
 		return cs, func() { src.Close() }, nil
 	}
+	if err := checkCalibDir(spec); err != nil {
+		return nil, nop, err
+	}
 	src, err := quant.NewDirSource(spec, res, camera.LoadRGB)
 	if err != nil {
 		return nil, nop, err
 	}
+	if err := checkCalibFiles(src.Files, res); err != nil {
+		return nil, nop, err
+	}
 	return src, nop, nil
+}
+
+// checkCalibFiles refuses, before calibration starts, a calibration file
+// that is not a regular file (a FIFO or a link to /dev/zero named like an
+// image would block or never end) and a raw .rgb file of the wrong size.
+func checkCalibFiles(files []string, res int) error {
+	for _, p := range files {
+		var limit int64
+		if strings.EqualFold(filepath.Ext(p), ".rgb") {
+			limit = int64(res) * int64(res) * 3
+		}
+		if err := checkInputFile(p, "calibration image", limit); err != nil {
+			return err
+		}
+		if limit > 0 {
+			if fi, err := os.Stat(p); err != nil || fi.Size() != limit {
+				return fmt.Errorf("calibration image %s: raw RGB file is not %dx%dx3 = %d bytes", p, res, res, limit)
+			}
+		}
+	}
+	return nil
 }
 
 // cameraSource adapts a camera.Source to quant.FrameSource for n frames,

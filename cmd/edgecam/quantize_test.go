@@ -149,7 +149,7 @@ func TestQuantizeErrors(t *testing.T) {
 		{"missing model", []string{"-model", junk + ".no", "-calib", "synthetic", "-out", out}, false, "junk.tflite.no"},
 		{"quantized model", []string{"-model", int8Model, "-calib", "synthetic", "-out", out}, false, "already quantized"},
 		{"empty calib dir", []string{"-model", model, "-calib", t.TempDir(), "-out", out}, false, "no .png"},
-		{"bad percentile", []string{"-model", model, "-calib", "synthetic", "-frames", "1", "-method", "percentile", "-percentile", "20", "-out", out}, false, "percentile"},
+		{"bad percentile", []string{"-model", model, "-calib", "synthetic", "-frames", "1", "-method", "percentile", "-percentile", "20", "-out", out}, true, "-percentile"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 var cmdRun = &command{
 	Name:  "run",
 	Short: "run the camera through the network and stream results",
-	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-threads N] [-kernels L] [-top K] [-frames N] [-http ADDR]",
+	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-threads N] [-kernels L] [-top K] [-frames N] [-http ADDR [-http-allow-host NAMES]]",
 }
 
 // Run is set in init: runRun refers to cmdRun for its usage text.
@@ -27,11 +27,11 @@ func init() { cmdRun.Run = runRun }
 
 // runOptions are the parsed flags of `edgecam run`.
 type runOptions struct {
-	model, labels, httpAddr, logLevel string
-	kernels                           string // a checked level, for runtime.Options
-	threads, top, frames, maxClients  int
-	list                              bool
-	src                               sourceFlags
+	model, labels, httpAddr, allowHosts, logLevel string
+	kernels                                       string // a checked level, for runtime.Options
+	threads, top, frames, maxClients              int
+	list                                          bool
+	src                                           sourceFlags
 }
 
 // frameJSON is the line printed per result and served at /api/latest.
@@ -41,12 +41,15 @@ type frameJSON struct {
 	Top       []classJSON `json:"top"`
 	LatencyMS float64     `json:"latency_ms"`
 	Dropped   uint64      `json:"dropped"`
+	// NonFinite marks a result whose scores hold NaN or ±Inf (a broken
+	// model): such scores are written as null and the frame counts as bad.
+	NonFinite bool `json:"non_finite,omitempty"`
 }
 
 type classJSON struct {
-	Index int     `json:"index"`
-	Label string  `json:"label"`
-	Score float32 `json:"score"`
+	Index int         `json:"index"`
+	Label string      `json:"label"`
+	Score jsonFloat32 `json:"score"`
 }
 
 func runRun(ctx context.Context, e *env, args []string) error {
@@ -57,14 +60,15 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.src.device, "device", "", "V4L2 capture `device` (default /dev/video0 when -source is not given)")
 	fs.StringVar(&o.src.source, "source", "", "`synthetic` test pattern, or an image, directory, .yuyv or .mjpeg file")
 	fs.StringVar(&o.src.size, "size", "", "frame size `WxH` (default 640x480)")
-	fs.Float64Var(&o.src.fps, "fps", 30, "frame rate; 0 replays files and synthetic frames as fast as inference takes them")
+	fs.Float64Var(&o.src.fps, "fps", 30, "frame rate, 0.01..1000; 0 replays files and synthetic frames as fast as inference takes them")
 	fs.StringVar(&o.src.format, "format", "auto", "pixel `format`: auto, yuyv, mjpeg, nv12, rgb24, grey")
-	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
+	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core, at most 256)")
 	kernelsFlag := addKernelsFlag(fs, "kernel `level`")
 	fs.IntVar(&o.top, "top", 5, "classes per result")
 	fs.IntVar(&o.frames, "frames", 0, "stop after `N` results (0: until interrupted or the source ends)")
 	fs.StringVar(&o.httpAddr, "http", "", "serve the live page, /api/latest, /metrics and /healthz on `addr` (host:port; bare :port means 127.0.0.1)")
-	fs.IntVar(&o.maxClients, "http-clients", 4, "maximum simultaneous stream clients")
+	fs.IntVar(&o.maxClients, "http-clients", 4, "maximum simultaneous stream clients (1..64)")
+	fs.StringVar(&o.allowHosts, "http-allow-host", "", "comma-separated host `names` the server answers besides the listen address and localhost (Host header check against DNS rebinding)")
 	fs.BoolVar(&o.list, "list", false, "list V4L2 devices, formats, sizes and rates, and exit")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn, error")
 	gf := addGPIOFlags(fs)
@@ -81,20 +85,17 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if o.list {
 		return listDevices(e.stdout)
 	}
-	if o.model == "" {
-		return usagef("run: -model is required")
-	}
-	if o.top < 1 || o.top > 1000 {
-		return usagef("run: -top must be in 1..1000")
-	}
-	if o.frames < 0 || o.threads < 0 {
-		return usagef("run: -frames and -threads must be >= 0")
+	if err := o.validate(gf); err != nil {
+		return err
 	}
 	level, err := kernelLevel("run", fs, *kernelsFlag)
 	if err != nil {
 		return err
 	}
 	o.kernels = string(level)
+	if err := o.checkInputs(); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	src, err := o.src.build(log)
 	if err != nil {
 		return err
@@ -120,16 +121,20 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// loadLabels reads -labels, else labels.txt beside the model if it exists.
-func loadLabels(o *runOptions) ([]string, error) {
-	p := o.labels
-	if p == "" {
-		p = filepath.Join(filepath.Dir(o.model), "labels.txt")
-		if _, err := os.Stat(p); err != nil {
+// loadLabels reads path, else labels.txt beside the model when it exists;
+// no labels is not an error (classes are then named by index). A FIFO, a
+// device or a file above maxLabelsBytes is refused before it is read.
+func loadLabels(model, path string) ([]string, error) {
+	if path == "" {
+		path = filepath.Join(filepath.Dir(model), "labels.txt")
+		if _, err := os.Stat(path); err != nil {
 			return nil, nil
 		}
 	}
-	return runtime.LoadLabels(p)
+	if err := checkInputFile(path, "labels", maxLabelsBytes); err != nil {
+		return nil, err
+	}
+	return runtime.LoadLabels(path)
 }
 
 func label(labels []string, i int) string {
@@ -147,7 +152,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	labels, err := loadLabels(o)
+	labels, err := loadLabels(o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -172,7 +177,11 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		// Unpaced synthetic and file frames are made on demand.
 		Pull: o.src.source != "" && o.src.fps == 0}
 	if o.httpAddr != "" {
-		srv, err = startHTTP(o.httpAddr, o.maxClients, h, &p.Stats, stats, log)
+		hosts, err := parseAllowHosts(o.allowHosts)
+		if err != nil {
+			return err
+		}
+		srv, err = startHTTP(httpConfig{addr: o.httpAddr, maxClients: o.maxClients, allowHosts: hosts, res: h}, &p.Stats, stats, log)
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
 		}
@@ -180,6 +189,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		fmt.Fprintf(e.stderr, "edgecam run: serving http://%s/\n", srv.Addr())
 	}
 	top := make([]runtime.Class, 0, o.top)
+	var scores []float32
 	line := frameJSON{Top: make([]classJSON, 0, o.top)}
 	enc := json.NewEncoder(e.stdout)
 	var werr error
@@ -191,12 +201,17 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	}
 	p.OnResult = func(r *camera.Result) {
 		top = plan.TopK(o.top, top)
+		scores = plan.OutputFloat(scores)
 		stats.Record(r.Latency)
+		line.NonFinite = !allFinite(scores)
+		if line.NonFinite {
+			stats.RecordNonFinite()
+		}
 		line.Seq, line.Capture, line.Dropped = r.Seq, r.Capture.UTC(), r.Dropped
 		line.LatencyMS = float64(r.Latency.Microseconds()) / 1000
 		line.Top = line.Top[:0]
 		for _, t := range top {
-			line.Top = append(line.Top, classJSON{Index: t.Index, Label: label(labels, t.Index), Score: t.Score})
+			line.Top = append(line.Top, classJSON{Index: t.Index, Label: label(labels, t.Index), Score: jsonFloat32(t.Score)})
 		}
 		if werr == nil {
 			werr = enc.Encode(&line)
@@ -235,8 +250,8 @@ func printSummary(w io.Writer, st *camera.Stats, rs *runStats, elapsed, cpu time
 	if n > 0 {
 		cpuPerFrame = float64(cpu.Microseconds()) / 1000 / float64(n)
 	}
-	fmt.Fprintf(w, "edgecam run: %d frames, %d captured, %d dropped (%d stale, %d bad), %d timeouts, latency ms p50 %.1f p90 %.1f p99 %.1f, %.1f fps over %.1fs, cpu %.1f ms/frame\n",
-		n, st.Captured.Load(), st.Dropped(), st.Stale.Load(), st.Bad.Load(), st.Timeouts.Load(), pc[0], pc[1], pc[2], fps, elapsed.Seconds(), cpuPerFrame)
+	fmt.Fprintf(w, "edgecam run: %d frames, %d captured, %d dropped (%d stale, %d bad), %d timeouts, %d bad results (NaN or Inf scores), latency ms p50 %.1f p90 %.1f p99 %.1f, %.1f fps over %.1fs, cpu %.1f ms/frame\n",
+		n, st.Captured.Load(), st.Dropped(), st.Stale.Load(), st.Bad.Load(), st.Timeouts.Load(), rs.NonFinite(), pc[0], pc[1], pc[2], fps, elapsed.Seconds(), cpuPerFrame)
 }
 
 // listDevices prints the V4L2 devices and what they offer.

@@ -36,25 +36,38 @@ func addGPIOFlags(fs *flag.FlagSet) *gpioFlags {
 	return g
 }
 
-// open checks the flags and opens the pin: nil action and nil error without
-// -gpio; a usage error for inconsistent flags; an error naming the pin when
-// it does not exist or GPIO is not available.
-func (g *gpioFlags) open() (gpioAction, error) {
+// validate checks the flags without opening anything: a usage error for an
+// inconsistent combination or a -min-score outside [0, 1] (NaN included),
+// whether or not -gpio is given.
+func (g *gpioFlags) validate() error {
+	if err := checkUnit("run", "min-score", g.minScore); err != nil {
+		return err
+	}
 	if g.pin == "" {
 		if g.on != "" {
-			return nil, usagef("-on needs -gpio PIN")
+			return usagef("run: -on needs -gpio PIN")
 		}
-		return nil, nil
+		return nil
 	}
 	if g.on == "" {
-		return nil, usagef("-gpio needs -on LABEL[,LABEL]")
+		return usagef("run: -gpio needs -on LABEL[,LABEL]")
+	}
+	if _, err := board.ParseLabelList(g.on); err != nil {
+		return usagef("run: -on: %v", err)
+	}
+	return nil
+}
+
+// open checks the flags and opens the pin: nil action and nil error without
+// -gpio; a usage error for invalid flags (see validate); an error naming the
+// pin when it does not exist or GPIO is not available.
+func (g *gpioFlags) open() (gpioAction, error) {
+	if err := g.validate(); err != nil || g.pin == "" {
+		return nil, err
 	}
 	labels, err := board.ParseLabelList(g.on)
 	if err != nil {
-		return nil, usagef("-on: %v", err)
-	}
-	if !(g.minScore >= 0 && g.minScore <= 1) {
-		return nil, usagef("-min-score %v is outside [0, 1]", g.minScore)
+		return nil, usagef("run: -on: %v", err)
 	}
 	pin, err := openGPIOPin(g.pin)
 	if err != nil {

@@ -28,6 +28,8 @@ type runStats struct {
 	buckets [11]atomic.Uint64 // per latencyBuckets, then +Inf
 	sumNS   atomic.Int64
 	count   atomic.Uint64
+
+	nonFinite atomic.Uint64 // results whose scores held NaN or ±Inf
 }
 
 func newRunStats() *runStats { return &runStats{ring: make([]float64, latencyWindow)} }
@@ -53,6 +55,12 @@ func (s *runStats) Record(d time.Duration) {
 	}
 	s.mu.Unlock()
 }
+
+// RecordNonFinite counts a result whose scores held NaN or ±Inf.
+func (s *runStats) RecordNonFinite() { s.nonFinite.Add(1) }
+
+// NonFinite is the number of results whose scores held NaN or ±Inf.
+func (s *runStats) NonFinite() uint64 { return s.nonFinite.Load() }
 
 // Percentiles returns the p-th percentiles (0..100) of the recorded
 // latencies in milliseconds, nearest-rank; NaN when nothing was recorded.
