@@ -42,6 +42,12 @@ func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt Calibr
 	if keep == 0 {
 		keep = DefaultKeepFrames
 	}
+	// The plan feeds the input with the model's normalization (metadata,
+	// else MobileNet's); the input statistics see the same values.
+	norm, _, err := runtime.ModelNormalization(m)
+	if err != nil {
+		return nil, fmt.Errorf("calibrate: %w", err)
+	}
 	in := m.Inputs[0]
 	input := make([]float32, m.Tensors[in].Elems())
 	err = eachFrame(ctx, src, "calibrate", func(rgb []byte) error {
@@ -50,7 +56,7 @@ func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt Calibr
 		}
 		if len(rgb) == len(input) {
 			for i, x := range rgb {
-				input[i] = (float32(x) - 127.5) / 127.5
+				input[i] = norm.Value(i%3, x)
 			}
 			st.Observe(-1, in, input)
 		}

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 
 	"github.com/edgecam/edgecam/camera"
 	"github.com/edgecam/edgecam/runtime"
@@ -18,7 +16,7 @@ import (
 var cmdClassify = &command{
 	Name:  "classify",
 	Short: "classify image files",
-	Usage: "-model PATH [-labels PATH] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
+	Usage: "-model PATH [-labels PATH] [-mean M -std S] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
 }
 
 func init() { cmdClassify.Run = runClassify }
@@ -50,12 +48,17 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(cmdClassify, e)
 	var o classifyOptions
 	fs.StringVar(&o.model, "model", "", "TFLite model `path` (required)")
-	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
+	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: the labels packed in the model, else labels.txt beside it)")
 	fs.IntVar(&o.top, "top", 5, "classes to print per input")
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
 	fs.StringVar(&o.kernels, "kernels", "", "kernel `level`: auto, generic, neon, dotprod (default $EDGECAM_KERNELS, else auto)")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per input per line, with the full output tensor")
+	in := addInputFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	norm, err := in.normalization("classify")
+	if err != nil {
 		return err
 	}
 	switch {
@@ -72,7 +75,7 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	labels, err := classifyLabels(o.model, o.labels)
+	labels, err := modelLabels(e.stderr, "classify", m, o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
@@ -81,6 +84,9 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("classify: %w", err)
 	}
 	defer plan.Close()
+	if err := plan.SetNormalization(norm); err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
 	h, w, c := plan.InputShape()
 	if h != w || c != 3 {
 		return fmt.Errorf("classify: model input is %dx%dx%d, want a square RGB image", h, w, c)
@@ -112,18 +118,6 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return nil
-}
-
-// classifyLabels reads path, else labels.txt beside the model when it exists;
-// no labels is not an error (classes are then named by index).
-func classifyLabels(model, path string) ([]string, error) {
-	if path == "" {
-		path = filepath.Join(filepath.Dir(model), "labels.txt")
-		if _, err := os.Stat(path); err != nil {
-			return nil, nil
-		}
-	}
-	return runtime.LoadLabels(path)
 }
 
 // classLabel names class i.
