@@ -58,9 +58,9 @@ func (p *Plan) setIO(c *compiler, logits int) error {
 		}
 		p.hasLogits = true
 	}
-	if err := p.setInputTables(nil); err != nil {
-		return fmt.Errorf("input: %w", err)
-	}
+	// A metadata normalization that cannot feed the float input is not a
+	// compile error: SetNormalization may replace it, SetInputRGB reports it.
+	_ = p.setInputTables(nil)
 	return nil
 }
 
@@ -89,6 +89,9 @@ func (p *Plan) SetInputRGB(rgb []byte) error {
 	}
 	if len(rgb) != h*w*c {
 		return fmt.Errorf("runtime: SetInputRGB: got %d bytes, want %dx%dx3 = %d", len(rgb), h, w, h*w*c)
+	}
+	if p.inErr != nil {
+		return fmt.Errorf("runtime: SetInputRGB: %w", p.inErr)
 	}
 	if p.in.f32 != nil {
 		convertRGB(p.in.f32[:len(rgb)], rgb, &p.inF32)

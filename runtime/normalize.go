@@ -122,8 +122,10 @@ func ModelNormalization(m *tflite.Model) (n Normalization, fromMetadata bool, er
 // SetNormalization sets how SetInputRGB converts bytes (see the rule at the
 // top of normalize.go): n applies to float and quantized inputs alike; nil
 // restores the model's own rule (metadata or MobileNet's for a float input,
-// the raw byte for a quantized one). It computes 768 values once; it must
-// not be called during Run.
+// the raw byte for a quantized one), and reports a metadata normalization
+// that cannot feed the float input (wrong length, zero std), which
+// SetInputRGB then refuses to use. It computes 768 values once; it must not
+// be called during Run.
 func (p *Plan) SetNormalization(n *Normalization) error {
 	if n != nil {
 		if err := n.Validate(); err != nil {
@@ -137,16 +139,17 @@ func (p *Plan) SetNormalization(n *Normalization) error {
 }
 
 // setInputTables fills the per-channel byte → input tables of SetInputRGB.
+// When the model's own normalization is unusable it records why in inErr,
+// for SetInputRGB, and returns it.
 func (p *Plan) setInputTables(n *Normalization) error {
+	p.inErr = nil
 	if p.in.f32 != nil {
 		norm := n
 		if norm == nil {
 			mn, _, err := ModelNormalization(p.model)
 			if err != nil {
-				if _, _, ch := p.InputShape(); ch != 3 {
-					return nil // SetInputRGB feeds only RGB inputs
-				}
-				return err
+				p.inErr = fmt.Errorf("%w; give a normalization (-mean, -std)", err)
+				return p.inErr
 			}
 			norm = &mn
 		}

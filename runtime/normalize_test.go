@@ -241,6 +241,44 @@ func TestNormalizationErrors(t *testing.T) {
 	}
 }
 
+// TestNormalizationUnusableMetadata compiles float models whose metadata
+// normalization cannot feed an RGB input: the model compiles, SetInputRGB
+// says why it cannot feed it, and an explicit normalization (the -mean and
+// -std flags) rescues it. A quantized input ignores it.
+func TestNormalizationUnusableMetadata(t *testing.T) {
+	for _, tc := range []struct {
+		n    tflite.Normalization
+		want string
+	}{
+		{tflite.Normalization{Mean: []float32{1, 2}, Std: []float32{3}}, "mean has 2 values"},
+		{tflite.Normalization{Mean: []float32{1}, Std: []float32{0}}, "std[0] is 0"},
+		{tflite.Normalization{Mean: nil, Std: []float32{1}}, "mean has 0 values"},
+	} {
+		m := tinyNet(schemeF32, 10, 1)
+		m.SetInputNormalization(tc.n)
+		p := compilePlanT(t, m, Options{Threads: 1})
+		img := planTestImage(10, 10, 1)
+		if err := p.SetInputRGB(img); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "-mean") {
+			t.Errorf("%v: SetInputRGB = %v, want an error containing %q and pointing to -mean", tc.n, err, tc.want)
+		}
+		if err := p.SetNormalization(nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: SetNormalization(nil) = %v", tc.n, err)
+		}
+		x255 := UniformNormalization(0, 255)
+		if err := p.SetNormalization(&x255); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.SetInputRGB(img); err != nil || p.in.f32[0] != float32(img[0])/255 {
+			t.Errorf("%v: after an explicit normalization: %v, input[0] %v", tc.n, err, p.in.f32[0])
+		}
+		q := tinyNet(schemeI8, 10, 1)
+		q.SetInputNormalization(tc.n)
+		if err := compilePlanT(t, q, Options{Threads: 1}).SetInputRGB(img); err != nil {
+			t.Errorf("%v: int8 input: %v", tc.n, err)
+		}
+	}
+}
+
 // BenchmarkSetInputRGB converts a 224x224 frame.
 func BenchmarkSetInputRGB(b *testing.B) {
 	for _, sc := range []tinyScheme{schemeF32, schemeI8} {

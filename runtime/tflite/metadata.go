@@ -3,7 +3,6 @@ package tflite
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"strconv"
 )
 
@@ -56,7 +55,8 @@ type TensorMetadata struct {
 }
 
 // Normalization maps a value x of channel c to (x - Mean[c]) / Std[c]. A
-// single value applies to every channel.
+// single value applies to every channel. It is kept as the file gives it;
+// whoever feeds the input checks it (see runtime.NormalizationFromMetadata).
 type Normalization struct {
 	Mean, Std []float32
 }
@@ -158,11 +158,11 @@ func (md *Metadata) allFiles(fn func(f *AssociatedFile) bool) {
 	}
 }
 
-// check verifies what the metadata must hold for the file format: at most
-// as many tensor entries as the model has inputs and outputs, normalization
-// vectors of one value or one per channel of the input (non-zero, finite
-// std), named associated files of bounded size, and no name given to two
-// different contents (the archive has one entry per name).
+// check verifies what the metadata must hold for the writer: at most as
+// many tensor entries as the model has inputs and outputs, named associated
+// files of bounded size, and no name given to two different contents (the
+// archive has one entry per name). The normalization is not checked here:
+// it matters only to a float input, and its user (the runtime) checks it.
 func (md *Metadata) check(m *Model) error {
 	if md == nil {
 		return nil
@@ -170,16 +170,6 @@ func (md *Metadata) check(m *Model) error {
 	if len(md.Inputs) > len(m.Inputs) || len(md.Outputs) > len(m.Outputs) {
 		return fmt.Errorf("%w: metadata: %d input and %d output tensor entries for a model of %d inputs and %d outputs",
 			ErrInvalidModel, len(md.Inputs), len(md.Outputs), len(m.Inputs), len(m.Outputs))
-	}
-	for i := range md.Inputs {
-		if err := md.Inputs[i].Normalization.check(&m.Tensors[m.Inputs[i]]); err != nil {
-			return fmt.Errorf("%w: metadata: input %d: %w", ErrInvalidModel, i, err)
-		}
-	}
-	for i := range md.Outputs {
-		if err := md.Outputs[i].Normalization.check(&m.Tensors[m.Outputs[i]]); err != nil {
-			return fmt.Errorf("%w: metadata: output %d: %w", ErrInvalidModel, i, err)
-		}
 	}
 	var err error
 	n, total := 0, 0
@@ -193,51 +183,31 @@ func (md *Metadata) check(m *Model) error {
 		case len(f.Data) > MaxAssociatedFileBytes:
 			err = fmt.Errorf("associated file %q has %d bytes (more than %d)", f.Name, len(f.Data), MaxAssociatedFileBytes)
 		}
-		total += len(f.Data)
-		if err == nil && total > MaxAssociatedBytes {
-			err = fmt.Errorf("associated files hold more than %d bytes together", MaxAssociatedBytes)
-		}
+		named := false // an earlier file of the same name: one archive entry
 		if err == nil {
 			md.allFiles(func(g *AssociatedFile) bool {
 				if g == f {
 					return false // only the files before f
 				}
-				if g.Name == f.Name && g.Data != nil && f.Data != nil && !bytes.Equal(g.Data, f.Data) {
-					err = fmt.Errorf("two associated files named %q differ", f.Name)
+				if g.Name == f.Name {
+					named = true
+					if g.Data != nil && f.Data != nil && !bytes.Equal(g.Data, f.Data) {
+						err = fmt.Errorf("two associated files named %q differ", f.Name)
+					}
 				}
 				return err == nil
 			})
+		}
+		if !named {
+			total += len(f.Data)
+		}
+		if err == nil && total > MaxAssociatedBytes {
+			err = fmt.Errorf("associated files hold more than %d bytes together", MaxAssociatedBytes)
 		}
 		return err == nil
 	})
 	if err != nil {
 		return fmt.Errorf("%w: metadata: %w", ErrInvalidModel, err)
-	}
-	return nil
-}
-
-// check verifies a normalization against the tensor it applies to: one
-// value, or one per channel (the last dimension).
-func (n *Normalization) check(t *Tensor) error {
-	if n == nil {
-		return nil
-	}
-	channels := 1
-	if len(t.Shape) > 0 {
-		channels = t.Shape[len(t.Shape)-1]
-	}
-	for _, v := range []struct {
-		name string
-		vals []float32
-	}{{"mean", n.Mean}, {"std", n.Std}} {
-		if len(v.vals) != 1 && len(v.vals) != channels {
-			return fmt.Errorf("normalization %s has %d values; want 1 or %d (the channels of tensor %q)", v.name, len(v.vals), channels, t.Name)
-		}
-		for c, x := range v.vals {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) || (v.name == "std" && x == 0) {
-				return fmt.Errorf("normalization %s[%d] is %v", v.name, c, x)
-			}
-		}
 	}
 	return nil
 }

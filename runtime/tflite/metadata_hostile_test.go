@@ -201,12 +201,51 @@ func TestMetadataHostileBuffers(t *testing.T) {
 		})
 	}
 	// The entry names a buffer the model does not have.
+	if _, err := decodeMetadata(metadataRoot(t, 7), [][]byte{nil}, 1, 1); err == nil || !strings.Contains(err.Error(), "buffer 7 is absent") {
+		t.Errorf("entry naming buffer 7 of 1: %v", err)
+	}
+}
+
+// TestMetadataLenientSemantics reads metadata that TFLite's metadata tools
+// would refuse but that leaves the model runnable: tensor entries beyond
+// the model's inputs and outputs are dropped, a normalization of the wrong
+// length or with a zero std is kept as given (the runtime refuses it when
+// it would feed a float input).
+func TestMetadataLenientSemantics(t *testing.T) {
+	two := everyOpModel()
+	two.Inputs, two.Outputs = []int{0, 0}, []int{13, 13}
+	two.SetInputNormalization(Normalization{Mean: []float32{1, 2}, Std: []float32{0}})
+	two.SetOutputLabels("labels.txt", []byte(testLabels))
+	two.Metadata.Inputs = append(two.Metadata.Inputs, TensorMetadata{Name: "extra"})
+	two.Metadata.Outputs = append(two.Metadata.Outputs, TensorMetadata{Name: "extra", Files: []AssociatedFile{{Name: "x.txt", Data: []byte("x")}}})
+	enc := encodeModelMetadata(two.Metadata, two)
+	md, err := decodeMetadata(metadataRoot(t, 1), [][]byte{nil, enc}, 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(md.Inputs) != 1 || len(md.Outputs) != 1 || md.Inputs[0].Name != "input" || len(md.Outputs[0].Files) != 1 {
+		t.Errorf("entries %+v %+v: want the first input and output only", md.Inputs, md.Outputs)
+	}
+	if n := md.InputNormalization(); n == nil || len(n.Mean) != 2 || n.Std[0] != 0 {
+		t.Errorf("normalization %+v: want it as written", n)
+	}
+	m := everyOpModel()
+	m.Metadata = md
+	if err := m.Check(); err != nil {
+		t.Errorf("Check of the read metadata: %v", err)
+	}
+}
+
+// metadataRoot is a model root table whose one metadata entry names buffer
+// "TFLITE_METADATA" at index buf.
+func metadataRoot(t *testing.T, buf uint32) *fbTable {
+	t.Helper()
 	b := flatbuffers.NewBuilder(0)
 	bufs := []flatbuffers.UOffsetT{writeEmptyBuffer(b)}
 	name := b.CreateString(metadataName)
 	b.StartObject(metadataEntryNumFlds)
 	b.PrependUOffsetTSlot(fMetadataEntryName, name, 0)
-	b.PrependUint32Slot(fMetadataEntryBuffer, 7, 0)
+	b.PrependUint32Slot(fMetadataEntryBuffer, buf, 0)
 	entries := writeTableVector(b, []flatbuffers.UOffsetT{b.EndObject()})
 	bufVec := writeTableVector(b, bufs)
 	b.StartObject(modelNumFields)
@@ -218,7 +257,5 @@ func TestMetadataHostileBuffers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := decodeMetadata(root, [][]byte{nil}); err == nil || !strings.Contains(err.Error(), "buffer 7 is absent") {
-		t.Errorf("entry naming buffer 7 of 1: %v", err)
-	}
+	return root
 }

@@ -207,8 +207,6 @@ func TestMetadataCheck(t *testing.T) {
 		edit func(m *Model)
 		want string
 	}{
-		{"two mean values", func(m *Model) { m.Metadata.Inputs[0].Normalization.Mean = []float32{1, 2} }, "mean has 2 values; want 1 or 3"},
-		{"zero std", func(m *Model) { m.Metadata.Inputs[0].Normalization.Std = []float32{0} }, "std[0] is 0"},
 		{"too many outputs", func(m *Model) { m.Metadata.Outputs = append(m.Metadata.Outputs, TensorMetadata{}) }, "2 output tensor entries"},
 		{"unnamed file", func(m *Model) { m.Metadata.Files[0].Name = "" }, "no name"},
 		{"one name, two contents", func(m *Model) { m.Metadata.Files[0].Name = "labels.txt" }, `two associated files named "labels.txt" differ`},

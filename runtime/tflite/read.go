@@ -115,7 +115,7 @@ func decodeModelTable(root *fbTable) (*Model, error) {
 	if err := decodeSubGraph(sg, m, codes, buffers); err != nil {
 		return nil, err
 	}
-	if m.Metadata, err = decodeMetadata(root, buffers); err != nil {
+	if m.Metadata, err = decodeMetadata(root, buffers, len(m.Inputs), len(m.Outputs)); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -1,9 +1,6 @@
 package tflite
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // maxProcessUnits bounds the process units of one tensor's metadata.
 const maxProcessUnits = 64
@@ -14,7 +11,11 @@ const maxProcessUnits = 64
 // zip archive appended to the file. A model without that entry has none
 // (nil). A malformed metadata buffer is an error; an unreadable associated
 // file is not (its Err says why), because the model itself is sound.
-func decodeMetadata(root *fbTable, buffers [][]byte) (*Metadata, error) {
+//
+// Tensor entries beyond the model's nIn inputs and nOut outputs describe no
+// tensor and are dropped (TFLite's metadata tools refuse such files, but
+// the model runs).
+func decodeMetadata(root *fbTable, buffers [][]byte, nIn, nOut int) (*Metadata, error) {
 	entries, err := root.tables(fModelMetadata, "metadata")
 	if err != nil {
 		return nil, err
@@ -42,6 +43,8 @@ func decodeMetadata(root *fbTable, buffers [][]byte) (*Metadata, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: metadata[%d] %q (buffer %d): %w", ErrInvalidModel, i, name, buf, err)
 		}
+		md.Inputs = md.Inputs[:min(len(md.Inputs), nIn)]
+		md.Outputs = md.Outputs[:min(len(md.Outputs), nOut)]
 		md.loadFiles(root.r.b)
 		return md, nil
 	}
@@ -207,6 +210,8 @@ func decodeContentColorSpace(content *fbTable) (ColorSpace, error) {
 	return ColorSpace(cs) + ColorSpaceUnknown, nil
 }
 
+// decodeNormalization reads NormalizationOptions as they are: checking
+// them is for the user of a float input.
 func decodeNormalization(opts *fbTable) (*Normalization, error) {
 	mean, err := opts.float32s(fNormalizationMean, "mean")
 	if err != nil {
@@ -215,16 +220,6 @@ func decodeNormalization(opts *fbTable) (*Normalization, error) {
 	std, err := opts.float32s(fNormalizationStd, "std")
 	if err != nil {
 		return nil, err
-	}
-	if len(mean) == 0 || len(std) == 0 {
-		return nil, fmt.Errorf("%s: NormalizationOptions has %d mean and %d std values", opts.what, len(mean), len(std))
-	}
-	for _, v := range [][]float32{mean, std} {
-		for _, x := range v {
-			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-				return nil, fmt.Errorf("%s: NormalizationOptions holds %v", opts.what, x)
-			}
-		}
 	}
 	return &Normalization{Mean: mean, Std: std}, nil
 }
