@@ -26,7 +26,9 @@ type CalibrateOptions struct {
 const DefaultKeepFrames = 16
 
 // Calibrate runs the float model m over every frame of src and records the
-// values of every activation tensor (the input and each op's output). It
+// values of every activation tensor (the input and each op's output). The
+// frames are normalized as m's metadata says, else as MobileNet's
+// (x-127.5)/127.5 (runtime.ModelNormalization; PrepareMetadata sets it). It
 // stops early, returning ctx's error, when ctx is cancelled.
 func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt CalibrateOptions) (*Stats, error) {
 	if err := CheckFloatModel(m); err != nil {

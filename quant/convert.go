@@ -62,8 +62,10 @@ func weightAxis(k tflite.OpKind) int {
 // Convert returns the full-integer int8 version of the float model m, using
 // the activation statistics st from Calibrate. Unless cfg.NoBiasCorrection,
 // biases are corrected for the mean shift of weight rounding and then, over
-// st.Samples, op by op for the remaining mean error of the int8 graph. m is
-// not modified; ctx stops the correction.
+// st.Samples, op by op for the remaining mean error of the int8 graph. The
+// input's quantization follows from m's normalization, not from st (see
+// inputQuantization), and the result carries a copy of m's metadata (see
+// PrepareMetadata). m is not modified; ctx stops the correction.
 func Convert(ctx context.Context, m *tflite.Model, st *Stats, cfg Config) (*tflite.Model, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
