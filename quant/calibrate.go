@@ -27,7 +27,9 @@ type CalibrateOptions struct {
 const DefaultKeepFrames = 16
 
 // Calibrate runs the float model m over every frame of src and records the
-// values of every activation tensor (the input and each op's output). It
+// values of every activation tensor (the input and each op's output). The
+// frames are normalized as m's metadata says, else as MobileNet's
+// (x-127.5)/127.5 (runtime.ModelNormalization; PrepareMetadata sets it). It
 // stops early, returning ctx's error, when ctx is cancelled (checked before
 // every frame). An activation that reaches NaN or ±Inf (a model whose float32
 // arithmetic overflows, such as one with weights near 3e38) is an error
@@ -46,6 +48,12 @@ func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt Calibr
 	if keep == 0 {
 		keep = DefaultKeepFrames
 	}
+	// The plan feeds the input with the model's normalization (metadata,
+	// else MobileNet's); the input statistics see the same values.
+	norm, _, err := runtime.ModelNormalization(m)
+	if err != nil {
+		return nil, fmt.Errorf("calibrate: %w", err)
+	}
 	in := m.Inputs[0]
 	input := make([]float32, m.Tensors[in].Elems())
 	err = eachFrame(ctx, src, "calibrate", func(rgb []byte) error {
@@ -54,7 +62,7 @@ func Calibrate(ctx context.Context, m *tflite.Model, src FrameSource, opt Calibr
 		}
 		if len(rgb) == len(input) {
 			for i, x := range rgb {
-				input[i] = (float32(x) - 127.5) / 127.5
+				input[i] = norm.Value(i%3, x)
 			}
 			st.Observe(-1, in, input)
 		}

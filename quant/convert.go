@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
@@ -28,10 +29,9 @@ type Config struct {
 
 // Fixed quantizations of the TFLite full-integer scheme.
 var (
-	// inputQuant is used for the model input when its calibrated range is
-	// about [-1, 1] (MobileNet's (x-127.5)/127.5): q = pixel - 128, exactly
-	// what the camera produces, as in the legacy uint8 models. Other input
-	// ranges get their own calibrated quantization.
+	// inputQuant is the model input's for MobileNet's (x-127.5)/127.5
+	// (see inputQuantization): q = pixel - 128, exactly what the camera
+	// produces, as in the legacy uint8 models.
 	inputQuant = Affine{Scale: 1.0 / 128, ZeroPoint: 0}
 	// softmaxQuant is TFLite's required int8 softmax output quantization.
 	softmaxQuant = Affine{Scale: 1.0 / 256, ZeroPoint: -128}
@@ -62,8 +62,10 @@ func weightAxis(k tflite.OpKind) int {
 // Convert returns the full-integer int8 version of the float model m, using
 // the activation statistics st from Calibrate. Unless cfg.NoBiasCorrection,
 // biases are corrected for the mean shift of weight rounding and then, over
-// st.Samples, op by op for the remaining mean error of the int8 graph. m is
-// not modified; ctx stops the correction.
+// st.Samples, op by op for the remaining mean error of the int8 graph. The
+// input's quantization follows from m's normalization, not from st (see
+// inputQuantization), and the result carries a copy of m's metadata (see
+// PrepareMetadata). m is not modified; ctx stops the correction.
 func Convert(ctx context.Context, m *tflite.Model, st *Stats, cfg Config) (*tflite.Model, error) {
 	if err := CheckFloatModel(m); err != nil {
 		return nil, err
@@ -121,16 +123,12 @@ func Convert(ctx context.Context, m *tflite.Model, st *Stats, cfg Config) (*tfli
 func activationQuant(m *tflite.Model, st *Stats, cfg Config) (map[int]Affine, error) {
 	act := map[int]Affine{}
 	in := m.Inputs[0]
-	lo, hi, ok := st.Tensors[in].Range(MinMax, 0)
-	switch {
-	case !ok || (lo >= -1.0001 && hi <= 1.0001 && lo < -0.5 && hi > 0.5):
-		act[in] = inputQuant
-	default:
-		a, err := AffineFromRange(lo, hi)
-		if err != nil {
-			return nil, fmt.Errorf("convert: input %q: %w", m.Tensors[in].Name, err)
-		}
-		act[in] = a
+	norm, _, err := runtime.ModelNormalization(m)
+	if err != nil {
+		return nil, fmt.Errorf("convert: %w", err)
+	}
+	if act[in], err = inputQuantization(norm, cfg.FloatIO); err != nil {
+		return nil, fmt.Errorf("convert: input %q: %w", m.Tensors[in].Name, err)
 	}
 	for i := range m.Ops {
 		op := &m.Ops[i]
@@ -158,6 +156,35 @@ func activationQuant(m *tflite.Model, st *Stats, cfg Config) (map[int]Affine, er
 		}
 	}
 	return act, nil
+}
+
+// inputQuantization is the int8 quantization of the model input. It does
+// not come from calibration: the input is a camera byte x normalized as
+// (x-mean)/std (runtime.ModelNormalization: the float model's metadata,
+// else MobileNet's), and an int8 input is fed the byte minus 128 (the
+// runtime's rule, as the TFLite Task Library and Coral do). So the scale is
+// 1/std and the zero point mean-128: q = x-128 then stands for (x-mean)/std,
+// exactly when the mean is an integer (0 for the VWW-style x/255), within
+// half a step otherwise. MobileNet's 127.5/127.5 keeps the legacy
+// (x-128)/128 of the official uint8 files (scale 1/128, zero point 0). One
+// int8 tensor has one scale, so a per-channel normalization cannot be
+// represented that way: with floatIO (a QUANTIZE op reads the float input)
+// the scale covers the normalized range instead, without it is an error.
+func inputQuantization(n runtime.Normalization, floatIO bool) (Affine, error) {
+	if n == runtime.MobileNetNormalization {
+		return inputQuant, nil
+	}
+	if n.Uniform() && n.Std[0] > 0 {
+		if zp := math.Round(float64(n.Mean[0])) - 128; zp >= -128 && zp <= 127 {
+			return Affine{Scale: float32(1 / float64(n.Std[0])), ZeroPoint: int32(zp)}, nil
+		}
+	}
+	if floatIO {
+		lo, hi := n.Range()
+		return AffineFromRange(lo, hi)
+	}
+	return Affine{}, fmt.Errorf("normalization mean %v std %v: an int8 input, fed the byte minus 128, can only stand for "+
+		"(x-mean)/std with one mean in [0, 255] and one positive std for every channel; quantize with a float input and output (-io float)", n.Mean, n.Std)
 }
 
 // clipToActivation limits a range to what the fused activation can output.
@@ -284,6 +311,7 @@ func cloneModel(m *tflite.Model) *tflite.Model {
 	}
 	out.Inputs = slices.Clone(m.Inputs)
 	out.Outputs = slices.Clone(m.Outputs)
+	out.Metadata = m.Metadata.Clone()
 	return &out
 }
 

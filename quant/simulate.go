@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
@@ -18,6 +19,7 @@ import (
 // the quantization apart from any runtime kernel.
 type simulator struct {
 	m    *tflite.Model
+	norm runtime.Normalization // of a float input (runtime.ModelNormalization)
 	vals [][]float64
 	// lastUse[t] is the last op reading tensor t (-1: none); release frees
 	// activations after it.
@@ -27,7 +29,7 @@ type simulator struct {
 // clone returns a simulator of the same model sharing e's dequantized
 // constants (which are never written in place), with no activations.
 func (e *simulator) clone() *simulator {
-	c := &simulator{m: e.m, vals: make([][]float64, len(e.vals)), lastUse: e.lastUse}
+	c := &simulator{m: e.m, norm: e.norm, vals: make([][]float64, len(e.vals)), lastUse: e.lastUse}
 	for i := range e.m.Tensors {
 		if len(e.m.Tensors[i].Data) != 0 {
 			c.vals[i] = e.vals[i]
@@ -37,7 +39,11 @@ func (e *simulator) clone() *simulator {
 }
 
 func newSimulator(m *tflite.Model) (*simulator, error) {
-	e := &simulator{m: m, vals: make([][]float64, len(m.Tensors)), lastUse: make([]int, len(m.Tensors))}
+	norm, _, err := runtime.ModelNormalization(m)
+	if err != nil {
+		return nil, err
+	}
+	e := &simulator{m: m, norm: norm, vals: make([][]float64, len(m.Tensors)), lastUse: make([]int, len(m.Tensors))}
 	for i := range e.lastUse {
 		e.lastUse[i] = -1
 	}
@@ -154,22 +160,23 @@ func (e *simulator) step(i int, pre func(out []float64)) error {
 }
 
 // setInput sets the model input from an HWC RGB frame, as the runtime's
-// SetInputRGB does: (x-127.5)/127.5, quantized when the input is int8 (the
-// scale 1/128 zero point 0 input takes x-128 exactly).
+// SetInputRGB does without an explicit normalization: a float input gets
+// (x-mean[c])/std[c] with the model's normalization (metadata, else
+// MobileNet's), here in float64; an int8 input gets the byte minus 128,
+// whose real value its quantization gives.
 func (e *simulator) setInput(rgb []byte) {
 	m := e.m
 	in := m.Inputs[0]
 	x := make([]float64, len(rgb))
-	for i, p := range rgb {
-		x[i] = (float64(p) - 127.5) / 127.5
-	}
 	if t := &m.Tensors[in]; t.Type == tflite.Int8 {
-		if t.Quant.Scale[0] == 1.0/128 && t.Quant.ZeroPoint[0] == 0 {
-			for i, p := range rgb {
-				x[i] = (float64(p) - 128) / 128
-			}
-		} else {
-			requant(t, x, math.Inf(-1), math.Inf(1))
+		s, zp := float64(t.Quant.Scale[0]), float64(t.Quant.ZeroPoint[0])
+		for i, p := range rgb {
+			x[i] = s * (float64(p) - 128 - zp)
+		}
+	} else {
+		for i, p := range rgb {
+			c := i % 3
+			x[i] = (float64(p) - float64(e.norm.Mean[c])) / float64(e.norm.Std[c])
 		}
 	}
 	e.vals[in] = x

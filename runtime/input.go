@@ -3,7 +3,6 @@ package runtime
 import (
 	"fmt"
 
-	"github.com/edgecam/edgecam/kernels/generic"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
@@ -59,18 +58,9 @@ func (p *Plan) setIO(c *compiler, logits int) error {
 		}
 		p.hasLogits = true
 	}
-	for x := range 256 {
-		// Exactly the golden preprocessing: (float32(x) - 127.5) / 127.5.
-		f := (float32(x) - 127.5) / 127.5
-		p.inF32[x] = f
-		switch {
-		case p.in.dtype == tflite.Uint8, p.in.q.zp == -128, p.in.q.scale == 1.0/128 && p.in.q.zp == 0:
-			// The raw byte, shifted into the int8 domain.
-			p.inQ8[x] = int8(x - 128)
-		default:
-			p.inQ8[x] = generic.QuantizeValue(f, p.in.q.scale, p.in.q.zp)
-		}
-	}
+	// A metadata normalization that cannot feed the float input is not a
+	// compile error: SetNormalization may replace it, SetInputRGB reports it.
+	_ = p.setInputTables(nil)
 	return nil
 }
 
@@ -87,14 +77,11 @@ func (p *Plan) InputShape() (h, w, c int) {
 func (p *Plan) InputType() tflite.DType { return p.in.dtype }
 
 // SetInputRGB sets the input from an HWC uint8 RGB image of exactly the input
-// size, converting it per the model's convention: float models get
-// (x-127.5)/127.5, uint8 models the raw bytes, int8 models x-128 (or the input
-// tensor's own quantization when it differs from scale 1/128).
-//
-// For int8 inputs "x-128" applies when the input has scale 1/128 and zero
-// point 0, or zero point -128 (the uint8 convention shifted); any other
-// quantization gets (x-127.5)/127.5 quantized with the input's scale and zero
-// point.
+// size, converting each byte per the plan's normalization (normalize.go):
+// by default a float input gets (x - mean) / std with the model metadata's
+// mean and std, else MobileNet's (x-127.5)/127.5; a uint8 input the raw
+// bytes, an int8 input the bytes minus 128. SetNormalization overrides the
+// rule. It allocates nothing.
 func (p *Plan) SetInputRGB(rgb []byte) error {
 	h, w, c := p.InputShape()
 	if c != 3 {
@@ -103,16 +90,21 @@ func (p *Plan) SetInputRGB(rgb []byte) error {
 	if len(rgb) != h*w*c {
 		return fmt.Errorf("runtime: SetInputRGB: got %d bytes, want %dx%dx3 = %d", len(rgb), h, w, h*w*c)
 	}
-	if p.in.f32 != nil {
-		dst := p.in.f32[:len(rgb)]
-		for i, x := range rgb {
-			dst[i] = p.inF32[x]
-		}
-		return nil
+	if p.inErr != nil {
+		return fmt.Errorf("runtime: SetInputRGB: %w", p.inErr)
 	}
-	dst := p.in.i8[:len(rgb)]
-	for i, x := range rgb {
-		dst[i] = p.inQ8[x]
+	if p.in.f32 != nil {
+		convertRGB(p.in.f32[:len(rgb)], rgb, &p.inF32)
+	} else {
+		convertRGB(p.in.i8[:len(rgb)], rgb, &p.inQ8)
 	}
 	return nil
+}
+
+// convertRGB looks every byte of an HWC RGB image up in its channel's table.
+func convertRGB[T float32 | int8](dst []T, rgb []byte, table *[3][256]T) {
+	r, g, b := &table[0], &table[1], &table[2]
+	for i := 0; i+2 < len(rgb) && i+2 < len(dst); i += 3 {
+		dst[i], dst[i+1], dst[i+2] = r[rgb[i]], g[rgb[i+1]], b[rgb[i+2]]
+	}
 }

@@ -76,8 +76,9 @@ type Plan struct {
 	logits    ioTensor // valid when hasLogits
 	hasLogits bool
 
-	inF32 [256]float32 // SetInputRGB conversion for float inputs
-	inQ8  [256]int8    // ... and for quantized inputs (int8 domain)
+	inF32 [3][256]float32 // SetInputRGB conversion per channel for float inputs
+	inQ8  [3][256]int8    // ... and for quantized inputs (int8 domain); normalize.go
+	inErr error           // why the model's own normalization cannot feed its float input
 }
 
 // errClosed is returned by Run after Close.

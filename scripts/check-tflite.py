@@ -4,13 +4,19 @@
 Walks the file with the flatbuffers Python runtime's Table API, addressing
 every field by its id in tensorflow/lite/schema/schema.fbs (vtable offset
 4 + 2*id), and prints a JSON summary: version, operator codes, tensors (with
-quantization and buffer sizes), operators and their options. It shares no code
-with edgecam's Go reader, so a Go test can check the writer against it.
+quantization and buffer sizes), operators and their options, the TFLite
+metadata (tflite-support's metadata_schema.fbs, addressed the same way) and
+the files of the zip archive appended to the model (Python's zipfile, CRCs
+checked). It shares no code with edgecam's Go reader, so a Go test can check
+the writer against it.
 
 usage: check-tflite.py MODEL.tflite
 """
+import hashlib
+import io
 import json
 import sys
+import zipfile
 
 from flatbuffers import encode, number_types as N, packer, table
 
@@ -141,6 +147,8 @@ def summarize(buf):
             d["options"] = od
         ops.append(d)
     return {
+        "metadata": metadata(buf, model),
+        "associated_files": associated_files(buf),
         "version": model.scalar(0, N.Uint32Flags, 0),
         "description": model.string(3),
         "operator_codes": codes,
@@ -150,6 +158,71 @@ def summarize(buf):
         "inputs": sg.scalars(1, I32) or [],
         "outputs": sg.scalars(2, I32) or [],
     }
+
+
+def files(t, fid):
+    """AssociatedFile vector: name 0, description 1, type 2 (byte), locale 3."""
+    return [{"name": f.string(0), "description": f.string(1), "type": f.scalar(2, I8, 0),
+             "locale": f.string(3)} for f in t.tables(fid)]
+
+
+def tensor_metadata(tm):
+    """TensorMetadata: name 0, description 1, content 3, process_units 4, associated_files 6."""
+    d = {"name": tm.string(0), "description": tm.string(1), "files": files(tm, 6)}
+    content = tm.table(3)
+    if content is not None:
+        # Content: content_properties_type 0, content_properties 1;
+        # ImageProperties (type 2): color_space 0.
+        d["content_type"] = content.scalar(0, N.Uint8Flags, 0)
+        props = content.table(1)
+        if d["content_type"] == 2 and props is not None:
+            d["color_space"] = props.scalar(0, I8, 0)
+    for unit in tm.tables(4):
+        # ProcessUnit: options_type 0 (NormalizationOptions = 1), options 1;
+        # NormalizationOptions: mean 0, std 1.
+        opts = unit.table(1)
+        if unit.scalar(0, N.Uint8Flags, 0) == 1 and opts is not None and "normalization" not in d:
+            d["normalization"] = {"mean": opts.scalars(0, F32), "std": opts.scalars(1, F32)}
+    return d
+
+
+def metadata(buf, model):
+    """Model.metadata (field 6) entries; the TFLITE_METADATA buffer decoded
+    as metadata_schema.fbs ModelMetadata (identifier M001)."""
+    out = {"entries": []}
+    buffers = model.tables(4)
+    for e in model.tables(6):
+        name, index = e.string(0), e.scalar(1, N.Uint32Flags, 0)
+        out["entries"].append(name)
+        if name != "TFLITE_METADATA":
+            continue
+        b = buffers[index]
+        start = b.vec_start(0)
+        mbuf = bytearray(buf[start:start + b.vec_len(0)])
+        if bytes(mbuf[4:8]) != b"M001":
+            raise ValueError("TFLITE_METADATA buffer has no M001 identifier")
+        mm = T(mbuf, encode.Get(packer.uoffset, mbuf, 0))
+        md = {"name": mm.string(0), "description": mm.string(1), "version": mm.string(2),
+              "author": mm.string(4), "license": mm.string(5), "min_parser_version": mm.string(7),
+              "files": files(mm, 6), "inputs": [], "outputs": []}
+        sgs = mm.tables(3)
+        if sgs:
+            md["inputs"] = [tensor_metadata(t) for t in sgs[0].tables(2)]
+            md["outputs"] = [tensor_metadata(t) for t in sgs[0].tables(3)]
+        out["model_metadata"] = md
+    return out
+
+
+def associated_files(buf):
+    """The zip archive appended to the file, read with Python's zipfile."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(bytes(buf)))
+    except zipfile.BadZipFile:
+        return None
+    if z.testzip() is not None:
+        raise ValueError("appended zip archive: bad CRC in %s" % z.testzip())
+    return [{"name": i.filename, "size": i.file_size, "compress_type": i.compress_type,
+             "sha256": hashlib.sha256(z.read(i)).hexdigest()} for i in z.infolist()]
 
 
 def main():

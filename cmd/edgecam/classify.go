@@ -16,7 +16,7 @@ import (
 var cmdClassify = &command{
 	Name:  "classify",
 	Short: "classify image files",
-	Usage: "-model PATH [-labels PATH] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
+	Usage: "-model PATH [-labels PATH] [-mean M -std S] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
 }
 
 func init() { cmdClassify.Run = runClassify }
@@ -48,12 +48,17 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(cmdClassify, e)
 	var o classifyOptions
 	fs.StringVar(&o.model, "model", "", "TFLite model `path` (required)")
-	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
+	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: the labels packed in the model, else labels.txt beside it)")
 	fs.IntVar(&o.top, "top", 5, "classes to print per input")
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
 	kernelsFlag := addKernelsFlag(fs, "kernel `level`")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object per input per line, with the full output tensor")
+	in := addInputFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	norm, err := in.normalization("classify")
+	if err != nil {
 		return err
 	}
 	switch {
@@ -84,7 +89,7 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	labels, err := loadLabels(o.model, o.labels)
+	labels, err := modelLabels(e.stderr, "classify", m, o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
@@ -93,6 +98,9 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("classify: %w", err)
 	}
 	defer plan.Close()
+	if err := plan.SetNormalization(norm); err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
 	h, w, c := plan.InputShape()
 	if h != w || c != 3 {
 		return fmt.Errorf("classify: model input is %dx%dx%d, want a square RGB image", h, w, c)

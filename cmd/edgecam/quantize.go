@@ -17,17 +17,19 @@ import (
 var cmdQuantize = &command{
 	Name:  "quantize",
 	Short: "quantize a float model to int8",
-	Usage: "-model float.tflite -calib DIR|synthetic|camera[:DEV] [-method minmax|percentile] [-io int8|float] [-weights-only] -out int8.tflite",
+	Usage: "-model float.tflite -calib DIR|synthetic|camera[:DEV] [-method minmax|percentile] [-io int8|float] [-weights-only] [-mean M -std S] [-labels PATH] -out int8.tflite",
 }
 
 func init() { cmdQuantize.Run = runQuantize }
 
 // quantizeFlags are the options of `edgecam quantize`.
 type quantizeFlags struct {
-	model, calib, method, io, out string
-	percentile                    float64
-	frames, threads               int
-	weightsOnly, noBiasCorrection bool
+	model, calib, method, io, out, labels string
+	percentile                            float64
+	frames, threads                       int
+	weightsOnly, noBiasCorrection         bool
+	input                                 *inputFlags
+	norm                                  *runtime.Normalization // from input
 }
 
 func (f *quantizeFlags) define(fs *flag.FlagSet) {
@@ -41,6 +43,8 @@ func (f *quantizeFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noBiasCorrection, "no-bias-correction", false, "do not correct biases for the mean shift of weight rounding")
 	fs.StringVar(&f.out, "out", "", "output TFLite `file` (required; written atomically)")
 	fs.IntVar(&f.threads, "threads", 0, "inference threads (0: one per core, at most 256)")
+	fs.StringVar(&f.labels, "labels", "", "labels `file` to pack into the output (default: the float model's packed labels, else labels.txt beside it)")
+	f.input = addInputFlags(fs)
 }
 
 func (f *quantizeFlags) check(fs *flag.FlagSet) (quant.Config, error) {
@@ -68,6 +72,9 @@ func (f *quantizeFlags) check(fs *flag.FlagSet) (quant.Config, error) {
 		return cfg, usagef("quantize: -percentile: %v", err)
 	}
 	cfg.Method, cfg.Percentile, cfg.NoBiasCorrection = m, f.percentile, f.noBiasCorrection
+	if f.norm, err = f.input.normalization("quantize"); err != nil {
+		return cfg, err
+	}
 	switch f.io {
 	case "int8":
 	case "float":
@@ -98,6 +105,13 @@ func runQuantize(ctx context.Context, e *env, args []string) error {
 	}
 	if err := quant.CheckFloatModel(fm); err != nil {
 		return fmt.Errorf("quantize: %s: %w", f.model, err)
+	}
+	labels, err := modelLabels(e.stderr, "quantize", fm, f.model, f.labels)
+	if err != nil {
+		return fmt.Errorf("quantize: %w", err)
+	}
+	if err := quant.PrepareMetadata(fm, f.norm, labels); err != nil {
+		return fmt.Errorf("quantize: %s: metadata: %w", f.model, err)
 	}
 	res := fm.Tensors[fm.Inputs[0]].Shape[1]
 
@@ -172,6 +186,7 @@ func quantizeReport(ctx context.Context, e *env, f *quantizeFlags, fm, qm *tflit
 	if frames > 0 {
 		fmt.Fprintf(w, "calibrated on %d frames from %s, method %s\n", frames, f.calib, f.method)
 	}
+	writeMetadataSummary(w, qm)
 	if f.calib == "synthetic" {
 		fmt.Fprintln(w, "note: synthetic frames are not natural images; calibrate on real images for accuracy")
 	}
@@ -218,6 +233,22 @@ func writeAgreement(w io.Writer, a *quant.Agreement) {
 	fmt.Fprintf(w, "  mean |p_float - p_int8|    %.6f (over all classes)\n", a.MeanAbsDiff)
 	fmt.Fprintf(w, "  mean of max |dp| per frame %.4f\n", a.MeanMaxAbsDiff)
 	fmt.Fprintf(w, "  mean |dp| at float top-1   %.4f\n", a.MeanTop1AbsDiff)
+}
+
+// writeMetadataSummary says what the written file tells its users about
+// its input and classes.
+func writeMetadataSummary(w io.Writer, qm *tflite.Model) {
+	in := qm.Tensors[qm.Inputs[0]]
+	if n := qm.Metadata.InputNormalization(); n != nil {
+		fmt.Fprintf(w, "input: %v, metadata normalization (x-mean)/std with mean %v std %v", in.Type, n.Mean, n.Std)
+		if in.Quant != nil {
+			fmt.Fprintf(w, "; fed the byte minus 128: scale %v zero point %d", in.Quant.Scale[0], in.Quant.ZeroPoint[0])
+		}
+		fmt.Fprintln(w)
+	}
+	if l := qm.Metadata.OutputLabels(); l != nil {
+		fmt.Fprintf(w, "labels: %s packed in the file (%d bytes)\n", l.Name, len(l.Data))
+	}
 }
 
 func fileSize(path string) int64 {

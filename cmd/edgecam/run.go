@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,7 +18,7 @@ import (
 var cmdRun = &command{
 	Name:  "run",
 	Short: "run the camera through the network and stream results",
-	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-threads N] [-kernels L] [-top K] [-frames N] [-http ADDR [-http-allow-host NAMES]]",
+	Usage: "-model PATH [-device /dev/video0 | -source synthetic|PATH] [-size WxH] [-fps N] [-format auto|yuyv|mjpeg] [-mean M -std S] [-threads N] [-kernels L] [-top K] [-frames N] [-http ADDR [-http-allow-host NAMES]]",
 }
 
 // Run is set in init: runRun refers to cmdRun for its usage text.
@@ -32,6 +31,7 @@ type runOptions struct {
 	threads, top, frames, maxClients              int
 	list                                          bool
 	src                                           sourceFlags
+	norm                                          *runtime.Normalization // -mean, -std
 }
 
 // frameJSON is the line printed per result and served at /api/latest.
@@ -56,7 +56,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(cmdRun, e)
 	var o runOptions
 	fs.StringVar(&o.model, "model", "", "TFLite model `path` (required)")
-	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
+	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: the labels packed in the model, else labels.txt beside it)")
 	fs.StringVar(&o.src.device, "device", "", "V4L2 capture `device` (default /dev/video0 when -source is not given)")
 	fs.StringVar(&o.src.source, "source", "", "`synthetic` test pattern, or an image, directory, .yuyv or .mjpeg file")
 	fs.StringVar(&o.src.size, "size", "", "frame size `WxH` (default 640x480)")
@@ -72,12 +72,18 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&o.list, "list", false, "list V4L2 devices, formats, sizes and rates, and exit")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn, error")
 	gf := addGPIOFlags(fs)
+	in := addInputFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("run: unexpected arguments %q", fs.Args())
 	}
+	norm, err := in.normalization("run")
+	if err != nil {
+		return err
+	}
+	o.norm = norm
 	log, err := newLogger(e.stderr, o.logLevel)
 	if err != nil {
 		return err
@@ -121,22 +127,6 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// loadLabels reads path, else labels.txt beside the model when it exists;
-// no labels is not an error (classes are then named by index). A FIFO, a
-// device or a file above maxLabelsBytes is refused before it is read.
-func loadLabels(model, path string) ([]string, error) {
-	if path == "" {
-		path = filepath.Join(filepath.Dir(model), "labels.txt")
-		if _, err := os.Stat(path); err != nil {
-			return nil, nil
-		}
-	}
-	if err := checkInputFile(path, "labels", maxLabelsBytes); err != nil {
-		return nil, err
-	}
-	return runtime.LoadLabels(path)
-}
-
 func label(labels []string, i int) string {
 	if i >= 0 && i < len(labels) {
 		return labels[i]
@@ -152,7 +142,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	labels, err := loadLabels(o.model, o.labels)
+	labels, err := modelLabels(e.stderr, "run", m, o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -161,6 +151,9 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		return fmt.Errorf("run: compile %s: %w", o.model, err)
 	}
 	defer plan.Close()
+	if err := plan.SetNormalization(o.norm); err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	log.Info("model compiled", "model", filepath.Base(o.model), "kernels", fmt.Sprint(plan.KernelsByType()), "arena_bytes", plan.ArenaBytes())
 	h, w, c := plan.InputShape()
 	if h != w || c != 3 || h <= 0 {

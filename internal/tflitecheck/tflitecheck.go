@@ -44,6 +44,54 @@ type Summary struct {
 	} `json:"operators"`
 	Inputs  []int `json:"inputs"`
 	Outputs []int `json:"outputs"`
+	// Metadata lists the Model.metadata entries by name and decodes the
+	// TFLITE_METADATA one.
+	Metadata struct {
+		Entries []string       `json:"entries"`
+		Model   *ModelMetadata `json:"model_metadata"`
+	} `json:"metadata"`
+	// AssociatedFiles are the entries of the zip archive appended to the
+	// file (nil when there is none), read with Python's zipfile.
+	AssociatedFiles []struct {
+		Name         string `json:"name"`
+		Size         int    `json:"size"`
+		CompressType int    `json:"compress_type"`
+		SHA256       string `json:"sha256"`
+	} `json:"associated_files"`
+}
+
+// ModelMetadata is the decoded TFLITE_METADATA buffer (metadata_schema.fbs).
+type ModelMetadata struct {
+	Name             string           `json:"name"`
+	Description      string           `json:"description"`
+	Version          string           `json:"version"`
+	Author           string           `json:"author"`
+	License          string           `json:"license"`
+	MinParserVersion string           `json:"min_parser_version"`
+	Files            []AssociatedFile `json:"files"`
+	Inputs           []TensorMetadata `json:"inputs"`
+	Outputs          []TensorMetadata `json:"outputs"`
+}
+
+// TensorMetadata is one input or output entry of the metadata.
+type TensorMetadata struct {
+	Name          string `json:"name"`
+	Description   string `json:"description"`
+	ContentType   int    `json:"content_type"` // 1 FeatureProperties, 2 ImageProperties
+	ColorSpace    *int   `json:"color_space"`  // ImageProperties: 0 UNKNOWN, 1 RGB, 2 GRAYSCALE
+	Normalization *struct {
+		Mean []float32 `json:"mean"`
+		Std  []float32 `json:"std"`
+	} `json:"normalization"`
+	Files []AssociatedFile `json:"files"`
+}
+
+// AssociatedFile is one associated_files entry.
+type AssociatedFile struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Type        int    `json:"type"`
+	Locale      string `json:"locale"`
 }
 
 // Read runs the independent reader on the file at path. Without a python3

@@ -19,7 +19,8 @@ const (
 // MaxRank positive dimensions and MaxTensorElems elements, constant data of
 // exactly the size its shape and type need, and quantization arrays of
 // matching lengths (per channel: one entry per index of the quantized
-// dimension). Check allocates nothing whose size comes from the model. Errors wrap ErrInvalidModel, or
+// dimension), and metadata that fits the graph (see Metadata). Check
+// allocates nothing whose size comes from the model. Errors wrap ErrInvalidModel, or
 // ErrUnsupported for constant data of a type whose size edgecam does not know.
 //
 // Parse and ReadFile run Check; the writer refuses a model that fails it.
@@ -58,7 +59,7 @@ func (m *Model) Check() error {
 			}
 		}
 	}
-	return nil
+	return m.Metadata.check(m)
 }
 
 // checkTensor checks one tensor's shape, data size and quantization arrays.

@@ -38,12 +38,18 @@ func addMangled(f *testing.F, b []byte) {
 
 // FuzzParse checks that Parse never panics, that every error is one of the
 // two documented kinds, and that whatever it accepts passes Check and can be
-// written and read back. Run (minimizing a new input derived from the
+// written and read back (unless an associated file could not be read from
+// its archive: then Write refuses it). Run (minimizing a new input derived from the
 // megabyte-sized real-model seeds otherwise takes minutes):
 //
 //	go test -run='^$' -fuzz=FuzzParse -fuzzminimizetime=5s -parallel=1 ./runtime/tflite
 func FuzzParse(f *testing.F) {
 	addMangled(f, encodeForTest(everyOpModel(), encodeKnobs{}))
+	var withMetadata bytes.Buffer
+	if err := Write(&withMetadata, metadataModel()); err != nil {
+		f.Fatal(err)
+	}
+	addMangled(f, withMetadata.Bytes())
 	for _, name := range fuzzSeedModels {
 		p := filepath.Join(fixtures.Dir(), "models", name)
 		b, err := os.ReadFile(p)
@@ -67,8 +73,17 @@ func FuzzParse(f *testing.F) {
 		if err := m.Check(); err != nil {
 			t.Fatalf("Parse accepted a model that fails Check: %v", err)
 		}
+		unread := false // an associated file the archive did not yield
+		if m.Metadata != nil {
+			m.Metadata.allFiles(func(af *AssociatedFile) bool { unread = af.Err != nil; return !unread })
+		}
 		var buf bytes.Buffer
-		if err := Write(&buf, m); err != nil {
+		if err := Write(&buf, m); unread {
+			if err == nil {
+				t.Fatal("Write wrote a model whose associated file could not be read")
+			}
+			return
+		} else if err != nil {
 			t.Fatalf("Parse accepted a model Write refuses: %v", err)
 		}
 		back, err := Parse(buf.Bytes())

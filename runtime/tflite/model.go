@@ -168,4 +168,7 @@ type Model struct {
 	Ops         []Op
 	Inputs      []int
 	Outputs     []int
+	// Metadata is the model's TFLite metadata ("TFLITE_METADATA") with its
+	// associated files, nil when the model has none.
+	Metadata *Metadata
 }

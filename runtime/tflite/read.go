@@ -38,8 +38,10 @@ func ReadFile(path string) (*Model, error) {
 // (see Model.Check); whether an engine can run the graph is for the engine
 // to judge. Constant tensors' Data slices alias data, which the caller must
 // not modify afterwards. Parse never panics on malformed input, and the
-// memory it allocates is bounded by a small multiple of len(data). Errors
-// wrap ErrInvalidModel or ErrUnsupported.
+// memory it allocates is bounded by a small multiple of len(data), plus at
+// most MaxAssociatedBytes of associated files decompressed from the zip
+// archive a model with metadata carries (see Metadata). Errors wrap
+// ErrInvalidModel or ErrUnsupported.
 func Parse(data []byte) (m *Model, err error) {
 	// Every access is bounds-checked; the recover only turns a bug in those
 	// checks into an error instead of a crash of the caller.
@@ -111,6 +113,9 @@ func decodeModelTable(root *fbTable) (*Model, error) {
 		return nil, err
 	}
 	if err := decodeSubGraph(sg, m, codes, buffers); err != nil {
+		return nil, err
+	}
+	if m.Metadata, err = decodeMetadata(root, buffers, len(m.Inputs), len(m.Outputs)); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -24,7 +24,9 @@ const maxFileSize = 1<<31 - 1<<20
 // grow. Activations share the empty buffer 0, as the TFLite converters emit.
 // Operator codes are deduplicated by (operator, version). A model that fails
 // Check is refused, so the writer never emits a file the reader rejects for
-// its structure.
+// its structure. A model with Metadata gets a "TFLITE_METADATA" buffer and
+// its associated files in a zip archive appended to the flatbuffer, as
+// TFLite's metadata writers produce them.
 func Write(w io.Writer, m *Model) error {
 	data, err := marshal(m)
 	if err != nil {
@@ -84,6 +86,7 @@ func marshal(m *Model) ([]byte, error) {
 		bufIndex[i] = uint32(len(bufs))
 		bufs = append(bufs, b.EndObject())
 	}
+	metadata := writeMetadata(b, m, &bufs)
 
 	tensors := make([]flatbuffers.UOffsetT, len(m.Tensors))
 	zeros := map[int]flatbuffers.UOffsetT{}
@@ -142,9 +145,19 @@ func marshal(m *Model) ([]byte, error) {
 		b.PrependUOffsetTSlot(fModelDescription, desc, 0)
 	}
 	b.PrependUOffsetTSlot(fModelBuffers, bufVec, 0)
+	if metadata != 0 {
+		b.PrependUOffsetTSlot(fModelMetadata, metadata, 0)
+	}
 	root := b.EndObject()
 	b.FinishWithFileIdentifier(root, []byte(fileIdentifier))
-	return bytes.Clone(b.FinishedBytes()), nil
+	out, err := appendAssociatedFiles(bytes.Clone(b.FinishedBytes()), m.Metadata)
+	if err != nil {
+		return nil, fmt.Errorf("tflite write: %w", err)
+	}
+	if len(out) > maxFileSize {
+		return nil, fmt.Errorf("tflite write: %w: %d bytes with the associated files, more than a flatbuffer file holds", ErrUnsupported, len(out))
+	}
+	return out, nil
 }
 
 func writeEmptyBuffer(b *flatbuffers.Builder) flatbuffers.UOffsetT {
