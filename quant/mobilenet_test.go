@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/internal/fixtures"
 	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
@@ -55,7 +55,7 @@ func TestQuantizeOfficialMobileNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := func() FrameSource {
-		s, err := NewDirSource(images, 224, camera.LoadRGB)
+		s, err := NewDirSource(images, 224, imageinput.LoadRGB)
 		if err != nil {
 			t.Fatal(err)
 		}

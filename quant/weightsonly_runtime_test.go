@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/internal/fixtures"
 	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
@@ -48,7 +48,7 @@ func TestWeightsOnlyOfficialMobileNetRuntime(t *testing.T) {
 	// As `edgecam quantize -weights-only -calib DIR` does: the calibration
 	// means let each float bias absorb its weights' rounding (without them
 	// the top-1 class flips on dragonfly and hot_dog).
-	src, err := NewDirSource(golden, 224, camera.LoadRGB)
+	src, err := NewDirSource(golden, 224, imageinput.LoadRGB)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -115,7 +115,7 @@ func TestClassifyText(t *testing.T) {
 	model := fixtures.Path(t, "models/mobilenet_v1_0.25_128_quant.tflite")
 	for _, img := range []string{
 		fixtures.Path(t, "golden/mobilenet_v1_0.25_128_quant/cat.rgb"),
-		fixtures.Path(t, "images/cat.png"), // decoded, cropped and resized by camera.LoadRGB
+		fixtures.Path(t, "images/cat.png"), // decoded, cropped and resized by imageinput.LoadRGB
 	} {
 		var stdout, stderr bytes.Buffer
 		err := run(context.Background(), []string{"classify", "-model", model, "-top", "2", "-threads", "1", "-kernels", "generic", img}, nil, &stdout, &stderr)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/quant"
 )
 
@@ -41,7 +42,7 @@ func calibSource(ctx context.Context, spec string, res, frames int) (quant.Frame
 	if err := checkCalibDir(spec); err != nil {
 		return nil, nop, err
 	}
-	src, err := quant.NewDirSource(spec, res, camera.LoadRGB)
+	src, err := quant.NewDirSource(spec, res, imageinput.LoadRGB)
 	if err != nil {
 		return nil, nop, err
 	}
