@@ -11,7 +11,7 @@ export CGO_ENABLED := 0
 
 CROSS := linux/arm64 linux/amd64 linux/arm linux/riscv64 darwin/arm64
 
-.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench test-svg fuzz clean
+.PHONY: all build demo test check unit cross test-arm64 test-amd64 test-vm test-browser test-bench test-svg fuzz clean
 
 all: build
 
@@ -22,8 +22,9 @@ build:
 demo: build
 	EDGECAM_MODELS=$(MODELS) ./scripts/demo.sh $(BIN)/edgecam
 
-## test: every test (unit, golden, cross-builds, qemu-aarch64 kernels, V4L2 VM, browser).
-test: check unit cross test-arm64 test-bench test-svg test-vm test-browser
+## test: every test (unit, golden, cross-builds, qemu-aarch64 kernels, amd64 kernels at
+## every level this CPU has, V4L2 VM, browser).
+test: check unit cross test-arm64 test-amd64 test-bench test-svg test-vm test-browser
 	@echo "make test: all suites passed"
 
 check:
@@ -46,6 +47,11 @@ cross:
 
 test-arm64:
 	./scripts/test-arm64.sh
+
+## test-amd64: the AVX2/AVX-512/VNNI kernels natively, with AVX-512 masked, and purego;
+## the avo generator's output diffed.
+test-amd64:
+	./scripts/test-amd64.sh
 
 test-bench:
 	./scripts/test-gobench.sh

@@ -17,7 +17,7 @@ func CPUSummary() string {
 }
 
 // CPUFeatures lists the features relevant to kernel selection, as detected by
-// golang.org/x/sys/cpu (GODEBUG=cpu.asimddp=off and friends are honoured).
+// golang.org/x/sys/cpu (GODEBUG=cpu.asimddp=off, cpu.avx512f=off and friends are honoured).
 func CPUFeatures() []string {
 	var f []string
 	add := func(ok bool, name string) {
@@ -36,6 +36,9 @@ func CPUFeatures() []string {
 		add(cpu.X86.HasAVX2, "avx2")
 		add(cpu.X86.HasFMA, "fma")
 		add(cpu.X86.HasAVX512F, "avx512f")
+		add(cpu.X86.HasAVX512BW, "avx512bw")
+		add(cpu.X86.HasAVX512VL, "avx512vl")
+		add(cpu.X86.HasAVX512VNNI, "avx512vnni")
 	case "arm":
 		add(cpu.ARM.HasNEON, "neon")
 		add(cpu.ARM.HasVFPv4, "vfpv4")

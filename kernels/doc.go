@@ -35,12 +35,30 @@
 //	quantize    quantize.go         -                          -              generic/quantize_test.go                    (called by the runtime)
 //	requant     requant.go          -                          -              generic/quantize_test.go                    (used by every int8 kernel)
 //
+// amd64 (AVX2+FMA, AVX-512, AVX-512 VNNI) follows the same stems, its Go
+// stubs generated with the assembly by an avo program:
+//
+//	op          amd64/ Go, .s                          amd64/_asm/    amd64/ test                  registered
+//	pwconv_f32  pwconv_f32_amd64.{go,s}                pwconv_f32.go  pwconv_f32_amd64_test.go     pwconv_f32_{avx2,avx512}
+//	pwconv_q8   pwconv_q8_amd64.{go,s}                 pwconv_q8.go   pwconv_q8_amd64_test.go      pwconv_q8_{avx2,vnni}
+//	dwconv_f32  dwconv_f32_amd64.{go,s}                dwconv.go      dwconv_amd64_test.go         dwconv3x3_f32_avx2
+//	dwconv_q8   dwconv_q8_amd64.{go,s}                 dwconv.go      dwconv_amd64_test.go         dwconv3x3_q8_{avx2,vnni}
+//	            dwconv_q8_vnni_amd64.go
+//	conv_f32    conv_f32_amd64.{go,s}, conv_amd64.go   conv.go        conv_amd64_test.go           conv3x3c3_f32_avx2
+//	conv_q8     conv_q8_amd64.{go,s}                   conv.go        conv_amd64_test.go           conv3x3c3_q8_{avx2,vnni}
+//
+// (the Go stubs of each .s are in <stem>_stub_amd64.go; _asm/requant.go is
+// the requantization every int8 kernel shares).
+//
 // The generic specification of each op is also tested on its own against
 // the obvious loop (kernels/generic/<stem>_test.go). Shared pieces: the
 // layer geometry in generic/params.go and generic/window.go; the CPU
-// features in arm64/cpu_arm64.go; the test helpers (guard bands, named
-// tolerances, random source, case lists) in internal/kerneltest. The arm64
-// kernels are registered by registry_arm64.go.
+// features in arm64/cpu_arm64.go and amd64/cpu_amd64.go; the test helpers
+// (guard bands, named tolerances, random source, case lists) in
+// internal/kerneltest. The arm64 kernels are registered by
+// registry_arm64.go, the amd64 ones by registry_amd64.go; each
+// architecture's levels (Levels) form a ladder above generic: neon, dotprod
+// on arm64; avx2, avx512, vnni on amd64.
 //
 // # Adding a kernel
 //

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,8 +57,8 @@ func TestRegistryInvariants(t *testing.T) {
 				t.Errorf("%s: duplicate implementation name %q", op, e.info.Name)
 			}
 			seen[e.info.Name] = true
-			if l, err := kernels.ParseLevel(string(e.info.Level)); err != nil || l == kernels.Auto {
-				t.Errorf("%s: %q has level %q, want generic, neon or dotprod", op, e.info.Name, e.info.Level)
+			if !slices.Contains(kernels.Levels(), e.info.Level) || e.info.Level == kernels.Auto {
+				t.Errorf("%s: %q has level %q, want generic or one of this architecture's (%v)", op, e.info.Name, e.info.Level, kernels.Levels())
 			}
 			if !e.set {
 				t.Errorf("%s: %q has a nil function", op, e.info.Name)
@@ -131,7 +132,7 @@ func TestSelectRule(t *testing.T) {
 // implementation for a layer all support, available and allowed, and every
 // verdict agrees with the implementation's Info.
 func TestRegistryExplain(t *testing.T) {
-	for _, want := range []kernels.Level{kernels.Generic, kernels.NEON, kernels.DotProd, kernels.Auto} {
+	for _, want := range allLevels {
 		selected := map[string]int{}
 		for _, c := range kernels.All().Explain(want) {
 			switch c.Verdict {
@@ -168,31 +169,21 @@ func TestRegistryExplain(t *testing.T) {
 // layers outside some implementation's Supports, Select picks one that
 // computes them (checked against generic), and every available
 // implementation that does not support a layer refuses it (panics) instead
-// of handing it to another implementation inside Run. On arm64 the layers
-// below are outside the NEON kernels' support; elsewhere only generic runs.
+// of handing it to another implementation inside Run. On arm64 and amd64 the
+// layers below are outside the support of some NEON, AVX2 or VNNI kernel;
+// elsewhere (and with -tags purego) only generic runs.
 func TestNoSilentFallback(t *testing.T) {
 	reg := kernels.All()
 	r := kerneltest.Rand(77)
 	refused := 0
 
-	// int8 pointwise with a requantization zero point beyond int8.
-	const m, k, n = 5, 16, 3
-	pw := &kernels.PointwiseLayer{K: k, N: n, Requant: &generic.Requant{Scale: []float32{0.01, 0.02, 0.004}, ZeroPoint: 300, Min: -128, Max: 127}}
-	src, w, bias := kerneltest.I8s(r, m*k, -128, 127), kerneltest.I8s(r, n*k, -128, 127), kerneltest.I32s(r, n, -999, 999)
-	runPW := func(impl *kernels.PointwiseQ8) []int8 {
-		dst := make([]int8, m*n)
-		impl.Run(dst, src, m, k, n, impl.Pack(w, n, k), bias, 3, pw.Requant)
-		return dst
-	}
-	sel, err := kernels.Select(reg.PointwiseQ8, kernels.Auto, pw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kerneltest.CompareI8(t, runPW(sel), runPW(reg.PointwiseQ8[0]), "pwconv_q8 with zero point 300 run by "+sel.Name)
-	for _, impl := range reg.PointwiseQ8 {
-		if impl.Avail && !impl.Supports(pw) {
-			refused += mustRefuse(t, impl.Name, func() { runPW(impl) })
-		}
+	// int8 pointwise with a requantization zero point beyond int8, and with
+	// a clamp beyond int8 (outside the NEON and the AVX2/VNNI kernels).
+	for _, rq := range []*generic.Requant{
+		{Scale: []float32{0.01, 0.02, 0.004}, ZeroPoint: 300, Min: -128, Max: 127},
+		{Scale: []float32{0.01, 0.02, 0.004}, ZeroPoint: 3, Min: -300, Max: 300},
+	} {
+		refused += checkPointwiseQ8Fallback(t, reg.PointwiseQ8, rq, r)
 	}
 
 	// Float32: a first layer of 12 output channels (not a multiple of 8); a
@@ -203,11 +194,17 @@ func TestNoSilentFallback(t *testing.T) {
 	refused += checkConvF32Fallback(t, reg.DWConvF32, wide, true, r)
 
 	// int8: input zero points beyond int8, legacy uint8 weights (beyond
-	// int8 once their zero point is subtracted), more channels than the
-	// NEON depthwise kernel takes.
+	// int8 once their zero point is subtracted: outside the NEON SDOT and
+	// the VNNI kernels), more channels than the NEON and AVX2 depthwise
+	// kernels take, channel counts that are not a multiple of 16 and rows
+	// wider than the VNNI depthwise kernel's buffers.
 	first.OutC = 16
+	first24 := first
+	first24.OutC = 24
 	small := kerneltest.DWParams(5, 16, 1)
 	many := kerneltest.DWParams(3, 8200, 1)
+	odd := kerneltest.DWParams(5, 24, 2)
+	long := generic.ConvParams{InH: 3, InW: 160, InC: 64, OutH: 3, OutW: 160, OutC: 64, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 1, PadLeft: 1}
 	for _, c := range []struct {
 		list      []*kernels.ConvQ8
 		p         generic.ConvParams
@@ -218,6 +215,10 @@ func TestNoSilentFallback(t *testing.T) {
 		{reg.ConvQ8, first, false, 5, -128},
 		{reg.DWConvQ8, small, true, -300, 0},
 		{reg.DWConvQ8, many, true, 7, 0},
+		{reg.ConvQ8, first24, false, 5, 0},
+		{reg.DWConvQ8, small, true, -5, -128},
+		{reg.DWConvQ8, odd, true, -5, 0},
+		{reg.DWConvQ8, long, true, -5, 0},
 	} {
 		refused += checkConvQ8Fallback(t, c.list, c.p, c.depthwise, c.xzp, c.wzp, r)
 	}
@@ -230,6 +231,34 @@ func TestNoSilentFallback(t *testing.T) {
 		t.Fatal("no available specialised implementation refused a layer outside its Supports: the test exercised nothing")
 	}
 	t.Logf("%d refusals of unsupported layers checked", refused)
+}
+
+// checkPointwiseQ8Fallback runs an int8 pointwise layer with requantization
+// rq with the implementation Select picks, checks it against generic, and
+// checks that every available implementation that does not support the
+// layer refuses it. It returns the number of refusals.
+func checkPointwiseQ8Fallback(t *testing.T, list []*kernels.PointwiseQ8, rq *generic.Requant, r *rand.Rand) int {
+	t.Helper()
+	const m, k, n = 5, 16, 3
+	pw := &kernels.PointwiseLayer{K: k, N: n, Requant: rq}
+	src, w, bias := kerneltest.I8s(r, m*k, -128, 127), kerneltest.I8s(r, n*k, -128, 127), kerneltest.I32s(r, n, -999, 999)
+	run := func(impl *kernels.PointwiseQ8) []int8 {
+		dst := make([]int8, m*n)
+		impl.Run(dst, src, m, k, n, impl.Pack(w, n, k), bias, 3, rq)
+		return dst
+	}
+	sel, err := kernels.Select(list, kernels.Auto, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kerneltest.CompareI8(t, run(sel), run(list[0]), fmt.Sprintf("pwconv_q8 with %s run by %s", kerneltest.RequantString(rq), sel.Name))
+	refused := 0
+	for _, impl := range list {
+		if impl.Avail && !impl.Supports(pw) {
+			refused += mustRefuse(t, impl.Name, func() { run(impl) })
+		}
+	}
+	return refused
 }
 
 // checkConvF32Fallback runs a float32 layer with the implementation Select

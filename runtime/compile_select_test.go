@@ -6,13 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/edgecam/edgecam/kernels/amd64"
 	"github.com/edgecam/edgecam/kernels/arm64"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
 // wideDepthwiseNet is two 3x3 depthwise layers on a 3 x 1100 x 32 float
 // input: the first (stride 2) reads rows of 35200 floats, wider than the
-// NEON depthwise kernel takes (SupportsDWConvF32); the second (stride 1)
+// NEON and AVX2 depthwise kernels take (SupportsDWConvF32); the second (stride 1)
 // reads its 2 x 550 x 32 output, rows of 17600 floats, which it takes.
 func wideDepthwiseNet() *tflite.Model {
 	b := &tinyBuilder{m: &tflite.Model{Version: 3}, rng: rand.New(rand.NewPCG(9, 7)), scheme: schemeF32}
@@ -40,6 +41,9 @@ func TestReportedKernelRan(t *testing.T) {
 	narrow := "dwconv_f32_generic"
 	if arm64.HasNEON {
 		narrow = "dwconv3x3_f32_neon"
+	}
+	if amd64.HasAVX2FMA {
+		narrow = "dwconv3x3_f32_avx2"
 	}
 	layers := p.Layers()
 	if len(layers) != 2 || layers[0].Kernel != "dwconv_f32_generic" || layers[1].Kernel != narrow {

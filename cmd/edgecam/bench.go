@@ -20,7 +20,7 @@ var cmdBench = &command{
 	Name:  "bench",
 	Short: "benchmark per-frame latency",
 	Usage: "(-model PATH | -alpha A -res R -dtype f32|int8) [-threads N[,N...]] [-frames N | -duration D]\n" +
-		"\t[-warmup N] [-kernels auto|generic|neon|dotprod] [-cpus LIST] [-format text|json|gobench] [-json] [-plot out.svg]",
+		"\t[-warmup N] [-kernels " + levelChoices("|") + "] [-cpus LIST] [-format text|json|gobench] [-json] [-plot out.svg]",
 }
 
 // Run is set in init: runBench refers to cmdBench for its usage text.

@@ -17,7 +17,7 @@ import (
 var cmdInfo = &command{
 	Name:  "info",
 	Short: "print the machine, CPU features and chosen kernels",
-	Usage: "[-json] [-kernels auto|generic|neon|dotprod]",
+	Usage: "[-json] [-kernels " + levelChoices("|") + "]",
 }
 
 // Run is set in init: runInfo refers to cmdInfo for its usage text.

@@ -64,6 +64,12 @@ func levelNeeds(l kernels.Level) string {
 		return "neon kernels need arm64 ASIMD"
 	case kernels.DotProd:
 		return "dotprod kernels need the arm64 dot product instructions (asimddp)"
+	case kernels.AVX2:
+		return "avx2 kernels need amd64 AVX2 and FMA"
+	case kernels.AVX512:
+		return "avx512 kernels need amd64 AVX-512 F, BW and VL"
+	case kernels.VNNI:
+		return "vnni kernels need amd64 AVX-512 (F, BW, VL) with VNNI (avx512vnni)"
 	}
 	return string(l) + " kernels need CPU features this build cannot use"
 }

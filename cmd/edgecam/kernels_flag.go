@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/edgecam/edgecam/kernels"
 )
@@ -14,7 +15,17 @@ const kernelsEnvVar = "EDGECAM_KERNELS"
 
 // addKernelsFlag defines -kernels on fs for a command that compiles a plan.
 func addKernelsFlag(fs *flag.FlagSet, what string) *string {
-	return fs.String("kernels", "", what+": auto, generic, neon, dotprod (default $"+kernelsEnvVar+", else auto)")
+	return fs.String("kernels", "", what+": "+levelChoices(", ")+" (default $"+kernelsEnvVar+", else auto)")
+}
+
+// levelChoices lists the kernel levels of this architecture (auto, generic,
+// then neon, dotprod on arm64 or avx2, avx512, vnni on amd64), joined by sep.
+func levelChoices(sep string) string {
+	var s []string
+	for _, l := range kernels.Levels() {
+		s = append(s, string(l))
+	}
+	return strings.Join(s, sep)
 }
 
 // kernelLevel resolves the kernel level of command cmd: -kernels when it was

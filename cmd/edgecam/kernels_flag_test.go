@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	goruntime "runtime"
 	"strings"
 	"testing"
 
@@ -30,7 +31,11 @@ func runCode(args ...string) (int, string) {
 // variable, in every command that reads it.
 func TestKernelsEnvVarBad(t *testing.T) {
 	t.Setenv(kernelsEnvVar, "bogus")
-	const want = `edgecam: EDGECAM_KERNELS="bogus": unknown kernel level "bogus" (want auto, generic, neon or dotprod)` + "\n"
+	levels := map[string]string{"arm64": "auto, generic, neon or dotprod", "amd64": "auto, generic, avx2, avx512 or vnni"}[goruntime.GOARCH]
+	if levels == "" {
+		levels = "auto or generic"
+	}
+	want := `edgecam: EDGECAM_KERNELS="bogus": unknown kernel level "bogus" (want ` + levels + ` on ` + goruntime.GOARCH + `)` + "\n"
 	for _, args := range kernelCommands {
 		if code, stderr := runCode(args...); code != 2 || stderr != want {
 			t.Errorf("%s with %s=bogus: exit %d, stderr %q; want exit 2, %q", args[0], kernelsEnvVar, code, stderr, want)

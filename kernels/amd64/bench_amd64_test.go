@@ -48,7 +48,7 @@ func BenchmarkPointwiseF32(b *testing.B) {
 
 func BenchmarkPointwiseQ8(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
-	impls := append([]q8PWImpl{{"generic", true, generic.PointwiseTileM, generic.PackPointwiseQ8, generic.PointwiseQ8}}, q8PWImpls()...)
+	impls := append([]q8PWImpl{{"generic", "PointwiseQ8", true, generic.PointwiseTileM, generic.PackPointwiseQ8, generic.PointwiseQ8}}, q8PWImpls()...)
 	for _, sh := range benchPW {
 		m, k, n := sh[0], sh[1], sh[2]
 		src, w := randQ8(r, m*k), randQ8(r, n*k)
@@ -85,7 +85,7 @@ func dwParams(in, c, s int) generic.ConvParams {
 		KH: 3, KW: 3, StrideH: s, StrideW: s, PadTop: pad, PadLeft: pad}
 }
 
-func BenchmarkDWConv3x3(b *testing.B) {
+func BenchmarkDWConv(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
 	for _, sh := range benchDW {
 		p := dwParams(sh.in, sh.c, sh.s)
@@ -93,23 +93,33 @@ func BenchmarkDWConv3x3(b *testing.B) {
 		srcF, wF, biasF := randF32(r, sh.in*sh.in*sh.c), randF32(r, 9*sh.c), randF32(r, sh.c)
 		dstF := make([]float32, p.OutH*p.OutW*sh.c)
 		srcQ := randQ8(r, sh.in*sh.in*sh.c)
-		wQ := make([]int16, 9*sh.c)
+		wQ := make([]int8, 9*sh.c)
 		for i := range wQ {
-			wQ[i] = int16(r.Intn(255) - 127)
+			wQ[i] = int8(r.Intn(255) - 127)
 		}
-		biasQ := make([]int32, sh.c)
+		wzp, biasQ := make([]int32, sh.c), make([]int32, sh.c)
 		dstQ := make([]int8, p.OutH*p.OutW*sh.c)
 		rq := randRequant(r, sh.c, 0)
+		w16 := generic.PackDWConvQ8(&p, wQ, wzp)
+		pkF := PackDWConvF32(&p, wF, biasF)
+		var pkQ *DWConvQ8Weights
+		var pkV *DWConvQ8VNNIWeights
+		if HasAVX2FMA {
+			pkQ = PackDWConvQ8(&p, wQ, wzp)
+		}
+		if HasVNNI {
+			pkV = PackDWConvQ8VNNI(&p, wQ, wzp, biasQ, 3)
+		}
 		for _, impl := range []struct {
 			name  string
 			avail bool
 			run   func()
 		}{
 			{"f32_generic", true, func() { generic.DWConvF32(&p, dstF, srcF, wF, biasF, 0, p.OutH, 0, 6) }},
-			{"f32_avx2", HasAVX2FMA, func() { DWConv3x3F32AVX2(&p, dstF, srcF, wF, biasF, 0, p.OutH, 0, 6) }},
-			{"q8_generic", true, func() { generic.DWConvQ8(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
-			{"q8_avx2", HasAVX2FMA, func() { DWConv3x3Q8AVX2(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
-			{"q8_vnni", HasVNNI, func() { DWConv3x3Q8VNNI(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, p.OutH) }},
+			{"f32_avx2", HasAVX2FMA, func() { DWConvF32AVX2(&p, dstF, srcF, pkF, 0, p.OutH, 0, 6) }},
+			{"q8_generic", true, func() { generic.DWConvQ8(&p, dstQ, srcQ, 3, w16, biasQ, rq, 0, p.OutH) }},
+			{"q8_avx2", HasAVX2FMA, func() { DWConvQ8AVX2(&p, dstQ, srcQ, 3, pkQ, biasQ, rq, 0, p.OutH) }},
+			{"q8_vnni", HasVNNI, func() { DWConvQ8VNNI(&p, dstQ, srcQ, pkV, rq, 0, p.OutH) }},
 		} {
 			if !impl.avail {
 				continue
@@ -127,24 +137,34 @@ func BenchmarkDWConv3x3(b *testing.B) {
 
 // BenchmarkConv3x3C3 runs MobileNet-V1 1.0/224's first layer: 224x224x3 to
 // 112x112x32, stride 2, SAME padding (0 before, 1 after).
-func BenchmarkConv3x3C3(b *testing.B) {
+func BenchmarkConv(b *testing.B) {
 	r := rand.New(rand.NewSource(1))
 	p := generic.ConvParams{InH: 224, InW: 224, InC: 3, OutH: 112, OutW: 112, OutC: 32, KH: 3, KW: 3, StrideH: 2, StrideW: 2}
 	srcF, wF, biasF := randF32(r, 224*224*3), randF32(r, 27*32), randF32(r, 32)
 	dstF := make([]float32, 112*112*32)
-	srcQ, wQ := randQ8(r, 224*224*3), make([]int16, 27*32)
+	srcQ, wQ, wzp := randQ8(r, 224*224*3), randQ8(r, 27*32), make([]int32, 32)
 	biasQ, dstQ := make([]int32, 32), make([]int8, 112*112*32)
 	rq := randRequant(r, 32, 0)
+	w16 := generic.PackConvQ8(&p, wQ, wzp)
+	var pkF *ConvF32Weights
+	var pkQ *ConvQ8Weights
+	var pkV *ConvQ8VNNIWeights
+	if HasAVX2FMA {
+		pkF, pkQ = PackConvF32(&p, wF, biasF), PackConvQ8(&p, wQ, wzp, biasQ, 3)
+	}
+	if HasVNNI {
+		pkV = PackConvQ8VNNI(&p, wQ, wzp, biasQ, 3)
+	}
 	for _, impl := range []struct {
 		name  string
 		avail bool
 		run   func()
 	}{
 		{"f32_generic", true, func() { generic.ConvF32(&p, dstF, srcF, wF, biasF, 0, 112, 0, 6) }},
-		{"f32_avx2", HasAVX2FMA, func() { Conv3x3C3F32AVX2(&p, dstF, srcF, wF, biasF, 0, 112, 0, 6) }},
-		{"q8_generic", true, func() { generic.ConvQ8(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
-		{"q8_avx2", HasAVX2FMA, func() { Conv3x3C3Q8AVX2(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
-		{"q8_vnni", HasVNNI, func() { Conv3x3C3Q8VNNI(&p, dstQ, srcQ, 3, wQ, biasQ, rq, 0, 112) }},
+		{"f32_avx2", HasAVX2FMA, func() { ConvF32AVX2(&p, dstF, srcF, pkF, 0, 112, 0, 6) }},
+		{"q8_generic", true, func() { generic.ConvQ8(&p, dstQ, srcQ, 3, w16, biasQ, rq, 0, 112) }},
+		{"q8_avx2", HasAVX2FMA, func() { ConvQ8AVX2(&p, dstQ, srcQ, pkQ, rq, 0, 112) }},
+		{"q8_vnni", HasVNNI, func() { ConvQ8VNNI(&p, dstQ, srcQ, pkV, rq, 0, 112) }},
 	} {
 		if !impl.avail {
 			continue

@@ -8,17 +8,18 @@ import (
 	"github.com/edgecam/edgecam/kernels/generic"
 )
 
-// convC3MaxC bounds the output channels of the first-layer kernels: the
-// transposed weights live on the stack. MobileNet-V1's first layer has 8
-// (alpha 0.25) to 32 (alpha 1) channels.
-const convC3MaxC = 64
+// Shared by the first-layer kernels of conv_f32_amd64.go and
+// conv_q8_amd64.go: a full 3x3 convolution of 3 input channels (MobileNet's
+// first layer), a block of 8 (AVX2) or 16 (VNNI) output channels per
+// assembly step. Output pixels whose 3x3 window lies inside the image read
+// src directly; the others read a stack patch with the padded taps filled in.
 
-// SupportsConv3x3C3 reports whether the AVX2 first-layer kernels handle p:
-// a full 3x3 convolution of 3 input channels, equal strides of 1 or 2, any
-// padding, and a multiple of 8 output channels up to 64.
-func SupportsConv3x3C3(p *generic.ConvParams) bool {
+// supportsConvC3 reports whether p has the shape of the first-layer
+// kernels: a full 3x3 convolution of 3 input channels, equal strides of 1
+// or 2, any padding, and a positive multiple of 8 output channels.
+func supportsConvC3(p *generic.ConvParams) bool {
 	return p.KH == 3 && p.KW == 3 && p.InC == 3 && p.StrideH == p.StrideW &&
-		(p.StrideH == 1 || p.StrideH == 2) && p.OutC > 0 && p.OutC%8 == 0 && p.OutC <= convC3MaxC
+		(p.StrideH == 1 || p.StrideH == 2) && p.OutC > 0 && p.OutC%8 == 0
 }
 
 // convC3Patch copies the 3x3x3 input window of output pixel (oy, ox) into
@@ -36,20 +37,26 @@ func convC3Patch[T float32 | int8](p *generic.ConvParams, patch *[27]T, src []T,
 	}
 }
 
-// convC3Check panics on an unsupported shape or on buffers too short for
-// rows [y0, y1) of p, so the assembly never reads or writes outside them.
-func convC3Check(name string, p *generic.ConvParams, nsrc, ndst, nw int, bias bool, nbias int, y0, y1 int) {
-	if !SupportsConv3x3C3(p) {
-		panic(fmt.Sprintf("amd64.%s: unsupported shape %+v", name, *p))
+// convC3Check panics on a layer the kernels do not support, on weights
+// packed for packedC output channels instead of p's, or on buffers too short
+// for rows [y0, y1) of p, so the assembly never reads or writes outside them.
+func convC3Check(name string, p *generic.ConvParams, nsrc, ndst, packedC, y0, y1 int) {
+	if !supportsConvC3(p) {
+		panic(fmt.Sprintf("amd64.%s: unsupported layer %+v", name, *p))
 	}
-	if y0 < 0 || y1 > p.OutH || nsrc < p.InH*p.InW*3 || ndst < p.OutH*p.OutW*p.OutC || nw < 27*p.OutC || (bias && nbias < p.OutC) {
+	if packedC != p.OutC {
+		panic(fmt.Sprintf("amd64.%s: weights packed for %d output channels, layer has %d", name, packedC, p.OutC))
+	}
+	if y0 < 0 || y1 > p.OutH || nsrc < p.InH*p.InW*3 || ndst < p.OutH*p.OutW*p.OutC {
 		panic(fmt.Sprintf("amd64.%s: short buffers or rows [%d,%d) for %+v", name, y0, y1, *p))
 	}
 }
 
-// convC3Rows runs one output row: the columns whose window lies inside the
-// image (when the row's three input rows do) straight from src, the others
-// through a padded patch; interior(i, xa, n) and edge(ox) do the calls.
+// convC3Rows runs output rows [y0, y1): the columns whose window lies
+// inside the image (when the row's three input rows do) straight from src
+// through interior(oy, i, xa, n) (i: the first tap's index in src, n
+// pixels from column xa), the others one pixel at a time through edge(oy,
+// ox).
 func convC3Rows(p *generic.ConvParams, y0, y1 int, interior func(oy, i, xa, n int), edge func(oy, ox int)) {
 	xa, xb := dwInterior(p)
 	s := p.StrideW
@@ -66,4 +73,23 @@ func convC3Rows(p *generic.ConvParams, y0, y1 int, interior func(oy, i, xa, n in
 			edge(oy, ox)
 		}
 	}
+}
+
+// inInt8 reports whether v is an int8 value.
+func inInt8(v int32) bool { return v >= -128 && v <= 127 }
+
+// int8Clamp reports whether rq's clamp lies in [-128, 127], where the
+// kernels' saturating packs equal generic's int8 conversion (always so for
+// the runtime's int8 outputs).
+func int8Clamp(rq *generic.Requant) bool {
+	return rq != nil && inInt8(rq.Min) && inInt8(rq.Max)
+}
+
+// rqString describes a requantization's zero point and clamp for a panic
+// message.
+func rqString(rq *generic.Requant) string {
+	if rq == nil {
+		return "nil requantization"
+	}
+	return fmt.Sprintf("output zero point %d, clamp [%d, %d]", rq.ZeroPoint, rq.Min, rq.Max)
 }

@@ -12,11 +12,12 @@ import (
 )
 
 // convShapes returns first-layer shapes: 3 input channels, widths 1..17,
-// strides 1 and 2, VALID, SAME and over-padded, 8 to 64 output channels
-// (single blocks and groups of four), and a MobileNet-like 2x downsampling.
+// strides 1 and 2, VALID, SAME and over-padded, 8 to 128 output channels
+// (single blocks, groups of four and more), and a MobileNet-like 2x
+// downsampling.
 func convShapes() []generic.ConvParams {
 	var ps []generic.ConvParams
-	outCs := []int{8, 16, 24, 32, 40, 64}
+	outCs := []int{8, 16, 24, 32, 40, 64, 72, 128}
 	i := 0
 	for w := 1; w <= 17; w++ {
 		for _, s := range []int{1, 2} {
@@ -47,7 +48,7 @@ func convShapes() []generic.ConvParams {
 		KH: 3, KW: 3, StrideH: 2, StrideW: 2})
 }
 
-func TestConv3x3C3F32MatchesGeneric(t *testing.T) {
+func TestConvF32MatchesGeneric(t *testing.T) {
 	if !HasAVX2FMA {
 		t.Skip("AVX2+FMA not available on this CPU")
 	}
@@ -74,7 +75,7 @@ func TestConv3x3C3F32MatchesGeneric(t *testing.T) {
 		fill(want, sentinelF32)
 		generic.ConvF32(&p, want, src, w, bias, y0, y1, lo, hi)
 		all, dst := guardedF32(n, off)
-		Conv3x3C3F32AVX2(&p, dst, src, w, bias, y0, y1, lo, hi)
+		ConvF32AVX2(&p, dst, src, PackConvF32(&p, w, bias), y0, y1, lo, hi)
 		checkGuardF32(t, all, n, off)
 		name := fmt.Sprintf("in%dx%d_oc%d_s%d_pad%d_rows%d-%d", p.InH, p.InW, C, p.StrideH, p.PadTop, y0, y1)
 		for i := range want {
@@ -109,51 +110,65 @@ func convAbsSum(p *generic.ConvParams, src, w, bias []float32, i int) float64 {
 	return s
 }
 
-// convQ8Impls are the int8 first-layer kernels under test.
-func convQ8Impls() []struct {
-	name  string
-	avail bool
-	run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
-} {
-	return []struct {
-		name  string
-		avail bool
-		run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
-	}{{"avx2", HasAVX2FMA, Conv3x3C3Q8AVX2}, {"vnni", HasVNNI, Conv3x3C3Q8VNNI}}
+// q8ConvImpl is one int8 convolution kernel under test (first layer or
+// depthwise): what its Supports takes, and a run that packs the layer and
+// computes rows [y0, y1).
+type q8ConvImpl struct {
+	name     string
+	avail    bool
+	supports func(p *generic.ConvParams, w []int8, wzp []int32, xzp int32, rq *generic.Requant) bool
+	run      func(p *generic.ConvParams, dst, src, w []int8, wzp, bias []int32, xzp int32, rq *generic.Requant, y0, y1 int)
 }
 
-func TestConv3x3C3Q8MatchesGeneric(t *testing.T) {
+// convQ8Impls are the int8 first-layer kernels under test.
+func convQ8Impls() []q8ConvImpl {
+	return []q8ConvImpl{{"avx2", HasAVX2FMA,
+		func(p *generic.ConvParams, _ []int8, _ []int32, xzp int32, rq *generic.Requant) bool {
+			return SupportsConvQ8(p, xzp, rq)
+		},
+		func(p *generic.ConvParams, dst, src, w []int8, wzp, bias []int32, xzp int32, rq *generic.Requant, y0, y1 int) {
+			ConvQ8AVX2(p, dst, src, PackConvQ8(p, w, wzp, bias, xzp), rq, y0, y1)
+		}}, {"vnni", HasVNNI, SupportsConvQ8VNNI,
+		func(p *generic.ConvParams, dst, src, w []int8, wzp, bias []int32, xzp int32, rq *generic.Requant, y0, y1 int) {
+			ConvQ8VNNI(p, dst, src, PackConvQ8VNNI(p, w, wzp, bias, xzp), rq, y0, y1)
+		}}}
+}
+
+func TestConvQ8MatchesGeneric(t *testing.T) {
 	for _, impl := range convQ8Impls() {
 		t.Run(impl.name, func(t *testing.T) {
 			if !impl.avail {
 				t.Skipf("%s not available on this CPU", impl.name)
 			}
-			testConvQ8(t, impl.run)
+			testQ8Conv(t, impl, convShapes(), false, 9)
 		})
 	}
 }
 
-func testConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)) {
-	r := rand.New(rand.NewSource(9))
-	for ci, p := range convShapes() {
+// testQ8Conv runs impl and generic on shapes (first-layer or depthwise) with
+// three weight schemes: int8 per channel (zero point 0), legacy uint8 with
+// one zero point (weights minus it reach +-255), and the extremes of both;
+// every few cases an input zero point or a clamp beyond int8. Layers
+// outside impl's Supports must be refused (a panic); the others must be
+// bit-exact with generic and leave the guard bands untouched.
+func testQ8Conv(t *testing.T, impl q8ConvImpl, shapes []generic.ConvParams, depthwise bool, seed int64) {
+	r := rand.New(rand.NewSource(seed))
+	ran, refused := 0, 0
+	for ci, p := range shapes {
 		C := p.OutC
 		off := ci % 5
-		src := randQ8(r, p.InH*p.InW*3)
-		w := make([]int16, 27*C)
-		for i := range w {
-			switch ci % 3 {
-			case 0, 2: // int8 models (the VNNI kernel's case)
-				w[i] = int16(r.Intn(256) - 128)
-			default:
-				w[i] = int16(r.Intn(511) - 255)
-				if ci%2 == 1 { // the whole int16 range
-					w[i] = int16(r.Intn(65536) - 32768)
-				}
-			}
+		src := randQ8(r, p.InH*p.InW*p.InC)
+		nw := 27 * C
+		if depthwise {
+			nw = 9 * C
+		}
+		w, wzp := randQ8(r, nw), make([]int32, C)
+		if ci%3 == 1 { // legacy uint8 minus one zero point per tensor
+			fill(wzp, int32(r.Intn(256)-128))
 		}
 		xzp := int32(r.Intn(256) - 128)
-		switch ci % 5 {
-		case 0:
+		switch ci % 6 {
+		case 0: // every product at its int8 extreme
 			fill(src, -128)
 			fill(w, -128)
 			xzp = 127
@@ -161,8 +176,11 @@ func testConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, x
 			fill(src, 127)
 			fill(w, 127)
 			xzp = -128
-		case 4:
-			fill(w, -32768)
+		case 5: // legacy weights at their widest, -128 - 127
+			fill(src, -128)
+			fill(w, -128)
+			fill(wzp, 127)
+			xzp = 127
 		}
 		bias := make([]int32, C)
 		for i := range bias {
@@ -173,13 +191,13 @@ func testConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, x
 		}
 		rq := randRequant(r, C, ci)
 		for j := range rq.Scale {
-			rq.Scale[j] /= float32(1 + ci%3*300) // keep wide-weight sums from saturating everything
+			rq.Scale[j] /= float32(1 + ci%3*30) // keep wide-weight sums from saturating everything
 		}
 		if ci%13 == 12 {
-			rq.Min, rq.Max = -1000, 1000
+			rq.Min, rq.Max = -1000, 1000 // beyond int8: refused
 		}
 		if ci%17 == 16 {
-			xzp = 200 // beyond int8: the generic path
+			xzp = 200 // beyond int8: refused
 		}
 		y0, y1 := 0, p.OutH
 		if ci%3 == 2 && p.OutH > 2 {
@@ -187,61 +205,113 @@ func testConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, x
 		}
 		src = unaligned(src, (off+3)%5)
 		n := p.OutH * p.OutW * C
+		name := fmt.Sprintf("%s in%dx%dx%d_oc%d_s%d_pad%d_rows%d-%d xzp%d wzp%d clamp[%d,%d]",
+			impl.name, p.InH, p.InW, p.InC, C, p.StrideH, p.PadTop, y0, y1, xzp, wzp[0], rq.Min, rq.Max)
+		if !impl.supports(&p, w, wzp, xzp, rq) {
+			mustPanic(t, name, func() { impl.run(&p, make([]int8, n), src, w, wzp, bias, xzp, rq, y0, y1) })
+			refused++
+			continue
+		}
 		want := make([]int8, n)
 		fill(want, sentinelQ8)
-		generic.ConvQ8(&p, want, src, xzp, w, bias, rq, y0, y1)
+		if depthwise {
+			generic.DWConvQ8(&p, want, src, xzp, generic.PackDWConvQ8(&p, w, wzp), bias, rq, y0, y1)
+		} else {
+			generic.ConvQ8(&p, want, src, xzp, generic.PackConvQ8(&p, w, wzp), bias, rq, y0, y1)
+		}
 		all, dst := guardedQ8(n, off)
-		run(&p, dst, src, xzp, w, bias, rq, y0, y1)
+		impl.run(&p, dst, src, w, wzp, bias, xzp, rq, y0, y1)
 		checkGuardQ8(t, all, n, off)
 		for i := range want {
 			if dst[i] != want[i] {
-				t.Fatalf("in%dx%d_oc%d_s%d_pad%d_rows%d-%d xzp%d: dst[%d] = %d, generic %d",
-					p.InH, p.InW, C, p.StrideH, p.PadTop, y0, y1, xzp, i, dst[i], want[i])
+				t.Fatalf("%s: dst[%d] = %d, generic %d", name, i, dst[i], want[i])
 			}
 		}
+		ran++
 	}
+	if ran == 0 || refused == 0 {
+		t.Fatalf("%s: %d cases bit-exact, %d refused: want both", impl.name, ran, refused)
+	}
+	t.Logf("%s: %d cases bit-exact with generic, %d outside Supports refused", impl.name, ran, refused)
 }
 
-func TestConv3x3C3NoAllocs(t *testing.T) {
+// mustPanic fails t unless f panics.
+func mustPanic(t *testing.T, name string, f func()) {
+	t.Helper()
+	defer func() {
+		if recover() == nil {
+			t.Fatalf("%s: computed a layer outside Supports instead of refusing it", name)
+		}
+	}()
+	f()
+}
+
+func TestConvNoAllocs(t *testing.T) {
 	if !HasAVX2FMA {
 		t.Skip("AVX2 not available on this CPU")
 	}
-	p := generic.ConvParams{InH: 9, InW: 9, InC: 3, OutH: 5, OutW: 5, OutC: 40, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadTop: 1, PadLeft: 1}
-	srcF, wF, dstF := make([]float32, 9*9*3), make([]float32, 27*40), make([]float32, 5*5*40)
-	srcQ, wQ, dstQ := make([]int8, 9*9*3), make([]int16, 27*40), make([]int8, 5*5*40)
-	rq := &generic.Requant{Scale: make([]float32, 40), Min: -128, Max: 127}
-	if a := testing.AllocsPerRun(10, func() { Conv3x3C3F32AVX2(&p, dstF, srcF, wF, nil, 0, 5, 0, 6) }); a != 0 {
-		t.Errorf("Conv3x3C3F32AVX2: %v allocations per run, want 0", a)
+	p := generic.ConvParams{InH: 9, InW: 9, InC: 3, OutH: 5, OutW: 5, OutC: 48, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadTop: 1, PadLeft: 1}
+	srcF, dstF := make([]float32, 9*9*3), make([]float32, 5*5*48)
+	pkF := PackConvF32(&p, make([]float32, 27*48), nil)
+	srcQ, wQ, wzp, dstQ := make([]int8, 9*9*3), make([]int8, 27*48), make([]int32, 48), make([]int8, 5*5*48)
+	rq := &generic.Requant{Scale: make([]float32, 48), Min: -128, Max: 127}
+	if a := testing.AllocsPerRun(10, func() { ConvF32AVX2(&p, dstF, srcF, pkF, 0, 5, 0, 6) }); a != 0 {
+		t.Errorf("ConvF32AVX2: %v allocations per run, want 0", a)
 	}
-	for _, impl := range convQ8Impls() {
-		if !impl.avail {
-			continue
-		}
-		if a := testing.AllocsPerRun(10, func() { impl.run(&p, dstQ, srcQ, 3, wQ, nil, rq, 0, 5) }); a != 0 {
-			t.Errorf("Conv3x3C3Q8 %s: %v allocations per run, want 0", impl.name, a)
+	pkQ := PackConvQ8(&p, wQ, wzp, nil, 3)
+	if a := testing.AllocsPerRun(10, func() { ConvQ8AVX2(&p, dstQ, srcQ, pkQ, rq, 0, 5) }); a != 0 {
+		t.Errorf("ConvQ8AVX2: %v allocations per run, want 0", a)
+	}
+	if HasVNNI {
+		pkV := PackConvQ8VNNI(&p, wQ, wzp, nil, 3)
+		if a := testing.AllocsPerRun(10, func() { ConvQ8VNNI(&p, dstQ, srcQ, pkV, rq, 0, 5) }); a != 0 {
+			t.Errorf("ConvQ8VNNI: %v allocations per run, want 0", a)
 		}
 	}
 }
 
-func TestConv3x3C3Supports(t *testing.T) {
+func TestConvSupports(t *testing.T) {
 	base := generic.ConvParams{InH: 8, InW: 8, InC: 3, OutH: 4, OutW: 4, OutC: 32, KH: 3, KW: 3, StrideH: 2, StrideW: 2}
+	int8W, wideW, wzp := make([]int8, 27*72), make([]int8, 27*72), make([]int32, 72)
+	fill(int8W, -128)
+	fill(wideW, 127)
+	wideZP := make([]int32, 72)
+	fill(wideZP, -128) // 127 - (-128) = 255: beyond int8
+	rq := &generic.Requant{Scale: make([]float32, 72), Min: -128, Max: 127}
 	for _, tc := range []struct {
-		name string
-		edit func(p *generic.ConvParams)
-		want bool
+		name        string
+		edit        func(p *generic.ConvParams)
+		xzp         int32
+		rq          *generic.Requant
+		w           []int8
+		wzp         []int32
+		shape, avx2 bool // SupportsConvF32, SupportsConvQ8
+		vnni        bool // SupportsConvQ8VNNI
 	}{
-		{"mobilenet first layer", func(*generic.ConvParams) {}, true},
-		{"4 input channels", func(p *generic.ConvParams) { p.InC = 4 }, false},
-		{"12 output channels", func(p *generic.ConvParams) { p.OutC = 12 }, false},
-		{"72 output channels", func(p *generic.ConvParams) { p.OutC = 72 }, false},
-		{"stride 3", func(p *generic.ConvParams) { p.StrideH, p.StrideW = 3, 3 }, false},
-		{"unequal strides", func(p *generic.ConvParams) { p.StrideH = 1 }, false},
-		{"5x5", func(p *generic.ConvParams) { p.KH, p.KW = 5, 5 }, false},
+		{"mobilenet first layer", func(*generic.ConvParams) {}, 5, rq, int8W, wzp, true, true, true},
+		{"legacy uint8 weights", func(*generic.ConvParams) {}, 5, rq, wideW, wideZP, true, true, false},
+		{"input zero point 128", func(*generic.ConvParams) {}, 128, rq, int8W, wzp, true, false, false},
+		{"clamp beyond int8", func(*generic.ConvParams) {}, 0, &generic.Requant{Min: -129, Max: 127}, int8W, wzp, true, false, false},
+		{"nil requantization", func(*generic.ConvParams) {}, 0, nil, int8W, wzp, true, false, false},
+		{"4 input channels", func(p *generic.ConvParams) { p.InC = 4 }, 0, rq, int8W, wzp, false, false, false},
+		{"12 output channels", func(p *generic.ConvParams) { p.OutC = 12 }, 0, rq, int8W, wzp, false, false, false},
+		{"24 output channels", func(p *generic.ConvParams) { p.OutC = 24 }, 0, rq, int8W, wzp, true, true, false},
+		{"64 output channels", func(p *generic.ConvParams) { p.OutC = 64 }, 0, rq, int8W, wzp, true, true, true},
+		{"72 output channels", func(p *generic.ConvParams) { p.OutC = 72 }, 0, rq, int8W, wzp, true, true, false},
+		{"stride 3", func(p *generic.ConvParams) { p.StrideH, p.StrideW = 3, 3 }, 0, rq, int8W, wzp, false, false, false},
+		{"unequal strides", func(p *generic.ConvParams) { p.StrideH = 1 }, 0, rq, int8W, wzp, false, false, false},
+		{"5x5", func(p *generic.ConvParams) { p.KH, p.KW = 5, 5 }, 0, rq, int8W, wzp, false, false, false},
 	} {
 		p := base
 		tc.edit(&p)
-		if got := SupportsConv3x3C3(&p); got != tc.want {
-			t.Errorf("%s: SupportsConv3x3C3 = %v, want %v", tc.name, got, tc.want)
+		if got := SupportsConvF32(&p); got != tc.shape {
+			t.Errorf("%s: SupportsConvF32 = %v, want %v", tc.name, got, tc.shape)
+		}
+		if got := SupportsConvQ8(&p, tc.xzp, tc.rq); got != tc.avx2 {
+			t.Errorf("%s: SupportsConvQ8 = %v, want %v", tc.name, got, tc.avx2)
+		}
+		if got := SupportsConvQ8VNNI(&p, tc.w, tc.wzp, tc.xzp, tc.rq); got != tc.vnni {
+			t.Errorf("%s: SupportsConvQ8VNNI = %v, want %v", tc.name, got, tc.vnni)
 		}
 	}
 }

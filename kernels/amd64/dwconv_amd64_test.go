@@ -52,14 +52,14 @@ func dwShapes() []generic.ConvParams {
 	return ps
 }
 
-func TestDWConv3x3F32MatchesGeneric(t *testing.T) {
+func TestDWConvF32MatchesGeneric(t *testing.T) {
 	if !HasAVX2FMA {
 		t.Skip("AVX2+FMA not available on this CPU")
 	}
 	r := rand.New(rand.NewSource(6))
 	for ci, p := range dwShapes() {
-		if !SupportsDWConv3x3(&p) {
-			t.Fatalf("SupportsDWConv3x3(%+v) = false", p)
+		if !SupportsDWConvF32(&p) {
+			t.Fatalf("SupportsDWConvF32(%+v) = false", p)
 		}
 		C := p.OutC
 		off := ci % 5
@@ -83,7 +83,7 @@ func TestDWConv3x3F32MatchesGeneric(t *testing.T) {
 		fill(want, sentinelF32)
 		generic.DWConvF32(&p, want, src, w, bias, y0, y1, lo, hi)
 		all, dst := guardedF32(n, off)
-		DWConv3x3F32AVX2(&p, dst, src, w, bias, y0, y1, lo, hi)
+		DWConvF32AVX2(&p, dst, src, PackDWConvF32(&p, w, bias), y0, y1, lo, hi)
 		checkGuardF32(t, all, n, off)
 		name := fmt.Sprintf("in%dx%d_c%d_s%d_pad%d_out%dx%d_rows%d-%d", p.InH, p.InW, C, p.StrideH, p.PadTop, p.OutH, p.OutW, y0, y1)
 		for i := range want {
@@ -121,31 +121,20 @@ func dwAbsSum(p *generic.ConvParams, src, w, bias []float32, i int) float64 {
 }
 
 // dwQ8Impls are the int8 depthwise kernels under test.
-func dwQ8Impls() []struct {
-	name  string
-	avail bool
-	run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
-} {
-	return []struct {
-		name  string
-		avail bool
-		run   func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)
-	}{{"avx2", HasAVX2FMA, DWConv3x3Q8AVX2}, {"vnni", HasVNNI, DWConv3x3Q8VNNI}}
+func dwQ8Impls() []q8ConvImpl {
+	return []q8ConvImpl{{"avx2", HasAVX2FMA,
+		func(p *generic.ConvParams, _ []int8, _ []int32, xzp int32, rq *generic.Requant) bool {
+			return SupportsDWConvQ8(p, xzp, rq)
+		},
+		func(p *generic.ConvParams, dst, src, w []int8, wzp, bias []int32, xzp int32, rq *generic.Requant, y0, y1 int) {
+			DWConvQ8AVX2(p, dst, src, xzp, PackDWConvQ8(p, w, wzp), bias, rq, y0, y1)
+		}}, {"vnni", HasVNNI, SupportsDWConvQ8VNNI,
+		func(p *generic.ConvParams, dst, src, w []int8, wzp, bias []int32, xzp int32, rq *generic.Requant, y0, y1 int) {
+			DWConvQ8VNNI(p, dst, src, PackDWConvQ8VNNI(p, w, wzp, bias, xzp), rq, y0, y1)
+		}}}
 }
 
-func TestDWConv3x3Q8MatchesGeneric(t *testing.T) {
-	for _, impl := range dwQ8Impls() {
-		t.Run(impl.name, func(t *testing.T) {
-			if !impl.avail {
-				t.Skipf("%s not available on this CPU", impl.name)
-			}
-			testDWConvQ8(t, impl.run)
-		})
-	}
-}
-
-func testDWConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int)) {
-	r := rand.New(rand.NewSource(7))
+func TestDWConvQ8MatchesGeneric(t *testing.T) {
 	shapes := dwShapes()
 	for _, c := range []int{48, 64} { // more VNNI blocks: 3 and 4 of 16 channels
 		for _, s := range []int{1, 2} {
@@ -153,86 +142,88 @@ func testDWConvQ8(t *testing.T, run func(p *generic.ConvParams, dst, src []int8,
 				KH: 3, KW: 3, StrideH: s, StrideW: s, PadTop: 1, PadLeft: 1})
 		}
 	}
-	for ci, p := range shapes {
-		C := p.OutC
-		off := ci % 5
-		src := randQ8(r, p.InH*p.InW*C)
-		w := make([]int16, 9*C)
-		for i := range w {
-			w[i] = int16(r.Intn(256) - 128) // int8 models
-			if ci%3 == 1 {
-				w[i] = int16(r.Intn(511) - 255) // legacy uint8 minus a zero point
+	for _, impl := range dwQ8Impls() {
+		t.Run(impl.name, func(t *testing.T) {
+			if !impl.avail {
+				t.Skipf("%s not available on this CPU", impl.name)
 			}
-		}
-		xzp := int32(r.Intn(256) - 128)
-		switch ci % 6 {
-		case 0: // extremes: -128 everywhere, the widest int8 weights
-			fill(src, -128)
-			fill(w, -128)
-			xzp = 127
-		case 3:
-			fill(src, 127)
-			fill(w, 127)
-			xzp = -128
-		case 5: // legacy uint8 weights at their widest
-			fill(src, -128)
-			fill(w, 255)
-			xzp = 127
-		}
-		bias := make([]int32, C)
-		for i := range bias {
-			bias[i] = int32(r.Intn(40001) - 20000)
-		}
-		if ci%4 == 3 {
-			bias = nil
-		}
-		rq := randRequant(r, C, ci)
-		if ci%11 == 10 { // beyond int8: the generic path
-			rq.Min, rq.Max = -1000, 1000
-		}
-		y0, y1 := 0, p.OutH
-		if ci%3 == 2 && p.OutH > 2 {
-			y0, y1 = 1, p.OutH-1
-		}
-		src = unaligned(src, (off+2)%5)
-		n := p.OutH * p.OutW * C
-		want := make([]int8, n)
-		fill(want, sentinelQ8)
-		generic.DWConvQ8(&p, want, src, xzp, w, bias, rq, y0, y1)
-		all, dst := guardedQ8(n, off)
-		run(&p, dst, src, xzp, w, bias, rq, y0, y1)
-		checkGuardQ8(t, all, n, off)
-		for i := range want {
-			if dst[i] != want[i] {
-				t.Fatalf("in%dx%d_c%d_s%d_pad%d_rows%d-%d xzp%d: dst[%d] = %d, generic %d",
-					p.InH, p.InW, C, p.StrideH, p.PadTop, y0, y1, xzp, i, dst[i], want[i])
-			}
-		}
+			testQ8Conv(t, impl, shapes, true, 7)
+		})
 	}
 }
 
-func TestDWConv3x3NoAllocs(t *testing.T) {
+func TestDWConvNoAllocs(t *testing.T) {
 	if !HasAVX2FMA {
 		t.Skip("AVX2 not available on this CPU")
 	}
-	p := generic.ConvParams{InH: 9, InW: 9, InC: 48, OutH: 5, OutW: 5, OutC: 48, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadTop: 1, PadLeft: 1}
-	srcF, wF, dstF := make([]float32, 9*9*48), make([]float32, 9*48), make([]float32, 5*5*48)
-	srcQ, wQ, dstQ := make([]int8, 9*9*48), make([]int16, 9*48), make([]int8, 5*5*48)
-	rq := &generic.Requant{Scale: make([]float32, 48), Min: -128, Max: 127}
-	if a := testing.AllocsPerRun(10, func() { DWConv3x3F32AVX2(&p, dstF, srcF, wF, nil, 0, 5, 0, 6) }); a != 0 {
-		t.Errorf("DWConv3x3F32AVX2: %v allocations per run, want 0", a)
-	}
-	for _, impl := range dwQ8Impls() {
-		if !impl.avail {
-			continue
+	for _, c := range []int{48, 1040} { // channel-outer and pixel-outer, edges in assembly and in Go
+		p := generic.ConvParams{InH: 9, InW: 9, InC: c, OutH: 5, OutW: 5, OutC: c, KH: 3, KW: 3, StrideH: 2, StrideW: 2, PadTop: 1, PadLeft: 1}
+		srcF, dstF := make([]float32, 9*9*c), make([]float32, 5*5*c)
+		pkF := PackDWConvF32(&p, make([]float32, 9*c), nil)
+		srcQ, wQ, wzp, dstQ := make([]int8, 9*9*c), make([]int8, 9*c), make([]int32, c), make([]int8, 5*5*c)
+		rq := &generic.Requant{Scale: make([]float32, c), Min: -128, Max: 127}
+		if a := testing.AllocsPerRun(10, func() { DWConvF32AVX2(&p, dstF, srcF, pkF, 0, 5, 0, 6) }); a != 0 {
+			t.Errorf("DWConvF32AVX2 c%d: %v allocations per run, want 0", c, a)
 		}
-		if a := testing.AllocsPerRun(10, func() { impl.run(&p, dstQ, srcQ, 3, wQ, nil, rq, 0, 5) }); a != 0 {
-			t.Errorf("DWConv3x3Q8 %s: %v allocations per run, want 0", impl.name, a)
+		pkQ := PackDWConvQ8(&p, wQ, wzp)
+		if a := testing.AllocsPerRun(10, func() { DWConvQ8AVX2(&p, dstQ, srcQ, 3, pkQ, nil, rq, 0, 5) }); a != 0 {
+			t.Errorf("DWConvQ8AVX2 c%d: %v allocations per run, want 0", c, a)
+		}
+		if HasVNNI && SupportsDWConvQ8VNNI(&p, wQ, wzp, 3, rq) {
+			pkV := PackDWConvQ8VNNI(&p, wQ, wzp, nil, 3)
+			if a := testing.AllocsPerRun(10, func() { DWConvQ8VNNI(&p, dstQ, srcQ, pkV, rq, 0, 5) }); a != 0 {
+				t.Errorf("DWConvQ8VNNI c%d: %v allocations per run, want 0", c, a)
+			}
 		}
 	}
 }
 
-func TestDWConv3x3RejectsBadInput(t *testing.T) {
+func TestDWConvSupports(t *testing.T) {
+	base := generic.ConvParams{InH: 14, InW: 14, InC: 64, OutH: 14, OutW: 14, OutC: 64, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadTop: 1, PadLeft: 1}
+	rq := &generic.Requant{Scale: make([]float32, 8192), Min: -128, Max: 127}
+	w, wzp := make([]int8, 9*8192), make([]int32, 8192)
+	wide := make([]int8, 9*8192)
+	fill(wide, -128)
+	wideZP := make([]int32, 8192)
+	fill(wideZP, 1) // -128 - 1: beyond int8
+	for _, tc := range []struct {
+		name           string
+		edit           func(p *generic.ConvParams)
+		xzp            int32
+		rq             *generic.Requant
+		w              []int8
+		wzp            []int32
+		f32, avx2, vnn bool
+	}{
+		{"mobilenet 14x14x64", func(*generic.ConvParams) {}, -5, rq, w, wzp, true, true, true},
+		{"legacy uint8 weights", func(*generic.ConvParams) {}, -5, rq, wide, wideZP, true, true, false},
+		{"input zero point -129", func(*generic.ConvParams) {}, -129, rq, w, wzp, true, false, false},
+		{"clamp beyond int8", func(*generic.ConvParams) {}, 0, &generic.Requant{Min: -128, Max: 128}, w, wzp, true, false, false},
+		{"24 channels", func(p *generic.ConvParams) { p.InC, p.OutC = 24, 24 }, 0, rq, w, wzp, true, true, false},
+		{"1040 channels", func(p *generic.ConvParams) { p.InC, p.OutC = 1040, 1040 }, 0, rq, w, wzp, true, true, false},
+		{"8200 channels", func(p *generic.ConvParams) { p.InW, p.InC, p.OutW, p.OutC = 3, 8200, 3, 8200 }, 0, rq, w, wzp, true, false, false},
+		{"rows of 32769 floats", func(p *generic.ConvParams) { p.InW, p.InC, p.OutW, p.OutC = 1, 32769, 1, 32769 }, 0, rq, w, wzp, false, false, false},
+		{"wide rows for the VNNI ring", func(p *generic.ConvParams) { p.InW, p.OutW = 200, 200 }, 0, rq, w, wzp, true, true, false},
+		{"depth multiplier 2", func(p *generic.ConvParams) { p.OutC = 128 }, 0, rq, w, wzp, false, false, false},
+		{"stride 2", func(p *generic.ConvParams) { p.StrideH, p.StrideW, p.OutH, p.OutW = 2, 2, 7, 7 }, 0, rq, w, wzp, true, true, true},
+		{"unequal strides", func(p *generic.ConvParams) { p.StrideH = 2 }, 0, rq, w, wzp, false, false, false},
+		{"5x5", func(p *generic.ConvParams) { p.KH, p.KW = 5, 5 }, 0, rq, w, wzp, false, false, false},
+	} {
+		p := base
+		tc.edit(&p)
+		if got := SupportsDWConvF32(&p); got != tc.f32 {
+			t.Errorf("%s: SupportsDWConvF32 = %v, want %v", tc.name, got, tc.f32)
+		}
+		if got := SupportsDWConvQ8(&p, tc.xzp, tc.rq); got != tc.avx2 {
+			t.Errorf("%s: SupportsDWConvQ8 = %v, want %v", tc.name, got, tc.avx2)
+		}
+		if got := SupportsDWConvQ8VNNI(&p, tc.w, tc.wzp, tc.xzp, tc.rq); got != tc.vnn {
+			t.Errorf("%s: SupportsDWConvQ8VNNI = %v, want %v", tc.name, got, tc.vnn)
+		}
+	}
+}
+
+func TestDWConvRejectsBadInput(t *testing.T) {
 	if !HasAVX2FMA {
 		t.Skip("AVX2 not available on this CPU")
 	}
@@ -242,16 +233,21 @@ func TestDWConv3x3RejectsBadInput(t *testing.T) {
 		run        func()
 	}{
 		{"short dst", "short buffers", func() {
-			DWConv3x3F32AVX2(&p, make([]float32, 4*4*8-1), make([]float32, 4*4*8), make([]float32, 72), nil, 0, 4, 0, 6)
+			DWConvF32AVX2(&p, make([]float32, 4*4*8-1), make([]float32, 4*4*8), PackDWConvF32(&p, make([]float32, 72), nil), 0, 4, 0, 6)
 		}},
 		{"rows past OutH", "rows [0,5)", func() {
 			rq := &generic.Requant{Scale: make([]float32, 8), Min: -128, Max: 127}
-			DWConv3x3Q8AVX2(&p, make([]int8, 4*4*8), make([]int8, 4*4*8), 0, make([]int16, 72), nil, rq, 0, 5)
+			DWConvQ8AVX2(&p, make([]int8, 4*4*8), make([]int8, 4*4*8), 0, PackDWConvQ8(&p, make([]int8, 72), make([]int32, 8)), nil, rq, 0, 5)
 		}},
-		{"5x5", "unsupported shape", func() {
+		{"5x5", "unsupported layer", func() {
 			q := p
 			q.KH, q.KW = 5, 5
-			DWConv3x3F32AVX2(&q, make([]float32, 4*4*8), make([]float32, 4*4*8), make([]float32, 200), nil, 0, 4, 0, 6)
+			DWConvF32AVX2(&q, make([]float32, 4*4*8), make([]float32, 4*4*8), PackDWConvF32(&p, make([]float32, 72), nil), 0, 4, 0, 6)
+		}},
+		{"weights packed for another layer", "packed for another layer", func() {
+			q := p
+			q.InC, q.OutC = 16, 16
+			DWConvF32AVX2(&q, make([]float32, 4*4*16), make([]float32, 4*4*16), PackDWConvF32(&p, make([]float32, 72), nil), 0, 4, 0, 6)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 )
 
 // dwZeroLen is the length of the shared zero row that stands in for padding
-// rows above and below the image. Rows wider than this (InW*C > 32768
-// floats, beyond any MobileNet up to 448x448 at alpha 1) run generic.
+// rows above and below the image: layers with wider rows (InW*C > 32768
+// floats, beyond any MobileNet up to 448x448 at alpha 1) are not supported.
 const dwZeroLen = 1 << 15
 
 // dwZeros is never written.
@@ -32,11 +32,18 @@ const dwChannelsMaxC = 32
 // dwBlock is the channel block of the depthwise kernels (one YMM register).
 const dwBlock = 8
 
-// SupportsDWConv3x3 reports whether the AVX2 depthwise kernels handle p:
+// supportsDW3x3 reports whether p has the shape of the depthwise kernels:
 // 3x3, depth multiplier 1, equal strides of 1 or 2, any padding.
-func SupportsDWConv3x3(p *generic.ConvParams) bool {
+func supportsDW3x3(p *generic.ConvParams) bool {
 	return p.KH == 3 && p.KW == 3 && p.InC == p.OutC && p.StrideH == p.StrideW &&
 		(p.StrideH == 1 || p.StrideH == 2) && p.InC > 0
+}
+
+// SupportsDWConvF32 reports whether DWConvF32AVX2 computes p: a 3x3
+// depthwise convolution (depth multiplier 1) with equal strides of 1 or 2,
+// any padding, and input rows of at most dwZeroLen floats.
+func SupportsDWConvF32(p *generic.ConvParams) bool {
+	return supportsDW3x3(p) && p.InW*p.InC <= dwZeroLen
 }
 
 // dwInterior returns the output columns [xa, xb) whose 3 input columns all
@@ -50,31 +57,76 @@ func dwInterior(p *generic.ConvParams) (xa, xb int) {
 	return xa, max(min(xb, p.OutW), xa)
 }
 
-// DWConv3x3F32AVX2 is generic.DWConvF32 for 3x3 kernels with AVX2+FMA:
+// DWConvF32Weights is one layer's weights and bias as DWConvF32AVX2 reads
+// them, made once by PackDWConvF32.
+type DWConvF32Weights struct {
+	w    []float32 // [3][3][C], as given
+	bias []float32 // C values, nil for zeros
+	// wb is, for layers wider than dwChannelsMaxC channels, the bias and
+	// weights by block of 8 channels for the pixel-outer kernel,
+	// [C/8][10][8]: the bias, then the 9 taps in [ky][kx] order.
+	wb []float32
+}
+
+// PackDWConvF32 keeps w, [3][3][C], and bias as they are and, for layers
+// wider than dwChannelsMaxC channels, lays them out by block for the
+// pixel-outer kernel:
+//
+//	wb[(c/8*10)*8+c%8] = bias[c],  wb[(c/8*10+1+t)*8+c%8] = w[t*C+c]   (c < C/8*8)
+//
+// It panics unless SupportsDWConvF32(p).
+func PackDWConvF32(p *generic.ConvParams, w, bias []float32) *DWConvF32Weights {
+	C := p.OutC
+	if !SupportsDWConvF32(p) || len(w) < 9*C || (bias != nil && len(bias) < C) {
+		panic(fmt.Sprintf("amd64.PackDWConvF32: unsupported layer or short weights (%d) or bias (%d) for %+v", len(w), len(bias), *p))
+	}
+	pk := &DWConvF32Weights{w: w[:9*C], bias: bias}
+	if bias != nil {
+		pk.bias = bias[:C]
+	}
+	nblk := C / dwBlock
+	if C > dwChannelsMaxC {
+		pk.wb = make([]float32, nblk*10*dwBlock)
+		for blk := 0; blk < nblk; blk++ {
+			for i := 0; i < dwBlock; i++ {
+				c := blk*dwBlock + i
+				if bias != nil {
+					pk.wb[blk*10*dwBlock+i] = bias[c]
+				}
+				for t := 0; t < 9; t++ {
+					pk.wb[(blk*10+1+t)*dwBlock+i] = w[t*C+c]
+				}
+			}
+		}
+	}
+	return pk
+}
+
+// DWConvF32AVX2 is generic.DWConvF32 for 3x3 kernels with AVX2+FMA:
 //
 //	dst[(oy*OutW+ox)*C+c] = min(max(bias[c] + sum_{ky,kx in bounds}
 //		src[(iy*InW+ix)*C+c] * w[(ky*3+kx)*C+c], lo), hi)
 //
-// with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx, for rows [y0, y1). The
-// assembly takes the output columns whose 3 input columns are inside the
-// image, 8 channels at a time (rows above or below the image read a zero
-// row; channel blocks outermost up to dwChannelsMaxC channels, pixels
-// outermost beyond), and the padded edge columns through a zero-padded 3x3xC patch; the
-// C%8 channel tail runs in Go. Taps are summed in generic's order with fused
-// multiply-adds, so results differ from generic only by float32 rounding.
-func DWConv3x3F32AVX2(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+// with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx, for rows [y0, y1), w and
+// bias packed by PackDWConvF32. The assembly takes the output columns whose
+// 3 input columns are inside the image, 8 channels at a time (rows above or
+// below the image read a zero row; channel blocks outermost up to
+// dwChannelsMaxC channels, pixels outermost beyond), and the padded edge
+// columns through a zero-padded 3x3xC patch (up to dwPatchMaxC channels,
+// beyond in Go); the C%8 channel tail runs in Go. Taps are summed in
+// generic's order with fused multiply-adds, so results differ from generic
+// only by float32 rounding. It panics unless SupportsDWConvF32(p).
+func DWConvF32AVX2(p *generic.ConvParams, dst, src []float32, pk *DWConvF32Weights, y0, y1 int, lo, hi float32) {
 	C := p.OutC
-	if !SupportsDWConv3x3(p) {
-		panic(fmt.Sprintf("amd64.DWConv3x3F32AVX2: unsupported shape %+v", *p))
+	if !SupportsDWConvF32(p) {
+		panic(fmt.Sprintf("amd64.DWConvF32AVX2: unsupported layer %+v", *p))
 	}
-	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) < 9*C || (bias != nil && len(bias) < C) {
-		panic(fmt.Sprintf("amd64.DWConv3x3F32AVX2: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
+	w, bias := pk.w, pk.bias
+	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) != 9*C ||
+		(bias != nil && len(bias) != C) || (C > dwChannelsMaxC && len(pk.wb) != C/dwBlock*10*dwBlock) {
+		panic(fmt.Sprintf("amd64.DWConvF32AVX2: short buffers, weights packed for another layer, or rows [%d,%d) for %+v", y0, y1, *p))
 	}
 	if y0 >= y1 || p.OutW <= 0 {
-		return
-	}
-	if p.InW*C > dwZeroLen {
-		generic.DWConvF32(p, dst, src, w, bias, y0, y1, lo, hi)
 		return
 	}
 	s := p.StrideW
@@ -86,21 +138,7 @@ func DWConv3x3F32AVX2(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1
 	}
 	var patch [9 * dwPatchMaxC]float32
 	edgeAsm := nblk > 0 && C <= dwPatchMaxC
-	var wb [10 * dwPatchMaxC]float32 // bias and weights by block, for the pixel-outer kernel
-	pixels := edgeAsm && C > dwChannelsMaxC
-	if pixels {
-		for blk := 0; blk < nblk; blk++ {
-			for i := 0; i < dwBlock; i++ {
-				c := blk*dwBlock + i
-				if bias != nil {
-					wb[blk*10*dwBlock+i] = bias[c]
-				}
-				for t := 0; t < 9; t++ {
-					wb[(blk*10+1+t)*dwBlock+i] = w[t*C+c]
-				}
-			}
-		}
-	}
+	pixels := nblk > 0 && C > dwChannelsMaxC
 	for oy := y0; oy < y1; oy++ {
 		if nblk > 0 && xb > xa {
 			var rows [3]*float32
@@ -114,7 +152,7 @@ func DWConv3x3F32AVX2(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1
 				}
 			}
 			if pixels {
-				dwF32Avx2Pixels(rows[0], rows[1], rows[2], &wb[0], &dst[(oy*p.OutW+xa)*C], xb-xa, nblk, 4*C, 4*C*s, lo, hi)
+				dwF32Avx2Pixels(rows[0], rows[1], rows[2], &pk.wb[0], &dst[(oy*p.OutW+xa)*C], xb-xa, nblk, 4*C, 4*C*s, lo, hi)
 			} else {
 				dwF32Avx2(rows[0], rows[1], rows[2], &w[0], b, &dst[(oy*p.OutW+xa)*C], xb-xa, nblk, 4*C, 4*C*s, lo, hi)
 			}

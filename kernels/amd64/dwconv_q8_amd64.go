@@ -11,7 +11,7 @@ import (
 // dwQ8MaxC bounds the channel count the int8 depthwise assembly takes: the
 // shared zero weights (standing in for kernel rows above or below the image)
 // and zero bias cover 8192 channels, 8x MobileNet's widest layer. Wider
-// layers run generic.
+// layers are not supported.
 const dwQ8MaxC = 1 << 13
 
 // Never written.
@@ -20,32 +20,56 @@ var (
 	dwQ8ZeroBias [dwQ8MaxC]int32
 )
 
-// DWConv3x3Q8AVX2 is generic.DWConvQ8 for 3x3 kernels with AVX2:
+// SupportsDWConvQ8 reports whether DWConvQ8AVX2 computes p with input zero
+// point xzp and requantization rq: a 3x3 depthwise convolution (depth
+// multiplier 1) with equal strides of 1 or 2, any padding, at most dwQ8MaxC
+// channels, xzp in the int8 range (padded taps hold xzp as an int8) and rq's
+// clamp in [-128, 127].
+func SupportsDWConvQ8(p *generic.ConvParams, xzp int32, rq *generic.Requant) bool {
+	return supportsDW3x3(p) && p.OutC <= dwQ8MaxC && inInt8(xzp) && int8Clamp(rq)
+}
+
+// DWConvQ8Weights is one layer's weights as DWConvQ8AVX2 reads them, made
+// once by PackDWConvQ8.
+type DWConvQ8Weights struct {
+	w []int16 // [3][3][C], weights minus their zero point
+}
+
+// PackDWConvQ8 subtracts each channel's weight zero point wzp[c] from w,
+// [3][3][C] in the int8 domain, widening to int16 (generic.PackDWConvQ8).
+// It panics unless p has the shape SupportsDWConvQ8 takes.
+func PackDWConvQ8(p *generic.ConvParams, w []int8, wzp []int32) *DWConvQ8Weights {
+	C := p.OutC
+	if !supportsDW3x3(p) || C > dwQ8MaxC || len(w) < 9*C || len(wzp) < C {
+		panic(fmt.Sprintf("amd64.PackDWConvQ8: unsupported layer or short weights (%d) or zero points (%d) for %+v", len(w), len(wzp), *p))
+	}
+	return &DWConvQ8Weights{w: generic.PackDWConvQ8(p, w, wzp)}
+}
+
+// DWConvQ8AVX2 is generic.DWConvQ8 for 3x3 kernels with AVX2:
 //
-//	acc = bias[c] + sum_{ky,kx in bounds} (src[(iy*InW+ix)*C+c] - xzp) * w[(ky*3+kx)*C+c]
+//	acc = bias[c] + sum_{ky,kx in bounds} (src[(iy*InW+ix)*C+c] - xzp) * (w[(ky*3+kx)*C+c] - wzp[c])
 //	dst[(oy*OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 //
-// for rows [y0, y1), with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx. The
-// assembly takes the output columns whose 3 input columns are inside the
-// image, 8 channels at a time; kernel rows above or below the image get zero
-// weights; padded edge columns go through a 3x3xC patch whose padded taps
-// hold xzp (contributing exactly 0). The C%8 channel tail runs in Go, and so
-// does everything when xzp or the clamp lies outside int8. Bit-exact with
-// generic.
-func DWConv3x3Q8AVX2(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, y0, y1 int) {
+// for rows [y0, y1), with iy = oy*s-PadTop+ky, ix = ox*s-PadLeft+kx and the
+// weights packed by PackDWConvQ8. The assembly takes the output columns
+// whose 3 input columns are inside the image, 8 channels at a time; kernel
+// rows above or below the image get zero weights; padded edge columns go
+// through a 3x3xC patch whose padded taps hold xzp (contributing exactly 0),
+// up to dwPatchMaxC channels (beyond in Go). The C%8 channel tail runs in
+// Go. Bit-exact with generic. It panics unless SupportsDWConvQ8(p, xzp, rq).
+func DWConvQ8AVX2(p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ8Weights, bias []int32, rq *generic.Requant, y0, y1 int) {
 	C := p.OutC
-	if !SupportsDWConv3x3(p) {
-		panic(fmt.Sprintf("amd64.DWConv3x3Q8AVX2: unsupported shape %+v", *p))
+	if !SupportsDWConvQ8(p, xzp, rq) {
+		panic(fmt.Sprintf("amd64.DWConvQ8AVX2: unsupported layer %+v, input zero point %d or %s (the input zero point and the clamp must lie in int8)",
+			*p, xzp, rqString(rq)))
 	}
-	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) < 9*C ||
+	w := pk.w
+	if y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C || len(w) != 9*C ||
 		(bias != nil && len(bias) < C) || len(rq.Scale) < C {
-		panic(fmt.Sprintf("amd64.DWConv3x3Q8AVX2: short buffers or rows [%d,%d) for %+v", y0, y1, *p))
+		panic(fmt.Sprintf("amd64.DWConvQ8AVX2: short buffers, weights packed for another layer, or rows [%d,%d) for %+v", y0, y1, *p))
 	}
 	if y0 >= y1 || p.OutW <= 0 {
-		return
-	}
-	if C > dwQ8MaxC || xzp < -128 || xzp > 127 || !int8Clamp(rq) {
-		generic.DWConvQ8(p, dst, src, xzp, w, bias, rq, y0, y1)
 		return
 	}
 	s := p.StrideW

@@ -95,14 +95,16 @@ func PackPointwiseQ8VNNI(w []int8, n, k int) []int8 { return q8VNNI.pack(w, n, k
 //	acc = bias[j] + sum_kk src[i*k+kk]*w[j*k+kk] - wzp*sum_kk src[i*k+kk]
 //	dst[i*n+j] = generic.Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
 //
-// with w packed by PackPointwiseQ8AVX2. Bit-exact with generic.
+// with w packed by PackPointwiseQ8AVX2. Bit-exact with generic. It panics
+// unless SupportsPointwiseQ8(rq).
 func PointwiseQ8AVX2(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
 	pointwiseQ8(q8AVX2, dst, src, m, k, n, packed, bias, wzp, rq)
 }
 
 // PointwiseQ8VNNI is PointwiseQ8AVX2 with AVX-512 VNNI (VPDPBUSD on inputs
 // biased to uint8, the bias removed through column sums folded at pack
-// time), w packed by PackPointwiseQ8VNNI. Bit-exact with generic.
+// time), w packed by PackPointwiseQ8VNNI. Bit-exact with generic. It
+// panics unless SupportsPointwiseQ8(rq).
 func PointwiseQ8VNNI(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
 	pointwiseQ8(q8VNNI, dst, src, m, k, n, packed, bias, wzp, rq)
 }
@@ -118,11 +120,11 @@ func q8Tile(vnni bool, a *int8, lda, ksteps int, atail *int8, tail, mr int, b *i
 	}
 }
 
-// int8Clamp reports whether rq's clamp lies in [-128, 127], where the
-// kernels' saturating packs equal generic's int8 conversion.
-func int8Clamp(rq *generic.Requant) bool {
-	return rq.Min >= -128 && rq.Min <= 127 && rq.Max >= -128 && rq.Max <= 127
-}
+// SupportsPointwiseQ8 reports whether PointwiseQ8AVX2 and PointwiseQ8VNNI
+// compute a layer with requantization rq: its clamp must lie in
+// [-128, 127], where the assembly's saturating packs equal generic's int8
+// conversion (always so for int8 outputs). Any zero point is added in int32.
+func SupportsPointwiseQ8(rq *generic.Requant) bool { return int8Clamp(rq) }
 
 // pointwiseQ8 drives an int8 tile kernel: column blocks of full panels sized
 // for L2, each swept by every row tile, then a last partial panel through a
@@ -130,6 +132,9 @@ func int8Clamp(rq *generic.Requant) bool {
 // past the last full group, zero-padded, so the assembly never reads past a
 // row; rows of a short tile past m repeat the last real row.
 func pointwiseQ8(q q8Kernel, dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
+	if !SupportsPointwiseQ8(rq) {
+		panic(fmt.Sprintf("amd64.%s: unsupported requantization (%s): the clamp must lie in int8", q.name, rqString(rq)))
+	}
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -138,8 +143,8 @@ func pointwiseQ8(q q8Kernel, dst, src []int8, m, k, n int, packed []int8, bias [
 		panic(fmt.Sprintf("amd64.%s: short buffers for m=%d k=%d n=%d (src %d, dst %d, packed %d, bias %d, scale %d)",
 			q.name, m, k, n, len(src), len(dst), len(packed), len(bias), len(rq.Scale)))
 	}
-	if k == 0 || !int8Clamp(rq) {
-		pointwiseQ8Scalar(q, dst, src, m, k, n, packed, bias, wzp, rq)
+	if k == 0 {
+		pointwiseQ8BiasOnly(dst, m, n, bias, rq)
 		return
 	}
 	ksteps, rem := k/q.kstep, k%q.kstep
@@ -224,26 +229,16 @@ func sumRowI8(x []int8) int32 {
 	return s
 }
 
-// pointwiseQ8Scalar is the kernel in plain Go over the packed layout: the
-// exact path for k == 0 and for a clamp beyond int8, which the assembly's
-// saturating packs do not take.
-func pointwiseQ8Scalar(q q8Kernel, dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
-	_, groups, hdr, _ := q.geometry(n, k)
-	for i := 0; i < m; i++ {
-		a := src[i*k : i*k+k]
-		var sum int32
-		for _, v := range a {
-			sum += int32(v)
+// pointwiseQ8BiasOnly is the k = 0 GEMM: every row is the requantized bias.
+func pointwiseQ8BiasOnly(dst []int8, m, n int, bias []int32, rq *generic.Requant) {
+	for j := 0; j < n; j++ {
+		var acc int32
+		if bias != nil {
+			acc = bias[j]
 		}
-		for j := 0; j < n; j++ {
-			acc := -wzp * sum
-			if bias != nil {
-				acc += bias[j]
-			}
-			for kk, v := range a {
-				acc += int32(v) * int32(packed[q.index(j, kk, groups, hdr)])
-			}
-			dst[i*n+j] = generic.Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
+		v := generic.Requantize(acc, rq.Scale[j], rq.ZeroPoint, rq.Min, rq.Max)
+		for i := 0; i < m; i++ {
+			dst[i*n+j] = v
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 // q8PWImpl is one int8 pointwise implementation under test.
 type q8PWImpl struct {
 	name  string
+	fn    string // the exported function, as its panics name it
 	avail bool
 	tileM int
 	pack  func(w []int8, n, k int) []int8
@@ -22,8 +23,8 @@ type q8PWImpl struct {
 
 func q8PWImpls() []q8PWImpl {
 	return []q8PWImpl{
-		{"avx2", HasAVX2FMA, PointwiseQ8AVX2TileM, PackPointwiseQ8AVX2, PointwiseQ8AVX2},
-		{"vnni", HasVNNI, PointwiseQ8VNNITileM, PackPointwiseQ8VNNI, PointwiseQ8VNNI},
+		{"avx2", "PointwiseQ8AVX2", HasAVX2FMA, PointwiseQ8AVX2TileM, PackPointwiseQ8AVX2, PointwiseQ8AVX2},
+		{"vnni", "PointwiseQ8VNNI", HasVNNI, PointwiseQ8VNNITileM, PackPointwiseQ8VNNI, PointwiseQ8VNNI},
 	}
 }
 
@@ -139,15 +140,15 @@ func TestPointwiseQ8Requantization(t *testing.T) {
 			accs := []int32{1, -1, 3, -3, 5, -5, 255, -255, 257, 1 << 24, -(1 << 24), (1 << 24) + 1, math.MaxInt32 - 5, math.MinInt32 + 5}
 			for ci := range scales {
 				rq := &generic.Requant{Scale: make([]float32, n), ZeroPoint: int32(ci%5 - 2), Min: -128, Max: 127}
+				if ci%4 == 2 {
+					rq.ZeroPoint = int32(ci*100 - 700) // -700..500: added in int32
+				}
 				for j := range rq.Scale {
 					rq.Scale[j] = scales[(ci+j)%len(scales)]
 					bias[j] = accs[(ci+j)%len(accs)]
 				}
 				if ci%4 == 1 {
 					rq.Min, rq.Max = -100, 6
-				}
-				if ci%4 == 2 { // beyond int8: the exact Go path
-					rq.Min, rq.Max = -1000, 1000
 				}
 				checkPWQ8(t, impl, fmt.Sprintf("case%d", ci), dst0(m*n, ci%4), src, w, m, k, n, bias, int32(ci-6), rq)
 			}
@@ -240,6 +241,29 @@ func TestPointwiseQ8ShortBuffersPanic(t *testing.T) {
 				}
 			}()
 			rq := &generic.Requant{Scale: make([]float32, 7), Min: -128, Max: 127}
+			impl.run(make([]int8, 4*8), make([]int8, 4*16), 4, 16, 8, impl.pack(make([]int8, 8*16), 8, 16), nil, 0, rq)
+		})
+	}
+}
+
+// TestPointwiseQ8RefusesWideClamp: a clamp beyond int8 is outside
+// SupportsPointwiseQ8, and the kernels refuse it instead of computing it
+// another way.
+func TestPointwiseQ8RefusesWideClamp(t *testing.T) {
+	rq := &generic.Requant{Scale: make([]float32, 8), Min: -1000, Max: 1000}
+	if SupportsPointwiseQ8(rq) || SupportsPointwiseQ8(nil) {
+		t.Fatal("SupportsPointwiseQ8 accepts a clamp beyond int8 or a nil requantization")
+	}
+	for _, impl := range q8PWImpls() {
+		if !impl.avail {
+			continue
+		}
+		t.Run(impl.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r == nil || !containsAll(fmt.Sprint(r), impl.fn, "clamp must lie in int8") {
+					t.Fatalf("recover() = %v, want a panic naming %s and the clamp", r, impl.fn)
+				}
+			}()
 			impl.run(make([]int8, 4*8), make([]int8, 4*16), 4, 16, 8, impl.pack(make([]int8, 8*16), 8, 16), nil, 0, rq)
 		})
 	}
