@@ -1,0 +1,33 @@
+package main
+
+import (
+	"github.com/edgecam/edgecam/internal/defaultmodel"
+	"github.com/edgecam/edgecam/runtime"
+	"github.com/edgecam/edgecam/runtime/tflite"
+)
+
+// embeddedModelName is how results and logs name the model built into the
+// binary, used when run or classify gets no -model.
+const embeddedModelName = defaultmodel.Name + " (embedded)"
+
+// loadModel loads the model a command was given, or the embedded one when
+// path is "". It returns the model and the name to report it by.
+func loadModel(path string) (*tflite.Model, string, error) {
+	if path == "" {
+		m, err := defaultmodel.Load()
+		return m, embeddedModelName, err
+	}
+	m, err := runtime.Load(path)
+	return m, path, err
+}
+
+// modelLabels returns the class names for the model at path ("" for the
+// embedded one): the -labels file when given, else labels.txt beside the
+// model when it exists, else the embedded model's own labels; nil (classes
+// named by index) when a model file has none.
+func modelLabels(path, labelsFile string) ([]string, error) {
+	if path == "" && labelsFile == "" {
+		return defaultmodel.Labels(), nil
+	}
+	return loadLabels(path, labelsFile)
+}
