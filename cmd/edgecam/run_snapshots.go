@@ -113,7 +113,7 @@ func (w *snapshotWriter) Event(e events.Event, frame *camera.Frame) {
 			job.frame.Data = append(buf[:0], frame.Data...)
 		default:
 			w.skipped.Add(1)
-			w.log.Warn("snapshot skipped: the writer is still busy with earlier ones", "event", describeEvent(e))
+			w.log.Debug("snapshot skipped: the writer is still busy with earlier ones", "event", describeEvent(e))
 		}
 	}
 	select {
