@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -97,26 +96,31 @@ func (out *runOutputs) Observe(r *camera.Result, scores []float32, top []runtime
 
 // close ends the labels still present at now (through the same outputs:
 // MQTT end events and OFF, the pin low) and closes everything within
-// closeBudget.
+// closeBudget. Events that could not be delivered in time (a broker away)
+// are logged and counted in the summary, not an error of the run: the
+// stop itself went as asked. A pin that could not be driven is an error.
 func (out *runOutputs) close(now time.Time) error {
 	if out.watch != nil {
 		out.watch.End(now)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), closeBudget)
 	defer cancel()
-	var errs []error
 	if out.snaps != nil {
-		errs = append(errs, out.snaps.Close(ctx))
+		if err := out.snaps.Close(ctx); err != nil {
+			out.log.Warn("snapshots not finished at exit", "err", err)
+		}
 	}
 	if out.pub != nil {
-		errs = append(errs, out.pub.Close(ctx))
+		if err := out.pub.Close(ctx); err != nil {
+			out.log.Warn("mqtt not closed cleanly", "err", err)
+		}
 	}
 	if out.pin != nil {
 		if err := out.pin.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("gpio: %w", err))
+			return fmt.Errorf("gpio: %w", err)
 		}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // WriteMetrics writes the outputs' counters for /metrics.

@@ -52,10 +52,31 @@ func TestNumericFlagsRejected(t *testing.T) {
 		{runArgs("-http", ":0", "-http-clients", "100000"), "-http-clients 100000"},
 		{runArgs("-http-allow-host", "cam.local"), "-http-allow-host needs -http"},
 		{runArgs("-http", ":0", "-http-allow-host", "a/b"), "-http-allow-host"},
-		// run: GPIO score, checked with or without -gpio
+		// run: watch score and debounce, checked with or without -on
 		{runArgs("-min-score", "NaN"), "-min-score NaN"},
 		{runArgs("-min-score", "1.5"), "-min-score 1.5"},
 		{runArgs("-min-score", "-0.1"), "-min-score -0.1"},
+		{runArgs("-on-for", "-1s"), "-on-for -1s"},
+		{runArgs("-on", "cat", "-off-for", "100h"), "-off-for 100h0m0s"},
+		{runArgs("-on", "cat", "-snapshots", "d", "-snapshots-max", "0"), "-snapshots-max 0"},
+		// run: MQTT
+		{runArgs("-mqtt", "broker.lan:1883"), "-mqtt: mqtt: broker \"broker.lan:1883\" has no scheme"},
+		{runArgs("-mqtt", "tcp://cam:secret@broker.lan"), "holds a password"},
+		{runArgs("-mqtt", "http://broker.lan"), "not tcp:// or ssl://"},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-name", "front door"), "-mqtt-name \"front door\""},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-user", "u", "-mqtt-password-file", "f", "-mqtt-password-env", "V"), "not both"},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-password-env", "V"), "needs -mqtt-user"},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-interval", "0s"), "-mqtt-interval 0s"},
+		{runArgs("-mqtt-user", "u"), "-mqtt-user needs -mqtt"},
+		// run: streams
+		{[]string{"run", "-source", "-"}, "-source - needs -format"},
+		{[]string{"run", "-source", "-", "-format", "i420"}, "a raw i420 stream needs -size"},
+		{[]string{"run", "-source", "-", "-format", "yuyv", "-size", "63x48"}, "YUYV needs an even width"},
+		{[]string{"run", "-source", "-", "-format", "mjpeg", "-fps", "15"}, "-fps 15 with -source -"},
+		{[]string{"run", "-source", "exec:", "-format", "mjpeg"}, "names no program"},
+		{[]string{"run", "-source", "exec:rpicam-vid 'x", "-format", "mjpeg"}, "unterminated ' quote"},
+		{[]string{"run", "-source", "exec:rpicam-vid", "-format", "rgb24", "-size", "4096x3072"}, "over the limit"},
+		{[]string{"run", "-source", "rec.i420"}, "a raw I420 recording needs -size"},
 		// classify
 		{[]string{"classify", "-model", "absent.tflite", "-threads", "100000", "x.png"}, "-threads 100000"},
 		{[]string{"classify", "-model", "absent.tflite", "-threads", "-2", "x.png"}, "-threads -2"},
