@@ -11,19 +11,21 @@ export CGO_ENABLED := 0
 
 CROSS := linux/arm64 linux/amd64 linux/arm linux/riscv64 darwin/arm64
 
-.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench test-svg fuzz clean
+.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench test-svg test-systemd fuzz clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN)/edgecam ./cmd/edgecam
 
-## demo: classify the sample images with an official model and print latency.
+## demo: classify the sample images with an official model and print latency; on a
+## fresh clone without ../shared, the embedded model on synthetic camera frames.
 demo: build
 	EDGECAM_MODELS=$(MODELS) ./scripts/demo.sh $(BIN)/edgecam
 
-## test: every test (unit, golden, cross-builds, qemu-aarch64 kernels, V4L2 VM, browser).
-test: check unit cross test-arm64 test-bench test-svg test-vm test-browser
+## test: every test (unit, golden, MQTT with mosquitto and ffmpeg, cross-builds,
+## qemu-aarch64 kernels, V4L2 VM, browser, systemd units).
+test: check unit cross test-arm64 test-bench test-svg test-vm test-browser test-systemd
 	@echo "make test: all suites passed"
 
 check:
@@ -58,6 +60,9 @@ test-vm:
 
 test-browser:
 	./scripts/test-browser.sh
+
+test-systemd:
+	./scripts/test-systemd.sh
 
 ## fuzz: fuzz the TFLite loader (FUZZTIME, default 10m).
 fuzz:
