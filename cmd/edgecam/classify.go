@@ -84,7 +84,7 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	labels, err := modelLabels(o.model, o.labels)
+	labels, err := labelsForModel(o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}

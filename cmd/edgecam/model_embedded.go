@@ -21,11 +21,11 @@ func loadModel(path string) (*tflite.Model, string, error) {
 	return m, path, err
 }
 
-// modelLabels returns the class names for the model at path ("" for the
-// embedded one): the -labels file when given, else labels.txt beside the
-// model when it exists, else the embedded model's own labels; nil (classes
-// named by index) when a model file has none.
-func modelLabels(path, labelsFile string) ([]string, error) {
+// labelsForModel returns the class names for the model at path ("" for the
+// embedded one): the -labels file when given; for the embedded model its own
+// labels (never a labels.txt in the working directory); for a model file
+// labels.txt beside it when it exists, else nil (classes named by index).
+func labelsForModel(path, labelsFile string) ([]string, error) {
 	if path == "" && labelsFile == "" {
 		return defaultmodel.Labels(), nil
 	}

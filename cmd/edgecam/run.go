@@ -90,6 +90,7 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) (kernels *string) {
 }
 
 func runRun(ctx context.Context, e *env, args []string) error {
+	e = &env{stdin: e.stdin, stdout: e.stdout, stderr: &syncWriter{w: e.stderr}}
 	fs := newFlags(cmdRun, e)
 	var o runOptions
 	kernelsFlag := o.addFlags(fs)
@@ -164,7 +165,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	labels, err := modelLabels(o.model, o.labels)
+	labels, err := labelsForModel(o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
