@@ -11,7 +11,7 @@ export CGO_ENABLED := 0
 
 CROSS := linux/arm64 linux/amd64 linux/arm linux/riscv64 darwin/arm64
 
-.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench test-svg test-systemd fuzz clean
+.PHONY: all build demo test check unit cross test-arm64 test-vm test-browser test-bench test-svg test-systemd test-demo fuzz clean
 
 all: build
 
@@ -25,7 +25,7 @@ demo: build
 
 ## test: every test (unit, golden, MQTT with mosquitto and ffmpeg, cross-builds,
 ## qemu-aarch64 kernels, V4L2 VM, browser, systemd units).
-test: check unit cross test-arm64 test-bench test-svg test-vm test-browser test-systemd
+test: check unit cross test-arm64 test-bench test-svg test-vm test-browser test-systemd test-demo
 	@echo "make test: all suites passed"
 
 check:
@@ -63,6 +63,13 @@ test-browser:
 
 test-systemd:
 	./scripts/test-systemd.sh
+
+# test-demo: make demo on a fresh clone, without the shared fixtures.
+test-demo:
+	@out=$$($(MAKE) -s demo EDGECAM_FIXTURES=/nonexistent EDGECAM_MODELS=/nonexistent/models 2>&1) || { echo "$$out"; echo "test-demo: make demo failed without ../shared"; exit 1; }; \
+	  echo "$$out" | grep -q '^edgecam run: 5 frames' || { echo "$$out"; echo "test-demo: no classification of synthetic frames"; exit 1; }; \
+	  echo "$$out" | grep -q 'mobilenet_v1_0.25_128_int8' || { echo "$$out"; echo "test-demo: no latency"; exit 1; }; \
+	  echo "test-demo: make demo works without ../shared"
 
 ## fuzz: fuzz the TFLite loader (FUZZTIME, default 10m).
 fuzz:

@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"github.com/edgecam/edgecam/camera/imageinput"
+	"github.com/edgecam/edgecam/internal/defaultmodel"
 	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
@@ -47,7 +48,7 @@ type classifyClass struct {
 func runClassify(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(cmdClassify, e)
 	var o classifyOptions
-	fs.StringVar(&o.model, "model", "", "TFLite model `path` (default: the embedded "+embeddedModelName+")")
+	fs.StringVar(&o.model, "model", "", "TFLite model `path` (default: the one built into edgecam, "+defaultmodel.Name+")")
 	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present)")
 	fs.IntVar(&o.top, "top", 5, "classes to print per input")
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")

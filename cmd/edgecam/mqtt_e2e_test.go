@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -314,7 +315,7 @@ func TestMQTTHomeAssistantLoop(t *testing.T) {
 		pidFile, ffmpeg, stream)
 	args := []string{"-source", play, "-format", "mjpeg", "-top", "3", "-threads", "1", "-log-level", "info",
 		"-on", "cheeseburger", "-min-score", "0.5", "-off-for", "300ms",
-		"-mqtt", broker.url(), "-mqtt-name", "cam1", "-mqtt-interval", interval.String()}
+		"-mqtt", broker.url(), "-mqtt-name", "cam1", "-mqtt-interval", interval.String(), "-http", "127.0.0.1:0"}
 	ec := startEdgecam(t, bin, args...)
 
 	// Discovery: one binary sensor per watched label, the top label and fps.
@@ -365,6 +366,24 @@ func TestMQTTHomeAssistantLoop(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(states[len(states)-1].payload), &st); err != nil || st.Label == "" || st.FPS <= 0 || len(st.Top) != 3 {
 		t.Errorf("state %s: %v", states[len(states)-1].payload, err)
+	}
+
+	// /metrics counts what MQTT acknowledged and the events.
+	var base string
+	serving := regexp.MustCompile(`serving (http://[0-9.:]+)/`)
+	w.waitFor("the HTTP server", func() bool {
+		m := serving.FindStringSubmatch(ec.stderr.String())
+		if m != nil {
+			base = m[1]
+		}
+		return m != nil
+	})
+	_, metrics, _ := httpGet(t, base+"/metrics")
+	for _, re := range []string{`(?m)^edgecam_mqtt_connected 1$`, `(?m)^edgecam_mqtt_published_total\{topic="events"\} [1-9]`,
+		`(?m)^edgecam_mqtt_published_total\{topic="discovery"\} [3-9]`, `(?m)^edgecam_events_total\{type="start"\} [1-9]`, `(?m)^edgecam_mqtt_events_dropped_total 0$`} {
+		if !regexp.MustCompile(re).Match(metrics) {
+			t.Errorf("/metrics does not match %s:\n%s", re, metrics)
+		}
 	}
 
 	// The broker restarts mid-run: events after it arrive.

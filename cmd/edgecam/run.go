@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/edgecam/edgecam/camera"
+	"github.com/edgecam/edgecam/internal/defaultmodel"
 	"github.com/edgecam/edgecam/runtime"
 )
 
@@ -66,7 +67,7 @@ type classJSON struct {
 // addFlags defines run's flags on fs, into o; it returns -kernels, which
 // kernelLevel resolves.
 func (o *runOptions) addFlags(fs *flag.FlagSet) (kernels *string) {
-	fs.StringVar(&o.model, "model", "", "TFLite model `path` (default: the embedded "+embeddedModelName+")")
+	fs.StringVar(&o.model, "model", "", "TFLite model `path` (default: the one built into edgecam, "+defaultmodel.Name+")")
 	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: labels.txt beside the model, if present; the embedded model's own labels)")
 	fs.StringVar(&o.src.device, "device", "", "V4L2 capture `device` (default /dev/video0 when -source is not given)")
 	fs.StringVar(&o.src.source, "source", "", "`synthetic` test pattern; an image, directory, .yuyv, .i420 or .mjpeg file; - for frames on standard input; exec:COMMAND for frames a command writes (restarted when it ends)")
