@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/edgecam/edgecam/board"
@@ -41,7 +42,7 @@ func (m *mqttFlags) validate(fs *flag.FlagSet) error {
 	if !m.given() {
 		var others []string
 		fs.Visit(func(f *flag.Flag) {
-			if len(f.Name) > 5 && f.Name[:5] == "mqtt-" {
+			if strings.HasPrefix(f.Name, "mqtt-") {
 				others = append(others, "-"+f.Name)
 			}
 		})
