@@ -11,20 +11,22 @@ export CGO_ENABLED := 0
 
 CROSS := linux/arm64 linux/amd64 linux/arm linux/riscv64 darwin/arm64
 
-.PHONY: all build demo test check unit cross test-arm64 test-amd64 test-vm test-browser test-bench test-svg fuzz clean
+.PHONY: all build demo test check unit cross test-arm64 test-amd64 test-vm test-browser test-bench test-svg test-systemd test-demo fuzz clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN)/edgecam ./cmd/edgecam
 
-## demo: classify the sample images with an official model and print latency.
+## demo: classify the sample images with an official model and print latency; on a
+## fresh clone without ../shared, the embedded model on synthetic camera frames.
 demo: build
 	EDGECAM_MODELS=$(MODELS) ./scripts/demo.sh $(BIN)/edgecam
 
-## test: every test (unit, golden, cross-builds, qemu-aarch64 kernels, amd64 kernels at
-## every level this CPU has, V4L2 VM, browser).
-test: check unit cross test-arm64 test-amd64 test-bench test-svg test-vm test-browser
+## test: every test (unit, golden, MQTT with mosquitto and ffmpeg, cross-builds,
+## qemu-aarch64 kernels, amd64 kernels at every level this CPU has, V4L2 VM, browser,
+## systemd units, make demo without fixtures).
+test: check unit cross test-arm64 test-amd64 test-bench test-svg test-vm test-browser test-systemd test-demo
 	@echo "make test: all suites passed"
 
 check:
@@ -64,6 +66,16 @@ test-vm:
 
 test-browser:
 	./scripts/test-browser.sh
+
+test-systemd:
+	./scripts/test-systemd.sh
+
+# test-demo: make demo on a fresh clone, without the shared fixtures.
+test-demo:
+	@out=$$($(MAKE) -s demo EDGECAM_FIXTURES=/nonexistent EDGECAM_MODELS=/nonexistent/models 2>&1) || { echo "$$out"; echo "test-demo: make demo failed without ../shared"; exit 1; }; \
+	  echo "$$out" | grep -q '^edgecam run: 5 frames' || { echo "$$out"; echo "test-demo: no classification of synthetic frames"; exit 1; }; \
+	  echo "$$out" | grep -q 'mobilenet_v1_0.25_128_int8' || { echo "$$out"; echo "test-demo: no latency"; exit 1; }; \
+	  echo "test-demo: make demo works without ../shared"
 
 ## fuzz: fuzz the TFLite loader (FUZZTIME, default 10m).
 fuzz:

@@ -25,10 +25,11 @@ type Converter struct {
 	cur    *Frame
 
 	// Row readers bound once so that Convert does not allocate closures.
-	yuyv, nv12, rgb24, grey rowFunc
-	yuyvSpan                func(y int) []byte
-	yuyvPack                func(dst, raw []byte)
-	planes                  nv12Planes
+	yuyv, nv12, i420, rgb24, grey rowFunc
+	yuyvSpan                      func(y int) []byte
+	yuyvPack                      func(dst, raw []byte)
+	planes                        nv12Planes
+	i420Planes                    i420Planes
 }
 
 // rowFunc is the resampler's row reader.
@@ -42,7 +43,7 @@ func NewConverter(res int) *Converter {
 		c.mjpeg, _ = imageinput.NewScaler(res)
 		c.mjpeg.Fast = true
 	}
-	c.yuyv, c.nv12, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.rgb24Row, c.greyRow
+	c.yuyv, c.nv12, c.i420, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.i420Row, c.rgb24Row, c.greyRow
 	c.yuyvSpan, c.yuyvPack = c.yuyvCropSpan, yuyvToRGB
 	return c
 }
@@ -65,6 +66,8 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 		rows = c.yuyv
 	case FormatNV12:
 		rows = c.nv12
+	case FormatI420:
+		rows = c.i420
 	case FormatRGB24:
 		rows = c.rgb24
 	case FormatGrey:
@@ -91,6 +94,7 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 	case f.Format == FormatYUYV && c.rz.Left%2 == 0 && c.rz.Side%2 == 0:
 		c.rz.ResizeVerticalFirst(dst, c.yuyvSpan, c.yuyvPack)
 	case f.Format == FormatNV12 && c.resizeNV12(dst, f):
+	case f.Format == FormatI420 && c.resizeI420(dst, f):
 	default:
 		c.rz.Resize(dst, rows)
 	}

@@ -82,6 +82,7 @@ func TestConvertFormats(t *testing.T) {
 		{FormatRGB24, 0, 0},
 		{FormatYUYV, 4, 1.5},
 		{FormatNV12, 4, 1.5},
+		{FormatI420, 4, 1.5},
 		{FormatMJPEG, 6, 1.5},
 		{FormatGrey, 3, 1.5},
 	}
@@ -133,6 +134,8 @@ func TestConvertBadFrames(t *testing.T) {
 		{Format: FormatYUYV, Width: 0, Height: 48, Data: make([]byte, 10)},
 		{Format: FormatYUYV, Width: 5, Height: 5, Data: make([]byte, 50)}, // odd width
 		{Format: FormatNV12, Width: 5, Height: 5, Data: make([]byte, 5*5+2*3*3-1)},
+		{Format: FormatI420, Width: 64, Height: 48, Data: make([]byte, 64*48+2*32*24-1)},
+		{Format: FormatI420, Width: 5, Height: 5, Data: make([]byte, 5*5+2*3*3-1)},
 	}
 	for i, f := range bad {
 		if err := c.Convert(dst, f); !errors.Is(err, ErrBadFrame) {
@@ -152,7 +155,7 @@ func TestConvertBadFrames(t *testing.T) {
 func TestConvertNoAllocs(t *testing.T) {
 	const w, h, res = 640, 480, 224
 	img := smoothImage(w, h)
-	for _, format := range []PixelFormat{FormatYUYV, FormatNV12, FormatRGB24, FormatGrey} {
+	for _, format := range []PixelFormat{FormatYUYV, FormatNV12, FormatI420, FormatRGB24, FormatGrey} {
 		f := &Frame{Format: format, Width: w, Height: h, Data: make([]byte, format.FrameSize(w, h))}
 		EncodeRGBA(f.Data, img, format)
 		c := NewConverter(res)
@@ -167,7 +170,8 @@ func TestConvertNoAllocs(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]PixelFormat{"YUYV": FormatYUYV, "mjpg": FormatMJPEG, "mjpeg": FormatMJPEG, "nv12": FormatNV12, "gray": FormatGrey, "rgb24": FormatRGB24} {
+	for in, want := range map[string]PixelFormat{"YUYV": FormatYUYV, "mjpg": FormatMJPEG, "mjpeg": FormatMJPEG, "nv12": FormatNV12, "gray": FormatGrey, "rgb24": FormatRGB24,
+		"i420": FormatI420, "YUV420": FormatI420, "yu12": FormatI420} {
 		if got, err := ParseFormat(in); err != nil || got != want {
 			t.Errorf("ParseFormat(%q) = %v, %v; want %v", in, got, err, want)
 		}
@@ -190,7 +194,7 @@ func BenchmarkConvert(b *testing.B) {
 	if err := jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 80}); err != nil {
 		b.Fatal(err)
 	}
-	for _, format := range []PixelFormat{FormatYUYV, FormatMJPEG, FormatNV12} {
+	for _, format := range []PixelFormat{FormatYUYV, FormatMJPEG, FormatNV12, FormatI420} {
 		f := &Frame{Format: format, Width: w, Height: h}
 		if format == FormatMJPEG {
 			f.Data = jpg.Bytes()
@@ -211,5 +215,38 @@ func BenchmarkConvert(b *testing.B) {
 			}
 			stop()
 		})
+	}
+}
+
+// TestConvertI420FastPathMatchesRows: the vertical-first I420 path and the
+// row path (taken for crops that are not chroma-aligned) read the same
+// chroma for each pixel, so on an image whose chroma is constant over each
+// 2x2 block they agree within the rounding of filtering before or after
+// the colour conversion; odd sizes (chroma planes of (w+1)/2) convert too.
+func TestConvertI420FastPathMatchesRows(t *testing.T) {
+	for _, sz := range [][2]int{{160, 120}, {161, 121}, {63, 64}, {2, 2}} {
+		w, h := sz[0], sz[1]
+		img := smoothImage(w, h)
+		f := &Frame{Format: FormatI420, Width: w, Height: h, Data: make([]byte, FormatI420.FrameSize(w, h))}
+		EncodeRGBA(f.Data, img, FormatI420)
+		c := NewConverter(32)
+		fast := make([]byte, 3*32*32)
+		if err := c.Convert(fast, f); err != nil {
+			t.Fatalf("%dx%d: %v", w, h, err)
+		}
+		rows := make([]byte, 3*32*32)
+		c.cur = f
+		c.rz.Resize(rows, c.i420)
+		c.cur = nil
+		if m, mean := maxDiff(fast, rows); m > 3 || mean > 1 {
+			t.Errorf("%dx%d: fast path and row path differ by up to %d (mean %.2f)", w, h, m, mean)
+		}
+		if w < 32 {
+			continue // a 2x2 chroma block spans half the picture: no reference to meet
+		}
+		want, _ := imageinput.ImageToRGB(img, 32)
+		if m, mean := maxDiff(fast, want); m > 6 || mean > 2 {
+			t.Errorf("%dx%d: I420 against the RGB reference: max |diff| %d, mean %.2f", w, h, m, mean)
+		}
 	}
 }

@@ -15,8 +15,9 @@ import (
 	"github.com/edgecam/edgecam/internal/fileio"
 )
 
-// MaxRawFrameBytes is the largest frame of a raw YUYV recording: 32 MiB, a
-// 4096x4096 frame. A V4L2 camera's largest YUYV mode (4K UHD) takes 16.6 MB.
+// MaxRawFrameBytes is the largest frame of a raw (YUYV, I420, ...) recording
+// or stream: 32 MiB, a 4096x4096 YUYV frame. A V4L2 camera's largest YUYV
+// mode (4K UHD) takes 16.6 MB.
 const MaxRawFrameBytes = 32 << 20
 
 // Files is a Source that replays images and recorded streams from disk at a
@@ -26,7 +27,8 @@ const MaxRawFrameBytes = 32 << 20
 //     frames (the encoded file, decoded by the Converter exactly as edgecam
 //     classify decodes it) and repeated forever, like a camera pointed at a
 //     photo;
-//   - a raw YUYV stream (.yuyv): consecutive frames of Config.Width×Height;
+//   - a raw YUYV or I420 stream (.yuyv, .i420): consecutive frames of
+//     Config.Width×Height;
 //   - an MJPEG stream (.mjpeg, .mjpg): concatenated JPEG images, passed on
 //     undecoded so that corrupt ones are counted where they are converted;
 //   - a directory of any of these, played once in name order. Entries
@@ -47,6 +49,7 @@ type Files struct {
 	skipped []string
 	pos     int         // next entry
 	cur     frameReader // the file being played, nil between files
+	curPath string      // its path
 	still   *Frame      // a single image file, repeated
 	seq     uint64
 	pace    *pacer
@@ -62,7 +65,7 @@ type frameReader interface {
 }
 
 // NewFiles returns a file source for path. cfg.Width and cfg.Height are
-// needed for .yuyv streams; cfg.FPS (default 30, negative: as fast as
+// needed for raw (.yuyv, .i420) streams; cfg.FPS (default 30, negative: as fast as
 // possible) sets the replay rate.
 func NewFiles(path string, cfg Config) (*Files, error) {
 	if cfg.FPS == 0 {
@@ -73,7 +76,7 @@ func NewFiles(path string, cfg Config) (*Files, error) {
 
 // Open lists what to play and checks what can be checked without decoding:
 // for a single file, that it can be opened and that an image declares a
-// size within camera/imageinput's limits; for raw YUYV streams, that they
+// size within camera/imageinput's limits; for raw streams, that they
 // hold whole frames. No frame is decoded.
 func (s *Files) Open(ctx context.Context) error {
 	s.closeCurrent()
@@ -102,8 +105,8 @@ func (s *Files) openDir() error {
 		return err
 	}
 	for _, p := range s.entries {
-		if mediaKind(p) == "yuyv" {
-			if err := s.checkYUYV(p); err != nil {
+		if f := kindFormat(mediaKind(p)); isRaw(f) {
+			if err := s.checkRaw(p, f); err != nil {
 				return err
 			}
 		}
@@ -116,14 +119,14 @@ func (s *Files) openDir() error {
 func (s *Files) openFile() error {
 	kind := mediaKind(s.path)
 	if kind == "" {
-		return fmt.Errorf("camera: files: %s: unknown file type (want .png, .jpg, .bmp, .yuyv or .mjpeg)", s.path)
+		return fmt.Errorf("camera: files: %s: unknown file type (want .png, .jpg, .bmp, .yuyv, .i420 or .mjpeg)", s.path)
 	}
 	r, err := s.openEntry(s.path) // refuses devices and FIFOs before anything else
 	if err != nil {
 		return err
 	}
-	if kind == "yuyv" {
-		if err := s.checkYUYV(s.path); err != nil {
+	if f := kindFormat(kind); isRaw(f) {
+		if err := s.checkRaw(s.path, f); err != nil {
 			r.close()
 			return err
 		}
@@ -132,7 +135,7 @@ func (s *Files) openFile() error {
 		s.still = ir.frame
 		s.cfg.Width, s.cfg.Height = ir.frame.Width, ir.frame.Height
 	} else {
-		s.cur = r
+		s.cur, s.curPath = r, s.path
 	}
 	s.entries, s.pos = []string{s.path}, 1
 	s.cfg.Format = kindFormat(kind)
@@ -178,22 +181,20 @@ func (s *Files) skip(path, why string) {
 // reason".
 func (s *Files) Skipped() []string { return s.skipped }
 
-// checkYUYV checks that a raw stream holds whole frames of the configured size.
-func (s *Files) checkYUYV(p string) error {
+// checkRaw checks that a raw stream holds whole frames of the configured
+// size in format f.
+func (s *Files) checkRaw(p string, f PixelFormat) error {
 	w, h := s.cfg.Width, s.cfg.Height
-	if w <= 0 || h <= 0 {
-		return fmt.Errorf("camera: files: %s: a raw YUYV stream needs a frame size (-size WxH)", p)
-	}
-	n := int64(w) * int64(h) * 2
-	if n > MaxRawFrameBytes {
-		return fmt.Errorf("camera: files: %s: a %dx%d YUYV frame takes %d bytes, over the limit of %d (camera.MaxRawFrameBytes)", p, w, h, n, MaxRawFrameBytes)
+	n, err := rawFrameBytes(f, w, h)
+	if err != nil {
+		return fmt.Errorf("camera: files: %s: %w", p, err)
 	}
 	st, err := os.Stat(p)
 	if err != nil {
 		return fmt.Errorf("camera: files: %w", err)
 	}
 	if st.Size() < n || st.Size()%n != 0 {
-		return fmt.Errorf("camera: files: %s: %d bytes is not a whole number of %dx%d YUYV frames (%d bytes each)", p, st.Size(), w, h, n)
+		return fmt.Errorf("camera: files: %s: %d bytes is not a whole number of %dx%d %s frames (%d bytes each)", p, st.Size(), w, h, strings.ToUpper(f.String()), n)
 	}
 	return nil
 }
@@ -204,6 +205,8 @@ func mediaKind(name string) string {
 		return "image"
 	case ".yuyv":
 		return "yuyv"
+	case ".i420":
+		return "i420"
 	case ".mjpeg", ".mjpg":
 		return "mjpeg"
 	}
@@ -216,6 +219,8 @@ func kindFormat(kind string) PixelFormat {
 		return FormatImage
 	case "yuyv":
 		return FormatYUYV
+	case "i420":
+		return FormatI420
 	case "mjpeg":
 		return FormatMJPEG
 	}
@@ -235,12 +240,13 @@ func (s *Files) openEntry(p string) (frameReader, error) {
 			return nil, fmt.Errorf("camera: files: %w", err)
 		}
 		return &imageReader{frame: &Frame{Format: FormatImage, Width: h.Width, Height: h.Height, Data: data}}, nil
-	case "yuyv":
-		f, err := fileio.Open(p, "yuyv stream")
+	case "yuyv", "i420":
+		format := kindFormat(mediaKind(p))
+		f, err := fileio.Open(p, format.String()+" stream")
 		if err != nil {
 			return nil, fmt.Errorf("camera: files: %w", err)
 		}
-		return &yuyvReader{f: f, path: p, w: s.cfg.Width, h: s.cfg.Height, pool: &s.pool}, nil
+		return &rawReader{f: f, path: p, format: format, w: s.cfg.Width, h: s.cfg.Height, pool: &s.pool}, nil
 	default:
 		f, err := fileio.Open(p, "mjpeg stream")
 		if err != nil {
@@ -251,7 +257,7 @@ func (s *Files) openEntry(p string) (frameReader, error) {
 }
 
 // Mode implements Source: the rate, and for a single file its format and
-// (for an image or a YUYV stream) its size. A directory's files may
+// (for an image or a raw stream) its size. A directory's files may
 // differ: its format is FormatUnknown.
 func (s *Files) Mode() Config { return s.cfg }
 
@@ -280,6 +286,7 @@ func (s *Files) Next(ctx context.Context) (*Frame, error) {
 func (s *Files) read() (*Frame, error) {
 	if s.still != nil {
 		f := *s.still
+		f.Name = s.path
 		return &f, nil
 	}
 	for {
@@ -295,9 +302,12 @@ func (s *Files) read() (*Frame, error) {
 				// became unreadable since Open is one bad frame.
 				return nil, fmt.Errorf("%w: %w", ErrBadFrame, err)
 			}
-			s.cur = r
+			s.cur, s.curPath = r, p
 		}
 		f, err := s.cur.next()
+		if f != nil {
+			f.Name = s.curPath
+		}
 		if errors.Is(err, io.EOF) {
 			s.closeCurrent()
 			continue

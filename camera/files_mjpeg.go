@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/edgecam/edgecam/camera/imageinput"
 )
@@ -103,12 +102,13 @@ func (m *mjpegReader) fill() error {
 	return nil
 }
 
-// mjpegFrames reads a recorded MJPEG stream frame by frame; each frame's
-// size is read from its own header (0x0 when that header is corrupt: the
-// converter then counts the frame as bad, and later frames are unaffected).
+// mjpegFrames reads an MJPEG stream (a recording or a pipe) frame by frame;
+// each frame's size is read from its own header (0x0 when that header is
+// corrupt: the converter then counts the frame as bad, and later frames are
+// unaffected).
 type mjpegFrames struct {
-	f    *os.File
-	path string
+	f    io.Reader // closed by close when it is an io.Closer
+	path string    // names the stream in errors
 	r    *mjpegReader
 	pool *framePool
 }
@@ -128,4 +128,4 @@ func (m *mjpegFrames) next() (*Frame, error) {
 	return f, nil
 }
 
-func (m *mjpegFrames) close() error { return m.f.Close() }
+func (m *mjpegFrames) close() error { return closeReader(m.f) }

@@ -422,3 +422,54 @@ func TestConverterReusesStillImage(t *testing.T) {
 		t.Fatal("a new image in the same buffer gave the cached input")
 	}
 }
+
+// A directory's frames carry the file they come from (Frame.Name): an
+// image, then each frame of a raw I420 recording; a recording that is not
+// a whole number of frames is refused at Open, naming it.
+func TestFilesDirectoryNamesFramesAndPlaysI420(t *testing.T) {
+	dir := t.TempDir()
+	var pngb bytes.Buffer
+	if err := png.Encode(&pngb, smoothImage(20, 10)); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(dir, "a.png")
+	rec := filepath.Join(dir, "b.i420")
+	frames := patternFrames(t, FormatI420, 16, 12, 2)
+	if err := os.WriteFile(img, pngb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rec, bytes.Join(frames, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewFiles(dir, Config{Width: 16, Height: 12, FPS: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for {
+		f, err := s.Next(context.Background())
+		if errors.Is(err, ErrEndOfStream) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, f.Name)
+		if f.Name == rec && (f.Format != FormatI420 || !bytes.Equal(f.Data, frames[len(names)-2])) {
+			t.Errorf("frame %d of %s: %v, %d bytes", len(names), rec, f.Format, len(f.Data))
+		}
+		s.Release(f)
+	}
+	if want := []string{img, rec, rec}; !slices.Equal(names, want) {
+		t.Errorf("frame names %q, want %q", names, want)
+	}
+	if err := os.WriteFile(rec, bytes.Join(frames, nil)[:100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Open(context.Background()); err == nil || !strings.Contains(err.Error(), rec) || !strings.Contains(err.Error(), "whole number of 16x12 I420 frames") {
+		t.Errorf("Open with a partial I420 recording: %v", err)
+	}
+}

@@ -23,11 +23,12 @@ const (
 	// delivers a photo: the converter decodes it with camera/imageinput,
 	// exactly as edgecam classify does. Not a capture format.
 	FormatImage
+	FormatI420 // planar Y, then U and V at half width and height (YUV420, rpicam-vid --codec yuv420)
 )
 
 var formatNames = map[PixelFormat]string{
 	FormatYUYV: "yuyv", FormatNV12: "nv12", FormatRGB24: "rgb24", FormatGrey: "grey", FormatMJPEG: "mjpeg",
-	FormatImage: "image",
+	FormatImage: "image", FormatI420: "i420",
 }
 
 func (f PixelFormat) String() string {
@@ -38,7 +39,7 @@ func (f PixelFormat) String() string {
 }
 
 // ParseFormat parses the name of a capture format as String prints it
-// (case-insensitive; "mjpg" and "gray" are accepted too).
+// (case-insensitive; "mjpg", "gray" and "yuv420" are accepted too).
 func ParseFormat(s string) (PixelFormat, error) {
 	s = strings.ToLower(s)
 	switch s {
@@ -48,6 +49,8 @@ func ParseFormat(s string) (PixelFormat, error) {
 		return FormatGrey, nil
 	case "rgb", "rgb3":
 		return FormatRGB24, nil
+	case "yuv420", "yuv420p", "yu12":
+		return FormatI420, nil
 	}
 	for f, n := range formatNames {
 		if n == s && f != FormatImage {
@@ -63,7 +66,7 @@ func (f PixelFormat) FrameSize(w, h int) int {
 	switch f {
 	case FormatYUYV:
 		return w * h * 2
-	case FormatNV12:
+	case FormatNV12, FormatI420:
 		return w*h + 2*((w+1)/2)*((h+1)/2)
 	case FormatRGB24:
 		return w * h * 3
@@ -83,6 +86,9 @@ type Frame struct {
 	Width  int
 	Height int
 	Data   []byte
+	// Name is the file the frame was read from (the file source: the path
+	// as listed), "" for cameras and streams.
+	Name string
 }
 
 // Config is what a caller asks of a source; sources deliver the nearest they

@@ -77,23 +77,33 @@ func FuzzSplitJPEGs(f *testing.F) {
 	})
 }
 
-// FuzzConvertRaw: uncompressed frames of any size and length convert or
-// fail with ErrBadFrame.
+// FuzzConvertRaw: uncompressed frames of any size and length convert, and
+// turn into a snapshot image (FrameImage), or fail with ErrBadFrame.
 func FuzzConvertRaw(f *testing.F) {
-	f.Add(uint8(FormatYUYV), uint16(6), uint16(4), []byte{1, 2, 3})
-	f.Add(uint8(FormatNV12), uint16(5), uint16(3), make([]byte, 5*3+2*3*2))
-	f.Add(uint8(FormatRGB24), uint16(3), uint16(7), make([]byte, 63))
-	f.Add(uint8(FormatGrey), uint16(1), uint16(1), []byte{9})
+	raw := []PixelFormat{FormatYUYV, FormatNV12, FormatRGB24, FormatGrey, FormatI420}
+	f.Add(uint8(0), uint16(6), uint16(4), []byte{1, 2, 3})
+	f.Add(uint8(1), uint16(5), uint16(3), make([]byte, 5*3+2*3*2))
+	f.Add(uint8(2), uint16(3), uint16(7), make([]byte, 63))
+	f.Add(uint8(3), uint16(1), uint16(1), []byte{9})
+	f.Add(uint8(4), uint16(5), uint16(3), make([]byte, 5*3+2*3*2))
 	c := NewConverter(4)
 	dst := make([]byte, 3*4*4)
 	f.Fuzz(func(t *testing.T, format uint8, w, h uint16, data []byte) {
-		pf := PixelFormat(format % 5)
-		if pf == FormatUnknown || pf == FormatMJPEG || w > 256 || h > 256 {
+		pf := raw[int(format)%len(raw)]
+		if w > 256 || h > 256 {
 			return
 		}
-		err := c.Convert(dst, &Frame{Format: pf, Width: int(w), Height: int(h), Data: data})
+		frame := &Frame{Format: pf, Width: int(w), Height: int(h), Data: data}
+		err := c.Convert(dst, frame)
 		if err != nil && !errors.Is(err, ErrBadFrame) {
 			t.Fatalf("%v %dx%d: error not marked bad frame: %v", pf, w, h, err)
+		}
+		img, ierr := FrameImage(frame)
+		if (ierr == nil) != (err == nil) {
+			t.Fatalf("%v %dx%d: Convert says %v, FrameImage %v", pf, w, h, err, ierr)
+		}
+		if ierr == nil && (img.Bounds().Dx() != int(w) || img.Bounds().Dy() != int(h)) {
+			t.Fatalf("%v %dx%d: image of %v", pf, w, h, img.Bounds())
 		}
 	})
 }

@@ -22,7 +22,7 @@ type DeviceInfo struct {
 
 // Mode negotiation preferences: uncompressed formats first (no decode cost),
 // MJPEG when it is the only way to reach the rate.
-var formatRank = map[PixelFormat]int{FormatYUYV: 0, FormatNV12: 1, FormatRGB24: 2, FormatMJPEG: 3, FormatGrey: 4}
+var formatRank = map[PixelFormat]int{FormatYUYV: 0, FormatNV12: 1, FormatI420: 2, FormatRGB24: 3, FormatMJPEG: 4, FormatGrey: 5}
 
 func maxFPS(c Capability) float64 {
 	m := 0.0

@@ -150,7 +150,7 @@ func rgbToYUV(r, g, b byte) (y, u, v byte) {
 
 // EncodeRGBA writes img in an uncompressed format into dst, which must hold
 // f.FrameSize(w, h) bytes. Chroma is taken from the left (YUYV) or top-left
-// (NV12) pixel of each pair or block.
+// (NV12, I420) pixel of each pair or block.
 func EncodeRGBA(dst []byte, img *image.RGBA, f PixelFormat) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -191,6 +191,17 @@ func EncodeRGBA(dst []byte, img *image.RGBA, f PixelFormat) {
 				dst[y*w+x] = Y
 				if x%2 == 0 && y%2 == 0 {
 					uv[(y/2)*2*cw+x], uv[(y/2)*2*cw+x+1] = u, v
+				}
+			}
+		}
+	case FormatI420:
+		uOff, vOff, cw := i420Offsets(w, h)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				Y, u, v := rgbToYUV(px(x, y))
+				dst[y*w+x] = Y
+				if x%2 == 0 && y%2 == 0 {
+					dst[uOff+(y/2)*cw+x/2], dst[vOff+(y/2)*cw+x/2] = u, v
 				}
 			}
 		}

@@ -28,6 +28,7 @@ import (
 var fourccs = map[webcam.PixelFormat]PixelFormat{
 	0x56595559: FormatYUYV,  // 'YUYV'
 	0x3231564e: FormatNV12,  // 'NV12'
+	0x32315559: FormatI420,  // 'YU12' (V4L2_PIX_FMT_YUV420)
 	0x33424752: FormatRGB24, // 'RGB3'
 	0x59455247: FormatGrey,  // 'GREY'
 	0x47504a4d: FormatMJPEG, // 'MJPG'

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test-browser.sh: open the `edgecam run -http` page in headless Chromium and
 # check that it shows a moving picture and a label: two screenshots a second
-# apart must differ, the page's label must be filled in from /api/latest, and
-# /api/latest must advance. Cleans up after itself; exits non-zero on failure.
+# apart must differ, the page's label must be filled in from /api/latest with
+# the picture of that same result, and /api/latest must advance. Cleans up after itself; exits non-zero on failure.
 #
 # Skips (exit 0) when chromium is missing, unless EDGECAM_REQUIRE_FIXTURES=1
 # or EDGECAM_REQUIRE_BROWSER=1 (then it fails).
@@ -87,7 +87,7 @@ chrome --virtual-time-budget=2000 --dump-dom "$base/" >"$tmp/dom.html" ||
 	fail "chromium --dump-dom failed"
 label=$(sed -n 's#.*<div id="label">\([^<]*\)</div>.*#\1#p' "$tmp/dom.html")
 [[ -n $label && $label != "waiting for the first result" ]] || fail "the page shows no label (got '$label')"
-grep -q 'src="/stream.mjpg"' "$tmp/dom.html" || fail "the page has no stream image"
+grep -Eq 'src="[^"]*/snapshot\.jpg\?frame=[0-9]+"' "$tmp/dom.html" || fail "the page shows no result's picture"
 
 seq2=$(latest || true)
 [[ -n $seq2 && $seq2 -gt $seq1 ]] || fail "/api/latest did not advance ($seq1 then ${seq2:-nothing})"

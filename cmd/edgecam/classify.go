@@ -9,6 +9,7 @@ import (
 	"math"
 
 	"github.com/edgecam/edgecam/camera/imageinput"
+	"github.com/edgecam/edgecam/internal/defaultmodel"
 	"github.com/edgecam/edgecam/runtime"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
@@ -16,7 +17,7 @@ import (
 var cmdClassify = &command{
 	Name:  "classify",
 	Short: "classify image files",
-	Usage: "-model PATH [-labels PATH] [-mean M -std S] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
+	Usage: "[-model PATH] [-labels PATH] [-mean M -std S] [-top K] [-threads N] [-kernels L] [-json] INPUT...",
 }
 
 func init() { cmdClassify.Run = runClassify }
@@ -47,7 +48,7 @@ type classifyClass struct {
 func runClassify(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(cmdClassify, e)
 	var o classifyOptions
-	fs.StringVar(&o.model, "model", "", "TFLite model `path` (required)")
+	fs.StringVar(&o.model, "model", "", "TFLite model `path` (default: the one built into edgecam, "+defaultmodel.Name+")")
 	fs.StringVar(&o.labels, "labels", "", "labels `file` (default: the labels packed in the model, else labels.txt beside it)")
 	fs.IntVar(&o.top, "top", 5, "classes to print per input")
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core)")
@@ -62,8 +63,6 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	switch {
-	case o.model == "":
-		return usagef("classify: -model is required")
 	case fs.NArg() == 0:
 		return usagef("classify: no input images given")
 	case o.top < 1 || o.top > maxTop:
@@ -77,19 +76,21 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	o.kernels = string(level)
-	if err := checkInputFile(o.model, "model", 0); err != nil {
-		return fmt.Errorf("classify: %w", err)
+	if o.model != "" {
+		if err := checkInputFile(o.model, "model", 0); err != nil {
+			return fmt.Errorf("classify: %w", err)
+		}
 	}
 	for _, in := range fs.Args() {
 		if err := checkInputFile(in, "image", 0); err != nil {
 			return fmt.Errorf("classify: %w", err)
 		}
 	}
-	m, err := runtime.Load(o.model)
+	m, _, err := loadModel(o.model)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
-	labels, err := modelLabels(e.stderr, "classify", m, o.model, o.labels)
+	labels, err := labelsForModel(e.stderr, "classify", m, o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
@@ -142,14 +143,26 @@ func classLabel(labels []string, i int) string {
 	return fmt.Sprintf("class %d", i)
 }
 
+// writeClassifyText prints an input's top classes, leaving out those that
+// scored exactly 0: a uint8 model gives most classes 0, and they would fill
+// the top-K with arbitrary zero-score classes. A NaN score is printed.
 func writeClassifyText(w io.Writer, input string, top []runtime.Class, labels []string) error {
 	if _, err := fmt.Fprintf(w, "%s\n", input); err != nil {
 		return err
 	}
+	shown := 0
 	for _, c := range top {
+		if c.Score == 0 {
+			continue
+		}
+		shown++
 		if _, err := fmt.Fprintf(w, "  %.4f  %4d  %s\n", c.Score, c.Index, classLabel(labels, c.Index)); err != nil {
 			return err
 		}
+	}
+	if shown == 0 {
+		_, err := fmt.Fprintln(w, "  (no class scored above 0)")
+		return err
 	}
 	return nil
 }

@@ -138,8 +138,10 @@ func TestClassifyErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"no model", []string{"classify", "x.png"}, 2, "-model is required"},
+		// Without -model the embedded model is used: the image is what is missing.
+		{"no model, missing image", []string{"classify", "x.png"}, 1, "open x.png"},
 		{"no inputs", []string{"classify", "-model", model}, 2, "no input images"},
+		{"no model, no inputs", []string{"classify"}, 2, "no input images"},
 		{"bad top", []string{"classify", "-model", model, "-top", "0", wrongSize}, 2, "-top"},
 		{"bad kernels", []string{"classify", "-model", model, "-kernels", "turbo", wrongSize}, 2, `-kernels: unknown kernel level "turbo"`},
 		{"wrong size", []string{"classify", "-model", model, wrongSize}, 1, "150528 bytes"},

@@ -88,7 +88,7 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 		if *conv {
 			kind = "Conv MobileNet-V1"
 		}
-		name = fmt.Sprintf("%s alpha %g res %d, %d classes, no biases (paper counting)", kind, *alpha, *res, paperClasses)
+		name = fmt.Sprintf("%s alpha %g res %d, %d classes (+1 background in the official %d-class files), no biases (paper counting)", kind, *alpha, *res, paperClasses, paperClasses+1)
 	default:
 		return usagef("describe: give -model PATH, or both -alpha and -res")
 	}

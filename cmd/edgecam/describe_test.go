@@ -133,3 +133,20 @@ func TestDescribeUsageErrors(t *testing.T) {
 		t.Errorf("missing model: error %v, want a failure naming the file", err)
 	}
 }
+
+// The paper counts 1000 classes; the official files have 1001 (a background
+// class first): the synthetic description says both.
+func TestDescribeSaysBothClassCounts(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"describe", "-alpha", "0.25", "-res", "128"}, nil, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	first := strings.SplitN(out.String(), "\n", 2)[0]
+	if want := "MobileNet-V1 alpha 0.25 res 128, 1000 classes (+1 background in the official 1001-class files), no biases (paper counting)"; first != want {
+		t.Errorf("first line %q, want %q", first, want)
+	}
+	r := runDescribeJSON(t, "-alpha", "0.25", "-res", "128")
+	if !strings.Contains(r.Model, "1000 classes (+1 background in the official 1001-class files)") {
+		t.Errorf("JSON model %q", r.Model)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,9 +20,14 @@ import (
 )
 
 // httpServer serves the live page of `edgecam run -http`: the model input
-// as an MJPEG stream with the current label drawn on it, the latest result,
-// Prometheus metrics and a health check. Requests must name the server in
-// their Host header (see hostAllowlist).
+// with its label drawn on it (per result, and as an MJPEG stream), the
+// latest result, Prometheus metrics and a health check. Requests must name
+// the server in their Host header (see hostAllowlist).
+//
+// There is one frame counter: the number of results, each result's "frame".
+// Publish records a result's JSON, its picture and the count together, so
+// /api/latest, /metrics' edgecam_frames_total and /snapshot.jpg agree at any
+// moment, and the page shows a picture with the label of the same result.
 type httpServer struct {
 	srv     *http.Server
 	ln      net.Listener
@@ -39,6 +45,7 @@ type httpServer struct {
 
 	mu     sync.Mutex
 	latest []byte // JSON of the latest result
+	frames uint64 // its frame number: results so far
 }
 
 // httpConfig is what startHTTP needs; zero stream fields take the defaults.
@@ -47,6 +54,9 @@ type httpConfig struct {
 	maxClients int      // -http-clients
 	allowHosts []string // -http-allow-host, parsed
 	res        int      // model input side: the preview's size
+	// metrics, if not nil, writes more Prometheus metrics (events, MQTT,
+	// snapshots) at the end of /metrics.
+	metrics func(w io.Writer)
 
 	// streamWriteTimeout bounds the time to write one stream frame; a
 	// client that takes longer is dropped and its slot freed.
@@ -147,19 +157,32 @@ func (s *httpServer) Close() error {
 	return nil
 }
 
-// Publish records a result; called from the inference goroutine.
+// Publish records a result, its picture first so that a client that has
+// read the result can fetch its picture; called from the inference
+// goroutine.
 func (s *httpServer) Publish(line *frameJSON, input []byte) {
 	b, err := json.Marshal(line)
-	if err == nil {
-		s.mu.Lock()
-		s.latest = b
-		s.mu.Unlock()
+	if err != nil {
+		s.log.Error("result not served", "frame", line.Frame, "err", err)
+		return
 	}
-	text := ""
-	if len(line.Top) > 0 {
-		text = fmt.Sprintf("%s %.0f%%", line.Top[0].Label, 100*line.Top[0].Score)
+	s.preview.Set(input, overlayText(line), line.Frame)
+	s.mu.Lock()
+	s.latest, s.frames = b, line.Frame
+	s.mu.Unlock()
+}
+
+// overlayText is the label drawn on a result's picture: the page shows the
+// same words under it.
+func overlayText(line *frameJSON) string {
+	if len(line.Top) == 0 {
+		return ""
 	}
-	s.preview.Set(input, text, line.Seq)
+	t := line.Top[0]
+	if !finite32(float32(t.Score)) {
+		return t.Label + " (no score: NaN)"
+	}
+	return fmt.Sprintf("%s %.0f%%", t.Label, 100*t.Score)
 }
 
 func (s *httpServer) handleIndex(w http.ResponseWriter, r *http.Request) {
@@ -187,14 +210,29 @@ func (s *httpServer) handleHealth(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintln(w, "ok")
 }
 
+// handleSnapshot serves the picture of the latest result, or with
+// ?frame=N that of result N while it is among the last few (404 after),
+// naming its frame in the X-Edgecam-Frame header.
 func (s *httpServer) handleSnapshot(w http.ResponseWriter, r *http.Request) {
-	jpg, _ := s.preview.JPEG(0)
-	if jpg == nil {
+	var jpg []byte
+	var frame uint64
+	if q := r.URL.Query().Get("frame"); q != "" {
+		n, err := strconv.ParseUint(q, 10, 64)
+		if err != nil || n == 0 {
+			http.Error(w, "frame must be a result number, 1 or more", http.StatusBadRequest)
+			return
+		}
+		if jpg, frame = s.preview.Frame(n), n; jpg == nil {
+			http.Error(w, fmt.Sprintf("frame %d is not held (only the last %d are)", n, previewHistory), http.StatusNotFound)
+			return
+		}
+	} else if jpg, frame = s.preview.JPEG(0); jpg == nil {
 		http.Error(w, "no frame yet", http.StatusServiceUnavailable)
 		return
 	}
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Edgecam-Frame", strconv.FormatUint(frame, 10))
 	w.Write(jpg)
 }
 
@@ -270,7 +308,10 @@ func (s *httpServer) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
 	}
 	ps := s.pstats
-	counter("edgecam_frames_total", "Frames inferred.", ps.Processed.Load())
+	s.mu.Lock()
+	frames := s.frames
+	s.mu.Unlock()
+	counter("edgecam_frames_total", "Frames inferred: the frame number of the latest result (/api/latest).", frames)
 	counter("edgecam_frames_captured_total", "Frames received from the source.", ps.Captured.Load())
 	fmt.Fprintf(&b, "# HELP edgecam_frames_dropped_total Captured frames not inferred.\n# TYPE edgecam_frames_dropped_total counter\n")
 	fmt.Fprintf(&b, "edgecam_frames_dropped_total{reason=\"stale\"} %d\n", ps.Stale.Load())
@@ -284,28 +325,45 @@ func (s *httpServer) handleMetrics(w http.ResponseWriter, r *http.Request) {
 	if t, ok := socTemperature(); ok {
 		fmt.Fprintf(&b, "# HELP edgecam_soc_temperature_celsius SoC temperature.\n# TYPE edgecam_soc_temperature_celsius gauge\nedgecam_soc_temperature_celsius %g\n", t)
 	}
+	if s.cfg.metrics != nil {
+		s.cfg.metrics(&b)
+	}
 	w.Write(b.Bytes())
 }
 
+// indexHTML is the live page. It polls /api/latest and, for each new
+// result, loads that result's picture (/snapshot.jpg?frame=N); the picture,
+// the label and the frame counter change together, once the picture has
+// arrived, so what the page shows is always one result.
 const indexHTML = `<!doctype html>
 <html><head><meta charset="utf-8"><title>edgecam</title>
 <style>body{font-family:sans-serif;background:#111;color:#eee;margin:1em}
 img{image-rendering:pixelated;width:448px;height:448px;border:1px solid #444}
 #label{font-size:1.4em;margin:.4em 0}</style></head>
 <body><h1>edgecam</h1>
-<img id="stream" src="/stream.mjpg" alt="live stream">
+<img id="frame" alt="latest frame">
 <div id="label">waiting for the first result</div>
 <pre id="info"></pre>
 <script>
+let shown=0, loading=0;
+function show(j){
+  const t=j.top&&j.top[0];
+  document.getElementById('label').textContent=t?(t.label+(t.score===null?' (no score: NaN)':' '+(100*t.score).toFixed(0)+'%')):'';
+  document.getElementById('info').textContent='frame '+j.frame+'  seq '+j.seq+'  latency '+j.latency_ms.toFixed(1)+' ms  dropped '+j.dropped+(j.source?'  '+j.source:'');
+}
 async function poll(){
   try{
     const r=await fetch('/api/latest',{cache:'no-store'});
     if(r.ok){const j=await r.json();
-      const t=j.top&&j.top[0];
-      document.getElementById('label').textContent=t?(t.label+(t.score===null?' (no score: NaN)':' '+(100*t.score).toFixed(0)+'%')):'';
-      document.getElementById('info').textContent='frame '+j.seq+'  latency '+j.latency_ms.toFixed(1)+' ms  dropped '+j.dropped;}
+      if(j.frame!==shown&&j.frame!==loading){
+        loading=j.frame;
+        const img=new Image();
+        img.onload=()=>{if(j.frame>shown){shown=j.frame;document.getElementById('frame').src=img.src;show(j);}loading=0;};
+        img.onerror=()=>{loading=0;};
+        img.src='/snapshot.jpg?frame='+j.frame;
+      }}
   }catch(e){}
-  setTimeout(poll,250);
+  setTimeout(poll,200);
 }
 poll();
 </script></body></html>

@@ -17,73 +17,113 @@ import (
 	"github.com/edgecam/edgecam/board"
 )
 
-// preview holds the latest model input and label, and encodes it as a JPEG
-// (nearest-neighbour upscaled, label bar at the bottom) once per new frame,
-// however many clients watch.
+// previewHistory is how many recent frames the preview holds, so that a page
+// that has just read result N from /api/latest can still fetch frame N's
+// picture: a few frames at 30 fps cover a request's round trip.
+const previewHistory = 8
+
+// preview holds the latest model inputs and their labels, each under the
+// number of its result, and encodes one as a JPEG (nearest-neighbour
+// upscaled, label bar at the bottom) once, however many clients watch.
 //
 // Two locks keep the inference goroutine, which calls Set, from ever waiting
-// for an encode: mu guards the latest frame and is held only to copy it;
-// encMu serialises the HTTP handlers that render and encode a snapshot of
-// it, outside mu.
+// for an encode: mu guards the frames and is held only to copy one; encMu
+// serialises the HTTP handlers that render and encode a copy, outside mu.
 type preview struct {
 	res, scale int
 	// encode writes img as a JPEG; a field so tests can slow it down.
 	encode func(w io.Writer, img image.Image) error
 
-	mu      sync.Mutex // guards the three fields below
+	mu      sync.Mutex // guards the fields below
+	frames  [previewHistory]previewFrame
+	version uint64 // of the latest frame; 0: none yet
+
+	encMu sync.Mutex // guards the fields below
+	snap  []byte     // the frame being encoded, copied from frames
+	img   *image.RGBA
+	jpgs  [previewHistory]previewJPEG // never modified once published: handlers write them unlocked
+}
+
+// previewFrame is one model input and the label drawn on it.
+type previewFrame struct {
+	version uint64
 	rgb     []byte
 	text    string
-	version uint64
+}
 
-	encMu   sync.Mutex // guards the fields below
-	snap    []byte     // the frame being encoded, copied from rgb
-	img     *image.RGBA
-	jpegVer uint64
-	jpg     []byte // never modified once published: handlers write it unlocked
+type previewJPEG struct {
+	version uint64
+	jpg     []byte
 }
 
 func newPreview(res int) *preview {
 	scale := max(1, 256/res)
-	return &preview{res: res, scale: scale, rgb: make([]byte, 3*res*res), snap: make([]byte, 3*res*res),
+	p := &preview{res: res, scale: scale, snap: make([]byte, 3*res*res),
 		img:    image.NewRGBA(image.Rect(0, 0, res*scale, res*scale)),
 		encode: func(w io.Writer, img image.Image) error { return jpeg.Encode(w, img, &jpeg.Options{Quality: 80}) }}
+	for i := range p.frames {
+		p.frames[i].rgb = make([]byte, 3*res*res)
+	}
+	return p
 }
 
-// Set copies a new model input and its label.
-func (p *preview) Set(rgb []byte, text string, seq uint64) {
+// Set copies frame version's model input and label; versions increase.
+func (p *preview) Set(rgb []byte, text string, version uint64) {
 	p.mu.Lock()
-	copy(p.rgb, rgb)
-	p.text = text
-	p.version = seq
+	f := &p.frames[version%previewHistory]
+	copy(f.rgb, rgb)
+	f.text, f.version = text, version
+	p.version = version
 	p.mu.Unlock()
 }
 
-// JPEG returns the current frame if it is newer than seen (nil otherwise),
-// and its version. seen 0 always returns the current frame, if any.
+// JPEG returns the latest frame if it is newer than seen (nil otherwise),
+// and its version. seen 0 always returns the latest frame, if any.
 func (p *preview) JPEG(seen uint64) ([]byte, uint64) {
+	var version uint64
+	for range 3 { // a frame overwritten before it is encoded: try the newest again
+		p.mu.Lock()
+		version = p.version
+		p.mu.Unlock()
+		if version == 0 || (seen != 0 && version == seen) {
+			return nil, version
+		}
+		if jpg := p.Frame(version); jpg != nil {
+			return jpg, version
+		}
+	}
+	return nil, version
+}
+
+// Frame returns the JPEG of frame version, or nil when the preview no
+// longer holds it (or never did).
+func (p *preview) Frame(version uint64) []byte {
+	if version == 0 {
+		return nil
+	}
 	p.encMu.Lock()
 	defer p.encMu.Unlock()
+	slot := version % previewHistory
+	if j := p.jpgs[slot]; j.version == version {
+		return j.jpg
+	}
 	p.mu.Lock()
-	version := p.version
-	if version == 0 || (seen != 0 && version == seen) {
+	f := &p.frames[slot]
+	if f.version != version {
 		p.mu.Unlock()
-		return nil, version
+		return nil
 	}
-	if p.jpegVer == version {
-		p.mu.Unlock()
-		return p.jpg, version
-	}
-	copy(p.snap, p.rgb)
-	text := p.text
+	copy(p.snap, f.rgb)
+	text := f.text
 	p.mu.Unlock()
 
 	p.render(text)
 	var b bytes.Buffer
 	if err := p.encode(&b, p.img); err != nil {
-		return nil, version
+		return nil
 	}
-	p.jpg, p.jpegVer = b.Bytes(), version
-	return p.jpg, version
+	p.jpgs[slot] = previewJPEG{version, b.Bytes()}
+	return b.Bytes()
 }
 
 // render draws the snapshot and the label into p.img (encMu held).

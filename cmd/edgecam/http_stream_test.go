@@ -26,7 +26,7 @@ func publishNoise(srv *httpServer, res int, stop <-chan struct{}) {
 		for i := range rgb {
 			rgb[i] = byte(r.Uint32())
 		}
-		srv.Publish(&frameJSON{Seq: seq}, rgb)
+		srv.Publish(&frameJSON{Seq: seq, Frame: seq}, rgb)
 		time.Sleep(10 * time.Millisecond)
 	}
 }

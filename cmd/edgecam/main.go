@@ -1,7 +1,9 @@
 // Command edgecam runs MobileNet-V1 image classification on edge boards:
-// from a V4L2 camera (run), on image files (classify), as a benchmark (bench),
-// and it describes models (describe), the machine (info) and quantizes float
-// models to int8 (quantize).
+// from a V4L2 camera or a stream such as rpicam-vid's (run, with results to
+// JSON lines, HTTP, GPIO and MQTT for Home Assistant), on image files
+// (classify), as a benchmark (bench), and it describes models (describe),
+// the machine (info) and quantizes float models to int8 (quantize). Without
+// -model, run and classify use the MobileNet-V1 built into the binary.
 package main
 
 import (
@@ -45,8 +47,10 @@ var commands = []*command{cmdRun, cmdClassify, cmdBench, cmdDescribe, cmdInfo, c
 // stopGrace is how long a command has, after the first SIGINT or SIGTERM,
 // to return before the process ends without it. Every long loop checks its
 // context far more often; this bounds whatever does not (a read or a decode
-// in a library), so that the process always ends within a second.
-const stopGrace = 900 * time.Millisecond
+// in a library), so that the process always ends within two seconds. It
+// leaves run the time to stop an exec: source (commandKillGrace) and to
+// close its outputs (closeBudget: the last MQTT events and "offline").
+const stopGrace = 2 * time.Second
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())

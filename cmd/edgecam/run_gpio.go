@@ -5,22 +5,19 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/board"
-	"github.com/edgecam/edgecam/runtime"
 	"periph.io/x/conn/v3/gpio"
 )
 
-// gpioFlags are run's GPIO action flags: -gpio PIN -on LABELS -min-score S.
+// gpioFlags is run's -gpio PIN: a pin high while any -on label is present.
 type gpioFlags struct {
-	pin      string
-	on       string
-	minScore float64
+	pin string
 }
 
-// gpioAction is what run does with each result when -gpio is given.
+// gpioAction is what run does with the debounced presence when -gpio is
+// given.
 type gpioAction interface {
-	// Observe takes one result's top classes and the label names (nil when
-	// unknown) and drives the pin.
-	Observe(top []runtime.Class, labels []string)
+	// Follow drives the pin high while any watched label is present.
+	Follow(present bool)
 	// Close drives the pin low and returns the first error met.
 	Close() error
 }
@@ -30,77 +27,47 @@ var openGPIOPin = board.OpenPin
 
 func addGPIOFlags(fs *flag.FlagSet) *gpioFlags {
 	g := &gpioFlags{}
-	fs.StringVar(&g.pin, "gpio", "", "drive GPIO `pin` (e.g. GPIO17) high while one of the -on labels is detected")
-	fs.StringVar(&g.on, "on", "", "comma-separated `labels` (names or class indices) that drive the -gpio pin")
-	fs.Float64Var(&g.minScore, "min-score", 0.5, "lowest `score` that counts as detected for -gpio")
+	fs.StringVar(&g.pin, "gpio", "", "drive GPIO `pin` (e.g. GPIO17) high while one of the -on labels is present")
 	return g
 }
 
-// validate checks the flags without opening anything: a usage error for an
-// inconsistent combination or a -min-score outside [0, 1] (NaN included),
-// whether or not -gpio is given.
-func (g *gpioFlags) validate() error {
-	if err := checkUnit("run", "min-score", g.minScore); err != nil {
-		return err
-	}
-	if g.pin == "" {
-		if g.on != "" {
-			return usagef("run: -on needs -gpio PIN")
-		}
-		return nil
-	}
-	if g.on == "" {
+// validate checks the flags without opening anything: -gpio needs -on.
+func (g *gpioFlags) validate(w *watchFlags) error {
+	if g.pin != "" && !w.watching() {
 		return usagef("run: -gpio needs -on LABEL[,LABEL]")
-	}
-	if _, err := board.ParseLabelList(g.on); err != nil {
-		return usagef("run: -on: %v", err)
 	}
 	return nil
 }
 
-// open checks the flags and opens the pin: nil action and nil error without
-// -gpio; a usage error for invalid flags (see validate); an error naming the
-// pin when it does not exist or GPIO is not available.
-func (g *gpioFlags) open() (gpioAction, error) {
-	if err := g.validate(); err != nil || g.pin == "" {
-		return nil, err
-	}
-	labels, err := board.ParseLabelList(g.on)
-	if err != nil {
-		return nil, usagef("run: -on: %v", err)
+// open opens the pin and drives it low: nil action and nil error without
+// -gpio; an error naming the pin when it does not exist or GPIO is not
+// available. labels are the watched labels.
+func (g *gpioFlags) open(labels []string) (gpioAction, error) {
+	if g.pin == "" {
+		return nil, nil
 	}
 	pin, err := openGPIOPin(g.pin)
 	if err != nil {
 		return nil, err
 	}
-	return newPinAction(pin, labels, float32(g.minScore))
+	return newPinAction(pin, labels)
 }
 
-func newPinAction(pin gpio.PinOut, labels []string, minScore float32) (*pinAction, error) {
-	t, err := board.NewTrigger(pin, labels, minScore)
+func newPinAction(pin gpio.PinOut, labels []string) (*pinAction, error) {
+	// The trigger only drives the pin (Set): presence is decided by the
+	// run's debouncer, so its own score matching is not used.
+	t, err := board.NewTrigger(pin, labels, 0)
 	if err != nil {
 		return nil, fmt.Errorf("gpio pin %s: %w", pin.Name(), err)
 	}
 	return &pinAction{t: t}, nil
 }
 
-// pinAction drives a board.Trigger from classification results.
+// pinAction drives a board.Trigger from the debounced presence.
 type pinAction struct{ t *board.Trigger }
 
-func (a *pinAction) Observe(top []runtime.Class, labels []string) {
-	detected := false
-	for _, c := range top {
-		name := ""
-		if c.Index >= 0 && c.Index < len(labels) {
-			name = labels[c.Index]
-		}
-		if a.t.Matches(c.Index, name, c.Score) {
-			detected = true
-			break
-		}
-	}
-	// A write error is kept by the trigger and returned by Close.
-	_, _ = a.t.Set(detected)
-}
+// Follow writes the pin on a change only; a write error is kept by the
+// trigger and returned by Close.
+func (a *pinAction) Follow(present bool) { _, _ = a.t.Set(present) }
 
 func (a *pinAction) Close() error { return a.t.Close() }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -13,6 +14,18 @@ import (
 type sourceFlags struct {
 	device, source, size, format string
 	fps                          float64
+	fpsGiven                     bool // -fps was on the command line
+}
+
+// Forms of -source that are streams rather than files.
+const (
+	stdinSource = "-"     // frames on standard input
+	execPrefix  = "exec:" // frames on a command's standard output
+)
+
+// stream reports whether the source is a pipe or a command.
+func (f *sourceFlags) stream() bool {
+	return f.source == stdinSource || strings.HasPrefix(f.source, execPrefix)
 }
 
 // parseSize parses "WxH".
@@ -30,30 +43,57 @@ func parseSize(s string) (w, h int, err error) {
 	return w, h, nil
 }
 
-// openSource builds the source the flags ask for (not yet opened).
-func (f *sourceFlags) build(log *slog.Logger) (camera.Source, error) {
-	if f.device != "" && f.source != "" {
-		return nil, usagef("run: give -device or -source, not both")
-	}
+// config is the camera.Config the flags ask for (checked by validate).
+func (f *sourceFlags) config() (camera.Config, error) {
 	cfg := camera.Config{FPS: f.fps}
 	if f.size != "" {
 		w, h, err := parseSize(f.size)
 		if err != nil {
-			return nil, err
+			return cfg, err
 		}
 		cfg.Width, cfg.Height = w, h
 	}
 	if f.format != "" && f.format != "auto" {
 		pf, err := camera.ParseFormat(f.format)
 		if err != nil {
-			return nil, usagef("run: -format: %v", err)
+			return cfg, usagef("run: -format: %v", err)
 		}
 		cfg.Format = pf
 	}
-	if f.fps < 0 {
-		return nil, usagef("run: -fps must be >= 0")
+	return cfg, nil
+}
+
+// build makes the source the flags ask for (not yet opened). stdin is what
+// `-source -` reads.
+func (f *sourceFlags) build(log *slog.Logger, stdin io.Reader) (camera.Source, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	cfg, err := f.config()
+	if err != nil {
+		return nil, err
 	}
 	switch {
+	case f.source == stdinSource:
+		if stdin == nil {
+			return nil, usagef("run: -source -: there is no standard input to read")
+		}
+		s, err := camera.NewPipe("stdin", stdin, cfg)
+		if err != nil {
+			return nil, usagef("run: -source -: %v", err)
+		}
+		return s, nil
+	case strings.HasPrefix(f.source, execPrefix):
+		args, err := camera.SplitCommand(strings.TrimPrefix(f.source, execPrefix))
+		if err != nil {
+			return nil, usagef("run: -source %s: %v", f.source, err)
+		}
+		s, err := camera.NewCommand(args, cfg)
+		if err != nil {
+			return nil, usagef("run: -source %s: %v", f.source, err)
+		}
+		s.Log = log // the command's ends and restarts, its stderr at debug level
+		return s, nil
 	case f.source == "synthetic":
 		if f.fps == 0 {
 			cfg.FPS = -1 // as fast as inference takes them
@@ -84,3 +124,9 @@ func (f *sourceFlags) build(log *slog.Logger) (camera.Source, error) {
 	}
 	return camera.NewReconnecting(s, log), nil
 }
+
+// pull reports whether the pipeline should capture a frame only once
+// inference has taken the previous one: for sources that make frames on
+// demand, and for streams, whose producer then waits for inference, at -fps
+// 0. Otherwise the newest frame wins.
+func (f *sourceFlags) pull() bool { return f.source != "" && f.fps == 0 }

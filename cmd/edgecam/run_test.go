@@ -28,15 +28,18 @@ const runModel = "models/mobilenet_v1_0.25_128_quant.tflite"
 
 func TestRunUsageErrors(t *testing.T) {
 	cases := [][]string{
-		{"run"}, // no -model
+		{"run", "-device", "/dev/video0", "-source", "synthetic"}, // no -model: the embedded one
 		{"run", "-model", "m.tflite", "-device", "/dev/video0", "-source", "synthetic"},
 		{"run", "-model", "m.tflite", "-source", "synthetic", "-size", "640by480"},
 		{"run", "-model", "m.tflite", "-source", "synthetic", "-format", "h264"},
 		{"run", "-model", "m.tflite", "-source", "synthetic", "-top", "0"},
 		{"run", "-model", "m.tflite", "-source", "synthetic", "-fps", "-1"},
 		{"run", "-model", "m.tflite", "extra"},
-		{"run", "-model", "m.tflite", "-source", "synthetic", "-on", "cat"},      // -on without -gpio
-		{"run", "-model", "m.tflite", "-source", "synthetic", "-gpio", "GPIO17"}, // -gpio without -on
+		{"run", "-model", "m.tflite", "-source", "synthetic", "-gpio", "GPIO17"},                   // -gpio without -on
+		{"run", "-model", "m.tflite", "-source", "synthetic", "-snapshots", "d"},                   // -snapshots without -on
+		{"run", "-model", "m.tflite", "-source", "synthetic", "-on", "cat", "-snapshots-max", "9"}, // without -snapshots
+		{"run", "-model", "m.tflite", "-source", "synthetic", "-mqtt-name", "cam"},                 // without -mqtt
+		{"run", "-model", "m.tflite", "-source", "-"},                                              // a stream needs -format
 	}
 	for _, args := range cases {
 		var out, errb bytes.Buffer
@@ -207,7 +210,7 @@ func TestRunHTTP(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code, body, _ := get("/"); code != 200 || !strings.Contains(body, "/stream.mjpg") {
+	if code, body, _ := get("/"); code != 200 || !strings.Contains(body, "/snapshot.jpg?frame=") {
 		t.Fatalf("/: %d", code)
 	}
 	// One stream client is allowed; a second one is refused.
@@ -234,9 +237,17 @@ func TestRunHTTP(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
+	// The next result may take a while under the race detector on a busy
+	// machine: wait for it, boundedly.
 	var later result
-	if _, body, _ := get("/api/latest"); json.Unmarshal([]byte(body), &later) != nil || later.Seq <= first.Seq {
-		t.Errorf("/api/latest did not advance: %d then %d", first.Seq, later.Seq)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, body, _ := get("/api/latest"); json.Unmarshal([]byte(body), &later) == nil && later.Seq > first.Seq {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("/api/latest did not advance: %d then %d", first.Seq, later.Seq)
+			break
+		}
 	}
 	cancel()
 	select {

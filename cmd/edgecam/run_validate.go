@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,10 +33,8 @@ const maxLabelsBytes = 4 << 20
 // validate checks every flag of `edgecam run` before anything is opened, so
 // that a bad value is a usage error (exit 2) naming the flag, not a failure
 // (or zero results) later.
-func (o *runOptions) validate(gf *gpioFlags) error {
-	if o.model == "" {
-		return usagef("run: -model is required")
-	}
+func (o *runOptions) validate(fs *flag.FlagSet) error {
+	fs.Visit(func(f *flag.Flag) { o.src.fpsGiven = o.src.fpsGiven || f.Name == "fps" })
 	if o.top < 1 || o.top > maxTop {
 		return usagef("run: -top %d: want 1..%d", o.top, maxTop)
 	}
@@ -48,7 +47,16 @@ func (o *runOptions) validate(gf *gpioFlags) error {
 	if err := o.src.validate(); err != nil {
 		return err
 	}
-	if err := gf.validate(); err != nil {
+	if err := o.watch.validate(); err != nil {
+		return err
+	}
+	if err := o.gpio.validate(o.watch); err != nil {
+		return err
+	}
+	if err := o.snap.validate(fs, o.watch); err != nil {
+		return err
+	}
+	if err := o.mqtt.validate(fs); err != nil {
 		return err
 	}
 	if o.httpAddr == "" {
@@ -94,11 +102,16 @@ func (f *sourceFlags) validate() error {
 		}
 		format = pf
 	}
-	if strings.EqualFold(filepath.Ext(f.source), ".yuyv") {
-		if f.size == "" {
-			return usagef("run: -source %s: a raw YUYV stream needs -size WxH", f.source)
+	switch ext := strings.ToLower(filepath.Ext(f.source)); {
+	case f.stream():
+		if err := f.validateStream(format); err != nil {
+			return err
 		}
-		format = camera.FormatYUYV
+	case ext == ".yuyv" || ext == ".i420":
+		format, _ = camera.ParseFormat(ext[1:])
+		if f.size == "" {
+			return usagef("run: -source %s: a raw %s recording needs -size WxH", f.source, strings.ToUpper(ext[1:]))
+		}
 	}
 	switch {
 	case format == camera.FormatYUYV && w%2 != 0:
@@ -109,18 +122,41 @@ func (f *sourceFlags) validate() error {
 	return nil
 }
 
+// validateStream checks the flags of a pipe or command source: it needs
+// -format, and -size for raw formats; its producer sets the rate, so -fps
+// may only be 0 (take every frame, the producer waiting for inference).
+func (f *sourceFlags) validateStream(format camera.PixelFormat) error {
+	if strings.HasPrefix(f.source, execPrefix) {
+		if _, err := camera.SplitCommand(strings.TrimPrefix(f.source, execPrefix)); err != nil {
+			return usagef("run: -source %s: %v", f.source, err)
+		}
+	}
+	if format == camera.FormatUnknown {
+		return usagef("run: -source %s needs -format: i420, yuyv, nv12, rgb24, grey or mjpeg", f.source)
+	}
+	if format != camera.FormatMJPEG && f.size == "" {
+		return usagef("run: -source %s: a raw %v stream needs -size WxH", f.source, format)
+	}
+	if f.fpsGiven && f.fps != 0 {
+		return usagef("run: -fps %v with -source %s: the producer sets the frame rate (e.g. rpicam-vid --framerate); -fps 0 takes every frame, the producer waiting for inference", f.fps, f.source)
+	}
+	return nil
+}
+
 // checkInputs refuses, before the model is loaded, input paths that name
 // FIFOs, devices or (where a file is expected) directories.
 func (o *runOptions) checkInputs() error {
-	if err := checkInputFile(o.model, "model", 0); err != nil {
-		return err
+	if o.model != "" {
+		if err := checkInputFile(o.model, "model", 0); err != nil {
+			return err
+		}
 	}
 	if o.labels != "" {
 		if err := checkInputFile(o.labels, "labels", maxLabelsBytes); err != nil {
 			return err
 		}
 	}
-	if o.src.source == "" || o.src.source == "synthetic" {
+	if o.src.source == "" || o.src.source == "synthetic" || o.src.stream() {
 		return nil
 	}
 	if fi, err := os.Stat(o.src.source); err == nil && fi.IsDir() {

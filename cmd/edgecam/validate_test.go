@@ -52,10 +52,31 @@ func TestNumericFlagsRejected(t *testing.T) {
 		{runArgs("-http", ":0", "-http-clients", "100000"), "-http-clients 100000"},
 		{runArgs("-http-allow-host", "cam.local"), "-http-allow-host needs -http"},
 		{runArgs("-http", ":0", "-http-allow-host", "a/b"), "-http-allow-host"},
-		// run: GPIO score, checked with or without -gpio
+		// run: watch score and debounce, checked with or without -on
 		{runArgs("-min-score", "NaN"), "-min-score NaN"},
 		{runArgs("-min-score", "1.5"), "-min-score 1.5"},
 		{runArgs("-min-score", "-0.1"), "-min-score -0.1"},
+		{runArgs("-on-for", "-1s"), "-on-for -1s"},
+		{runArgs("-on", "cat", "-off-for", "100h"), "-off-for 100h0m0s"},
+		{runArgs("-on", "cat", "-snapshots", "d", "-snapshots-max", "0"), "-snapshots-max 0"},
+		// run: MQTT
+		{runArgs("-mqtt", "broker.lan:1883"), "-mqtt: mqtt: broker \"broker.lan:1883\" has no scheme"},
+		{runArgs("-mqtt", "tcp://cam:secret@broker.lan"), "holds a password"},
+		{runArgs("-mqtt", "http://broker.lan"), "not tcp:// or ssl://"},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-name", "front door"), "-mqtt-name \"front door\""},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-user", "u", "-mqtt-password-file", "f", "-mqtt-password-env", "V"), "not both"},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-password-env", "V"), "needs -mqtt-user"},
+		{runArgs("-mqtt", "tcp://h", "-mqtt-interval", "0s"), "-mqtt-interval 0s"},
+		{runArgs("-mqtt-user", "u"), "-mqtt-user needs -mqtt"},
+		// run: streams
+		{[]string{"run", "-source", "-"}, "-source - needs -format"},
+		{[]string{"run", "-source", "-", "-format", "i420"}, "a raw i420 stream needs -size"},
+		{[]string{"run", "-source", "-", "-format", "yuyv", "-size", "63x48"}, "YUYV needs an even width"},
+		{[]string{"run", "-source", "-", "-format", "mjpeg", "-fps", "15"}, "-fps 15 with -source -"},
+		{[]string{"run", "-source", "exec:", "-format", "mjpeg"}, "names no program"},
+		{[]string{"run", "-source", "exec:rpicam-vid 'x", "-format", "mjpeg"}, "unterminated ' quote"},
+		{[]string{"run", "-source", "exec:rpicam-vid", "-format", "rgb24", "-size", "4096x3072"}, "over the limit"},
+		{[]string{"run", "-source", "rec.i420"}, "a raw I420 recording needs -size"},
 		// classify
 		{[]string{"classify", "-model", "absent.tflite", "-threads", "100000", "x.png"}, "-threads 100000"},
 		{[]string{"classify", "-model", "absent.tflite", "-threads", "-2", "x.png"}, "-threads -2"},
@@ -103,23 +124,39 @@ func TestValidFlagsAccepted(t *testing.T) {
 		{"-threads", "256"}, {"-min-score", "0"}, {"-min-score", "1"},
 		{"-http", ":0", "-http-allow-host", "cam.local, 192.168.1.20:8080,[fe80::1]"},
 		{"-http", "[::1]:65535", "-http-clients", "64"},
+		// watched labels and what they drive
+		{"-on", "cat"}, {"-on", "tabby, 281", "-on-for", "0s", "-off-for", "24h", "-gpio", "GPIO17"},
+		{"-on", "cat", "-snapshots", "snaps", "-snapshots-max", "1"},
+		{"-mqtt", "tcp://127.0.0.1:1883"}, {"-mqtt", "ssl://broker.lan", "-mqtt-name", "pi4-front_1", "-mqtt-interval", "250ms"},
+		{"-mqtt", "tcp://[::1]", "-mqtt-user", "cam", "-mqtt-password-file", "/etc/edgecam/pw"},
+		{"-mqtt", "tcp://h:1", "-mqtt-user", "cam", "-mqtt-password-env", "EDGECAM_MQTT_PASSWORD", "-on", "person"},
 	} {
-		o := runOptions{model: "m.tflite", top: 5, maxClients: 4, src: sourceFlags{source: "synthetic", fps: 30, format: "auto"}}
-		gf := &gpioFlags{minScore: 0.5}
+		var o runOptions
 		fs := newFlags(cmdRun, &env{stderr: &bytes.Buffer{}})
-		fs.Float64Var(&o.src.fps, "fps", 30, "")
-		fs.StringVar(&o.src.size, "size", "", "")
-		fs.StringVar(&o.src.format, "format", "auto", "")
-		fs.IntVar(&o.threads, "threads", 0, "")
-		fs.Float64Var(&gf.minScore, "min-score", 0.5, "")
-		fs.StringVar(&o.httpAddr, "http", "", "")
-		fs.StringVar(&o.allowHosts, "http-allow-host", "", "")
-		fs.IntVar(&o.maxClients, "http-clients", 4, "")
-		if err := fs.Parse(extra); err != nil {
+		o.addFlags(fs)
+		if err := fs.Parse(append([]string{"-source", "synthetic"}, extra...)); err != nil {
 			t.Fatalf("%q: %v", extra, err)
 		}
-		if err := o.validate(gf); err != nil {
+		if err := o.validate(fs); err != nil {
 			t.Errorf("run %q: %v", extra, err)
+		}
+	}
+	// Streams: -format (and -size for raw frames) given, -fps 0 or unset.
+	for _, args := range [][]string{
+		{"-source", "-", "-format", "i420", "-size", "640x480"},
+		{"-source", "-", "-format", "mjpeg", "-fps", "0"},
+		{"-source", "exec:rpicam-vid -t 0 --codec yuv420 --width 641 --height 481 -o -", "-format", "yuv420", "-size", "641x481"},
+		{"-source", "exec:ffmpeg -i 'my file.mp4' -f mjpeg -", "-format", "mjpeg"},
+		{"-source", "rec.i420", "-size", "320x240"},
+	} {
+		var o runOptions
+		fs := newFlags(cmdRun, &env{stderr: &bytes.Buffer{}})
+		o.addFlags(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		if err := o.validate(fs); err != nil {
+			t.Errorf("run %q: %v", args, err)
 		}
 	}
 }

@@ -1,0 +1,15 @@
+//go:build unix && !linux
+
+package camera
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// setProcessGroup starts the command as the leader of a process group of
+// its own, so that signalGroup reaches everything it starts. Only Linux
+// can also have it killed when edgecam dies first.
+func setProcessGroup(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+}
