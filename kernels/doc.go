@@ -34,6 +34,10 @@
 //	softmax     softmax.go          -                          -              generic/softmax_test.go                     (called by the runtime)
 //	quantize    quantize.go         -                          -              generic/quantize_test.go                    (called by the runtime)
 //	requant     requant.go          -                          -              generic/quantize_test.go                    (used by every int8 kernel)
+//	add         add.go              -                          -              generic/add_test.go                         (called by the runtime)
+//	mean        mean.go             -                          -              generic/mean_test.go                        (called by the runtime)
+//	pad         pad.go              -                          -              generic/pad_test.go                         (called by the runtime)
+//	relu        relu.go, lut.go     -                          -              generic/relu_test.go                        (called by the runtime)
 //
 // The generic specification of each op is also tested on its own against
 // the obvious loop (kernels/generic/<stem>_test.go). Shared pieces: the
