@@ -136,6 +136,8 @@ func checkOutputsAgainstRef(t *testing.T, m *tflite.Model, p *Plan, tol float64)
 	if p.NumOutputs() != len(m.Outputs) {
 		t.Fatalf("NumOutputs() = %d, want %d", p.NumOutputs(), len(m.Outputs))
 	}
+	worst := make([]float64, len(m.Outputs))
+	defer func() { t.Logf("max diff vs reference per output: %.3g", worst) }()
 	for seed := range uint64(3) {
 		img := planTestImage(h, w, seed)
 		if err := p.SetInputRGB(img); err != nil {
@@ -148,7 +150,9 @@ func checkOutputsAgainstRef(t *testing.T, m *tflite.Model, p *Plan, tol float64)
 		for i, ti := range m.Outputs {
 			tt := &m.Tensors[ti]
 			got := rawReals(tt, p.OutputRawAt(i))
-			if d := maxStepDiff(tt, got, ref[ti]); d > tol {
+			d := maxStepDiff(tt, got, ref[ti])
+			worst[i] = max(worst[i], d)
+			if d > tol {
 				t.Errorf("image %d output %d (tensor %d %q): differs from the reference by %g (bound %g)", seed, i, ti, tt.Name, d, tol)
 			}
 		}

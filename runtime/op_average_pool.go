@@ -58,7 +58,7 @@ func (c *compiler) buildAvgPool(op *tflite.Op, info *LayerInfo) (step, error) {
 	if p.InC != p.OutC {
 		return step{}, fmt.Errorf("pool changes channels %d -> %d", p.InC, p.OutC)
 	}
-	info.Type, info.Stride = "pool", op.StrideH
+	info.Stride = op.StrideH
 	quant, err := c.quantized(op)
 	if err != nil {
 		return step{}, err

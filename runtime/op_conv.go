@@ -124,8 +124,7 @@ func (c *compiler) buildConv(op *tflite.Op, info *LayerInfo) (step, error) {
 	if err != nil {
 		return step{}, err
 	}
-	if !dw && kh == 1 && kw == 1 && op.StrideH == 1 && op.StrideW == 1 {
-		info.Type = "pwconv"
+	if convLayerType(c.m, op) == "pwconv" { // a 1x1 stride-1 CONV_2D
 		m := p.OutH * p.OutW
 		info.MACs = int64(m) * int64(p.InC) * int64(p.OutC)
 		if quant {
@@ -133,10 +132,8 @@ func (c *compiler) buildConv(op *tflite.Op, info *LayerInfo) (step, error) {
 		}
 		return c.pointwiseF32Step(op, info, bias, m, p.InC, p.OutC)
 	}
-	info.Type = "conv"
 	info.MACs = int64(p.OutH) * int64(p.OutW) * int64(p.OutC) * int64(kh*kw) * int64(p.InC)
 	if dw {
-		info.Type = "dwconv"
 		info.MACs = int64(p.OutH) * int64(p.OutW) * int64(p.OutC) * int64(kh*kw)
 	}
 	if quant {

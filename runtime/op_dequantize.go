@@ -3,6 +3,7 @@ package runtime
 import (
 	"fmt"
 
+	"github.com/edgecam/edgecam/kernels/generic"
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
@@ -74,16 +75,11 @@ func (c *compiler) buildDequantize(op *tflite.Op, info *LayerInfo) (step, error)
 	if err != nil {
 		return step{}, err
 	}
-	info.Type, info.Kernel = "dequantize", "dequantize_q8_f32"
-	var lut [256]float32
+	info.Kernel = "dequantize_q8_f32"
+	lut := new([256]float32)
 	for q := -128; q < 128; q++ {
 		lut[q+128] = float32(int32(q)-inq.zp) * inq.scale
 	}
-	n := out.Elems()
 	src, dst := c.i8(op.Inputs[0]), c.f32(op.Outputs[0])
-	return step{units: tiles(n, elementChunk), run: func(_, u0, u1 int) {
-		for i := u0 * elementChunk; i < min(u1*elementChunk, n); i++ {
-			dst[i] = lut[int(src[i])+128]
-		}
-	}}, nil
+	return elementwiseStep(out.Elems(), func(i0, i1 int) { generic.LookupQ8F32(dst[i0:i1], src[i0:i1], lut) }), nil
 }

@@ -69,7 +69,6 @@ func (c *compiler) buildFullyConnected(op *tflite.Op, info *LayerInfo) (step, er
 		return step{}, fmt.Errorf("input %v and output %v do not match weights %v", in.Shape, out.Shape, wt.Shape)
 	}
 	m := in.Elems() / k
-	info.Type = "fc"
 	info.MACs = int64(m) * int64(k) * int64(n)
 	bias := biasInput(op)
 	info.Params = params(c.m, op.Inputs[1], bias)

@@ -8,7 +8,9 @@ import (
 )
 
 // QUANTIZE: float32 to uint8/int8 (x/s rounded half away from zero, plus
-// the zero point), or quantized to quantized through a 256-entry table.
+// the zero point), or between uint8 and int8 quantizations (TF2 exports'
+// uint8 input and output around int8 internals) through a 256-entry table:
+// dequantize, quantize once. Split across workers by element chunks.
 
 func init() {
 	registerOp(&opDef{
@@ -23,14 +25,20 @@ func init() {
 	})
 }
 
-// quantize checks QUANTIZE: float32 to uint8 or int8, per tensor.
+// quantize checks QUANTIZE: float32, uint8 or int8 to uint8 or int8,
+// quantized tensors per tensor.
 func (c *opCheck) quantize() error {
 	in, out := c.in(), c.out()
 	if err := c.wantOut(in.Shape, "same as input"); err != nil {
 		return err
 	}
-	if in.Type != tflite.Float32 || !isQuantType(out.Type) {
-		return c.unsupportedf("input type %v, output type %v (want float32 and uint8/int8)", in.Type, out.Type)
+	if (in.Type != tflite.Float32 && !isQuantType(in.Type)) || !isQuantType(out.Type) {
+		return c.unsupportedf("input type %v, output type %v (want float32, uint8 or int8 to uint8 or int8)", in.Type, out.Type)
+	}
+	if isQuantType(in.Type) {
+		if err := c.perTensor("input", c.op.Inputs[0]); err != nil {
+			return err
+		}
 	}
 	return c.perTensor("output", c.op.Outputs[0])
 }
@@ -43,7 +51,6 @@ func (c *compiler) buildQuantize(op *tflite.Op, info *LayerInfo) (step, error) {
 	if in.Elems() != out.Elems() {
 		return step{}, fmt.Errorf("input %v and output %v differ in size", in.Shape, out.Shape)
 	}
-	info.Type = "quantize"
 	outq, err := tensorQParams(c.m, op.Outputs[0])
 	if err != nil {
 		return step{}, err
@@ -53,26 +60,18 @@ func (c *compiler) buildQuantize(op *tflite.Op, info *LayerInfo) (step, error) {
 	if in.Type == tflite.Float32 {
 		info.Kernel = "quantize_f32_q8"
 		src, s := c.f32(op.Inputs[0]), outq.scale
-		return step{units: tiles(n, elementChunk), run: func(_, u0, u1 int) {
-			for i := u0 * elementChunk; i < min(u1*elementChunk, n); i++ {
-				dst[i] = generic.QuantizeValue(src[i], s, outq.zp)
-			}
-		}}, nil
+		return elementwiseStep(n, func(i0, i1 int) { generic.QuantizeF32(dst[i0:i1], src[i0:i1], s, outq.zp) }), nil
 	}
 	inq, err := tensorQParams(c.m, op.Inputs[0])
 	if err != nil {
 		return step{}, err
 	}
 	info.Kernel = "requantize_q8"
-	var lut [256]int8
+	lut := new([256]int8)
 	for q := -128; q < 128; q++ {
 		real := float32(int32(q)-inq.zp) * inq.scale
 		lut[q+128] = generic.QuantizeValue(real, outq.scale, outq.zp)
 	}
 	src := c.i8(op.Inputs[0])
-	return step{units: tiles(n, elementChunk), run: func(_, u0, u1 int) {
-		for i := u0 * elementChunk; i < min(u1*elementChunk, n); i++ {
-			dst[i] = lut[int(src[i])+128]
-		}
-	}}, nil
+	return elementwiseStep(n, func(i0, i1 int) { generic.LookupQ8(dst[i0:i1], src[i0:i1], lut) }), nil
 }

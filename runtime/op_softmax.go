@@ -49,7 +49,6 @@ func (c *compiler) buildSoftmax(op *tflite.Op, info *LayerInfo) (step, error) {
 	if beta == 0 {
 		beta = 1 // the flatbuffer default; converters always write 1
 	}
-	info.Type = "softmax"
 	quant, err := c.quantized(op)
 	if err != nil {
 		return step{}, err
