@@ -28,6 +28,8 @@ func params(m *tflite.Model, weights, bias int) int64 {
 // tiles is the number of row tiles of height tile covering m rows.
 func tiles(m, tile int) int { return (m + tile - 1) / tile }
 
+// pointwiseF32Step compiles an m x k by k x n float32 GEMM (1x1 conv,
+// FULLY_CONNECTED) split by row tiles, or by output channels for one row.
 func (c *compiler) pointwiseF32Step(op *tflite.Op, info *LayerInfo, bias, m, k, n int) (step, error) {
 	w, err := constFloat32s(c.m, op.Inputs[1], n*k)
 	if err != nil {
@@ -60,6 +62,8 @@ func (c *compiler) pointwiseF32Step(op *tflite.Op, info *LayerInfo, bias, m, k, 
 	}}, nil
 }
 
+// pointwiseQ8Step compiles the quantized GEMM likewise, with the input zero
+// point folded into the bias.
 func (c *compiler) pointwiseQ8Step(op *tflite.Op, info *LayerInfo, bias, m, k, n int) (step, error) {
 	inq, outq, err := opQParams(c.m, op)
 	if err != nil {

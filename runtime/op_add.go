@@ -56,6 +56,7 @@ func (c *opCheck) add() error {
 	return c.unsupportedf("%s: type %v", c.name("input", a), ta.Type)
 }
 
+// compileAdd builds ADD as one elementwise step.
 func compileAdd(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 	out := op.Outputs[0]
 	n := c.m.Tensors[out].Elems()

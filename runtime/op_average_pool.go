@@ -23,6 +23,8 @@ func init() {
 	})
 }
 
+// pool checks AVERAGE_POOL_2D: stride, padding and filter options, a
+// [1 H W C] input and the output size they imply, one type.
 func (c *opCheck) pool() error {
 	op := c.op
 	if err := c.spatial(); err != nil {

@@ -47,6 +47,9 @@ func convLayerType(m *tflite.Model, op *tflite.Op) string {
 	return "conv"
 }
 
+// conv checks CONV_2D and DEPTHWISE_CONV_2D: options, [1 H W C] input and
+// output, a constant 4-D filter (depth multiplier 1), the output size the
+// padding implies, and the types and quantization of every operand.
 func (c *opCheck) conv() error {
 	op := c.op
 	if err := c.spatial(); err != nil {
@@ -142,6 +145,8 @@ func (c *compiler) buildConv(op *tflite.Op, info *LayerInfo) (step, error) {
 	return c.convF32Step(op, info, p, dw, bias)
 }
 
+// convF32Step compiles a float32 full or depthwise conv through the chosen
+// kernel (im2col + GEMM when that is the generic one for a full conv).
 func (c *compiler) convF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
 	w, err := constFloat32s(c.m, op.Inputs[1], c.m.Tensors[op.Inputs[1]].Elems())
 	if err != nil {
@@ -175,6 +180,7 @@ func (c *compiler) convF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvPa
 	return step{units: p.OutH, run: func(_, y0, y1 int) { rows(dst, src, y0, y1) }}, nil
 }
 
+// convQ8Step compiles a quantized full or depthwise conv likewise.
 func (c *compiler) convQ8Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
 	inq, outq, err := opQParams(c.m, op)
 	if err != nil {

@@ -25,6 +25,8 @@ func init() {
 	})
 }
 
+// fullyConnected checks FULLY_CONNECTED: constant [N K] weights, an input
+// of whole rows of K, the output shape (keep_num_dims or [rows N]), types.
 func (c *opCheck) fullyConnected() error {
 	op := c.op
 	if err := c.activation(); err != nil {

@@ -70,6 +70,7 @@ func (c *opCheck) mean() error {
 	return c.sameTypes()
 }
 
+// compileMean builds MEAN as one serial step.
 func compileMean(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 	h, w, ch, err := nhwc(c.m, op.Inputs[0])
 	if err != nil {

@@ -87,6 +87,8 @@ func (c *opCheck) pad() error {
 	return c.sameQuant()
 }
 
+// compilePad builds PAD as one step over output rows; a shape of lower
+// rank is padded to 4 dimensions with leading 1s.
 func compilePad(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 	in := &c.m.Tensors[op.Inputs[0]]
 	rank := len(in.Shape)

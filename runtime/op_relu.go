@@ -46,6 +46,7 @@ func (c *opCheck) relu() error {
 	return c.sameTypes()
 }
 
+// compileRelu builds a RELU as one elementwise step.
 func compileRelu(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
 	if in.Elems() != out.Elems() {

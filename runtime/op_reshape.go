@@ -41,6 +41,8 @@ func (c *opCheck) resolveShape(target []int, from string) error {
 	return nil
 }
 
+// reshape checks RESHAPE: equal sizes, a target shape (constant int32
+// input or new_shape) that agrees with the output, one type and quantization.
 func (c *opCheck) reshape() error {
 	op := c.op
 	in, out := c.in(), c.out()

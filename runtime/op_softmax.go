@@ -23,6 +23,8 @@ func init() {
 	})
 }
 
+// softmax checks SOFTMAX: a finite positive beta, the output shaped as the
+// input, one type.
 func (c *opCheck) softmax() error {
 	if b := c.op.Beta; !(b > 0) || math.IsInf(float64(b), 0) {
 		return c.errf("beta %g, want a finite positive number", b)

@@ -20,6 +20,8 @@ func init() {
 	})
 }
 
+// squeeze checks SQUEEZE: the listed dimensions (all of size 1 when none
+// are listed) dropped from the input shape, one type and quantization.
 func (c *opCheck) squeeze() error {
 	in := c.in().Shape
 	drop := make([]bool, len(in))

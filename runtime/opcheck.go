@@ -25,10 +25,12 @@ func (c *opCheck) constant(t int) bool {
 	return c.m.Tensors[t].Data != nil || (t < len(c.folded) && c.folded[t])
 }
 
+// errf is an ErrInvalidModel error naming the op.
 func (c *opCheck) errf(format string, a ...any) error {
 	return fmt.Errorf("%w: op %d (%s): %s", ErrInvalidModel, c.i, c.op.Name(), fmt.Sprintf(format, a...))
 }
 
+// unsupportedf is an ErrUnsupported error naming the op.
 func (c *opCheck) unsupportedf(format string, a ...any) error {
 	return fmt.Errorf("%w: op %d (%s): %s", ErrUnsupported, c.i, c.op.Name(), fmt.Sprintf(format, a...))
 }
@@ -93,6 +95,7 @@ func (c *opCheck) constants() error {
 	return nil
 }
 
+// in and out are the tensors of input 0 and output 0.
 func (c *opCheck) in() *tflite.Tensor  { return &c.m.Tensors[c.op.Inputs[0]] }
 func (c *opCheck) out() *tflite.Tensor { return &c.m.Tensors[c.op.Outputs[0]] }
 
@@ -122,6 +125,7 @@ func (c *opCheck) spatial() error {
 	return c.activation()
 }
 
+// activation checks the fused activation option.
 func (c *opCheck) activation() error {
 	switch c.op.Activation {
 	case tflite.ActNone, tflite.ActRelu, tflite.ActReluN1To1, tflite.ActRelu6:

@@ -28,15 +28,16 @@ type Options struct {
 	// before allocating it, a plan whose activation arena, weights, scratch
 	// and output buffers would exceed it. 0 means DefaultMaxMemory.
 	MaxMemory int64
-	// Trace, when set, is called after every op of a float32 model with the
-	// op index, its output tensor index and the output values (calibration).
+	// Trace, when set, is called after every op of a float32 model, once per
+	// float32 output of the op, with the op index, the output tensor index
+	// and the output values (calibration).
 	// Tracing runs are not allocation-free; ordinary runs are. The values are
 	// owned by the plan and only valid during the call. A traced plan runs
 	// its layers on the calling goroutine.
 	Trace func(op, tensor int, values []float32)
 }
 
-// LayerInfo describes one compiled step of a plan.
+// LayerInfo describes one compiled op of a plan.
 type LayerInfo struct {
 	Index    int    // op index in the model
 	Op       string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
@@ -113,7 +114,8 @@ func (p *Plan) RunProfiled(layerNanos []int64) error {
 	return p.run(layerNanos)
 }
 
-// Layers describes the compiled steps in execution order.
+// Layers describes the compiled ops in execution order, one entry per op of
+// the model (constant DEQUANTIZEs, folded at compile time, have none).
 func (p *Plan) Layers() []LayerInfo { return slices.Clone(p.layers) }
 
 // KernelsByType maps each layer type present ("conv", "dwconv", "pwconv", ...)
