@@ -319,3 +319,28 @@ func TestGraphArenaBranches(t *testing.T) {
 		checkOutputsAgainstRef(t, m, p, 1e-5)
 	}
 }
+
+// TestGraphFourOutputOp runs an op with four outputs (as the detection
+// post-process has), all of them model outputs, next to a conv branch.
+func TestGraphFourOutputOp(t *testing.T) {
+	b, x := newGraphBuilder(schemeF32, 6, 1, 6, 6, 3)
+	a := b.conv(tflite.OpConv2D, x, 3, 2, 4, tflite.ActRelu6)
+	outs := b.custom(testSplitOp, 4, a)
+	c := b.conv(tflite.OpDepthwiseConv2D, a, 3, 1, 4, tflite.ActNone)
+	b.m.Outputs = append(outs, c)
+	m := b.m
+	for _, threads := range []int{1, 3} {
+		p := compilePlanT(t, m, Options{Threads: threads})
+		checkOutputsAgainstRef(t, m, p, 1e-5)
+		runPlanImage(t, p, 2)
+		base := p.OutputFloatAt(0, nil)
+		for k := 1; k < 4; k++ {
+			got := p.OutputFloatAt(k, nil)
+			for i := range got {
+				if got[i] != base[i]+float32(k) {
+					t.Fatalf("threads %d: output %d element %d = %v, want output 0's %v + %d", threads, k, i, got[i], base[i], k)
+				}
+			}
+		}
+	}
+}

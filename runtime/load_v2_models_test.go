@@ -60,6 +60,21 @@ func TestLoadV2Models(t *testing.T) {
 					t.Errorf("KernelsByType()[%q] = %q, want %q", typ, kernels[typ], k)
 				}
 			}
+			if !raceEnabled && !testing.Short() {
+				img := planTestImage(224, 224, 1)
+				if n := testing.AllocsPerRun(2, func() {
+					if err := p.SetInputRGB(img); err != nil {
+						t.Fatal(err)
+					}
+					if err := p.Run(); err != nil {
+						t.Fatal(err)
+					}
+					p.OutputRaw()
+					p.LogitsRaw()
+				}); n != 0 {
+					t.Errorf("a frame allocates %v times, want 0", n)
+				}
+			}
 			stats, err := mobilenet.Describe(m)
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"strings"
@@ -172,6 +173,30 @@ func TestValidateV2Ops(t *testing.T) {
 	} {
 		if err := Validate(m); err != nil {
 			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// TestParseRefusesUnknownCustomOp reads a file with a custom op edgecam does
+// not run: the reader keeps it, runtime.Parse refuses it naming the op and
+// listing the table's ops.
+func TestParseRefusesUnknownCustomOp(t *testing.T) {
+	m := oneOpModel(tflite.OpCustom, 1, 2, 2, 3)
+	m.Ops[1].Custom, m.Ops[1].CustomOptions = "TFLite_Detection_PostProcess", []byte{1, 2}
+	var buf bytes.Buffer
+	if err := tflite.Write(&buf, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tflite.Parse(buf.Bytes()); err != nil {
+		t.Fatalf("tflite.Parse: %v", err)
+	}
+	_, err := Parse(buf.Bytes())
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("Parse: %v, want ErrUnsupported", err)
+	}
+	for _, w := range []string{"op 1 (TFLite_Detection_PostProcess)", "operator not supported (edgecam runs ADD, AVERAGE_POOL_2D, CONV_2D, "} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
 		}
 	}
 }
