@@ -91,15 +91,16 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	steps := make([]step, 0, len(m.Ops))
 	p.layers = make([]LayerInfo, len(m.Ops))
 	for i := range m.Ops {
-		sts, info, err := c.buildOp(i)
-		if err != nil {
+		first := len(steps)
+		var info LayerInfo
+		if steps, info, err = c.buildOp(i, steps); err != nil {
 			return nil, fmt.Errorf("runtime: compile: op %d (%s): %w", opIndex[i], m.Ops[i].Name(), err)
 		}
-		for j := range sts {
-			sts[j].layer, sts[j].op = i, opIndex[i]
+		for j := first; j < len(steps); j++ {
+			steps[j].layer, steps[j].op = i, opIndex[i]
 		}
 		info.Index = opIndex[i]
-		steps, p.layers[i] = append(steps, sts...), info
+		p.layers[i] = info
 	}
 	setBarriers(steps)
 

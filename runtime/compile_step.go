@@ -8,10 +8,11 @@ import (
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
-// buildOp compiles op i of the folded model through its table entry into
-// its steps (one for most ops, a single empty one for an alias) and
-// describes it. The last step carries the op's float32 outputs for Trace.
-func (c *compiler) buildOp(i int) ([]step, LayerInfo, error) {
+// buildOp compiles op i of the folded model through its table entry,
+// appends its steps to steps (one for most ops, a single empty one for an
+// alias) and describes it. The op's last step carries its float32 outputs
+// for Trace.
+func (c *compiler) buildOp(i int, steps []step) ([]step, LayerInfo, error) {
 	op := &c.m.Ops[i]
 	d := lookupOp(op)
 	if d == nil { // Validate refused it already
@@ -24,17 +25,25 @@ func (c *compiler) buildOp(i int) ([]step, LayerInfo, error) {
 		InShape:  slices.Clone(c.m.Tensors[op.Inputs[0]].Shape),
 		OutShape: slices.Clone(c.m.Tensors[op.Outputs[0]].Shape),
 	}
-	steps := []step{{}}
-	if d.alias {
+	switch {
+	case d.alias:
 		info.Kernel = "alias"
-	} else {
-		var err error
-		if steps, err = d.compile(c, op, &info); err != nil {
+		steps = append(steps, step{})
+	case d.compile != nil:
+		st, err := d.compile(c, op, &info)
+		if err != nil {
 			return nil, LayerInfo{}, err
 		}
-		if len(steps) == 0 {
+		steps = append(steps, st)
+	default:
+		sts, err := d.compileSteps(c, op, &info)
+		if err != nil {
+			return nil, LayerInfo{}, err
+		}
+		if len(sts) == 0 {
 			return nil, LayerInfo{}, fmt.Errorf("compiled to no step")
 		}
+		steps = append(steps, sts...)
 	}
 	last := &steps[len(steps)-1]
 	for _, t := range op.Outputs {

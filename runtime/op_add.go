@@ -57,36 +57,36 @@ func (c *opCheck) add() error {
 }
 
 // compileAdd builds ADD as one elementwise step.
-func compileAdd(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+func compileAdd(c *compiler, op *tflite.Op, info *LayerInfo) (step, error) {
 	out := op.Outputs[0]
 	n := c.m.Tensors[out].Elems()
 	if c.m.Tensors[out].Type == tflite.Float32 {
 		lo, hi, err := floatClamp(op.Activation)
 		if err != nil {
-			return nil, err
+			return step{}, err
 		}
 		info.Kernel = "add_f32_generic"
 		a, b, dst := c.f32(op.Inputs[0]), c.f32(op.Inputs[1]), c.f32(out)
-		return []step{elementwiseStep(n, func(i0, i1 int) { generic.AddF32(dst[i0:i1], a[i0:i1], b[i0:i1], lo, hi) })}, nil
+		return elementwiseStep(n, func(i0, i1 int) { generic.AddF32(dst[i0:i1], a[i0:i1], b[i0:i1], lo, hi) }), nil
 	}
 	qa, err := tensorQParams(c.m, op.Inputs[0])
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	qb, err := tensorQParams(c.m, op.Inputs[1])
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	qo, err := tensorQParams(c.m, out)
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	lo, hi, err := quantClamp(op.Activation, qo)
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	info.Kernel = "add_q8_generic"
 	k := generic.NewAddQ8(qa.scale, qa.zp, qb.scale, qb.zp, qo.scale, qo.zp, lo, hi)
 	a, b, dst := c.i8(op.Inputs[0]), c.i8(op.Inputs[1]), c.i8(out)
-	return []step{elementwiseStep(n, func(i0, i1 int) { k.Run(dst[i0:i1], a[i0:i1], b[i0:i1]) })}, nil
+	return elementwiseStep(n, func(i0, i1 int) { k.Run(dst[i0:i1], a[i0:i1], b[i0:i1]) }), nil
 }

@@ -21,9 +21,7 @@ func init() {
 			minIn:  2, maxIn: 3, minOut: 1, maxOut: 1,
 			layerType: convLayerType,
 			validate:  (*opCheck).conv,
-			compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
-				return singleStep(c.buildConv(op, info))
-			},
+			compile:   (*compiler).buildConv,
 			planBytes: weightedPlanBytes,
 		})
 	}

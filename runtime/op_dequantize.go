@@ -19,9 +19,7 @@ func init() {
 		folds:     true,
 		layerType: fixedType("dequantize"),
 		validate:  (*opCheck).dequantize,
-		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
-			return singleStep(c.buildDequantize(op, info))
-		},
+		compile:   (*compiler).buildDequantize,
 	})
 }
 

@@ -18,9 +18,7 @@ func init() {
 		minIn:  2, maxIn: 3, minOut: 1, maxOut: 1,
 		layerType: fixedType("fc"),
 		validate:  (*opCheck).fullyConnected,
-		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
-			return singleStep(c.buildFullyConnected(op, info))
-		},
+		compile:   (*compiler).buildFullyConnected,
 		planBytes: weightedPlanBytes,
 	})
 }

@@ -71,32 +71,32 @@ func (c *opCheck) mean() error {
 }
 
 // compileMean builds MEAN as one serial step.
-func compileMean(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+func compileMean(c *compiler, op *tflite.Op, info *LayerInfo) (step, error) {
 	h, w, ch, err := nhwc(c.m, op.Inputs[0])
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	if out := &c.m.Tensors[op.Outputs[0]]; out.Elems() != ch {
-		return nil, fmt.Errorf("output %v does not hold %d channels", out.Shape, ch)
+		return step{}, fmt.Errorf("output %v does not hold %d channels", out.Shape, ch)
 	}
 	hw := h * w
 	quant, err := c.quantized(op)
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	if !quant {
 		info.Kernel = "mean_f32_generic"
 		src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
-		return []step{{units: 1, serial: true, run: func(int, int, int) { generic.MeanF32(dst, src, hw, ch) }}}, nil
+		return step{units: 1, serial: true, run: func(int, int, int) { generic.MeanF32(dst, src, hw, ch) }}, nil
 	}
 	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	info.Kernel = "mean_q8_generic"
 	scale := float32(float64(inq.scale) / float64(outq.scale))
 	src, dst, sums := c.i8(op.Inputs[0]), c.i8(op.Outputs[0]), make([]int32, ch)
-	return []step{{units: 1, serial: true, run: func(int, int, int) {
+	return step{units: 1, serial: true, run: func(int, int, int) {
 		generic.MeanQ8(dst, src, hw, ch, inq.zp, scale, outq.zp, sums)
-	}}}, nil
+	}}, nil
 }

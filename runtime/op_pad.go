@@ -89,12 +89,12 @@ func (c *opCheck) pad() error {
 
 // compilePad builds PAD as one step over output rows; a shape of lower
 // rank is padded to 4 dimensions with leading 1s.
-func compilePad(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+func compilePad(c *compiler, op *tflite.Op, info *LayerInfo) (step, error) {
 	in := &c.m.Tensors[op.Inputs[0]]
 	rank := len(in.Shape)
 	before, _, ok := padAmounts(&c.m.Tensors[op.Inputs[1]], rank)
 	if !ok || rank > 4 {
-		return nil, fmt.Errorf("paddings are not a constant [%d 2] tensor", rank)
+		return step{}, fmt.Errorf("paddings are not a constant [%d 2] tensor", rank)
 	}
 	// The shapes as 4 dimensions: leading dimensions of size 1, unpadded.
 	p := &generic.PadParams{In: [4]int{1, 1, 1, 1}, Out: [4]int{1, 1, 1, 1}}
@@ -107,13 +107,13 @@ func compilePad(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 	if in.Type == tflite.Float32 {
 		info.Kernel = "pad_f32_generic"
 		src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
-		return []step{{units: rows, run: func(_, r0, r1 int) { generic.Pad(p, dst, src, 0, r0, r1) }}}, nil
+		return step{units: rows, run: func(_, r0, r1 int) { generic.Pad(p, dst, src, 0, r0, r1) }}, nil
 	}
 	q, err := tensorQParams(c.m, op.Inputs[0])
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	info.Kernel = "pad_q8_generic"
 	src, dst, zp := c.i8(op.Inputs[0]), c.i8(op.Outputs[0]), int8(q.zp)
-	return []step{{units: rows, run: func(_, r0, r1 int) { generic.Pad(p, dst, src, zp, r0, r1) }}}, nil
+	return step{units: rows, run: func(_, r0, r1 int) { generic.Pad(p, dst, src, zp, r0, r1) }}, nil
 }

@@ -19,9 +19,7 @@ func init() {
 		minIn:  1, maxIn: 1, minOut: 1, maxOut: 1,
 		layerType: fixedType("quantize"),
 		validate:  (*opCheck).quantize,
-		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
-			return singleStep(c.buildQuantize(op, info))
-		},
+		compile:   (*compiler).buildQuantize,
 	})
 }
 

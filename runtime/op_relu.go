@@ -47,25 +47,25 @@ func (c *opCheck) relu() error {
 }
 
 // compileRelu builds a RELU as one elementwise step.
-func compileRelu(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+func compileRelu(c *compiler, op *tflite.Op, info *LayerInfo) (step, error) {
 	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
 	if in.Elems() != out.Elems() {
-		return nil, fmt.Errorf("input %v and output %v differ in size", in.Shape, out.Shape)
+		return step{}, fmt.Errorf("input %v and output %v differ in size", in.Shape, out.Shape)
 	}
 	n := out.Elems()
 	lo, hi := reluRange(op.Kind)
 	quant, err := c.quantized(op)
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	if !quant {
 		info.Kernel = "relu_f32_generic"
 		src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
-		return []step{elementwiseStep(n, func(i0, i1 int) { generic.ReluF32(dst[i0:i1], src[i0:i1], lo, hi) })}, nil
+		return elementwiseStep(n, func(i0, i1 int) { generic.ReluF32(dst[i0:i1], src[i0:i1], lo, hi) }), nil
 	}
 	inq, outq, err := opQParams(c.m, op)
 	if err != nil {
-		return nil, err
+		return step{}, err
 	}
 	info.Kernel = "relu_q8_table"
 	table := new([256]int8)
@@ -73,5 +73,5 @@ func compileRelu(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 		table[q+128] = generic.ReluQ8Value(int8(q), inq.scale, inq.zp, lo, hi, outq.scale, outq.zp)
 	}
 	src, dst := c.i8(op.Inputs[0]), c.i8(op.Outputs[0])
-	return []step{elementwiseStep(n, func(i0, i1 int) { generic.LookupQ8(dst[i0:i1], src[i0:i1], table) })}, nil
+	return elementwiseStep(n, func(i0, i1 int) { generic.LookupQ8(dst[i0:i1], src[i0:i1], table) }), nil
 }

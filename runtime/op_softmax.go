@@ -17,9 +17,7 @@ func init() {
 		minIn:  1, maxIn: 1, minOut: 1, maxOut: 1,
 		layerType: fixedType("softmax"),
 		validate:  (*opCheck).softmax,
-		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
-			return singleStep(c.buildSoftmax(op, info))
-		},
+		compile:   (*compiler).buildSoftmax,
 	})
 }
 

@@ -54,10 +54,12 @@ type opDef struct {
 	// counts, absent inputs, roles and execution order are checked before
 	// it (opCheck.operands), the constant roles after it.
 	validate func(c *opCheck) error
-	// compile builds the op's steps (nil for alias ops) and fills in the
-	// layer description (Kernel, MACs, Params, Stride). Each step reads
-	// only tensors written by earlier steps or ops.
-	compile func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error)
+	// compile builds the op's step and fills in the layer description
+	// (Kernel, MACs, Params, Stride). An op that needs several steps (each
+	// reading only tensors written by earlier steps or ops) sets
+	// compileSteps instead; an alias op sets neither.
+	compile      func(c *compiler, op *tflite.Op, info *LayerInfo) (step, error)
+	compileSteps func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error)
 	// planBytes is what compile allocates beyond the arena (decoded and
 	// packed weights, per-worker scratch) with threads workers, an upper
 	// bound from the declared shapes; nil when it is small and fixed.
@@ -86,8 +88,10 @@ func registerOp(d *opDef) {
 		panic(fmt.Sprintf("runtime: op %s: a custom op needs kind OpCustom and a name", d.name()))
 	case len(d.inputs) == 0 || d.minIn < 1 || (d.maxIn >= 0 && d.maxIn < d.minIn) || d.minOut < 1 || d.maxOut < d.minOut:
 		panic(fmt.Sprintf("runtime: op %s: bad operand counts", d.name()))
-	case d.validate == nil || d.layerType == nil || (d.compile == nil) != d.alias:
-		panic(fmt.Sprintf("runtime: op %s: validate and layerType are required, and compile unless it is an alias", d.name()))
+	case d.validate == nil || d.layerType == nil:
+		panic(fmt.Sprintf("runtime: op %s: validate and layerType are required", d.name()))
+	case d.alias == (d.compile != nil || d.compileSteps != nil) || (d.compile != nil && d.compileSteps != nil):
+		panic(fmt.Sprintf("runtime: op %s: an op has compile or compileSteps, an alias neither", d.name()))
 	case d.alias && (d.maxOut != 1 || d.inputs[0].role != roleActivation):
 		panic(fmt.Sprintf("runtime: alias op %s must have one output and an activation input", d.name()))
 	}
@@ -131,12 +135,4 @@ func supportedOps() string {
 // their operands.
 func fixedType(t string) func(*tflite.Model, *tflite.Op) string {
 	return func(*tflite.Model, *tflite.Op) string { return t }
-}
-
-// singleStep adapts a compile function that builds one step.
-func singleStep(st step, err error) ([]step, error) {
-	if err != nil {
-		return nil, err
-	}
-	return []step{st}, nil
 }

@@ -24,7 +24,7 @@ func init() {
 		minIn:  1, maxIn: 1, minOut: 2, maxOut: 4,
 		layerType: fixedType("test"),
 		validate:  (*opCheck).testElementwise,
-		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) (step, error) {
 			src := c.f32(op.Inputs[0])
 			outs := make([][]float32, len(op.Outputs))
 			for k, t := range op.Outputs {
@@ -32,13 +32,13 @@ func init() {
 			}
 			info.Kernel = "test_split"
 			n := len(src)
-			return []step{{units: tiles(n, 16), run: func(_, u0, u1 int) {
+			return step{units: tiles(n, 16), run: func(_, u0, u1 int) {
 				for k, dst := range outs {
 					for i := u0 * 16; i < min(u1*16, n); i++ {
 						dst[i] = src[i] + float32(k)
 					}
 				}
-			}}}, nil
+			}}, nil
 		},
 	})
 	registerOp(&opDef{
@@ -47,7 +47,7 @@ func init() {
 		minIn:  2, maxIn: 2, minOut: 1, maxOut: 1,
 		layerType: fixedType("test"),
 		validate:  (*opCheck).testElementwise,
-		compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+		compileSteps: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
 			a, b, dst := c.f32(op.Inputs[0]), c.f32(op.Inputs[1]), c.f32(op.Outputs[0])
 			info.Kernel = "test_join"
 			// Two steps: the first half, split across workers, then the
@@ -134,7 +134,7 @@ func TestRegisterOpRejects(t *testing.T) {
 		return &opDef{kind: tflite.OpCustom, custom: "EdgecamTestNew", inputs: []operand{{name: "input"}},
 			minIn: 1, maxIn: 1, minOut: 1, maxOut: 1, layerType: fixedType("test"),
 			validate: func(*opCheck) error { return nil },
-			compile:  func(*compiler, *tflite.Op, *LayerInfo) ([]step, error) { return nil, nil }}
+			compile:  func(*compiler, *tflite.Op, *LayerInfo) (step, error) { return step{}, nil }}
 	}
 	cases := map[string]func(d *opDef){
 		"duplicate":           func(d *opDef) { d.custom = testJoinOp },
@@ -146,6 +146,9 @@ func TestRegisterOpRejects(t *testing.T) {
 		"no validate":         func(d *opDef) { d.validate = nil },
 		"alias with compile":  func(d *opDef) { d.alias = true },
 		"no compile":          func(d *opDef) { d.compile = nil },
+		"two compiles": func(d *opDef) {
+			d.compileSteps = func(*compiler, *tflite.Op, *LayerInfo) ([]step, error) { return nil, nil }
+		},
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -49,9 +49,10 @@ func Validate(m *tflite.Model) error {
 	// stored weights): the plan computes them once at compile time, so
 	// they count as constants.
 	folded := make([]bool, len(m.Tensors))
+	c := &opCheck{m: m, folded: folded} // one for every op: the validate calls let it escape
 	for i := range m.Ops {
 		op := &m.Ops[i]
-		c := &opCheck{m: m, i: i, op: op, def: lookupOp(op), folded: folded}
+		c.i, c.op, c.def = i, op, lookupOp(op)
 		if c.def == nil {
 			return c.unsupportedf("operator not supported (edgecam runs %s)", supportedOps())
 		}
