@@ -34,6 +34,10 @@
 //	softmax     softmax.go          -                          -              generic/softmax_test.go                     (called by the runtime)
 //	quantize    quantize.go         -                          -              generic/quantize_test.go                    (called by the runtime)
 //	requant     requant.go          -                          -              generic/quantize_test.go                    (used by every int8 kernel)
+//	add         add.go              -                          -              generic/add_test.go                         (called by the runtime)
+//	mean        mean.go             -                          -              generic/mean_test.go                        (called by the runtime)
+//	pad         pad.go              -                          -              generic/pad_test.go                         (called by the runtime)
+//	relu        relu.go, lut.go     -                          -              generic/relu_test.go                        (called by the runtime)
 //
 // amd64 (AVX2+FMA, AVX-512, AVX-512 VNNI) follows the same stems, its Go
 // stubs generated with the assembly by an avo program:

@@ -267,6 +267,8 @@ func refClamp(act tflite.Activation, v float64) float64 {
 		return math.Max(v, 0)
 	case tflite.ActRelu6:
 		return math.Min(math.Max(v, 0), 6)
+	case tflite.ActReluN1To1:
+		return math.Min(math.Max(v, -1), 1)
 	}
 	return v
 }
@@ -286,6 +288,16 @@ func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 	vals[m.Inputs[0]] = x
 	for oi := range m.Ops {
 		op := &m.Ops[oi]
+		if f := refTestOps[op.Custom]; op.Kind == tflite.OpCustom && f != nil {
+			ins := make([][]float64, len(op.Inputs))
+			for j, ti := range op.Inputs {
+				ins[j] = vals[ti]
+			}
+			for k, out := range f(ins, len(op.Outputs)) {
+				vals[op.Outputs[k]] = refStore(&m.Tensors[op.Outputs[k]], out)
+			}
+			continue
+		}
 		src, ot := vals[op.Inputs[0]], &m.Tensors[op.Outputs[0]]
 		out := make([]float64, ot.Elems())
 		switch op.Kind {
@@ -344,12 +356,33 @@ func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 		case tflite.OpFullyConnected:
 			ws := m.Tensors[op.Inputs[1]].Shape
 			w, bias := refConst(&m.Tensors[op.Inputs[1]], 0), refConst(&m.Tensors[op.Inputs[2]], 0)
-			for j := 0; j < ws[0]; j++ {
-				acc := bias[j]
-				for k := 0; k < ws[1]; k++ {
-					acc += src[k] * w[j*ws[1]+k]
+			for r := range len(src) / ws[1] {
+				for j := 0; j < ws[0]; j++ {
+					acc := bias[j]
+					for k := 0; k < ws[1]; k++ {
+						acc += src[r*ws[1]+k] * w[j*ws[1]+k]
+					}
+					out[r*ws[0]+j] = refClamp(op.Activation, acc)
 				}
-				out[j] = refClamp(op.Activation, acc)
+			}
+		case tflite.OpAdd:
+			for i, b := range vals[op.Inputs[1]] {
+				out[i] = refClamp(op.Activation, src[i]+b)
+			}
+		case tflite.OpMean: // over H and W of [1 H W C]
+			is := m.Tensors[op.Inputs[0]].Shape
+			hw, c := is[1]*is[2], is[3]
+			for p := range hw {
+				for ch := range c {
+					out[ch] += src[p*c+ch] / float64(hw)
+				}
+			}
+		case tflite.OpPad:
+			refPad(m, op, src, out)
+		case tflite.OpRelu, tflite.OpRelu6, tflite.OpReluN1To1:
+			lo, hi := reluRange(op.Kind)
+			for i, v := range src {
+				out[i] = math.Min(math.Max(v, float64(lo)), float64(hi))
 			}
 		case tflite.OpSoftmax:
 			mx := math.Inf(-1)
@@ -372,6 +405,30 @@ func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 		vals[op.Outputs[0]] = refStore(ot, out)
 	}
 	return vals
+}
+
+// refPad pads src (rank 1 to 4) with the real value 0 into out.
+func refPad(m *tflite.Model, op *tflite.Op, src, out []float64) {
+	in := m.Tensors[op.Inputs[0]].Shape
+	before, _, _ := padAmounts(&m.Tensors[op.Inputs[1]], len(in))
+	os := m.Tensors[op.Outputs[0]].Shape
+	for i := range src {
+		// The input index of element i, shifted by the padding before.
+		o, rest := 0, i
+		for d := range in {
+			stride := 1
+			for _, v := range in[d+1:] {
+				stride *= v
+			}
+			ostride := 1
+			for _, v := range os[d+1:] {
+				ostride *= v
+			}
+			o += (rest/stride + int(before[d])) * ostride
+			rest %= stride
+		}
+		out[o] = src[i]
+	}
 }
 
 // planTestImage is a deterministic pseudo-random RGB image.

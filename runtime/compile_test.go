@@ -148,12 +148,20 @@ func TestCompileSurvivesMutations(t *testing.T) {
 		func(m *tflite.Model) { op := &m.Ops[rng.IntN(len(m.Ops))]; op.Inputs[0] = pickInt() },
 		func(m *tflite.Model) {
 			op := &m.Ops[rng.IntN(len(m.Ops))]
-			op.Kind = []tflite.OpKind{tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected, tflite.OpAveragePool2D, tflite.OpSoftmax, tflite.OpReshape, tflite.OpQuantize, tflite.OpDequantize}[rng.IntN(8)]
+			kinds := []tflite.OpKind{tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected, tflite.OpAveragePool2D, tflite.OpSoftmax, tflite.OpReshape, tflite.OpQuantize, tflite.OpDequantize,
+				tflite.OpAdd, tflite.OpMean, tflite.OpPad, tflite.OpRelu6, tflite.OpCustom}
+			op.Kind = kinds[rng.IntN(len(kinds))]
+			if op.Kind == tflite.OpCustom {
+				op.Custom = testSplitOp
+			}
 		},
 	}
 	accepted := 0
 	for i := range 600 {
 		m := tinyNet(tinyScheme(i%4), 10, uint64(i))
+		if i%3 == 2 { // graphs with ADD, PAD, MEAN, RELU6, QUANTIZE u8 -> i8, two outputs
+			m = v2Net([]tinyScheme{schemeF32, schemeU8, schemeI8, schemeTF2}[i%4], i%2 == 0, uint64(i))
+		}
 		for range 1 + rng.IntN(3) {
 			mutations[rng.IntN(len(mutations))](m)
 		}
@@ -176,6 +184,9 @@ func TestCompileSurvivesMutations(t *testing.T) {
 				}
 				p.TopK(3, nil)
 				p.OutputFloat(nil)
+				for o := range p.NumOutputs() {
+					p.OutputRawAt(o)
+				}
 			}
 		}()
 	}

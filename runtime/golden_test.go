@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +32,12 @@ const (
 	vwwLogitSteps = 2         // int8: logits
 	vwwOutSteps   = 4         // int8: outputs
 	vwwTieProb    = 4.0 / 256 // top-1 may differ when the golden P(person) is this close to 0.5
+
+	// MobileNet-V2 files ("Proposed bounds" of the README's V2 section).
+	v2LogitSteps     = 8   // logits, every element (rule 1)
+	v2LogitMeanSteps = 1.5 // ... and the mean |diff| of each image
+	v2OutSteps       = 24  // outputs, every element, at least quantOutEqual equal (rule 2)
+	v2TieSteps       = 4   // top-1 may differ when the golden logits are this close (rule 3)
 )
 
 // goldenBounds are the bounds one golden folder is held to.
@@ -37,6 +45,7 @@ type goldenBounds struct {
 	floatProb, floatLogit float64 // float models
 	logitSteps, outSteps  int     // quantized models, every element
 	outEqual              float64 // ... and at least this fraction of outputs bit-equal
+	logitMean             float64 // mean |logit diff| of each image in steps (0: not checked)
 	// mayDiffer reports whether top-1 may differ from the golden one:
 	// golden logits and outputs, the golden and the computed top-1.
 	mayDiffer func(p *Plan, wantLogits, wantOut []byte, golden, got int) bool
@@ -64,13 +73,24 @@ var vwwBounds = goldenBounds{
 	},
 }
 
+// v2Bounds hold for the MobileNet-V2 files, whose residual ADDs move the
+// logits further from the golden engine's than MobileNet-V1's.
+var v2Bounds = goldenBounds{
+	floatProb: floatProbTol, floatLogit: floatLogitTol,
+	logitSteps: v2LogitSteps, outSteps: v2OutSteps, outEqual: quantOutEqual, logitMean: v2LogitMeanSteps,
+	mayDiffer: func(p *Plan, wantLogits, _ []byte, golden, got int) bool {
+		dt := p.LogitsType()
+		return absSteps(quantAt(dt, wantLogits, golden)-quantAt(dt, wantLogits, got)) <= v2TieSteps
+	},
+}
+
 // goldenSetup is how a golden folder's inputs were fed and the bounds its
 // outputs are held to (../shared/golden/README.md): the VWW models were
 // trained on x/255, so the float one is fed with mean 0 and std 255 (as
 // `-mean 0 -std 255`) and the int8 one takes the default (byte minus 128,
 // which is exactly x/255 in its quantization); every other model takes its
-// default input.
-func goldenSetup(stem string) (*Normalization, goldenBounds) {
+// default input. A model with ADD is MobileNet-V2 and gets its bounds.
+func goldenSetup(stem string, m *tflite.Model) (*Normalization, goldenBounds) {
 	if strings.HasPrefix(stem, "vww_") {
 		var n *Normalization
 		if strings.Contains(stem, "float") {
@@ -78,6 +98,9 @@ func goldenSetup(stem string) (*Normalization, goldenBounds) {
 			n = &x255
 		}
 		return n, vwwBounds
+	}
+	if slices.ContainsFunc(m.Ops, func(op tflite.Op) bool { return op.Kind == tflite.OpAdd }) {
+		return nil, v2Bounds
 	}
 	return nil, classifierBounds
 }
@@ -113,6 +136,7 @@ func goldenModels(t *testing.T) []string {
 // goldenStats accumulates the worst differences seen for one model.
 type goldenStats struct {
 	logitSteps, outSteps int
+	logitMean            float64 // worst per-image mean |logit diff| in steps
 	minEqual             float64
 	floatLogit, floatOut float64
 	top1Diffs            int
@@ -131,10 +155,21 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("golden.json: %v", err)
 			}
 			m, err := Load(fixtures.Path(t, filepath.Join("models", stem+".tflite")))
+			if err != nil && errors.Is(err, ErrUnsupported) && len(g.Results) > 0 && g.Results[0].OutputFile == "" {
+				// The detector needs CONCATENATION, LOGISTIC and
+				// TFLite_Detection_PostProcess; its golden files are boxes,
+				// classes and scores, which this classifier test cannot
+				// compare. Once the model loads, this skip no longer applies
+				// and the test fails below until detection is compared.
+				t.Skipf("detector not runnable yet: %v", err)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			norm, bounds := goldenSetup(stem)
+			if len(g.Results) > 0 && g.Results[0].OutputFile == "" {
+				t.Fatal("a detector golden set: compare its boxes, classes and scores (not done by this classifier test)")
+			}
+			norm, bounds := goldenSetup(stem, m)
 			first := map[string][]byte{} // threads 1 outputs, by image
 			for _, threads := range []int{1, 2} {
 				p, err := Compile(m, Options{Threads: threads})
@@ -173,8 +208,8 @@ func TestGolden(t *testing.T) {
 					t.Logf("threads %d: %d images: max |prob diff| %.3g, max |logit diff| %.3g",
 						threads, len(g.Results), st.floatOut, st.floatLogit)
 				default:
-					t.Logf("threads %d: %d images: max logit diff %d steps, max output diff %d steps, min equal %.1f%%, top-1 near-tie differences %d",
-						threads, len(g.Results), st.logitSteps, st.outSteps, 100*st.minEqual, st.top1Diffs)
+					t.Logf("threads %d: %d images: max logit diff %d steps (worst image mean %.2f), max output diff %d steps, min equal %.1f%%, top-1 near-tie differences %d",
+						threads, len(g.Results), st.logitSteps, st.logitMean, st.outSteps, 100*st.minEqual, st.top1Diffs)
 				}
 			}
 		})
@@ -224,7 +259,7 @@ func checkGolden(t *testing.T, p *Plan, dir, image, outFile, logitsFile string, 
 		}
 		return
 	}
-	steps, equal := diffQuant(p.OutputType(), got, want)
+	steps, equal, _ := diffQuant(p.OutputType(), got, want)
 	frac := float64(equal) / float64(len(want))
 	st.outSteps, st.minEqual = max(st.outSteps, steps), min(st.minEqual, frac)
 	if wantLogits == nil { // embedding extractor
@@ -237,10 +272,14 @@ func checkGolden(t *testing.T, p *Plan, dir, image, outFile, logitsFile string, 
 		t.Errorf("%s: output differs by up to %d steps (bound %d), %.1f%% equal (bound %.0f%%)",
 			image, steps, b.outSteps, 100*frac, 100*b.outEqual)
 	}
-	ls, _ := diffQuant(p.LogitsType(), gotLogits, wantLogits)
-	st.logitSteps = max(st.logitSteps, ls)
+	ls, _, sum := diffQuant(p.LogitsType(), gotLogits, wantLogits)
+	mean := float64(sum) / float64(len(wantLogits))
+	st.logitSteps, st.logitMean = max(st.logitSteps, ls), max(st.logitMean, mean)
 	if ls > b.logitSteps {
 		t.Errorf("%s: logits differ by %d steps > %d", image, ls, b.logitSteps)
+	}
+	if b.logitMean > 0 && mean > b.logitMean {
+		t.Errorf("%s: logits differ by %.2f steps on average > %.1f", image, mean, b.logitMean)
 	}
 	if w := argmaxQuant(p.OutputType(), want); top[0].Index != w {
 		st.top1Diffs++
@@ -301,17 +340,17 @@ func argmaxQuant(dt tflite.DType, b []byte) int {
 	return best
 }
 
-// diffQuant returns the largest |a-b| of two raw uint8 or int8 tensors and
-// the number of equal elements.
-func diffQuant(dt tflite.DType, a, b []byte) (maxStepDiff, equal int) {
+// diffQuant returns the largest |a-b| of two raw uint8 or int8 tensors, the
+// number of equal elements and the sum of |a-b|.
+func diffQuant(dt tflite.DType, a, b []byte) (maxStepDiff, equal, sum int) {
 	for i := range a {
 		d := absSteps(quantAt(dt, a, i) - quantAt(dt, b, i))
-		maxStepDiff = max(maxStepDiff, d)
+		maxStepDiff, sum = max(maxStepDiff, d), sum+d
 		if d == 0 {
 			equal++
 		}
 	}
-	return maxStepDiff, equal
+	return maxStepDiff, equal, sum
 }
 
 func absSteps(x int) int {

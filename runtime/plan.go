@@ -28,19 +28,20 @@ type Options struct {
 	// before allocating it, a plan whose activation arena, weights, scratch
 	// and output buffers would exceed it. 0 means DefaultMaxMemory.
 	MaxMemory int64
-	// Trace, when set, is called after every op of a float32 model with the
-	// op index, its output tensor index and the output values (calibration).
+	// Trace, when set, is called after every op of a float32 model, once per
+	// float32 output of the op, with the op index, the output tensor index
+	// and the output values (calibration).
 	// Tracing runs are not allocation-free; ordinary runs are. The values are
 	// owned by the plan and only valid during the call. A traced plan runs
 	// its layers on the calling goroutine.
 	Trace func(op, tensor int, values []float32)
 }
 
-// LayerInfo describes one compiled step of a plan.
+// LayerInfo describes one compiled op of a plan.
 type LayerInfo struct {
 	Index    int    // op index in the model
 	Op       string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
-	Type     string // layer type for reports: "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize"
+	Type     string // layer type for reports (the op table's): "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize", "add", "mean", "pad", "relu"
 	Kernel   string // the implementation that runs, e.g. "pwconv_f32_generic", "im2col+pwconv_q8_dotprod"
 	Stride   int
 	InShape  []int
@@ -72,8 +73,9 @@ type Plan struct {
 	planned    planMemory // what Compile counted against the memory budget
 
 	in        ioTensor
-	out       ioTensor
-	logits    ioTensor // valid when hasLogits
+	out       ioTensor   // model output 0 (also outs[0])
+	outs      []ioTensor // every model output, in the model's order
+	logits    ioTensor   // valid when hasLogits
 	hasLogits bool
 
 	inF32 [3][256]float32 // SetInputRGB conversion per channel for float inputs
@@ -113,7 +115,8 @@ func (p *Plan) RunProfiled(layerNanos []int64) error {
 	return p.run(layerNanos)
 }
 
-// Layers describes the compiled steps in execution order.
+// Layers describes the compiled ops in execution order, one entry per op of
+// the model (constant DEQUANTIZEs, folded at compile time, have none).
 func (p *Plan) Layers() []LayerInfo { return slices.Clone(p.layers) }
 
 // KernelsByType maps each layer type present ("conv", "dwconv", "pwconv", ...)

@@ -10,15 +10,18 @@ import (
 // LayerStat is one operator's cost.
 //
 // Counting convention (the one that reproduces the MobileNet paper's Table
-// 1/6/7 numbers, see MOBILENET.md and the describe tests):
+// 1/6/7 numbers, see MOBILENET.md, and TF-slim's MobileNet-V2 table; see the
+// describe tests):
 //
 //   - MACs are the multiply-accumulates of CONV_2D (OH*OW*OC*KH*KW*IC),
 //     DEPTHWISE_CONV_2D (OH*OW*C*KH*KW) and FULLY_CONNECTED (rows*N*K).
-//     Bias additions, fused activations, AVERAGE_POOL_2D (additions and one
-//     scale per channel, no multiply-accumulate), SOFTMAX, RESHAPE/SQUEEZE and
-//     (DE)QUANTIZE count 0.
+//     Bias additions, fused activations, AVERAGE_POOL_2D and MEAN (additions
+//     and one scale per channel, no multiply-accumulate), ADD (one addition
+//     per element: MobileNet-V2's residuals, not multiply-adds), PAD, the
+//     standalone RELUs, SOFTMAX, RESHAPE/SQUEEZE and (DE)QUANTIZE count 0.
 //   - Params are the elements of the constant weight and bias tensors an op
-//     owns (the RESHAPE shape input is not a parameter).
+//     owns (the RESHAPE shape, MEAN axes and PAD paddings inputs are not
+//     parameters).
 //   - The paper counts a 1000-class classifier and no biases (its network has
 //     batch norm, whose parameters it does not count). So the paper's numbers
 //     come from Build with Classes: 1000 and NoBias: true; with those
@@ -28,7 +31,7 @@ import (
 type LayerStat struct {
 	Index  int    // op index in the model
 	Op     string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
-	Type   string // "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize"
+	Type   string // "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize", "add", "mean", "pad", "relu"
 	Stride int    // spatial ops; 0 for the others
 	In     []int  // first input's shape
 	Out    []int  // output shape
@@ -37,9 +40,11 @@ type LayerStat struct {
 }
 
 // LayerType is the report type of op ("conv", "dwconv", "pwconv", "pool",
-// "fc", "softmax", "reshape", "quantize", "dequantize"); a CONV_2D is
-// "pwconv" when its filter is 1x1 with stride 1. op's operands must be in
-// range, as Describe checks.
+// "fc", "softmax", "reshape", "quantize", "dequantize", "add", "mean",
+// "pad", "relu"; "unknown" for others); a CONV_2D is "pwconv" when its
+// filter is 1x1 with stride 1. It names layers as the runtime's op table
+// does (runtime.LayerInfo.Type). op's operands must be in range, as Describe
+// checks.
 func LayerType(m *tflite.Model, op *tflite.Op) string {
 	switch op.Kind {
 	case tflite.OpConv2D:
@@ -62,6 +67,14 @@ func LayerType(m *tflite.Model, op *tflite.Op) string {
 		return "quantize"
 	case tflite.OpDequantize:
 		return "dequantize"
+	case tflite.OpAdd:
+		return "add"
+	case tflite.OpMean:
+		return "mean"
+	case tflite.OpPad:
+		return "pad"
+	case tflite.OpRelu, tflite.OpRelu6, tflite.OpReluN1To1:
+		return "relu"
 	}
 	return "unknown"
 }
@@ -79,10 +92,10 @@ func Describe(m *tflite.Model) ([]LayerStat, error) {
 	for i := range m.Ops {
 		op := &m.Ops[i]
 		if err := describable(m, op); err != nil {
-			return nil, fmt.Errorf("describe: %w: op %d (%s): %w", tflite.ErrInvalidModel, i, op.Kind, err)
+			return nil, fmt.Errorf("describe: %w: op %d (%s): %w", tflite.ErrInvalidModel, i, op.Name(), err)
 		}
 		in, out := m.Tensors[op.Inputs[0]].Shape, m.Tensors[op.Outputs[0]].Shape
-		s := LayerStat{Index: i, Op: op.Kind.String(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
+		s := LayerStat{Index: i, Op: op.Name(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
 		switch op.Kind {
 		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			w := &m.Tensors[op.Inputs[1]]
