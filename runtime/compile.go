@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"slices"
 	"unsafe"
 
 	"github.com/edgecam/edgecam/kernels"
@@ -31,9 +32,6 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 		return nil, errors.New("runtime: compile: nil model")
 	}
 	if err := Validate(m); err != nil {
-		return nil, fmt.Errorf("runtime: compile: %w", err)
-	}
-	if err := checkGraph(m); err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
 	level, err := kernels.ParseLevel(opt.Kernels)
@@ -71,7 +69,7 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
 	logits := logitsTensor(m)
-	pinned := []int{m.Outputs[0]}
+	pinned := slices.Clone(m.Outputs)
 	if logits >= 0 {
 		pinned = append(pinned, logits)
 	}
@@ -90,19 +88,25 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	c := &compiler{m: m, threads: threads, level: level, arena: ap}
 	c.mem = unsafe.Slice((*byte)(unsafe.Pointer(&p.arena[0])), 4*len(p.arena))
 
-	steps := make([]step, len(m.Ops))
+	steps := make([]step, 0, len(m.Ops))
 	p.layers = make([]LayerInfo, len(m.Ops))
 	for i := range m.Ops {
-		st, info, err := c.buildStep(i)
+		sts, info, err := c.buildOp(i)
 		if err != nil {
-			return nil, fmt.Errorf("runtime: compile: op %d (%s): %w", opIndex[i], m.Ops[i].Kind, err)
+			return nil, fmt.Errorf("runtime: compile: op %d (%s): %w", opIndex[i], m.Ops[i].Name(), err)
 		}
-		st.op, info.Index = opIndex[i], opIndex[i]
-		steps[i], p.layers[i] = st, info
+		for j := range sts {
+			sts[j].layer, sts[j].op = i, opIndex[i]
+		}
+		info.Index = opIndex[i]
+		steps, p.layers[i] = append(steps, sts...), info
 	}
 	setBarriers(steps)
 
 	if err := p.setIO(c, logits); err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
+	if err := p.bindOutputs(c); err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
 	p.eng = &engine{steps: steps}
@@ -113,91 +117,37 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	return p, nil
 }
 
-// checkGraph checks what the compiler indexes so that no bad model can make it
-// panic: one input and one output, tensor indices in range, non-negative
-// shapes, and ops whose required operands are present. It allocates nothing
-// (beyond an error message), whatever sizes the model declares.
-func checkGraph(m *tflite.Model) error {
-	nt := len(m.Tensors)
-	valid := func(ti int) bool { return ti >= 0 && ti < nt }
-	if len(m.Inputs) != 1 || len(m.Outputs) != 1 {
-		return fmt.Errorf("model has %d inputs and %d outputs, want 1 and 1", len(m.Inputs), len(m.Outputs))
-	}
-	if !valid(m.Inputs[0]) || !valid(m.Outputs[0]) {
-		return errors.New("model input or output index out of range")
-	}
-	for i := range m.Tensors {
-		n := 1
-		for _, d := range m.Tensors[i].Shape {
-			if d < 0 || (d > 0 && n > maxElems/d) {
-				return fmt.Errorf("tensor %d (%q) has invalid shape %v", i, m.Tensors[i].Name, m.Tensors[i].Shape)
-			}
-			n *= d
-		}
-	}
-	for i, op := range m.Ops {
-		if len(op.Inputs) == 0 || len(op.Outputs) != 1 {
-			return fmt.Errorf("op %d (%s) has %d inputs and %d outputs", i, op.Kind, len(op.Inputs), len(op.Outputs))
-		}
-		for j, ti := range op.Inputs {
-			if ti == -1 && j > 0 {
-				continue
-			}
-			if !valid(ti) {
-				return fmt.Errorf("op %d (%s) input %d: tensor index %d out of range", i, op.Kind, j, ti)
-			}
-		}
-		if !valid(op.Outputs[0]) {
-			return fmt.Errorf("op %d (%s) output: tensor index %d out of range", i, op.Kind, op.Outputs[0])
-		}
-		if m.Tensors[op.Outputs[0]].Data != nil {
-			return fmt.Errorf("op %d (%s) writes constant tensor %d", i, op.Kind, op.Outputs[0])
-		}
-		need := 1
-		switch op.Kind {
-		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
-			need = 2
-		}
-		if len(op.Inputs) < need || (need == 2 && op.Inputs[1] < 0) {
-			return fmt.Errorf("op %d (%s) lacks its weights", i, op.Kind)
-		}
-	}
-	return nil
-}
-
-// maxElems bounds the element count of any tensor (1 Gi elements), so that
-// sizes computed from shapes never overflow.
-const maxElems = 1 << 30
-
-// isAlias reports whether an op only reinterprets its input's shape, so its
-// output shares the input's memory.
-func isAlias(k tflite.OpKind) bool { return k == tflite.OpReshape || k == tflite.OpSqueeze }
-
-// logitsTensor returns the tensor feeding a final SOFTMAX (looking through
-// reshapes and a DEQUANTIZE or QUANTIZE after it), or -1.
+// logitsTensor returns the tensor feeding a SOFTMAX that produces model
+// output 0 (looking back through reshapes and a DEQUANTIZE or QUANTIZE after
+// it), or -1.
 func logitsTensor(m *tflite.Model) int {
 	t := m.Outputs[0]
 	for range len(m.Ops) + 1 {
-		prod := -1
-		for i := range m.Ops {
-			if m.Ops[i].Outputs[0] == t {
-				prod = i
-			}
-		}
-		if prod < 0 {
-			return -1
-		}
-		op := &m.Ops[prod]
+		op := producer(m, t)
 		switch {
+		case op == nil:
+			return -1
 		case op.Kind == tflite.OpSoftmax:
 			return op.Inputs[0]
-		case isAlias(op.Kind), op.Kind == tflite.OpDequantize, op.Kind == tflite.OpQuantize:
+		case op.Kind == tflite.OpDequantize, op.Kind == tflite.OpQuantize:
+			t = op.Inputs[0]
+		case lookupOp(op) != nil && lookupOp(op).alias:
 			t = op.Inputs[0]
 		default:
 			return -1
 		}
 	}
 	return -1
+}
+
+// producer returns the op that writes tensor t, or nil.
+func producer(m *tflite.Model, t int) *tflite.Op {
+	for i := range m.Ops {
+		if slices.Contains(m.Ops[i].Outputs, t) {
+			return &m.Ops[i]
+		}
+	}
+	return nil
 }
 
 // f32 returns the arena view of a float32 activation tensor.

@@ -13,13 +13,13 @@ import (
 const arenaAlign = 64
 
 // arenaBuf is one activation buffer: the tensors it holds (a tensor and its
-// reshaped aliases), its size, and the steps during which it is live. Sizes
+// reshaped aliases), its size, and the ops during which it is live. Sizes
 // and offsets are int64 so that planning a hostile model's arena cannot
 // overflow on a 32-bit system; Compile checks the total against its budget
 // before any offset is used as an int.
 type arenaBuf struct {
 	size        int64
-	first, last int // step that writes it (-1: the model input) .. last step that reads it
+	first, last int // op that writes it (-1: the model input) .. last op that reads it
 	off         int64
 }
 
@@ -47,10 +47,18 @@ func activationSize(t tflite.DType) (int, error) {
 	return 0, fmt.Errorf("activation type %s is not supported", t)
 }
 
-// planArena computes buffer lifetimes over the op order (steps are ops) and
-// places buffers greedily by size, the largest first, each at the lowest
-// offset that does not collide with a placed buffer live at the same time
-// (TFLite's "greedy by size" planner). pinned tensors stay live to the end.
+// planArena computes buffer lifetimes over the graph and places the buffers.
+// Ops run in model order (Validate checked that each reads only tensors
+// written before it), so a buffer lives from the op that writes it to the
+// last op that reads it, whichever branch that op is on: a tensor with
+// several consumers lives until the last of them, the inputs of a join until
+// the join. An alias op's output shares its input's buffer, so the buffer
+// lives until the last reader of either. Every output of an op with several
+// gets its own buffer, live from that op even when nothing reads it. The
+// model input and the pinned tensors (model outputs, logits) stay live to
+// the end. Buffers are then placed greedily by size, the largest first, each
+// at the lowest offset that does not collide with a placed buffer live at
+// the same time (TFLite's "greedy by size" planner).
 func planArena(m *tflite.Model, pinned []int) (*arenaPlan, error) {
 	a := &arenaPlan{bufOf: make([]int, len(m.Tensors))}
 	for i := range a.bufOf {
@@ -73,34 +81,42 @@ func planArena(m *tflite.Model, pinned []int) (*arenaPlan, error) {
 	if err := newBuf(in, -1); err != nil {
 		return nil, err
 	}
-	for i, op := range m.Ops {
-		src := op.Inputs[0]
+	for i := range m.Ops {
+		op := &m.Ops[i]
 		for j, ti := range op.Inputs {
 			if ti < 0 || m.Tensors[ti].Data != nil {
 				continue
 			}
 			if a.bufOf[ti] < 0 {
-				return nil, fmt.Errorf("op %d (%s) input %d reads tensor %d (%q) before any op writes it", i, op.Kind, j, ti, m.Tensors[ti].Name)
+				return nil, fmt.Errorf("op %d (%s) input %d reads tensor %d (%q) before any op writes it", i, op.Name(), j, ti, m.Tensors[ti].Name)
 			}
 			b := &a.bufs[a.bufOf[ti]]
 			b.last = max(b.last, i)
 		}
-		out := op.Outputs[0]
-		if a.bufOf[out] >= 0 {
-			return nil, fmt.Errorf("op %d (%s) writes tensor %d (%q), which is already written", i, op.Kind, out, m.Tensors[out].Name)
+		d := lookupOp(op)
+		if d == nil {
+			return nil, fmt.Errorf("op %d (%s) is not supported", i, op.Name())
 		}
-		if isAlias(op.Kind) {
+		for _, out := range op.Outputs {
+			if a.bufOf[out] >= 0 {
+				return nil, fmt.Errorf("op %d (%s) writes tensor %d (%q), which is already written", i, op.Name(), out, m.Tensors[out].Name)
+			}
+		}
+		if d.alias {
+			src, out := op.Inputs[0], op.Outputs[0]
 			if m.Tensors[src].Data != nil {
-				return nil, fmt.Errorf("op %d (%s) reshapes a constant", i, op.Kind)
+				return nil, fmt.Errorf("op %d (%s) reshapes a constant", i, op.Name())
 			}
 			if m.Tensors[src].Elems() != m.Tensors[out].Elems() || m.Tensors[src].Type != m.Tensors[out].Type {
-				return nil, fmt.Errorf("op %d (%s) changes the size or type of tensor %d", i, op.Kind, src)
+				return nil, fmt.Errorf("op %d (%s) changes the size or type of tensor %d", i, op.Name(), src)
 			}
 			a.bufOf[out] = a.bufOf[src]
 			continue
 		}
-		if err := newBuf(out, i); err != nil {
-			return nil, err
+		for _, out := range op.Outputs {
+			if err := newBuf(out, i); err != nil {
+				return nil, err
+			}
 		}
 	}
 	end := len(m.Ops)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/edgecam/edgecam/runtime/tflite"
@@ -65,54 +66,63 @@ func foldedBytes(m *tflite.Model) int64 {
 // padded to at most 16.
 const panelSlack = 16
 
-// stepBytes adds the weights and scratch the steps of the folded, valid
-// model m will allocate with threads workers.
+// stepBytes adds what the steps of the folded, valid model m will allocate
+// with threads workers: each op's planBytes (op table).
 func (u *planMemory) stepBytes(m *tflite.Model, threads int) {
-	t := int64(threads)
 	for i := range m.Ops {
 		op := &m.Ops[i]
-		if op.Kind != tflite.OpConv2D && op.Kind != tflite.OpDepthwiseConv2D && op.Kind != tflite.OpFullyConnected {
-			continue
-		}
-		w := &m.Tensors[op.Inputs[1]]
-		elems := int64(w.Elems())
-		n := int64(w.Shape[0]) // output channels: [OutC KH KW InC], [N K]
-		if op.Kind == tflite.OpDepthwiseConv2D {
-			n = int64(w.Shape[3]) // [1 KH KW C]
-		}
-		k := elems / n
-		quant := w.Type != tflite.Float32
-		elem := int64(4)
-		if quant {
-			elem = 1
-		}
-		// The decoded weights, and per channel the bias, the requantization
-		// scale, the zero point and the folded bias.
-		u.weights += elem*elems + 16*n
-		pointwise := op.Kind == tflite.OpFullyConnected ||
-			(op.Kind == tflite.OpConv2D && w.Shape[1] == 1 && w.Shape[2] == 1 && op.StrideH == 1 && op.StrideW == 1)
-		full := op.Kind == tflite.OpConv2D && !pointwise
-		if pointwise || full {
-			// Packed panels; a single-row GEMM split by output channels packs
-			// one copy per chunk, each padded.
-			u.weights += elem * (n + t*panelSlack) * (k + panelSlack)
-		}
-		if quant && !pointwise {
-			u.weights += 2 * elems // int16 weights minus their zero point
-		}
-		if full {
-			// A full conv without a specialised kernel runs as im2col: each
-			// worker holds OutW patches of KH*KW*InC = k values.
-			outW := int64(m.Tensors[op.Outputs[0]].Shape[2])
-			u.scratch += t * outW * k * elem
+		if d := lookupOp(op); d != nil && d.planBytes != nil {
+			w, s := d.planBytes(m, op, threads)
+			u.weights += w
+			u.scratch += s
 		}
 	}
 }
 
-// ioBytes adds the conversion buffers of the output and the logits tensor
+// weightedPlanBytes is the planBytes of the ops with weights (CONV_2D,
+// DEPTHWISE_CONV_2D, FULLY_CONNECTED): decoded weights, per-channel
+// parameters, packed panels, int16 copies and im2col scratch.
+func weightedPlanBytes(m *tflite.Model, op *tflite.Op, threads int) (weights, scratch int64) {
+	t := int64(threads)
+	w := &m.Tensors[op.Inputs[1]]
+	elems := int64(w.Elems())
+	n := int64(w.Shape[0]) // output channels: [OutC KH KW InC], [N K]
+	if op.Kind == tflite.OpDepthwiseConv2D {
+		n = int64(w.Shape[3]) // [1 KH KW C]
+	}
+	k := elems / n
+	quant := w.Type != tflite.Float32
+	elem := int64(4)
+	if quant {
+		elem = 1
+	}
+	// The decoded weights, and per channel the bias, the requantization
+	// scale, the zero point and the folded bias.
+	weights += elem*elems + 16*n
+	pointwise := op.Kind == tflite.OpFullyConnected ||
+		(op.Kind == tflite.OpConv2D && w.Shape[1] == 1 && w.Shape[2] == 1 && op.StrideH == 1 && op.StrideW == 1)
+	full := op.Kind == tflite.OpConv2D && !pointwise
+	if pointwise || full {
+		// Packed panels; a single-row GEMM split by output channels packs
+		// one copy per chunk, each padded.
+		weights += elem * (n + t*panelSlack) * (k + panelSlack)
+	}
+	if quant && !pointwise {
+		weights += 2 * elems // int16 weights minus their zero point
+	}
+	if full {
+		// A full conv without a specialised kernel runs as im2col: each
+		// worker holds OutW patches of KH*KW*InC = k values.
+		outW := int64(m.Tensors[op.Outputs[0]].Shape[2])
+		scratch += t * outW * k * elem
+	}
+	return weights, scratch
+}
+
+// ioBytes adds the conversion buffers of the outputs and the logits tensor
 // (-1 when the model has none).
 func (u *planMemory) ioBytes(m *tflite.Model, logits int) {
-	for _, ti := range []int{m.Outputs[0], logits} {
+	for _, ti := range append(slices.Clone(m.Outputs), logits) {
 		if ti >= 0 {
 			t := &m.Tensors[ti]
 			u.io += int64(t.Type.Size()) * int64(t.Elems())

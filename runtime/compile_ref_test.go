@@ -286,6 +286,16 @@ func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 	vals[m.Inputs[0]] = x
 	for oi := range m.Ops {
 		op := &m.Ops[oi]
+		if f := refTestOps[op.Custom]; op.Kind == tflite.OpCustom && f != nil {
+			ins := make([][]float64, len(op.Inputs))
+			for j, ti := range op.Inputs {
+				ins[j] = vals[ti]
+			}
+			for k, out := range f(ins, len(op.Outputs)) {
+				vals[op.Outputs[k]] = refStore(&m.Tensors[op.Outputs[k]], out)
+			}
+			continue
+		}
 		src, ot := vals[op.Inputs[0]], &m.Tensors[op.Outputs[0]]
 		out := make([]float64, ot.Elems())
 		switch op.Kind {

@@ -8,44 +8,41 @@ import (
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
-// buildStep compiles op i into a step and describes it.
-func (c *compiler) buildStep(i int) (step, LayerInfo, error) {
+// buildOp compiles op i of the folded model through its table entry into
+// its steps (one for most ops, a single empty one for an alias) and
+// describes it. The last step carries the op's float32 outputs for Trace.
+func (c *compiler) buildOp(i int) ([]step, LayerInfo, error) {
 	op := &c.m.Ops[i]
-	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
+	d := lookupOp(op)
+	if d == nil { // Validate refused it already
+		return nil, LayerInfo{}, fmt.Errorf("unsupported op")
+	}
 	info := LayerInfo{
 		Index:    i,
-		Op:       op.Kind.String(),
-		InShape:  slices.Clone(in.Shape),
-		OutShape: slices.Clone(out.Shape),
+		Op:       op.Name(),
+		Type:     d.layerType(c.m, op),
+		InShape:  slices.Clone(c.m.Tensors[op.Inputs[0]].Shape),
+		OutShape: slices.Clone(c.m.Tensors[op.Outputs[0]].Shape),
 	}
-	var st step
-	var err error
-	switch op.Kind {
-	case tflite.OpConv2D, tflite.OpDepthwiseConv2D:
-		st, err = c.buildConv(op, &info)
-	case tflite.OpFullyConnected:
-		st, err = c.buildFullyConnected(op, &info)
-	case tflite.OpAveragePool2D:
-		st, err = c.buildAvgPool(op, &info)
-	case tflite.OpSoftmax:
-		st, err = c.buildSoftmax(op, &info)
-	case tflite.OpReshape, tflite.OpSqueeze:
-		info.Type, info.Kernel = "reshape", "alias"
-	case tflite.OpQuantize:
-		st, err = c.buildQuantize(op, &info)
-	case tflite.OpDequantize:
-		st, err = c.buildDequantize(op, &info)
-	default:
-		err = fmt.Errorf("unsupported op")
+	steps := []step{{}}
+	if d.alias {
+		info.Kernel = "alias"
+	} else {
+		var err error
+		if steps, err = d.compile(c, op, &info); err != nil {
+			return nil, LayerInfo{}, err
+		}
+		if len(steps) == 0 {
+			return nil, LayerInfo{}, fmt.Errorf("compiled to no step")
+		}
 	}
-	if err != nil {
-		return step{}, LayerInfo{}, err
+	last := &steps[len(steps)-1]
+	for _, t := range op.Outputs {
+		if c.m.Tensors[t].Type == tflite.Float32 {
+			last.traced = append(last.traced, tracedTensor{tensor: t, values: c.f32(t)})
+		}
 	}
-	st.op, st.tensor = i, op.Outputs[0]
-	if out.Type == tflite.Float32 {
-		st.outF32 = c.f32(op.Outputs[0])
-	}
-	return st, info, nil
+	return steps, info, nil
 }
 
 // nhwc returns the dimensions of a batch-1 NHWC tensor.

@@ -57,6 +57,6 @@ func (p *Plan) takeFailure() error {
 	if f == nil {
 		return nil
 	}
-	l := &p.layers[f.step]
+	l := &p.layers[p.eng.steps[f.step].layer]
 	return &PanicError{Op: l.Index, OpName: l.Op, Kernel: l.Kernel, Worker: f.worker, Value: f.value, Stack: f.stack}
 }

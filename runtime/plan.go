@@ -72,8 +72,9 @@ type Plan struct {
 	planned    planMemory // what Compile counted against the memory budget
 
 	in        ioTensor
-	out       ioTensor
-	logits    ioTensor // valid when hasLogits
+	out       ioTensor   // model output 0 (also outs[0])
+	outs      []ioTensor // every model output, in the model's order
+	logits    ioTensor   // valid when hasLogits
 	hasLogits bool
 
 	inF32 [3][256]float32 // SetInputRGB conversion per channel for float inputs

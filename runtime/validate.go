@@ -10,9 +10,12 @@ import (
 // Validate checks that m is a graph edgecam can run: first the structure
 // the file format requires (m.Check: indices, shapes, data sizes,
 // quantization arrays), then every tensor's type and quantization values,
-// every operator's inputs and outputs of the shapes and types its options
-// imply (TensorFlow SAME/VALID arithmetic for convolutions and pools), and
-// operators in an order where each reads only tensors already written.
+// every operator against its entry in the op table (optable.go): operand
+// counts, constant and activation inputs, and the shapes and types its
+// options imply (TensorFlow SAME/VALID arithmetic for convolutions and
+// pools), and operators in an order where each reads only tensors already
+// written (any graph: a tensor may have several consumers, an op several
+// inputs and outputs, the model several outputs).
 // Validate allocates nothing whose size comes from declared shapes.
 // Errors wrap ErrInvalidModel or ErrUnsupported and name the op index, the op
 // and the tensor, e.g.
@@ -42,19 +45,29 @@ func Validate(m *tflite.Model) error {
 			written[i] = true
 		}
 	}
-	// folded marks the outputs of DEQUANTIZE ops of constants: the plan
-	// computes them once at compile time, so they count as constants.
+	// folded marks the outputs of ops that fold a constant (DEQUANTIZE of
+	// stored weights): the plan computes them once at compile time, so
+	// they count as constants.
 	folded := make([]bool, len(m.Tensors))
 	for i := range m.Ops {
-		c := &opCheck{m: m, i: i, op: &m.Ops[i], folded: folded}
-		if err := c.indices(written); err != nil {
+		op := &m.Ops[i]
+		c := &opCheck{m: m, i: i, op: op, def: lookupOp(op), folded: folded}
+		if c.def == nil {
+			return c.unsupportedf("operator not supported (edgecam runs %s)", supportedOps())
+		}
+		if err := c.operands(written); err != nil {
 			return err
 		}
-		if err := c.check(); err != nil {
+		if err := c.def.validate(c); err != nil {
 			return err
 		}
-		if c.op.Kind == tflite.OpDequantize && c.constant(c.op.Inputs[0]) {
-			folded[c.op.Outputs[0]] = true
+		if err := c.constants(); err != nil {
+			return err
+		}
+		if c.def.folds && c.constant(op.Inputs[0]) {
+			for _, t := range op.Outputs {
+				folded[t] = true
+			}
 		}
 	}
 	for _, o := range m.Outputs {
@@ -69,10 +82,11 @@ func Validate(m *tflite.Model) error {
 }
 
 // validateIO checks the model's input and output lists (their indices are
-// in range: m passed Check).
+// in range: m passed Check): one input, which edgecam feeds, and at least
+// one output.
 func validateIO(m *tflite.Model) error {
-	if len(m.Inputs) != 1 || len(m.Outputs) != 1 {
-		return fmt.Errorf("%w: model has %d inputs and %d outputs, edgecam runs exactly one of each", ErrUnsupported, len(m.Inputs), len(m.Outputs))
+	if len(m.Inputs) != 1 || len(m.Outputs) == 0 {
+		return fmt.Errorf("%w: model has %d inputs and %d outputs, edgecam runs exactly one input and at least one output", ErrUnsupported, len(m.Inputs), len(m.Outputs))
 	}
 	in := &m.Tensors[m.Inputs[0]]
 	if in.Data != nil {

@@ -26,7 +26,9 @@ func TestValidateErrors(t *testing.T) {
 		{name: "nil model", mutate: nil, kind: ErrInvalidModel, want: []string{"nil model"}},
 
 		{name: "unsupported op", mutate: func(m *tflite.Model) { m.Ops[1].Kind = 17 },
-			kind: ErrUnsupported, want: []string{"op 1 (MAX_POOL_2D)", "operator not supported"}},
+			kind: ErrUnsupported, want: []string{"op 1 (MAX_POOL_2D)", "operator not supported", "(edgecam runs ", "AVERAGE_POOL_2D, CONV_2D, "}},
+		{name: "unsupported custom op", mutate: func(m *tflite.Model) { m.Ops[1].Kind, m.Ops[1].Custom = tflite.OpCustom, "Mine" },
+			kind: ErrUnsupported, want: []string{"op 1 (Mine)", "operator not supported"}},
 		{name: "absent required input", mutate: func(m *tflite.Model) { m.Ops[1].Inputs[1] = -1 },
 			kind: ErrInvalidModel, want: []string{"op 1 (DEPTHWISE_CONV_2D)", "input 1 is absent"}},
 		{name: "unsupported dtype", mutate: func(m *tflite.Model) { m.Tensors[6].Type = tflite.Float16 },
@@ -80,8 +82,10 @@ func TestValidateErrors(t *testing.T) {
 		{name: "scale", mutate: func(m *tflite.Model) {
 			m.Tensors[3].Quant = &tflite.Quantization{Scale: []float32{-1}, ZeroPoint: []int64{0}}
 		}, kind: ErrInvalidModel, want: []string{`tensor 3 "conv"`, "scale[0] = -1, want a finite positive number"}},
-		{name: "two outputs", mutate: func(m *tflite.Model) { m.Outputs = []int{13, 12} },
-			kind: ErrUnsupported, want: []string{"1 inputs and 2 outputs"}},
+		{name: "two inputs", mutate: func(m *tflite.Model) { m.Inputs = []int{0, 3} },
+			kind: ErrUnsupported, want: []string{"2 inputs and 1 outputs", "exactly one input"}},
+		{name: "no outputs", mutate: func(m *tflite.Model) { m.Outputs = nil },
+			kind: ErrUnsupported, want: []string{"1 inputs and 0 outputs"}},
 		{name: "no ops", mutate: func(m *tflite.Model) { m.Ops = nil; m.Outputs = []int{0} },
 			kind: ErrInvalidModel, want: []string{"no operators"}},
 	}

@@ -50,12 +50,12 @@ func (m *Model) Check() error {
 		op := &m.Ops[i]
 		for j, t := range op.Inputs {
 			if t < -1 || t >= n {
-				return fmt.Errorf("%w: op %d (%s): input %d: tensor index %d out of range (model has %d tensors)", ErrInvalidModel, i, op.Kind, j, t, n)
+				return fmt.Errorf("%w: op %d (%s): input %d: tensor index %d out of range (model has %d tensors)", ErrInvalidModel, i, op.Name(), j, t, n)
 			}
 		}
 		for j, t := range op.Outputs {
 			if t < 0 || t >= n {
-				return fmt.Errorf("%w: op %d (%s): output %d: tensor index %d out of range (model has %d tensors)", ErrInvalidModel, i, op.Kind, j, t, n)
+				return fmt.Errorf("%w: op %d (%s): output %d: tensor index %d out of range (model has %d tensors)", ErrInvalidModel, i, op.Name(), j, t, n)
 			}
 		}
 	}

@@ -11,6 +11,7 @@ type encodeKnobs struct {
 	subgraphs   int            // number of copies of the subgraph (0 -> 1)
 	version     uint32         // model version (0 -> 3)
 	customCode  string         // when set, the first operator code is custom
+	customFmt   int8           // custom_options_format written for custom ops
 	bufOffset   uint64         // when set, buffer 1 gets a large-model offset field
 }
 
@@ -42,20 +43,29 @@ func encodeForTest(m *Model, k encodeKnobs) []byte {
 		return b.EndVector(len(v))
 	}
 
-	// Operator codes: one per distinct kind, in order of first use.
-	codeIndex := map[OpKind]int{}
-	var kinds []OpKind
+	// Operator codes: one per distinct kind (and custom name), in order of
+	// first use.
+	type codeKey struct {
+		kind   OpKind
+		custom string
+	}
+	codeIndex := map[codeKey]int{}
+	var kinds []codeKey
 	for _, op := range m.Ops {
-		if _, ok := codeIndex[op.Kind]; !ok {
-			codeIndex[op.Kind] = len(kinds)
-			kinds = append(kinds, op.Kind)
+		if _, ok := codeIndex[codeKey{op.Kind, op.Custom}]; !ok {
+			codeIndex[codeKey{op.Kind, op.Custom}] = len(kinds)
+			kinds = append(kinds, codeKey{op.Kind, op.Custom})
 		}
 	}
 	codes := make([]flatbuffers.UOffsetT, len(kinds))
-	for i, kind := range kinds {
+	for i, key := range kinds {
+		kind := key.kind
 		var custom flatbuffers.UOffsetT
-		if i == 0 && k.customCode != "" {
+		switch {
+		case i == 0 && k.customCode != "":
 			custom = b.CreateString(k.customCode)
+		case key.custom != "":
+			custom = b.CreateString(key.custom)
 		}
 		b.StartObject(operatorCodeNumFields)
 		b.PrependInt8Slot(fOperatorCodeDeprecatedBuiltinCode, int8(min(kind, opPlaceholderForGreaterOpCodes)), 0)
@@ -130,7 +140,11 @@ func encodeForTest(m *Model, k encodeKnobs) []byte {
 		op := &m.Ops[i]
 		in, out := ints(op.Inputs), ints(op.Outputs)
 		opt := encodeOptionsForTest(b, op, ints)
-		idx := uint32(codeIndex[op.Kind])
+		var customOpts flatbuffers.UOffsetT
+		if op.CustomOptions != nil {
+			customOpts = b.CreateByteVector(op.CustomOptions)
+		}
+		idx := uint32(codeIndex[codeKey{op.Kind, op.Custom}])
 		if v, ok := k.opcodeIndex[i]; ok {
 			idx = v
 		}
@@ -141,6 +155,10 @@ func encodeForTest(m *Model, k encodeKnobs) []byte {
 		if opt != 0 {
 			b.PrependUint8Slot(fOperatorBuiltinOptionsType, optionsType(op.Kind), 0)
 			b.PrependUOffsetTSlot(fOperatorBuiltinOptions, opt, 0)
+		}
+		if customOpts != 0 {
+			b.PrependUOffsetTSlot(fOperatorCustomOptions, customOpts, 0)
+			b.PrependInt8Slot(fOperatorCustomOptionsFormat, k.customFmt, 0)
 		}
 		ops[i] = b.EndObject()
 	}
@@ -222,6 +240,12 @@ func encodeOptionsForTest(b *flatbuffers.Builder, op *Op, ints func([]int) flatb
 		sd := ints(op.SqueezeDims)
 		b.StartObject(squeezeOptionsNumFlds)
 		b.PrependUOffsetTSlot(fSqueezeDims, sd, 0)
+	case OpAdd:
+		b.StartObject(addOptionsNumFlds)
+		b.PrependInt8Slot(fAddActivation, int8(op.Activation), 0)
+	case OpMean:
+		b.StartObject(reducerOptionsNumFlds)
+		b.PrependBoolSlot(fReducerKeepDims, op.KeepDims, false)
 	default:
 		return 0
 	}

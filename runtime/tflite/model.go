@@ -95,15 +95,23 @@ func (t *Tensor) Elems() int {
 // OpKind is an operator. The values are TFLite's BuiltinOperator enum.
 type OpKind int32
 
-// The operators edgecam runs (TFLite BuiltinOperator numbering).
+// The operators this package reads and writes (TFLite BuiltinOperator
+// numbering). OpCustom is every custom operator; Op.Custom names it.
 const (
+	OpAdd             OpKind = 0
 	OpAveragePool2D   OpKind = 1
 	OpConv2D          OpKind = 3
 	OpDepthwiseConv2D OpKind = 4
 	OpDequantize      OpKind = 6
 	OpFullyConnected  OpKind = 9
+	OpRelu            OpKind = 19
+	OpReluN1To1       OpKind = 20
+	OpRelu6           OpKind = 21
 	OpReshape         OpKind = 22
 	OpSoftmax         OpKind = 25
+	OpCustom          OpKind = 32
+	OpPad             OpKind = 34
+	OpMean            OpKind = 40
 	OpSqueeze         OpKind = 43
 	OpQuantize        OpKind = 114
 )
@@ -144,7 +152,13 @@ type Op struct {
 	Inputs  []int // tensor indices; -1 marks an absent optional input
 	Outputs []int
 
-	// CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D
+	// Custom operators (Kind OpCustom): the custom_code naming the
+	// operator and its custom_options bytes (a flexbuffer, as the file
+	// holds them; nil when absent).
+	Custom        string
+	CustomOptions []byte
+
+	// CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D; Activation also ADD
 	Padding          Padding
 	StrideH, StrideW int
 	DilationH        int // 1 when the file does not say
@@ -157,6 +171,16 @@ type Op struct {
 	NewShape    []int   // RESHAPE (may be nil: shape comes from the second input)
 	SqueezeDims []int   // SQUEEZE
 	KeepNumDims bool    // FULLY_CONNECTED
+	KeepDims    bool    // MEAN
+}
+
+// Name names the operator in messages: its custom code for a custom
+// operator ("TFLite_Detection_PostProcess"), else the builtin name.
+func (op *Op) Name() string {
+	if op.Kind == OpCustom && op.Custom != "" {
+		return op.Custom
+	}
+	return op.Kind.String()
 }
 
 // Model is a TFLite model with one subgraph (a loaded file or a graph built

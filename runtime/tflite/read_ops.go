@@ -1,6 +1,10 @@
 package tflite
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // decodeOp reads operator i and its builtin options.
 func decodeOp(r *fbReader, pos uint32, i int, op *Op, codes []opCode) error {
@@ -17,19 +21,29 @@ func decodeOp(r *fbReader, pos uint32, i int, op *Op, codes []opCode) error {
 	}
 	code := codes[idx]
 	op.Kind, op.Version = code.kind, code.version
-	where := fmt.Sprintf("op %d (%s)", i, op.Kind)
-	t.what = where
-	if code.custom != "" || op.Kind == 32 {
-		return fmt.Errorf("%w: op %d: custom operator %q", ErrUnsupported, i, code.custom)
+	// As TFLite resolves operators: the builtin code decides, and
+	// custom_code names the operator when that code is CUSTOM.
+	switch {
+	case op.Kind == OpCustom && code.custom == "":
+		return fmt.Errorf("%w: op %d: custom operator without a custom_code", ErrInvalidModel, i)
+	case op.Kind == OpCustom:
+		op.Custom = code.custom
+	case code.custom != "":
+		return fmt.Errorf("%w: op %d: custom operator %q has builtin code %s, want CUSTOM", ErrUnsupported, i, code.custom, op.Kind)
 	}
-	if !supportedOp(op.Kind) {
-		return fmt.Errorf("%w: %s: operator not supported (edgecam runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, RESHAPE, SQUEEZE, SOFTMAX, QUANTIZE, DEQUANTIZE)", ErrUnsupported, where)
+	where := fmt.Sprintf("op %d (%s)", i, op.Name())
+	t.what = where
+	if !readableOp(op.Kind) {
+		return fmt.Errorf("%w: %s: operator not supported (the reader decodes %s and custom operators)", ErrUnsupported, where, readableOpNames())
 	}
 	if op.Inputs, err = t.ints(fOperatorInputs, "inputs"); err != nil {
 		return err
 	}
 	if op.Outputs, err = t.ints(fOperatorOutputs, "outputs"); err != nil {
 		return err
+	}
+	if op.Kind == OpCustom {
+		return decodeCustomOptions(t, op, where)
 	}
 	if t.has(fOperatorCustomOptions) {
 		return fmt.Errorf("%w: %s: has custom options", ErrUnsupported, where)
@@ -54,13 +68,41 @@ func decodeOp(r *fbReader, pos uint32, i int, op *Op, codes []opCode) error {
 	return nil
 }
 
-func supportedOp(k OpKind) bool {
-	switch k {
-	case OpAveragePool2D, OpConv2D, OpDepthwiseConv2D, OpDequantize, OpFullyConnected,
-		OpReshape, OpSoftmax, OpSqueeze, OpQuantize:
-		return true
+// readableOps are the builtin operators whose options this package decodes
+// and encodes (every field of Op they use), in code order. A file with
+// another builtin operator is refused: the writer could not write it back.
+var readableOps = []OpKind{
+	OpAdd, OpAveragePool2D, OpConv2D, OpDepthwiseConv2D, OpDequantize, OpFullyConnected,
+	OpRelu, OpReluN1To1, OpRelu6, OpReshape, OpSoftmax, OpPad, OpMean, OpSqueeze, OpQuantize,
+}
+
+func readableOp(k OpKind) bool { return k == OpCustom || slices.Contains(readableOps, k) }
+
+// readableOpNames lists readableOps for messages.
+func readableOpNames() string {
+	names := make([]string, len(readableOps))
+	for i, k := range readableOps {
+		names[i] = k.String()
 	}
-	return false
+	return strings.Join(names, ", ")
+}
+
+// decodeCustomOptions reads a custom operator's options: raw bytes, which
+// only the operator's implementation interprets. They must be a flexbuffer
+// (the one format TFLite defines); builtin options are refused.
+func decodeCustomOptions(t *fbTable, op *Op, where string) error {
+	if t.has(fOperatorBuiltinOptionsType) || t.has(fOperatorBuiltinOptions) {
+		return fmt.Errorf("%w: %s: custom operator with builtin options", ErrInvalidModel, where)
+	}
+	format, err := t.int8(fOperatorCustomOptionsFormat, customOptionsFlexbuffers)
+	if err != nil {
+		return err
+	}
+	if format != customOptionsFlexbuffers {
+		return fmt.Errorf("%w: %s: custom options format %d (only flexbuffers, 0, is defined)", ErrUnsupported, where, format)
+	}
+	op.CustomOptions, err = t.bytes(fOperatorCustomOptions, "custom_options")
+	return err
 }
 
 // optionsType is the BuiltinOptions union type of an operator's options.
@@ -84,6 +126,12 @@ func optionsType(k OpKind) uint8 {
 		return optQuantizeOptions
 	case OpDequantize:
 		return optDequantizeOptions
+	case OpAdd:
+		return optAddOptions
+	case OpPad:
+		return optPadOptions
+	case OpMean:
+		return optReducerOptions
 	}
 	return optNone
 }
@@ -154,6 +202,12 @@ func decodeOptions(o *fbTable, op *Op, where string) error {
 	case OpSqueeze:
 		if err == nil {
 			op.SqueezeDims, err = o.ints(fSqueezeDims, "squeeze_dims")
+		}
+	case OpAdd:
+		op.Activation = Activation(i8(fAddActivation))
+	case OpMean:
+		if err == nil {
+			op.KeepDims, err = o.bool(fReducerKeepDims)
 		}
 	}
 	return err

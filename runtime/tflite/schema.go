@@ -113,7 +113,10 @@ const (
 	optPool2DOptions          = 5
 	optFullyConnectedOptions  = 8
 	optSoftmaxOptions         = 9
+	optAddOptions             = 11
 	optReshapeOptions         = 17
+	optPadOptions             = 22
+	optReducerOptions         = 27
 	optSqueezeOptions         = 30
 	optDequantizeOptions      = 38
 	optQuantizeOptions        = 89
@@ -180,11 +183,28 @@ const (
 	squeezeOptionsNumFlds = 1
 )
 
-// QuantizeOptions and DequantizeOptions are empty tables.
+// table AddOptions
+const (
+	fAddActivation    = 0 // ActivationFunctionType (byte)
+	fAddPotScaleInt16 = 1 // bool, default true (int16 only)
+	addOptionsNumFlds = 2
+)
+
+// table ReducerOptions (MEAN)
+const (
+	fReducerKeepDims      = 0 // bool
+	reducerOptionsNumFlds = 1
+)
+
+// QuantizeOptions, DequantizeOptions and PadOptions are empty tables.
 const (
 	quantizeOptionsNumFlds   = 0
 	dequantizeOptionsNumFlds = 0
+	padOptionsNumFlds        = 0
 )
+
+// customOptionsFlexbuffers is the only CustomOptionsFormat TFLite defines.
+const customOptionsFlexbuffers = 0
 
 // builtinOperatorNames are TFLite's BuiltinOperator names by code (0..145),
 // for naming the operators edgecam rejects.

@@ -99,7 +99,7 @@ func marshal(m *Model) ([]byte, error) {
 	for i := range m.Ops {
 		off, err := writeOperator(b, &m.Ops[i], opcodeIndex[i])
 		if err != nil {
-			return nil, fmt.Errorf("tflite write: op %d (%v): %w", i, m.Ops[i].Kind, err)
+			return nil, fmt.Errorf("tflite write: op %d (%s): %w", i, m.Ops[i].Name(), err)
 		}
 		ops[i] = off
 	}
@@ -119,6 +119,10 @@ func marshal(m *Model) ([]byte, error) {
 
 	codeOffs := make([]flatbuffers.UOffsetT, len(codes))
 	for i, c := range codes {
+		var custom flatbuffers.UOffsetT
+		if c.kind == OpCustom {
+			custom = b.CreateString(c.custom)
+		}
 		b.StartObject(operatorCodeNumFields)
 		dep := int8(opPlaceholderForGreaterOpCodes)
 		if c.kind < opPlaceholderForGreaterOpCodes {
@@ -127,6 +131,9 @@ func marshal(m *Model) ([]byte, error) {
 		b.PrependInt8Slot(fOperatorCodeDeprecatedBuiltinCode, dep, 0)
 		b.PrependInt32Slot(fOperatorCodeVersion, int32(c.version), 1)
 		b.PrependInt32Slot(fOperatorCodeBuiltinCode, int32(c.kind), 0)
+		if custom != 0 {
+			b.PrependUOffsetTSlot(fOperatorCodeCustomCode, custom, 0)
+		}
 		codeOffs[i] = b.EndObject()
 	}
 
@@ -218,17 +225,18 @@ func writeQuantization(b *flatbuffers.Builder, q *Quantization, zeros map[int]fl
 // writeOpCode is one entry of Model.operator_codes.
 type writeOpCode struct {
 	kind    OpKind
+	custom  string // custom_code of a custom operator
 	version int
 }
 
-// writeOperatorCodes lists the distinct (kind, version) pairs in order of first
-// use and maps every op to its entry.
+// writeOperatorCodes lists the distinct (kind, custom code, version) triples
+// in order of first use and maps every op to its entry.
 func writeOperatorCodes(m *Model) ([]writeOpCode, []uint32) {
 	var codes []writeOpCode
 	index := make([]uint32, len(m.Ops))
 	seen := map[writeOpCode]uint32{}
 	for i := range m.Ops {
-		c := writeOpCode{m.Ops[i].Kind, max(m.Ops[i].Version, 1)}
+		c := writeOpCode{m.Ops[i].Kind, m.Ops[i].Custom, max(m.Ops[i].Version, 1)}
 		j, ok := seen[c]
 		if !ok {
 			j = uint32(len(codes))
@@ -243,6 +251,26 @@ func writeOperatorCodes(m *Model) ([]writeOpCode, []uint32) {
 func writeOperator(b *flatbuffers.Builder, op *Op, opcode uint32) (flatbuffers.UOffsetT, error) {
 	in := writeInt32Vector(b, op.Inputs)
 	out := writeInt32Vector(b, op.Outputs)
+	if op.Kind == OpCustom {
+		if op.Custom == "" {
+			return 0, fmt.Errorf("custom operator without a name (Op.Custom)")
+		}
+		var opts flatbuffers.UOffsetT
+		if op.CustomOptions != nil {
+			opts = b.CreateByteVector(op.CustomOptions)
+		}
+		b.StartObject(operatorNumFields)
+		b.PrependUint32Slot(fOperatorOpcodeIndex, opcode, 0)
+		b.PrependUOffsetTSlot(fOperatorInputs, in, 0)
+		b.PrependUOffsetTSlot(fOperatorOutputs, out, 0)
+		if opts != 0 {
+			b.PrependUOffsetTSlot(fOperatorCustomOptions, opts, 0)
+		}
+		return b.EndObject(), nil
+	}
+	if op.Custom != "" || op.CustomOptions != nil {
+		return 0, fmt.Errorf("builtin operator with a custom name or custom options")
+	}
 	optType, opts, err := writeOpOptions(b, op)
 	if err != nil {
 		return 0, err
@@ -318,6 +346,19 @@ func writeOpOptions(b *flatbuffers.Builder, op *Op) (uint8, flatbuffers.UOffsetT
 	case OpDequantize:
 		b.StartObject(dequantizeOptionsNumFlds)
 		return optDequantizeOptions, b.EndObject(), nil
+	case OpAdd:
+		b.StartObject(addOptionsNumFlds)
+		b.PrependInt8Slot(fAddActivation, int8(op.Activation), 0)
+		return optAddOptions, b.EndObject(), nil
+	case OpMean:
+		b.StartObject(reducerOptionsNumFlds)
+		b.PrependBoolSlot(fReducerKeepDims, op.KeepDims, false)
+		return optReducerOptions, b.EndObject(), nil
+	case OpPad:
+		b.StartObject(padOptionsNumFlds)
+		return optPadOptions, b.EndObject(), nil
+	case OpRelu, OpReluN1To1, OpRelu6: // no options table
+		return optNone, 0, nil
 	}
 	return 0, 0, fmt.Errorf("operator %v cannot be written", op.Kind)
 }

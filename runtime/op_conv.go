@@ -8,6 +8,95 @@ import (
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
+// CONV_2D and DEPTHWISE_CONV_2D (depth multiplier 1): a 1x1 stride-1
+// CONV_2D runs as a pointwise GEMM (compile_pointwise.go), a full conv
+// through its registered kernel or as im2col + GEMM (compile_im2col.go),
+// a depthwise conv through its registered kernel.
+
+func init() {
+	for _, k := range []tflite.OpKind{tflite.OpConv2D, tflite.OpDepthwiseConv2D} {
+		registerOp(&opDef{
+			kind:   k,
+			inputs: weightedOperands("filter"),
+			minIn:  2, maxIn: 3, minOut: 1, maxOut: 1,
+			layerType: convLayerType,
+			validate:  (*opCheck).conv,
+			compile: func(c *compiler, op *tflite.Op, info *LayerInfo) ([]step, error) {
+				return singleStep(c.buildConv(op, info))
+			},
+			planBytes: weightedPlanBytes,
+		})
+	}
+}
+
+// weightedOperands are the inputs of an op with weights: the activation,
+// the constant weights (named for messages) and an optional constant bias.
+func weightedOperands(weights string) []operand {
+	return []operand{{name: "input"}, {name: weights, role: roleConstant}, {name: "bias", role: roleConstant, optional: true}}
+}
+
+// convLayerType: "pwconv" for a 1x1 stride-1 CONV_2D, else "conv";
+// "dwconv" for DEPTHWISE_CONV_2D.
+func convLayerType(m *tflite.Model, op *tflite.Op) string {
+	if op.Kind == tflite.OpDepthwiseConv2D {
+		return "dwconv"
+	}
+	if w := m.Tensors[op.Inputs[1]].Shape; len(w) == 4 && w[1] == 1 && w[2] == 1 && op.StrideH == 1 && op.StrideW == 1 {
+		return "pwconv"
+	}
+	return "conv"
+}
+
+func (c *opCheck) conv() error {
+	op := c.op
+	if err := c.spatial(); err != nil {
+		return err
+	}
+	if err := c.rank4("input", op.Inputs[0]); err != nil {
+		return err
+	}
+	if err := c.rank4("output", op.Outputs[0]); err != nil {
+		return err
+	}
+	wi := op.Inputs[1]
+	w := &c.m.Tensors[wi]
+	in := c.in().Shape
+	if len(w.Shape) != 4 {
+		return c.errf("%s: shape %v, want 4 dimensions", c.name("filter", wi), w.Shape)
+	}
+	if !c.constant(wi) {
+		return c.unsupportedf("%s: filter is not a constant", c.name("filter", wi))
+	}
+	var outC, axis int
+	if op.Kind == tflite.OpConv2D {
+		if w.Shape[3] != in[3] {
+			return c.errf("%s: shape %v has %d input channels, input has %d", c.name("filter", wi), w.Shape, w.Shape[3], in[3])
+		}
+		outC, axis = w.Shape[0], 0
+	} else {
+		if op.DepthMultiplier != 1 {
+			return c.unsupportedf("depth multiplier %d (only 1 is supported)", op.DepthMultiplier)
+		}
+		if w.Shape[0] != 1 || w.Shape[3] != in[3] {
+			return c.errf("%s: shape %v, want [1 KH KW %d] (depth multiplier 1)", c.name("filter", wi), w.Shape, in[3])
+		}
+		outC, axis = w.Shape[3], 3
+	}
+	kh, kw := w.Shape[1], w.Shape[2]
+	oh, ow := convOutHW(op.Padding, in[1], kh, op.StrideH), convOutHW(op.Padding, in[2], kw, op.StrideW)
+	if oh == 0 || ow == 0 {
+		return c.errf("%dx%d filter does not fit the %dx%d input with VALID padding", kh, kw, in[1], in[2])
+	}
+	how := fmt.Sprintf("%s padding, %dx%d filter, stride %d", padName(op.Padding), kh, kw, op.StrideH)
+	if op.StrideW != op.StrideH {
+		how = fmt.Sprintf("%s padding, %dx%d filter, stride %dx%d", padName(op.Padding), kh, kw, op.StrideH, op.StrideW)
+	}
+	if err := c.wantOut([]int{in[0], oh, ow, outC}, how); err != nil {
+		return err
+	}
+	return c.weightedTypes(wi, outC, axis)
+}
+
 // buildConv compiles CONV_2D (a 1x1 stride-1 one as a pointwise GEMM) and
 // DEPTHWISE_CONV_2D (depth multiplier 1).
 func (c *compiler) buildConv(op *tflite.Op, info *LayerInfo) (step, error) {
@@ -54,131 +143,6 @@ func (c *compiler) buildConv(op *tflite.Op, info *LayerInfo) (step, error) {
 		return c.convQ8Step(op, info, p, dw, bias)
 	}
 	return c.convF32Step(op, info, p, dw, bias)
-}
-
-// buildFullyConnected compiles FULLY_CONNECTED as a pointwise GEMM over the
-// input's rows of k elements.
-func (c *compiler) buildFullyConnected(op *tflite.Op, info *LayerInfo) (step, error) {
-	wt := &c.m.Tensors[op.Inputs[1]]
-	if len(wt.Shape) != 2 || wt.Shape[0] < 1 || wt.Shape[1] < 1 {
-		return step{}, fmt.Errorf("weights %d (%q) have shape %v, want [N K]", op.Inputs[1], wt.Name, wt.Shape)
-	}
-	n, k := wt.Shape[0], wt.Shape[1]
-	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
-	if in.Elems()%k != 0 || out.Elems() != in.Elems()/k*n {
-		return step{}, fmt.Errorf("input %v and output %v do not match weights %v", in.Shape, out.Shape, wt.Shape)
-	}
-	m := in.Elems() / k
-	info.Type = "fc"
-	info.MACs = int64(m) * int64(k) * int64(n)
-	bias := biasInput(op)
-	info.Params = params(c.m, op.Inputs[1], bias)
-	quant, err := c.quantized(op)
-	if err != nil {
-		return step{}, err
-	}
-	if quant {
-		return c.pointwiseQ8Step(op, info, bias, m, k, n)
-	}
-	return c.pointwiseF32Step(op, info, bias, m, k, n)
-}
-
-// biasInput is the bias tensor of a conv or fully connected op, or -1.
-func biasInput(op *tflite.Op) int {
-	if len(op.Inputs) > 2 {
-		return op.Inputs[2]
-	}
-	return -1
-}
-
-// params counts the weight and bias elements (bias may be -1).
-func params(m *tflite.Model, weights, bias int) int64 {
-	n := int64(m.Tensors[weights].Elems())
-	if bias >= 0 {
-		n += int64(m.Tensors[bias].Elems())
-	}
-	return n
-}
-
-// tiles is the number of row tiles of height tile covering m rows.
-func tiles(m, tile int) int { return (m + tile - 1) / tile }
-
-func (c *compiler) pointwiseF32Step(op *tflite.Op, info *LayerInfo, bias, m, k, n int) (step, error) {
-	w, err := constFloat32s(c.m, op.Inputs[1], n*k)
-	if err != nil {
-		return step{}, err
-	}
-	var b []float32
-	if bias >= 0 {
-		if b, err = constFloat32s(c.m, bias, n); err != nil {
-			return step{}, fmt.Errorf("bias: %w", err)
-		}
-	}
-	lo, hi, err := floatClamp(op.Activation)
-	if err != nil {
-		return step{}, err
-	}
-	impl, err := kernels.Select(kernels.All().PointwiseF32, c.level, &kernels.PointwiseLayer{K: k, N: n})
-	if err != nil {
-		return step{}, err
-	}
-	info.Kernel = impl.Name
-	src, dst := c.f32(op.Inputs[0]), c.f32(op.Outputs[0])
-	if c.splitColumns(m, n) {
-		return columnsF32Step(impl.Pack, impl.Run, dst, src, w, b, k, n, c.threads, lo, hi), nil
-	}
-	packed := impl.Pack(w, n, k)
-	tile, run := max(impl.TileM, 1), impl.Run
-	return step{units: tiles(m, tile), run: func(_, t0, t1 int) {
-		r0, r1 := t0*tile, min(t1*tile, m)
-		run(dst[r0*n:r1*n], src[r0*k:r1*k], r1-r0, k, n, packed, b, lo, hi)
-	}}, nil
-}
-
-func (c *compiler) pointwiseQ8Step(op *tflite.Op, info *LayerInfo, bias, m, k, n int) (step, error) {
-	inq, outq, err := opQParams(c.m, op)
-	if err != nil {
-		return step{}, err
-	}
-	wq, err := quantWeights(c.m, op.Inputs[1], n, 0)
-	if err != nil {
-		return step{}, err
-	}
-	if len(wq.values) != n*k {
-		return step{}, fmt.Errorf("weights hold %d values, want %d", len(wq.values), n*k)
-	}
-	wzp := wq.zp[0]
-	for _, z := range wq.zp {
-		if z != wzp {
-			return step{}, fmt.Errorf("per-channel weight zero points must be equal (got %d and %d)", wzp, z)
-		}
-	}
-	var b []int32
-	if bias >= 0 {
-		if b, err = constInt32s(c.m, bias, n); err != nil {
-			return step{}, fmt.Errorf("bias: %w", err)
-		}
-	}
-	rq, err := newRequant(op.Activation, inq, outq, wq)
-	if err != nil {
-		return step{}, err
-	}
-	folded := generic.FoldPointwiseBiasQ8(b, wq.values, n, k, inq.zp, wzp)
-	impl, err := kernels.Select(kernels.All().PointwiseQ8, c.level, &kernels.PointwiseLayer{K: k, N: n, Requant: rq})
-	if err != nil {
-		return step{}, err
-	}
-	info.Kernel = impl.Name
-	src, dst := c.i8(op.Inputs[0]), c.i8(op.Outputs[0])
-	if c.splitColumns(m, n) {
-		return columnsQ8Step(impl.Pack, impl.Run, dst, src, wq.values, folded, wzp, rq, k, n, c.threads), nil
-	}
-	packed := impl.Pack(wq.values, n, k)
-	tile, run := max(impl.TileM, 1), impl.Run
-	return step{units: tiles(m, tile), run: func(_, t0, t1 int) {
-		r0, r1 := t0*tile, min(t1*tile, m)
-		run(dst[r0*n:r1*n], src[r0*k:r1*k], r1-r0, k, n, packed, folded, wzp, rq)
-	}}, nil
 }
 
 func (c *compiler) convF32Step(op *tflite.Op, info *LayerInfo, p *generic.ConvParams, dw bool, bias int) (step, error) {
