@@ -34,6 +34,9 @@
 //	softmax     softmax.go          -                          -              generic/softmax_test.go                     (called by the runtime)
 //	quantize    quantize.go         -                          -              generic/quantize_test.go                    (called by the runtime)
 //	requant     requant.go          -                          -              generic/quantize_test.go                    (used by every int8 kernel)
+//	concat      concat.go           -                          -              generic/concat_test.go                      (called by the runtime)
+//	logistic    logistic.go         -                          -              generic/logistic_test.go                    (called by the runtime)
+//	detection   detection_*.go      -                          -              generic/detection_*_test.go                 (called by the runtime)
 //
 // The generic specification of each op is also tested on its own against
 // the obvious loop (kernels/generic/<stem>_test.go). Shared pieces: the
