@@ -26,7 +26,7 @@ func TestValidateErrors(t *testing.T) {
 		{name: "nil model", mutate: nil, kind: ErrInvalidModel, want: []string{"nil model"}},
 
 		{name: "unsupported op", mutate: func(m *tflite.Model) { m.Ops[1].Kind = 17 },
-			kind: ErrUnsupported, want: []string{"op 1 (MAX_POOL_2D)", "operator not supported", "(edgecam runs ", "AVERAGE_POOL_2D, CONV_2D, "}},
+			kind: ErrUnsupported, want: []string{"op 1 (MAX_POOL_2D)", "operator not supported", "(edgecam runs ", "AVERAGE_POOL_2D, CONCATENATION, CONV_2D, "}},
 		{name: "unsupported custom op", mutate: func(m *tflite.Model) { m.Ops[1].Kind, m.Ops[1].Custom = tflite.OpCustom, "Mine" },
 			kind: ErrUnsupported, want: []string{"op 1 (Mine)", "operator not supported"}},
 		{name: "absent required input", mutate: func(m *tflite.Model) { m.Ops[1].Inputs[1] = -1 },
