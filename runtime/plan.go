@@ -76,6 +76,7 @@ type Plan struct {
 	outs      []ioTensor // every model output, in the model's order
 	logits    ioTensor   // valid when hasLogits
 	hasLogits bool
+	det       *detector // nil unless the model is a detector (detections.go)
 
 	inF32 [3][256]float32 // SetInputRGB conversion per channel for float inputs
 	inQ8  [3][256]int8    // ... and for quantized inputs (int8 domain); normalize.go

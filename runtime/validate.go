@@ -52,6 +52,9 @@ func Validate(m *tflite.Model) error {
 	for i := range m.Ops {
 		op := &m.Ops[i]
 		c := &opCheck{m: m, i: i, op: op, def: lookupOp(op), folded: folded}
+		if c.def == nil && op.Kind == tflite.OpCustom {
+			return c.unsupportedf("unsupported custom op %q (edgecam runs the custom ops %s)", op.Custom, supportedCustomOps())
+		}
 		if c.def == nil {
 			return c.unsupportedf("operator not supported (edgecam runs %s)", supportedOps())
 		}
