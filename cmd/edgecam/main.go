@@ -1,7 +1,8 @@
-// Command edgecam runs MobileNet-V1 image classification on edge boards:
-// from a V4L2 camera (run), on image files (classify), as a benchmark (bench),
-// and it describes models (describe), the machine (info) and quantizes float
-// models to int8 (quantize).
+// Command edgecam runs MobileNet-V1 image classification and SSD object
+// detection on edge boards: from a V4L2 camera (run), on image files
+// (classify, detect), as a benchmark (bench), and it describes models
+// (describe), the machine (info) and quantizes float models to int8
+// (quantize).
 package main
 
 import (
@@ -40,7 +41,7 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 // commands is the table of subcommands, in the order `edgecam help` lists them.
-var commands = []*command{cmdRun, cmdClassify, cmdBench, cmdDescribe, cmdInfo, cmdQuantize}
+var commands = []*command{cmdRun, cmdClassify, cmdDetect, cmdBench, cmdDescribe, cmdInfo, cmdQuantize}
 
 // stopGrace is how long a command has, after the first SIGINT or SIGTERM,
 // to return before the process ends without it. Every long loop checks its
