@@ -155,11 +155,7 @@ func (s *httpServer) Publish(line *frameJSON, input []byte) {
 		s.latest = b
 		s.mu.Unlock()
 	}
-	text := ""
-	if len(line.Top) > 0 {
-		text = fmt.Sprintf("%s %.0f%%", line.Top[0].Label, 100*line.Top[0].Score)
-	}
-	s.preview.Set(input, text, line.Seq)
+	s.preview.setResult(input, line) // label bar and detection boxes: http_boxes.go
 }
 
 func (s *httpServer) handleIndex(w http.ResponseWriter, r *http.Request) {
@@ -301,8 +297,11 @@ async function poll(){
   try{
     const r=await fetch('/api/latest',{cache:'no-store'});
     if(r.ok){const j=await r.json();
+      const pct=s=>s===null?' (no score: NaN)':' '+(100*s).toFixed(0)+'%';
       const t=j.top&&j.top[0];
-      document.getElementById('label').textContent=t?(t.label+(t.score===null?' (no score: NaN)':' '+(100*t.score).toFixed(0)+'%')):'';
+      document.getElementById('label').textContent=j.detections?
+        (j.detections.length?j.detections.map(d=>d.label+pct(d.score)).join(', '):'no detections'):
+        (t?t.label+pct(t.score):'');
       document.getElementById('info').textContent='frame '+j.seq+'  latency '+j.latency_ms.toFixed(1)+' ms  dropped '+j.dropped;}
   }catch(e){}
   setTimeout(poll,250);

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/edgecam/edgecam/board"
+	"github.com/edgecam/edgecam/internal/snapshots"
 )
 
 // preview holds the latest model input and label, and encodes it as a JPEG
@@ -30,16 +31,18 @@ type preview struct {
 	// encode writes img as a JPEG; a field so tests can slow it down.
 	encode func(w io.Writer, img image.Image) error
 
-	mu      sync.Mutex // guards the three fields below
+	mu      sync.Mutex // guards the four fields below
 	rgb     []byte
 	text    string
+	boxes   []snapshots.Box // detections to draw (http_boxes.go)
 	version uint64
 
-	encMu   sync.Mutex // guards the fields below
-	snap    []byte     // the frame being encoded, copied from rgb
-	img     *image.RGBA
-	jpegVer uint64
-	jpg     []byte // never modified once published: handlers write it unlocked
+	encMu     sync.Mutex // guards the fields below
+	snap      []byte     // the frame being encoded, copied from rgb
+	snapBoxes []snapshots.Box
+	img       *image.RGBA
+	jpegVer   uint64
+	jpg       []byte // never modified once published: handlers write it unlocked
 }
 
 func newPreview(res int) *preview {
@@ -54,6 +57,7 @@ func (p *preview) Set(rgb []byte, text string, seq uint64) {
 	p.mu.Lock()
 	copy(p.rgb, rgb)
 	p.text = text
+	p.boxes = p.boxes[:0]
 	p.version = seq
 	p.mu.Unlock()
 }
@@ -75,6 +79,7 @@ func (p *preview) JPEG(seen uint64) ([]byte, uint64) {
 	}
 	copy(p.snap, p.rgb)
 	text := p.text
+	p.snapBoxes = append(p.snapBoxes[:0], p.boxes...)
 	p.mu.Unlock()
 
 	p.render(text)
@@ -86,7 +91,8 @@ func (p *preview) JPEG(seen uint64) ([]byte, uint64) {
 	return p.jpg, version
 }
 
-// render draws the snapshot and the label into p.img (encMu held).
+// render draws the snapshot, its detection boxes and the label into p.img
+// (encMu held).
 func (p *preview) render(text string) {
 	n, s := p.res, p.scale
 	for y := 0; y < n*s; y++ {
@@ -97,6 +103,7 @@ func (p *preview) render(text string) {
 			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = q[0], q[1], q[2], 255
 		}
 	}
+	p.drawBoxes(p.snapBoxes)
 	if text == "" {
 		return
 	}

@@ -29,6 +29,7 @@ type runOptions struct {
 	model, labels, httpAddr, allowHosts, logLevel string
 	kernels                                       string // a checked level, for runtime.Options
 	threads, top, frames, maxClients              int
+	threshold                                     float64 // -threshold: detection models
 	list                                          bool
 	src                                           sourceFlags
 	norm                                          *runtime.Normalization // -mean, -std
@@ -36,11 +37,14 @@ type runOptions struct {
 
 // frameJSON is the line printed per result and served at /api/latest.
 type frameJSON struct {
-	Seq       uint64      `json:"seq"`
-	Capture   time.Time   `json:"capture"`
-	Top       []classJSON `json:"top"`
-	LatencyMS float64     `json:"latency_ms"`
-	Dropped   uint64      `json:"dropped"`
+	Seq     uint64      `json:"seq"`
+	Capture time.Time   `json:"capture"`
+	Top     []classJSON `json:"top"`
+	// Detections are a detection model's objects scoring at least
+	// -threshold (run_detect.go); absent for a classifier.
+	Detections *[]detectionJSON `json:"detections,omitempty"`
+	LatencyMS  float64          `json:"latency_ms"`
+	Dropped    uint64           `json:"dropped"`
 	// NonFinite marks a result whose scores hold NaN or ±Inf (a broken
 	// model): such scores are written as null and the frame counts as bad.
 	NonFinite bool `json:"non_finite,omitempty"`
@@ -65,6 +69,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core, at most 256)")
 	kernelsFlag := addKernelsFlag(fs, "kernel `level`")
 	fs.IntVar(&o.top, "top", 5, "classes per result")
+	fs.Float64Var(&o.threshold, "threshold", defaultDetectThreshold, "detection models: lowest `score` of a detection reported")
 	fs.IntVar(&o.frames, "frames", 0, "stop after `N` results (0: until interrupted or the source ends)")
 	fs.StringVar(&o.httpAddr, "http", "", "serve the live page, /api/latest, /metrics and /healthz on `addr` (host:port; bare :port means 127.0.0.1)")
 	fs.IntVar(&o.maxClients, "http-clients", 4, "maximum simultaneous stream clients (1..64)")
@@ -142,7 +147,12 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	labels, err := modelLabels(e.stderr, "run", m, o.model, o.labels)
+	var labels []string
+	if runtime.IsDetector(m) {
+		labels, err = detectorLabels(e.stderr, "run", m, o.model, o.labels)
+	} else {
+		labels, err = modelLabels(e.stderr, "run", m, o.model, o.labels)
+	}
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -166,7 +176,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 
 	stats := newRunStats()
 	var srv *httpServer
-	p := &camera.Pipeline{Source: src, Res: h, MaxFrames: o.frames, Log: log,
+	p := &camera.Pipeline{Source: src, Res: h, MaxFrames: o.frames, Log: log, Framing: runFraming(plan),
 		// Unpaced synthetic and file frames are made on demand.
 		Pull: o.src.source != "" && o.src.fps == 0}
 	if o.httpAddr != "" {
@@ -183,6 +193,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	}
 	top := make([]runtime.Class, 0, o.top)
 	var scores []float32
+	det := newRunDetector(plan, labels, o.threshold) // nil for a classifier
 	line := frameJSON{Top: make([]classJSON, 0, o.top)}
 	enc := json.NewEncoder(e.stdout)
 	var werr error
@@ -193,10 +204,18 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		return plan.Run()
 	}
 	p.OnResult = func(r *camera.Result) {
-		top = plan.TopK(o.top, top)
-		scores = plan.OutputFloat(scores)
+		var classes []runtime.Class // what GPIO sees: the top classes, or the detections
+		if det != nil {
+			var finite bool
+			classes, finite = det.read(&line)
+			line.NonFinite = !finite
+		} else {
+			top = plan.TopK(o.top, top)
+			scores = plan.OutputFloat(scores)
+			line.NonFinite = !allFinite(scores)
+			classes = top
+		}
 		stats.Record(r.Latency)
-		line.NonFinite = !allFinite(scores)
 		if line.NonFinite {
 			stats.RecordNonFinite()
 		}
@@ -213,7 +232,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 			srv.Publish(&line, r.Input)
 		}
 		if act != nil {
-			act.Observe(top, labels)
+			act.Observe(classes, labels)
 		}
 	}
 	start, cpu0 := time.Now(), processCPU()
