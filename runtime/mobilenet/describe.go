@@ -15,10 +15,12 @@ import (
 //   - MACs are the multiply-accumulates of CONV_2D (OH*OW*OC*KH*KW*IC),
 //     DEPTHWISE_CONV_2D (OH*OW*C*KH*KW) and FULLY_CONNECTED (rows*N*K).
 //     Bias additions, fused activations, AVERAGE_POOL_2D (additions and one
-//     scale per channel, no multiply-accumulate), SOFTMAX, RESHAPE/SQUEEZE and
-//     (DE)QUANTIZE count 0.
+//     scale per channel, no multiply-accumulate), SOFTMAX, RESHAPE/SQUEEZE,
+//     (DE)QUANTIZE, CONCATENATION, LOGISTIC and the detection post-process
+//     count 0.
 //   - Params are the elements of the constant weight and bias tensors an op
-//     owns (the RESHAPE shape input is not a parameter).
+//     owns (the RESHAPE shape input is not a parameter), and the anchors of
+//     the detection post-process.
 //   - The paper counts a 1000-class classifier and no biases (its network has
 //     batch norm, whose parameters it does not count). So the paper's numbers
 //     come from Build with Classes: 1000 and NoBias: true; with those
@@ -37,8 +39,9 @@ type LayerStat struct {
 }
 
 // LayerType is the report type of op ("conv", "dwconv", "pwconv", "pool",
-// "fc", "softmax", "reshape", "quantize", "dequantize"); a CONV_2D is
-// "pwconv" when its filter is 1x1 with stride 1. op's operands must be in
+// "fc", "softmax", "reshape", "quantize", "dequantize", "concat",
+// "logistic", "postprocess" for SSD's TFLite_Detection_PostProcess); a
+// CONV_2D is "pwconv" when its filter is 1x1 with stride 1. op's operands must be in
 // range, as Describe checks.
 func LayerType(m *tflite.Model, op *tflite.Op) string {
 	switch op.Kind {
@@ -62,9 +65,22 @@ func LayerType(m *tflite.Model, op *tflite.Op) string {
 		return "quantize"
 	case tflite.OpDequantize:
 		return "dequantize"
+	case tflite.OpConcatenation:
+		return "concat"
+	case tflite.OpLogistic:
+		return "logistic"
+	case tflite.OpCustom:
+		if op.Custom == detectionPostProcess {
+			return "postprocess"
+		}
+		return "custom"
 	}
 	return "unknown"
 }
+
+// detectionPostProcess is the custom op that ends SSD detectors; its
+// constant anchors count as its parameters.
+const detectionPostProcess = "TFLite_Detection_PostProcess"
 
 // Describe returns the cost of each operator of m in order. m should be a
 // model the runtime accepts (runtime.Load, runtime.Parse and Build return
@@ -82,7 +98,10 @@ func Describe(m *tflite.Model) ([]LayerStat, error) {
 			return nil, fmt.Errorf("describe: %w: op %d (%s): %w", tflite.ErrInvalidModel, i, op.Kind, err)
 		}
 		in, out := m.Tensors[op.Inputs[0]].Shape, m.Tensors[op.Outputs[0]].Shape
-		s := LayerStat{Index: i, Op: op.Kind.String(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
+		s := LayerStat{Index: i, Op: op.Name(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
+		if op.Kind == tflite.OpCustom && op.Custom == detectionPostProcess && len(op.Inputs) == 3 && op.Inputs[2] >= 0 {
+			s.Params = int64(m.Tensors[op.Inputs[2]].Elems()) // the anchors
+		}
 		switch op.Kind {
 		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			w := &m.Tensors[op.Inputs[1]]
