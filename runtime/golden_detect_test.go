@@ -310,3 +310,40 @@ func TestUnmatchedDetections(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectorSSDAllocatesNothing: a frame of the SSD detector (input,
+// run, post-process, reading the detections and the raw tensors) allocates
+// nothing, on one thread and on two.
+func TestDetectorSSDAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	m, err := Load(fixtures.Path(t, filepath.Join("models", ssdGoldenStem+".tflite")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := planTestImage(300, 300, 7)
+	for _, threads := range []int{1, 2} {
+		p := compilePlanT(t, m, Options{Threads: threads})
+		dets := make([]Detection, 0, 10)
+		allocs := testing.AllocsPerRun(2, func() {
+			if err := p.SetInputRGB(img); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Run(); err != nil {
+				t.Fatal(err)
+			}
+			dets = p.Detections(dets, 0)
+			p.DetectionRaw()
+			for i := range p.NumOutputs() {
+				p.OutputRawAt(i)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("threads %d: an SSD frame allocates %v times, want 0", threads, allocs)
+		}
+		if len(dets) != 10 {
+			t.Errorf("threads %d: %d detections at threshold 0, want the model's 10 rows", threads, len(dets))
+		}
+	}
+}
