@@ -22,8 +22,9 @@
 # a72 skips the 1.0/224 embedding extractor (the a76 runs every model); the
 # asimddp=off run takes three small quantized models and the float 0.25/224
 # (the widening kernel is also covered bit-exactly by kernels/arm64 on the a72).
-# About 4 CPU-minutes: ~3.5 minutes wall on the 2-core machine when lightly
-# loaded, more when it is shared.
+# About 5 CPU-minutes (the SSD detector adds ~1.2: 24 inferences on each CPU):
+# ~4.5 minutes wall on the 2-core machine when lightly loaded, more when it is
+# shared.
 # Env: QEMU (default qemu-aarch64), TEST_ARM64_FULL=1 runs the full golden set three times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
