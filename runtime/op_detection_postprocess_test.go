@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	goruntime "runtime"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -476,38 +474,3 @@ func TestNotADetector(t *testing.T) {
 	}
 }
 
-// TestDetectorSteadyStateMallocs counts the heap allocations of two-thread
-// detector runs with the real GOMAXPROCS, as TestRunSteadyStateMallocs does
-// for a classifier (see there why the GC stays off while measuring).
-func TestDetectorSteadyStateMallocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector allocates")
-	}
-	d := detectorNet(schemeU8, 12, ssdOptions(5, testDetClasses))
-	p := compilePlanT(t, d.m, Options{Threads: 2})
-	runPlanImage(t, p, 1)
-	dets := make([]Detection, 0, 5)
-	goruntime.GC()
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	for range 200 {
-		if err := p.Run(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	best := uint64(math.MaxUint64)
-	for range 3 {
-		var before, after goruntime.MemStats
-		goruntime.ReadMemStats(&before)
-		for range 20 {
-			if err := p.Run(); err != nil {
-				t.Fatal(err)
-			}
-			dets = p.Detections(dets, 0)
-		}
-		goruntime.ReadMemStats(&after)
-		best = min(best, after.Mallocs-before.Mallocs)
-	}
-	if best != 0 {
-		t.Errorf("20 two-thread detector runs allocate %d times in the best of 3 rounds, want 0", best)
-	}
-}

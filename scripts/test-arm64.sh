@@ -14,11 +14,10 @@
 #
 # Time (2 cores): the a72 and a76 runs go in parallel. Runtime tests other than
 # TestGolden and TestGoldenDetect_ssd (the SSD detector, run on both CPUs) run
-# with -test.short, minus TestRunSteadyStateMallocs and
-# TestDetectorSteadyStateMallocs: they count the
-# Go scheduler's allocations around two worker threads, which under qemu-user's
-# thread emulation are now and then nonzero with any kernels (generic too); they
-# are architecture-independent and run natively in go test. Golden subsets: the
+# with -test.short, minus TestRunSteadyStateMallocs: it counts the Go
+# scheduler's allocations around two worker threads, which under qemu-user's
+# thread emulation are now and then nonzero with any kernels (generic too); it
+# is architecture-independent and runs natively in go test. Golden subsets: the
 # a72 skips the 1.0/224 embedding extractor (the a76 runs every model); the
 # asimddp=off run takes three small quantized models and the float 0.25/224
 # (the widening kernel is also covered bit-exactly by kernels/arm64 on the a72).
@@ -81,7 +80,7 @@ run() {
       # others; bench -json carries every field; info reports the kernels.
       one "$p" "$name" -test.run='^(TestBenchEveryKernelLevel|TestBenchFixtureModel|TestInfo.*)$' || rc=1
     elif [ "$name" = runtime ]; then
-      one "$p" "$name" -test.short -test.skip='^(TestGolden|TestGoldenDetect_ssd|TestRunSteadyStateMallocs|TestDetectorSteadyStateMallocs)$' || rc=1
+      one "$p" "$name" -test.short -test.skip='^(TestGolden|TestGoldenDetect_ssd|TestRunSteadyStateMallocs)$' || rc=1
       one "$p" "$name" -test.run="$golden" || rc=1
       if [ -n "$detect" ]; then one "$p" "$name" -test.run="$detect" || rc=1; fi
     else

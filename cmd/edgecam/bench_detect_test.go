@@ -14,7 +14,7 @@ import (
 // share of the frame (its layer's mean time over the mean latency), and
 // zero allocations per frame (one thread: bench counts the whole process,
 // and parked workers may take a few scheduler records after its GC; the
-// runtime's steady-state test covers two threads); a classifier's
+// runtime's AllocsPerRun tests cover two threads); a classifier's
 // post-process time is null.
 func TestBenchDetector(t *testing.T) {
 	path := fixtures.Path(t, filepath.Join("models", ssdStem+".tflite"))
