@@ -473,4 +473,3 @@ func TestNotADetector(t *testing.T) {
 		t.Error("DetectionRaw of a classifier reports ok")
 	}
 }
-
