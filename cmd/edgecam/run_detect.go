@@ -67,5 +67,7 @@ func (d *runDetector) read(line *frameJSON) (classes []runtime.Class, finite boo
 	return d.classes, finite
 }
 
-// Boxes are the last frame's detections to draw (valid until the next read).
+// Boxes are the last frame's detections to draw, as the live view draws
+// them (valid until the next read): the hook for the event snapshots,
+// which pass them to snapshots.Annotate with the frame.
 func (d *runDetector) Boxes() []snapshots.Box { return d.boxes }

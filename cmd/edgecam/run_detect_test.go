@@ -9,13 +9,16 @@ import (
 	"image/jpeg"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/edgecam/edgecam/camera/imageinput"
 	"github.com/edgecam/edgecam/internal/fixtures"
+	"github.com/edgecam/edgecam/runtime"
 	"periph.io/x/conn/v3/gpio"
 )
 
@@ -230,4 +233,72 @@ func TestPreviewDetections(t *testing.T) {
 	if got := previewText(&frameJSON{Top: []classJSON{{Label: "tabby", Score: 0.5}}}); got != "tabby 50%" {
 		t.Errorf("classifier label bar %q", got)
 	}
+}
+
+// TestRunDetectorRead reads one SSD result as run does: the JSON
+// detections, the classes GPIO and label matching see (class id and
+// score), and the captioned boxes for drawing (live view, snapshots) agree.
+func TestRunDetectorRead(t *testing.T) {
+	m, err := runtime.Load(fixtures.Path(t, filepath.Join("models", ssdStem+".tflite")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := runtime.Compile(m, runtime.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plan.Close()
+	dir, _ := readSSDGolden(t)
+	rgb, err := os.ReadFile(filepath.Join(dir, "beach_kites.rgb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.SetInputRGB(rgb); err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Run(); err != nil {
+		t.Fatal(err)
+	}
+	labels := make([]string, 90)
+	labels[0], labels[37] = "person", "kite"
+	d := newRunDetector(plan, labels, 0.5)
+	if d == nil || runFraming(plan) != imageinput.WholeFrame {
+		t.Fatal("the SSD plan is not read as a detector framed whole")
+	}
+	var line frameJSON
+	classes, finite := d.read(&line)
+	if !finite || line.Detections == nil || len(*line.Detections) < 4 {
+		t.Fatalf("finite %v, detections %v", finite, line.Detections)
+	}
+	dets, boxes := *line.Detections, d.Boxes()
+	if len(classes) != len(dets) || len(boxes) != len(dets) {
+		t.Fatalf("%d detections, %d classes, %d boxes", len(dets), len(classes), len(boxes))
+	}
+	for i, det := range dets {
+		if classes[i].Index != det.Class || classes[i].Score != float32(det.Score) || det.Score < 0.5 {
+			t.Errorf("detection %d %+v: class %+v", i, det, classes[i])
+		}
+		if b := boxes[i]; b.XMin != float32(det.Box.XMin) || b.YMax != float32(det.Box.YMax) || !strings.HasPrefix(b.Label, det.Label+" ") || !strings.HasSuffix(b.Label, "%") {
+			t.Errorf("detection %d %+v: box %+v", i, det, b)
+		}
+		if det.Label != "person" && det.Label != "kite" {
+			t.Errorf("detection %d labelled %q", i, det.Label)
+		}
+	}
+	if newRunDetector(compileClassifier(t), nil, 0.5) != nil {
+		t.Error("a classifier's plan gets a detector reader")
+	}
+}
+
+func compileClassifier(t *testing.T) *runtime.Plan {
+	m, err := runtime.Load(fixtures.Path(t, runModel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := runtime.Compile(m, runtime.Options{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
 }
