@@ -40,7 +40,7 @@ type Options struct {
 type LayerInfo struct {
 	Index    int    // op index in the model
 	Op       string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
-	Type     string // layer type for reports: "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize"
+	Type     string // layer type for reports: "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize", "concat", "logistic", "postprocess"
 	Kernel   string // the implementation that runs, e.g. "pwconv_f32_generic", "im2col+pwconv_q8_dotprod"
 	Stride   int
 	InShape  []int
