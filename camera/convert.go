@@ -10,19 +10,20 @@ import (
 )
 
 // Converter turns frames of any supported format and size into res×res HWC
-// uint8 RGB model input: colour conversion, centre crop and Pillow-BILINEAR
-// resize happen in one pass over the source rows, through buffers the
-// converter owns. Uncompressed frames convert without allocating; MJPEG
+// uint8 RGB model input: colour conversion, centre crop (or the whole frame,
+// see NewFramedConverter) and Pillow-BILINEAR resize happen in one pass
+// over the source rows, through buffers the converter owns. Uncompressed frames convert without allocating; MJPEG
 // and image frames are decoded by camera/imageinput, which checks the size
 // each one declares before decoding it and allocates what the standard
 // library's decoders allocate. A Converter is not safe for concurrent use.
 type Converter struct {
-	res    int
-	rz     *resample.Resizer
-	mjpeg  *imageinput.Scaler // Fast; nil when res is out of range
-	images *imageinput.Scaler // exact, as classify
-	still  stillCache
-	cur    *Frame
+	res     int
+	framing imageinput.Framing
+	rz      *resample.Resizer
+	mjpeg   *imageinput.Scaler // Fast; nil when res is out of range
+	images  *imageinput.Scaler // exact, as classify
+	still   stillCache
+	cur     *Frame
 
 	// Row readers bound once so that Convert does not allocate closures.
 	yuyv, nv12, i420, rgb24, grey rowFunc
@@ -35,13 +36,20 @@ type Converter struct {
 // rowFunc is the resampler's row reader.
 type rowFunc = resample.RowFunc
 
-// NewConverter returns a converter to res×res RGB.
-func NewConverter(res int) *Converter {
-	c := &Converter{res: res, still: stillCache{seed: maphash.MakeSeed()}}
+// NewConverter returns a converter to res×res RGB of the centre square
+// of each frame (the classifiers' preprocessing).
+func NewConverter(res int) *Converter { return NewFramedConverter(res, imageinput.CentreCrop) }
+
+// NewFramedConverter returns a converter to res×res RGB of the part of each
+// frame that framing f takes: the centre square, or the whole frame
+// squeezed to the square (detectors).
+func NewFramedConverter(res int, f imageinput.Framing) *Converter {
+	c := &Converter{res: res, framing: f, still: stillCache{seed: maphash.MakeSeed()}}
 	if s, err := imageinput.NewScaler(res); err == nil { // a bad res fails in Convert
 		c.images = s
 		c.mjpeg, _ = imageinput.NewScaler(res)
 		c.mjpeg.Fast = true
+		c.images.Framing, c.mjpeg.Framing = f, f
 	}
 	c.yuyv, c.nv12, c.i420, c.rgb24, c.grey = c.yuyvRow, c.nv12Row, c.i420Row, c.rgb24Row, c.greyRow
 	c.yuyvSpan, c.yuyvPack = c.yuyvCropSpan, yuyvToRGB
@@ -91,7 +99,7 @@ func (c *Converter) Convert(dst []byte, f *Frame) (err error) {
 	}
 	c.cur = f
 	switch {
-	case f.Format == FormatYUYV && c.rz.Left%2 == 0 && c.rz.Side%2 == 0:
+	case f.Format == FormatYUYV && c.rz.Left%2 == 0 && c.rz.CropW%2 == 0:
 		c.rz.ResizeVerticalFirst(dst, c.yuyvSpan, c.yuyvPack)
 	case f.Format == FormatNV12 && c.resizeNV12(dst, f):
 	case f.Format == FormatI420 && c.resizeI420(dst, f):
@@ -106,7 +114,11 @@ func (c *Converter) setSize(w, h int) error {
 	if c.rz != nil && c.rz.SrcW == w && c.rz.SrcH == h {
 		return nil
 	}
-	rz, err := resample.New(w, h, c.res)
+	newResizer := resample.New
+	if c.framing == imageinput.WholeFrame {
+		newResizer = resample.NewWhole
+	}
+	rz, err := newResizer(w, h, c.res)
 	if err != nil {
 		return fmt.Errorf("camera: convert: %w", err)
 	}
@@ -185,11 +197,11 @@ func sat8(v int32) byte {
 	return byte(v)
 }
 
-// yuyvCropSpan returns the crop's bytes of row y of the current YUYV frame.
+// yuyvCropSpan returns the region's bytes of row y of the current YUYV frame.
 func (c *Converter) yuyvCropSpan(y int) []byte {
 	f, r := c.cur, c.rz
 	off := (y*f.Width + r.Left) * 2
-	return f.Data[off : off+2*r.Side]
+	return f.Data[off : off+2*r.CropW]
 }
 
 // yuyvToRGB converts whole YUYV pixel pairs from raw into packed RGB.

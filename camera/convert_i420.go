@@ -35,13 +35,13 @@ func (c *Converter) i420Row(dst []byte, y, x0, w int) {
 // filtered horizontally. False when the crop is not chroma-aligned.
 func (c *Converter) resizeI420(dst []byte, f *Frame) bool {
 	r := c.rz
-	if r.V.First8 == nil || r.Left%2 != 0 || r.Side%2 != 0 {
+	if r.V.First8 == nil || r.Left%2 != 0 || r.CropW%2 != 0 {
 		return false
 	}
 	p := &c.i420Planes
-	half := r.Side / 2
-	if len(p.yRaw) != r.Side {
-		p.yRaw, p.uRaw, p.vRaw = make([]byte, r.Side), make([]byte, half), make([]byte, half)
+	half := r.CropW / 2
+	if len(p.yRaw) != r.CropW {
+		p.yRaw, p.uRaw, p.vRaw = make([]byte, r.CropW), make([]byte, half), make([]byte, half)
 	}
 	uOff, vOff, cw := i420Offsets(f.Width, f.Height)
 	stride := 3 * r.Res
@@ -51,15 +51,15 @@ func (c *Converter) resizeI420(dst []byte, f *Frame) bool {
 			y := r.Top + first + i
 			yo := y*f.Width + r.Left
 			co := (y/2)*cw + r.Left/2
-			p.y[i] = f.Data[yo : yo+r.Side]
+			p.y[i] = f.Data[yo : yo+r.CropW]
 			p.u[i] = f.Data[uOff+co : uOff+co+half]
 			p.v[i] = f.Data[vOff+co : vOff+co+half]
 		}
 		r.V.Vertical8(p.yRaw, yy, &p.y)
 		r.V.Vertical8(p.uRaw, yy, &p.u)
 		r.V.Vertical8(p.vRaw, yy, &p.v)
-		row := r.Row[:3*r.Side]
-		for x := 0; x+1 < r.Side; x += 2 {
+		row := r.Row[:3*r.CropW]
+		for x := 0; x+1 < r.CropW; x += 2 {
 			d, e := int32(p.uRaw[x/2])-128, int32(p.vRaw[x/2])-128
 			rv, gv, bv := 409*e+128, 128-100*d-208*e, 516*d+128
 			c0, c1 := 298*(int32(p.yRaw[x])-16), 298*(int32(p.yRaw[x+1])-16)

@@ -13,12 +13,12 @@ type nv12Planes struct {
 // the crop is not chroma-aligned.
 func (c *Converter) resizeNV12(dst []byte, f *Frame) bool {
 	r := c.rz
-	if r.V.First8 == nil || r.Left%2 != 0 || r.Side%2 != 0 {
+	if r.V.First8 == nil || r.Left%2 != 0 || r.CropW%2 != 0 {
 		return false
 	}
 	p := &c.planes
-	if len(p.yRaw) != r.Side {
-		p.yRaw, p.uvRaw = make([]byte, r.Side), make([]byte, r.Side)
+	if len(p.yRaw) != r.CropW {
+		p.yRaw, p.uvRaw = make([]byte, r.CropW), make([]byte, r.CropW)
 	}
 	cw := (f.Width + 1) / 2
 	uvPlane := f.Data[f.Width*f.Height:]
@@ -29,14 +29,14 @@ func (c *Converter) resizeNV12(dst []byte, f *Frame) bool {
 			y := r.Top + first + i
 			yo := y*f.Width + r.Left
 			uo := (y/2)*2*cw + r.Left
-			p.y[i] = f.Data[yo : yo+r.Side]
-			p.uv[i] = uvPlane[uo : uo+r.Side]
+			p.y[i] = f.Data[yo : yo+r.CropW]
+			p.uv[i] = uvPlane[uo : uo+r.CropW]
 		}
 		r.V.Vertical8(p.yRaw, yy, &p.y)
 		r.V.Vertical8(p.uvRaw, yy, &p.uv)
-		row := r.Row[:3*r.Side]
+		row := r.Row[:3*r.CropW]
 		uv := p.uvRaw
-		for x := 0; x+1 < r.Side; x += 2 {
+		for x := 0; x+1 < r.CropW; x += 2 {
 			d, e := int32(uv[x])-128, int32(uv[x+1])-128
 			rv, gv, bv := 409*e+128, 128-100*d-208*e, 516*d+128
 			c0, c1 := 298*(int32(p.yRaw[x])-16), 298*(int32(p.yRaw[x+1])-16)

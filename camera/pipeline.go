@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/edgecam/edgecam/camera/imageinput"
 )
 
 // Result is one processed frame, handed to Pipeline.OnResult in the
@@ -39,6 +41,9 @@ func (s *Stats) Dropped() uint64 { return s.Stale.Load() + s.Bad.Load() }
 type Pipeline struct {
 	Source Source
 	Res    int // model input side
+	// Framing is the part of each frame the model sees: the centre square
+	// (the zero value, classifiers) or the whole frame (detectors).
+	Framing imageinput.Framing
 	// Infer runs the model on one res×res RGB input.
 	Infer func(input []byte) error
 	// OnResult receives each result in frame order (may be nil).
@@ -163,7 +168,7 @@ func (p *Pipeline) capture(ctx context.Context, s *slot) {
 }
 
 func (p *Pipeline) infer(ctx context.Context, s *slot) error {
-	conv := NewConverter(p.Res)
+	conv := NewFramedConverter(p.Res, p.Framing)
 	input := make([]byte, 3*p.Res*p.Res)
 	var r Result
 	results := 0

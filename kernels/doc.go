@@ -38,6 +38,9 @@
 //	mean        mean.go             -                          -              generic/mean_test.go                        (called by the runtime)
 //	pad         pad.go              -                          -              generic/pad_test.go                         (called by the runtime)
 //	relu        relu.go, lut.go     -                          -              generic/relu_test.go                        (called by the runtime)
+//	concat      concat.go           -                          -              generic/concat_test.go                      (called by the runtime)
+//	logistic    logistic.go         -                          -              generic/logistic_test.go                    (called by the runtime)
+//	detection   detection_*.go      -                          -              generic/detection_*_test.go                 (called by the runtime)
 //
 // amd64 (AVX2+FMA, AVX-512, AVX-512 VNNI) follows the same stems, its Go
 // stubs generated with the assembly by an avo program:

@@ -68,18 +68,24 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
+	// Output shapes an op defines (detection outputs the file declares []).
+	if m, err = withOutputShapes(m); err != nil {
+		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
 	logits := logitsTensor(m)
 	pinned := slices.Clone(m.Outputs)
 	if logits >= 0 {
 		pinned = append(pinned, logits)
 	}
+	detRaw := detectionPinned(m) // kept for DetectionRaw
+	pinned = append(pinned, detRaw...)
 	ap, err := planArena(m, pinned)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
 	mem.arena = ap.size
 	mem.stepBytes(m, threads)
-	mem.ioBytes(m, logits)
+	mem.ioBytes(m, append([]int{logits}, detRaw...)...)
 	if err := mem.check(m, budget); err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
 	}
@@ -109,6 +115,9 @@ func Compile(m *tflite.Model, opt Options) (*Plan, error) {
 	}
 	if err := p.bindOutputs(c); err != nil {
 		return nil, fmt.Errorf("runtime: compile: %w", err)
+	}
+	if err := p.bindDetector(c); err != nil {
+		return nil, fmt.Errorf("runtime: compile: detection inputs: %w", err)
 	}
 	p.eng = &engine{steps: steps}
 	if threads > 1 && opt.Trace == nil {

@@ -119,10 +119,11 @@ func weightedPlanBytes(m *tflite.Model, op *tflite.Op, threads int) (weights, sc
 	return weights, scratch
 }
 
-// ioBytes adds the conversion buffers of the outputs and the logits tensor
-// (-1 when the model has none).
-func (u *planMemory) ioBytes(m *tflite.Model, logits int) {
-	for _, ti := range append(slices.Clone(m.Outputs), logits) {
+// ioBytes adds the conversion buffers of the outputs and of the extra
+// tensors read raw (the logits, the detection inputs; -1 entries are
+// skipped).
+func (u *planMemory) ioBytes(m *tflite.Model, extra ...int) {
+	for _, ti := range append(slices.Clone(m.Outputs), extra...) {
 		if ti >= 0 {
 			t := &m.Tensors[ti]
 			u.io += int64(t.Type.Size()) * int64(t.Elems())

@@ -273,6 +273,12 @@ func refClamp(act tflite.Activation, v float64) float64 {
 	return v
 }
 
+// refOps evaluates builtin ops whose reference lives beside their own
+// tests (op_<name>_test.go registers them in an init function): the real
+// values of the op's single output from the model and every tensor's values
+// so far. refRun rounds them onto the output's grid.
+var refOps = map[tflite.OpKind]func(m *tflite.Model, op *tflite.Op, vals [][]float64) []float64{}
+
 // refRun runs m on an RGB image and returns every tensor's real values.
 func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 	vals := make([][]float64, len(m.Tensors))
@@ -296,6 +302,10 @@ func refRun(t *testing.T, m *tflite.Model, rgb []byte) [][]float64 {
 			for k, out := range f(ins, len(op.Outputs)) {
 				vals[op.Outputs[k]] = refStore(&m.Tensors[op.Outputs[k]], out)
 			}
+			continue
+		}
+		if f := refOps[op.Kind]; f != nil {
+			vals[op.Outputs[0]] = refStore(&m.Tensors[op.Outputs[0]], f(m, op, vals))
 			continue
 		}
 		src, ot := vals[op.Inputs[0]], &m.Tensors[op.Outputs[0]]

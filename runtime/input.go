@@ -10,6 +10,7 @@ import (
 type ioTensor struct {
 	index int
 	dtype tflite.DType // the type the model declares
+	shape []int        // as compiled (output shapes an op defines filled in)
 	q     qparams      // int8-domain quantization when dtype is uint8 or int8
 	f32   []float32
 	i8    []int8
@@ -20,7 +21,7 @@ type ioTensor struct {
 // conversion buffer of OutputRaw and LogitsRaw.
 func newIOTensor(c *compiler, ti int, withRaw bool) (ioTensor, error) {
 	t := &c.m.Tensors[ti]
-	io := ioTensor{index: ti, dtype: t.Type}
+	io := ioTensor{index: ti, dtype: t.Type, shape: t.Shape}
 	switch {
 	case t.Type == tflite.Float32:
 		io.f32 = c.f32(ti)

@@ -64,6 +64,12 @@ type opDef struct {
 	// packed weights, per-worker scratch) with threads workers, an upper
 	// bound from the declared shapes; nil when it is small and fixed.
 	planBytes func(m *tflite.Model, op *tflite.Op, threads int) (weights, scratch int64)
+	// outputShapes, for an op whose output shapes follow from its options
+	// rather than from the file (TFLite_Detection_PostProcess, whose outputs
+	// converters declare as []), returns the shape of each output of a
+	// valid op. validate accepts a declared shape that is [] or this one;
+	// Load, Parse and Compile give the outputs these shapes (shapes.go).
+	outputShapes func(m *tflite.Model, op *tflite.Op) ([][]int, error)
 }
 
 // opKey identifies a table entry: the builtin code, and for custom
@@ -126,6 +132,19 @@ func supportedOps() string {
 	names := make([]string, 0, len(opTable))
 	for _, d := range opTable {
 		names = append(names, d.name())
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// supportedCustomOps lists the names of the custom ops in the table, sorted,
+// for the message that refuses another custom op.
+func supportedCustomOps() string {
+	var names []string
+	for _, d := range opTable {
+		if d.custom != "" {
+			names = append(names, d.custom)
+		}
 	}
 	slices.Sort(names)
 	return strings.Join(names, ", ")

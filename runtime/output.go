@@ -33,9 +33,11 @@ func (p *Plan) OutputType() tflite.DType { return p.out.dtype }
 // OutputTypeAt is the element type of model output i.
 func (p *Plan) OutputTypeAt(i int) tflite.DType { return p.output(i).dtype }
 
-// OutputShapeAt is the shape the model declares for output i (a copy).
+// OutputShapeAt is the shape of output i (a copy): the one the model
+// declares, or for an output the file leaves undeclared ([]) the one its
+// op defines (the detection outputs).
 func (p *Plan) OutputShapeAt(i int) []int {
-	return slices.Clone(p.model.Tensors[p.output(i).index].Shape)
+	return slices.Clone(p.output(i).shape)
 }
 
 // OutputRaw returns output 0's bytes as the model defines them (uint8, int8

@@ -41,7 +41,7 @@ type Options struct {
 type LayerInfo struct {
 	Index    int    // op index in the model
 	Op       string // TFLite op name, e.g. "DEPTHWISE_CONV_2D"
-	Type     string // layer type for reports (the op table's): "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize", "add", "mean", "pad", "relu"
+	Type     string // layer type for reports (the op table's): "conv", "dwconv", "pwconv", "pool", "fc", "softmax", "reshape", "quantize", "dequantize", "add", "mean", "pad", "relu", "concat", "logistic", "postprocess"
 	Kernel   string // the implementation that runs, e.g. "pwconv_f32_generic", "im2col+pwconv_q8_dotprod"
 	Stride   int
 	InShape  []int
@@ -77,6 +77,7 @@ type Plan struct {
 	outs      []ioTensor // every model output, in the model's order
 	logits    ioTensor   // valid when hasLogits
 	hasLogits bool
+	det       *detector // nil unless the model is a detector (detections.go)
 
 	inF32 [3][256]float32 // SetInputRGB conversion per channel for float inputs
 	inQ8  [3][256]int8    // ... and for quantized inputs (int8 domain); normalize.go

@@ -53,6 +53,9 @@ func Validate(m *tflite.Model) error {
 	for i := range m.Ops {
 		op := &m.Ops[i]
 		c.i, c.op, c.def = i, op, lookupOp(op)
+		if c.def == nil && op.Kind == tflite.OpCustom {
+			return c.unsupportedf("unsupported custom op %q (edgecam runs the custom ops %s)", op.Custom, supportedCustomOps())
+		}
 		if c.def == nil {
 			return c.unsupportedf("operator not supported (edgecam runs %s)", supportedOps())
 		}

@@ -26,9 +26,9 @@ func TestValidateErrors(t *testing.T) {
 		{name: "nil model", mutate: nil, kind: ErrInvalidModel, want: []string{"nil model"}},
 
 		{name: "unsupported op", mutate: func(m *tflite.Model) { m.Ops[1].Kind = 17 },
-			kind: ErrUnsupported, want: []string{"op 1 (MAX_POOL_2D)", "operator not supported", "(edgecam runs ", "AVERAGE_POOL_2D, CONV_2D, "}},
+			kind: ErrUnsupported, want: []string{"op 1 (MAX_POOL_2D)", "operator not supported", "(edgecam runs ", "AVERAGE_POOL_2D, CONCATENATION, CONV_2D, "}},
 		{name: "unsupported custom op", mutate: func(m *tflite.Model) { m.Ops[1].Kind, m.Ops[1].Custom = tflite.OpCustom, "Mine" },
-			kind: ErrUnsupported, want: []string{"op 1 (Mine)", "operator not supported"}},
+			kind: ErrUnsupported, want: []string{"op 1 (Mine)", `unsupported custom op "Mine"`, "edgecam runs the custom ops ", "TFLite_Detection_PostProcess"}},
 		{name: "absent required input", mutate: func(m *tflite.Model) { m.Ops[1].Inputs[1] = -1 },
 			kind: ErrInvalidModel, want: []string{"op 1 (DEPTHWISE_CONV_2D)", "input 1 is absent"}},
 		{name: "unsupported dtype", mutate: func(m *tflite.Model) { m.Tensors[6].Type = tflite.Float16 },

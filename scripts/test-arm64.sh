@@ -13,15 +13,17 @@
 # (and writes every .s file there).
 #
 # Time (2 cores): the a72 and a76 runs go in parallel. Runtime tests other than
-# TestGolden run with -test.short, minus TestRunSteadyStateMallocs: it counts the
-# Go scheduler's allocations around two worker threads, which under qemu-user's
+# TestGolden and TestGoldenDetect_ssd (the SSD detector, run on both CPUs) run
+# with -test.short, minus TestRunSteadyStateMallocs: it counts the Go
+# scheduler's allocations around two worker threads, which under qemu-user's
 # thread emulation are now and then nonzero with any kernels (generic too); it
 # is architecture-independent and runs natively in go test. Golden subsets: the
 # a72 skips the 1.0/224 embedding extractor (the a76 runs every model); the
 # asimddp=off run takes three small quantized models and the float 0.25/224
 # (the widening kernel is also covered bit-exactly by kernels/arm64 on the a72).
-# About 4 CPU-minutes: ~3.5 minutes wall on the 2-core machine when lightly
-# loaded, more when it is shared.
+# About 5 CPU-minutes (the SSD detector adds ~1.2: 24 inferences on each CPU):
+# ~4.5 minutes wall on the 2-core machine when lightly loaded, more when it is
+# shared.
 # Env: QEMU (default qemu-aarch64), TEST_ARM64_FULL=1 runs the full golden set three times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,9 +62,10 @@ for p in "${PKGS[@]}"; do
   if [ -f "$OUT/$name.test" ]; then BINS+=("$p:$name"); else echo "  $p: no tests"; fi
 done
 
-# run LABEL CPU GODEBUG EXPECT_DOTPROD GOLDEN_RUN: every binary under one CPU model.
+# run LABEL CPU GODEBUG EXPECT_DOTPROD GOLDEN_RUN [DETECT_RUN]: every binary
+# under one CPU model; DETECT_RUN, when given, selects the detector's golden test.
 run() {
-  local label=$1 cpu=$2 godebug=$3 dot=$4 golden=$5 log="$OUT/$1.log" rc=0
+  local label=$1 cpu=$2 godebug=$3 dot=$4 golden=$5 detect=${6:-} log="$OUT/$1.log" rc=0
   : >"$log"
   one() {  # PKG NAME ARGS...: one test binary under this CPU
     local p=$1 name=$2; shift 2
@@ -77,8 +80,9 @@ run() {
       # others; bench -json carries every field; info reports the kernels.
       one "$p" "$name" -test.run='^(TestBenchEveryKernelLevel|TestBenchFixtureModel|TestInfo.*)$' || rc=1
     elif [ "$name" = runtime ]; then
-      one "$p" "$name" -test.short -test.skip='^(TestGolden|TestRunSteadyStateMallocs)$' || rc=1
+      one "$p" "$name" -test.short -test.skip='^(TestGolden|TestGoldenDetect_ssd|TestRunSteadyStateMallocs)$' || rc=1
       one "$p" "$name" -test.run="$golden" || rc=1
+      if [ -n "$detect" ]; then one "$p" "$name" -test.run="$detect" || rc=1; fi
     else
       one "$p" "$name" || rc=1
     fi
@@ -100,14 +104,16 @@ summary() {  # LABEL: what was selected, and the failures
 # the small quantized ones and the float 0.25/224.
 ALL='^TestGolden$'
 A72='^TestGolden$/^(coral_|mobilenet_v1_0\.)'
+# The SSD detector (raw tensors and detections against Arm NN) on both CPUs.
+DETECT='^TestGoldenDetect_ssd$'
 SMALL='^TestGolden$/(mobilenet_v1_0.25_128_quant|mobilenet_v1_0.5_160_quant|coral_mlir_mobilenet_v1_0.25_128_quant|mobilenet_v1_0.25_224$)'
 [ "${TEST_ARM64_FULL:-0}" = 1 ] && SMALL=$ALL && A72=$ALL
 
 echo "== running under $QEMU (a72 and a76 in parallel)"
 start=$SECONDS
 fail=0
-run a72 cortex-a72 "" 0 "$A72" & p1=$!
-run a76 cortex-a76 "" 1 "$ALL" & p2=$!
+run a72 cortex-a72 "" 0 "$A72" "$DETECT" & p1=$!
+run a76 cortex-a76 "" 1 "$ALL" "$DETECT" & p2=$!
 wait $p1 || fail=1
 wait $p2 || fail=1
 run a76-noasimddp cortex-a76 cpu.asimddp=off 0 "$SMALL" || fail=1

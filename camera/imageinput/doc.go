@@ -2,7 +2,8 @@
 // JPEG and BMP (after checking the size each file declares against a
 // memory budget), centre-crops to a square and resizes with Pillow's
 // BILINEAR filter, bit for bit, into res×res HWC uint8 RGB, the canonical
-// preprocessing of ../shared/golden/README.md. It does not depend on V4L2,
+// preprocessing of ../shared/golden/README.md; or, for detectors, resizes
+// the whole picture without cropping (Framing). It does not depend on V4L2,
 // so a program that only classifies photos can import it without the
 // camera drivers.
 //

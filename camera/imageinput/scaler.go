@@ -9,10 +9,11 @@ import (
 )
 
 // Scaler turns decoded images into res×res HWC uint8 RGB: centre crop to a
-// square, then Pillow's BILINEAR resize, reading the decoded image row by
-// row (no full-size copy of it is made). It keeps its buffers between
-// images of the same size, so scaling a stream of frames allocates nothing.
-// A Scaler is not safe for concurrent use.
+// square (or the whole image, see Framing), then Pillow's BILINEAR resize,
+// reading the decoded image row by row (no full-size copy of it is made).
+// It keeps its buffers between images of the same size, so scaling a
+// stream of frames allocates nothing. A Scaler is not safe for concurrent
+// use.
 type Scaler struct {
 	// Fast makes Scale filter a YCbCr image (a JPEG) vertically in its own
 	// planes first and convert only res rows to RGB: several times faster
@@ -20,10 +21,14 @@ type Scaler struct {
 	// (no camera JPEG matches Pillow's decoder anyway). Leave it off for
 	// the canonical preprocessing.
 	Fast bool
+	// Framing is the part of the picture that becomes the input: the
+	// centre square (the zero value) or the whole picture.
+	Framing Framing
 
-	res    int
-	rz     *resample.Resizer
-	planes ycbcrPlanes
+	res       int
+	rz        *resample.Resizer
+	rzFraming Framing // the framing rz was made for
+	planes    ycbcrPlanes
 }
 
 // NewScaler returns a Scaler to res×res.
@@ -39,20 +44,29 @@ func (s *Scaler) Res() int { return s.res }
 
 // resizer returns a resizer for a w×h source, reusing the last one.
 func (s *Scaler) resizer(w, h int) (*resample.Resizer, error) {
-	if s.rz == nil || s.rz.SrcW != w || s.rz.SrcH != h {
-		rz, err := resample.New(w, h, s.res)
+	if s.rz == nil || s.rz.SrcW != w || s.rz.SrcH != h || s.rzFraming != s.Framing {
+		rz, err := s.Framing.newResizer(w, h, s.res)
 		if err != nil {
 			return nil, err
 		}
-		s.rz = rz
+		s.rz, s.rzFraming = rz, s.Framing
 	}
 	return s.rz, nil
 }
 
+// SourceSize is the width and height of the last image Scale took (0, 0
+// before the first).
+func (s *Scaler) SourceSize() (w, h int) {
+	if s.rz == nil {
+		return 0, 0
+	}
+	return s.rz.SrcW, s.rz.SrcH
+}
+
 // Scale writes img into dst (3*res*res bytes) as the canonical
-// preprocessing does: Pillow's convert("RGB"), centre crop, BILINEAR
-// resize; bit-exact with Pillow for every image that Go and Pillow decode
-// alike (PNG, BMP). See Fast for the exception.
+// preprocessing does: Pillow's convert("RGB"), centre crop (or none, see
+// Framing), BILINEAR resize; bit-exact with Pillow for every image that Go
+// and Pillow decode alike (PNG, BMP). See Fast for the exception.
 func (s *Scaler) Scale(dst []byte, img image.Image) error {
 	if want := 3 * s.res * s.res; len(dst) != want {
 		return fmt.Errorf("imageinput: output buffer has %d bytes, want %d", len(dst), want)

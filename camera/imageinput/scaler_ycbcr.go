@@ -24,13 +24,13 @@ func (s *Scaler) resizeYCbCr(dst []byte, m *image.YCbCr) bool {
 		return false
 	}
 	min := m.Rect.Min
-	if r.V.First8 == nil || (hshift == 1 && ((min.X+r.Left)%2 != 0 || r.Side%2 != 0)) {
+	if r.V.First8 == nil || (hshift == 1 && ((min.X+r.Left)%2 != 0 || r.CropW%2 != 0)) {
 		return false
 	}
 	p := &s.planes
-	cw := r.Side >> hshift
-	if len(p.yRaw) != r.Side || len(p.cbRaw) != cw {
-		p.yRaw, p.cbRaw, p.crRaw = make([]byte, r.Side), make([]byte, cw), make([]byte, cw)
+	cw := r.CropW >> hshift
+	if len(p.yRaw) != r.CropW || len(p.cbRaw) != cw {
+		p.yRaw, p.cbRaw, p.crRaw = make([]byte, r.CropW), make([]byte, cw), make([]byte, cw)
 	}
 	stride := 3 * r.Res
 	x0 := min.X + r.Left
@@ -39,14 +39,14 @@ func (s *Scaler) resizeYCbCr(dst []byte, m *image.YCbCr) bool {
 		for i := range 8 {
 			y := min.Y + r.Top + first + i
 			yo, co := m.YOffset(x0, y), m.COffset(x0, y)
-			p.y[i] = m.Y[yo : yo+r.Side]
+			p.y[i] = m.Y[yo : yo+r.CropW]
 			p.cb[i] = m.Cb[co : co+cw]
 			p.cr[i] = m.Cr[co : co+cw]
 		}
 		r.V.Vertical8(p.yRaw, yy, &p.y)
 		r.V.Vertical8(p.cbRaw, yy, &p.cb)
 		r.V.Vertical8(p.crRaw, yy, &p.cr)
-		row := r.Row[:3*r.Side]
+		row := r.Row[:3*r.CropW]
 		cb, cr := p.cbRaw, p.crRaw
 		for x, yv := range p.yRaw {
 			ci := x >> hshift

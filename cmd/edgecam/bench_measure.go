@@ -121,6 +121,9 @@ func measure(ctx context.Context, m *tflite.Model, cfg measureConfig) (benchResu
 	if res.LatencyMS.Mean > 0 {
 		res.LayerSumRatio = res.LayerSumMS / res.LatencyMS.Mean
 	}
+	if ms, share, ok := postProcessTime(res.Layers, res.LatencyMS.Mean); ok {
+		res.PostProcessMS, res.PostProcessShare = &ms, share
+	}
 
 	allocs, bytes, err := countAllocs(plan)
 	if err != nil {

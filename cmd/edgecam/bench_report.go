@@ -43,11 +43,15 @@ type benchResult struct {
 	Kernels        map[string]string `json:"kernels"`      // layer type → implementation
 	LayerSumMS     float64           `json:"layer_sum_ms"` // sum of the per-layer means
 	LayerSumRatio  float64           `json:"layer_sum_ratio"`
-	Start          board.Conditions  `json:"start"`          // before warm-up
-	End            board.Conditions  `json:"end"`            // after the measured frames
-	ThrottleSeen   board.Throttle    `json:"throttle_seen"`  // union of samples taken during the run
-	PeakRSS        *int64            `json:"peak_rss_bytes"` // process VmHWM after this result; null where unknown
-	Layers         []benchLayer      `json:"layers"`
+	// PostProcessMS is a detection model's post-process time per frame
+	// (null for other models) and PostProcessShare its share of the frame.
+	PostProcessMS    *float64         `json:"postprocess_ms"`
+	PostProcessShare float64          `json:"postprocess_share"`
+	Start            board.Conditions `json:"start"`          // before warm-up
+	End              board.Conditions `json:"end"`            // after the measured frames
+	ThrottleSeen     board.Throttle   `json:"throttle_seen"`  // union of samples taken during the run
+	PeakRSS          *int64           `json:"peak_rss_bytes"` // process VmHWM after this result; null where unknown
+	Layers           []benchLayer     `json:"layers"`
 
 	groups []frameGroup // consecutive frames, for the gobench samples
 }

@@ -40,6 +40,7 @@ func writeResultText(w io.Writer, r *benchResult) {
 	fmt.Fprintf(w, "  %.1f frames/s  %.2f GMAC/s  %.1f allocs/frame  %.0f B/frame  layers add up to %.1f%% of the frame\n",
 		r.FPS, r.GMACs, r.AllocsPerFrame, r.BytesPerFrame, 100*r.LayerSumRatio)
 	fmt.Fprintf(w, "  kernels: %s\n", formatKernels(r.Kernels))
+	writePostProcessText(w, r)
 	fmt.Fprintf(w, "  clock %s → %s MHz, soc %s → %s °C, throttling seen: %s\n",
 		board.FormatFloat(r.Start.CurMHz, 0), board.FormatFloat(r.End.CurMHz, 0),
 		board.FormatFloat(r.Start.TempC, 1), board.FormatFloat(r.End.TempC, 1), throttleSummary(r.ThrottleSeen))

@@ -90,6 +90,9 @@ func runClassify(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
+	if runtime.IsDetector(m) {
+		return fmt.Errorf("classify: %s is a detection model: use edgecam detect", o.model)
+	}
 	labels, err := labelsForModel(e.stderr, "classify", m, o.model, o.labels)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)

@@ -166,7 +166,7 @@ func (s *httpServer) Publish(line *frameJSON, input []byte) {
 		s.log.Error("result not served", "frame", line.Frame, "err", err)
 		return
 	}
-	s.preview.Set(input, overlayText(line), line.Frame)
+	s.preview.setResult(input, line) // label bar and detection boxes: http_boxes.go
 	s.mu.Lock()
 	s.latest, s.frames = b, line.Frame
 	s.mu.Unlock()
@@ -347,8 +347,11 @@ img{image-rendering:pixelated;width:448px;height:448px;border:1px solid #444}
 <script>
 let shown=0, loading=0;
 function show(j){
+  const pct=s=>s===null?' (no score: NaN)':' '+(100*s).toFixed(0)+'%';
   const t=j.top&&j.top[0];
-  document.getElementById('label').textContent=t?(t.label+(t.score===null?' (no score: NaN)':' '+(100*t.score).toFixed(0)+'%')):'';
+  document.getElementById('label').textContent=j.detections?
+    (j.detections.length?j.detections.map(d=>d.label+pct(d.score)).join(', '):'no detections'):
+    (t?t.label+pct(t.score):'');
   document.getElementById('info').textContent='frame '+j.frame+'  seq '+j.seq+'  latency '+j.latency_ms.toFixed(1)+' ms  dropped '+j.dropped+(j.source?'  '+j.source:'');
 }
 async function poll(){

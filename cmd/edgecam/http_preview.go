@@ -15,6 +15,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/edgecam/edgecam/board"
+	"github.com/edgecam/edgecam/internal/snapshots"
 )
 
 // previewHistory is how many recent frames the preview holds, so that a page
@@ -38,10 +39,11 @@ type preview struct {
 	frames  [previewHistory]previewFrame
 	version uint64 // of the latest frame; 0: none yet
 
-	encMu sync.Mutex // guards the fields below
-	snap  []byte     // the frame being encoded, copied from frames
-	img   *image.RGBA
-	jpgs  [previewHistory]previewJPEG // never modified once published: handlers write them unlocked
+	encMu     sync.Mutex // guards the fields below
+	snap      []byte     // the frame being encoded, copied from frames
+	snapBoxes []snapshots.Box
+	img       *image.RGBA
+	jpgs      [previewHistory]previewJPEG // never modified once published: handlers write them unlocked
 }
 
 // previewFrame is one model input and the label drawn on it.
@@ -49,6 +51,7 @@ type previewFrame struct {
 	version uint64
 	rgb     []byte
 	text    string
+	boxes   []snapshots.Box // detections to draw (http_boxes.go)
 }
 
 type previewJPEG struct {
@@ -74,6 +77,7 @@ func (p *preview) Set(rgb []byte, text string, version uint64) {
 	copy(f.rgb, rgb)
 	f.text, f.version = text, version
 	p.version = version
+	f.boxes = f.boxes[:0]
 	p.mu.Unlock()
 }
 
@@ -115,6 +119,7 @@ func (p *preview) Frame(version uint64) []byte {
 	}
 	copy(p.snap, f.rgb)
 	text := f.text
+	p.snapBoxes = append(p.snapBoxes[:0], f.boxes...)
 	p.mu.Unlock()
 
 	p.render(text)
@@ -126,7 +131,8 @@ func (p *preview) Frame(version uint64) []byte {
 	return b.Bytes()
 }
 
-// render draws the snapshot and the label into p.img (encMu held).
+// render draws the snapshot, its detection boxes and the label into p.img
+// (encMu held).
 func (p *preview) render(text string) {
 	n, s := p.res, p.scale
 	for y := 0; y < n*s; y++ {
@@ -137,6 +143,7 @@ func (p *preview) render(text string) {
 			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = q[0], q[1], q[2], 255
 		}
 	}
+	p.drawBoxes(p.snapBoxes)
 	if text == "" {
 		return
 	}

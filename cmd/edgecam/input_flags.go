@@ -12,7 +12,7 @@ import (
 )
 
 // inputFlags are the input normalization flags shared by the commands that
-// feed a model (classify, run, quantize, and detect to come), as TFLite's
+// feed a model (classify, detect, run, quantize), as TFLite's
 // label_image has them: -mean and -std, one value or one per channel.
 type inputFlags struct {
 	mean, std string

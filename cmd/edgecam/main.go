@@ -1,9 +1,10 @@
-// Command edgecam runs MobileNet-V1 image classification on edge boards:
-// from a V4L2 camera or a stream such as rpicam-vid's (run, with results to
-// JSON lines, HTTP, GPIO and MQTT for Home Assistant), on image files
-// (classify), as a benchmark (bench), and it describes models (describe),
-// the machine (info) and quantizes float models to int8 (quantize). Without
-// -model, run and classify use the MobileNet-V1 built into the binary.
+// Command edgecam runs MobileNet image classification and SSD object
+// detection on edge boards: from a V4L2 camera or a stream such as
+// rpicam-vid's (run, with results to JSON lines, HTTP, GPIO and MQTT for Home
+// Assistant), on image files (classify, detect), as a benchmark (bench), and
+// it describes models (describe), the machine (info) and quantizes float
+// models to int8 (quantize). Without -model, run and classify use the
+// MobileNet-V1 built into the binary.
 package main
 
 import (
@@ -42,7 +43,7 @@ func (e *usageError) Error() string { return e.msg }
 func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
 
 // commands is the table of subcommands, in the order `edgecam help` lists them.
-var commands = []*command{cmdRun, cmdClassify, cmdBench, cmdDescribe, cmdInfo, cmdQuantize}
+var commands = []*command{cmdRun, cmdClassify, cmdDetect, cmdBench, cmdDescribe, cmdInfo, cmdQuantize}
 
 // stopGrace is how long a command has, after the first SIGINT or SIGTERM,
 // to return before the process ends without it. Every long loop checks its

@@ -31,6 +31,7 @@ type runOptions struct {
 	model, labels, httpAddr, allowHosts, logLevel string
 	kernels                                       string // a checked level, for runtime.Options
 	threads, top, frames, maxClients              int
+	threshold                                     float64 // -threshold: detection models
 	list                                          bool
 	src                                           sourceFlags
 	norm                                          *runtime.Normalization // -mean, -std
@@ -50,6 +51,9 @@ type frameJSON struct {
 	Source    string      `json:"source,omitempty"` // the file the frame came from (file sources)
 	Capture   time.Time   `json:"capture"`
 	Top       []classJSON `json:"top"`
+	// Detections are a detection model's objects scoring at least
+	// -threshold (run_detect.go); absent for a classifier.
+	Detections *[]detectionJSON `json:"detections,omitempty"`
 	LatencyMS float64     `json:"latency_ms"`
 	Dropped   uint64      `json:"dropped"`
 	// NonFinite marks a result whose scores hold NaN or ±Inf (a broken
@@ -78,6 +82,7 @@ func (o *runOptions) addFlags(fs *flag.FlagSet) (kernels *string) {
 	fs.IntVar(&o.threads, "threads", 0, "inference threads (0: one per core, at most 256)")
 	kernels = addKernelsFlag(fs, "kernel `level`")
 	fs.IntVar(&o.top, "top", 5, "classes per result")
+	fs.Float64Var(&o.threshold, "threshold", defaultDetectThreshold, "detection models: lowest `score` of a detection reported")
 	fs.IntVar(&o.frames, "frames", 0, "stop after `N` results (0: until interrupted or the source ends)")
 	fs.StringVar(&o.httpAddr, "http", "", "serve the live page, /api/latest, /metrics and /healthz on `addr` (host:port; bare :port means 127.0.0.1)")
 	fs.IntVar(&o.maxClients, "http-clients", 4, "maximum simultaneous stream clients (1..64)")
@@ -157,7 +162,12 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	labels, err := labelsForModel(e.stderr, "run", m, o.model, o.labels)
+	var labels []string
+	if runtime.IsDetector(m) {
+		labels, err = detectorLabels(e.stderr, "run", m, o.model, o.labels)
+	} else {
+		labels, err = labelsForModel(e.stderr, "run", m, o.model, o.labels)
+	}
 	if err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
@@ -174,7 +184,13 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if h != w || c != 3 || h <= 0 {
 		return fmt.Errorf("run: model input %dx%dx%d is not a square RGB image", h, w, c)
 	}
-	scores := plan.OutputFloat(nil)
+	det := newRunDetector(plan, labels, o.threshold) // nil for a classifier
+	var scores []float32                             // per class: the output, or a detector's best score per class
+	if det != nil {
+		scores = det.classScores(nil, len(labels))
+	} else {
+		scores = plan.OutputFloat(nil)
+	}
 	out, err := o.openOutputs(labels, len(scores), log)
 	if err != nil {
 		return err
@@ -187,7 +203,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 
 	stats := newRunStats()
 	var srv *httpServer
-	p := &camera.Pipeline{Source: src, Res: h, MaxFrames: o.frames, Log: log, Pull: o.src.pull()}
+	p := &camera.Pipeline{Source: src, Res: h, MaxFrames: o.frames, Log: log, Pull: o.src.pull(), Framing: runFraming(plan)}
 	if o.httpAddr != "" {
 		hosts, err := parseAllowHosts(o.allowHosts)
 		if err != nil {
@@ -213,10 +229,19 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		return plan.Run()
 	}
 	p.OnResult = func(r *camera.Result) {
-		top = plan.TopK(o.top, top)
-		scores = plan.OutputFloat(scores)
+		var classes []runtime.Class // what GPIO sees: the top classes, or the detections
+		if det != nil {
+			var finite bool
+			classes, finite = det.read(&line)
+			scores = det.classScores(scores, len(labels))
+			line.NonFinite = !finite
+		} else {
+			top = plan.TopK(o.top, top)
+			scores = plan.OutputFloat(scores)
+			line.NonFinite = !allFinite(scores)
+			classes = top
+		}
 		stats.Record(r.Latency)
-		line.NonFinite = !allFinite(scores)
 		if line.NonFinite {
 			stats.RecordNonFinite()
 		}
@@ -228,7 +253,7 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 		for _, t := range top {
 			line.Top = append(line.Top, classJSON{Index: t.Index, Label: label(labels, t.Index), Score: jsonFloat32(t.Score)})
 		}
-		line.Events = eventLines(line.Events, out.Observe(r, scores, top, labels))
+		line.Events = eventLines(line.Events, out.Observe(r, scores, classes, labels))
 		if werr == nil {
 			werr = enc.Encode(&line)
 		}

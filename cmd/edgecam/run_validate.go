@@ -38,6 +38,9 @@ func (o *runOptions) validate(fs *flag.FlagSet) error {
 	if o.top < 1 || o.top > maxTop {
 		return usagef("run: -top %d: want 1..%d", o.top, maxTop)
 	}
+	if err := checkUnit("run", "threshold", o.threshold); err != nil {
+		return err
+	}
 	if o.frames < 0 {
 		return usagef("run: -frames %d: want 0 (no limit) or more", o.frames)
 	}

@@ -139,12 +139,8 @@ func pointwiseQ8(dot bool, tileM, nr int, name string, dst, src []int8, m, k, n 
 		r := min(tileM, m-i)
 		for ii := 0; ii < r; ii++ {
 			rs[ii] = 0
-			if wzp != 0 {
-				var sum int32
-				for _, v := range src[(i+ii)*k : (i+ii)*k+k] {
-					sum += int32(v)
-				}
-				rs[ii] = wzp * sum
+			if wzp != 0 { // legacy uint8 weights: the row sum, 8 values a step
+				rs[ii] = wzp * generic.SumQ8(src[(i+ii)*k:(i+ii)*k+k])
 			}
 			if rem != 0 {
 				t := atail[ii*pointwiseQ8KBlock : (ii+1)*pointwiseQ8KBlock]

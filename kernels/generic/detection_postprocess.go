@@ -3,6 +3,7 @@ package generic
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 )
 
 // TFLite_Detection_PostProcess: SSD box decoding against anchors and
@@ -114,6 +115,27 @@ func NewDetectionScratch(opts DetectionPostProcessOptions, n int) (*DetectionScr
 		s.mergeTmp = make([]detectionHit, 0, opts.MaxDetections)
 	}
 	return s, nil
+}
+
+// DetectionScratchBytes is what NewDetectionScratch(opts, n) allocates, in
+// bytes (the scratch and every slice it makes, before the allocator rounds
+// them up), for memory budgets. opts must be valid.
+func DetectionScratchBytes(opts DetectionPostProcessOptions, n int) int64 {
+	perNMS := opts.MaxDetections
+	if opts.UseRegularNMS {
+		perNMS = opts.DetectionsPerClass
+	}
+	n64 := int64(n)
+	b := int64(unsafe.Sizeof(DetectionScratch{}))
+	b += n64 * int64(unsafe.Sizeof(detectionBox{})) // boxes
+	b += n64 * (4*4 + 4 + 4)                        // anchors, score, heap
+	b += 4 * int64(min(n, perNMS))                  // selected
+	b += 4 * int64(opts.NumClasses)                 // row
+	b += 4 * int64(min(opts.MaxClassesPerDetection, opts.NumClasses))
+	if opts.UseRegularNMS {
+		b += 2 * int64(opts.MaxDetections) * int64(unsafe.Sizeof(detectionHit{})) // merged, mergeTmp
+	}
+	return b
 }
 
 // Options returns the options the scratch was made for.

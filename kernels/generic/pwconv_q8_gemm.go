@@ -38,7 +38,7 @@ func pointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 			for r := range a {
 				a[r] = src[(i+r)*k : (i+r)*k+k]
 				if wzp != 0 { // per-channel weights (wzp 0) need no row sums
-					rowsum[r] = wzp * sumI8(a[r])
+					rowsum[r] = wzp * SumQ8(a[r])
 				}
 			}
 			for p := p0; p < p1; p++ {
@@ -71,7 +71,7 @@ func pointwiseQ8Row(out, x []int8, k, n int, packed []int8, p0, p1 int, bias []i
 	const nr = pointwiseQ8NR
 	var rowsum int32
 	if wzp != 0 {
-		rowsum = wzp * sumI8(x)
+		rowsum = wzp * SumQ8(x)
 	}
 	panel := func(q int) []int8 {
 		q = min(q, p1-1) // past the block: repeat the last panel, results dropped
@@ -117,15 +117,6 @@ func addLanes3(acc *[3]int32, s int64) {
 	acc[0] += l0
 	acc[1] += l1
 	acc[2] += l2
-}
-
-// sumI8 returns the int32 sum of x.
-func sumI8(x []int8) int32 {
-	var s int32
-	for _, v := range x {
-		s += int32(v)
-	}
-	return s
 }
 
 // dotQ8x6x3 is the SWAR register micro-kernel: six rows a0..a5 (length k)

@@ -18,10 +18,11 @@ import (
 //     Bias additions, fused activations, AVERAGE_POOL_2D and MEAN (additions
 //     and one scale per channel, no multiply-accumulate), ADD (one addition
 //     per element: MobileNet-V2's residuals, not multiply-adds), PAD, the
-//     standalone RELUs, SOFTMAX, RESHAPE/SQUEEZE and (DE)QUANTIZE count 0.
+//     standalone RELUs, SOFTMAX, RESHAPE/SQUEEZE, (DE)QUANTIZE,
+//     CONCATENATION, LOGISTIC and the detection post-process count 0.
 //   - Params are the elements of the constant weight and bias tensors an op
 //     owns (the RESHAPE shape, MEAN axes and PAD paddings inputs are not
-//     parameters).
+//     parameters), and the anchors of the detection post-process.
 //   - The paper counts a 1000-class classifier and no biases (its network has
 //     batch norm, whose parameters it does not count). So the paper's numbers
 //     come from Build with Classes: 1000 and NoBias: true; with those
@@ -41,10 +42,11 @@ type LayerStat struct {
 
 // LayerType is the report type of op ("conv", "dwconv", "pwconv", "pool",
 // "fc", "softmax", "reshape", "quantize", "dequantize", "add", "mean",
-// "pad", "relu"; "unknown" for others); a CONV_2D is "pwconv" when its
-// filter is 1x1 with stride 1. It names layers as the runtime's op table
-// does (runtime.LayerInfo.Type). op's operands must be in range, as Describe
-// checks.
+// "pad", "relu", "concat", "logistic", "postprocess" for SSD's
+// TFLite_Detection_PostProcess; "unknown" for others); a CONV_2D is "pwconv"
+// when its filter is 1x1 with stride 1. It names layers as the runtime's op
+// table does (runtime.LayerInfo.Type). op's operands must be in range, as
+// Describe checks.
 func LayerType(m *tflite.Model, op *tflite.Op) string {
 	switch op.Kind {
 	case tflite.OpConv2D:
@@ -75,9 +77,22 @@ func LayerType(m *tflite.Model, op *tflite.Op) string {
 		return "pad"
 	case tflite.OpRelu, tflite.OpRelu6, tflite.OpReluN1To1:
 		return "relu"
+	case tflite.OpConcatenation:
+		return "concat"
+	case tflite.OpLogistic:
+		return "logistic"
+	case tflite.OpCustom:
+		if op.Custom == detectionPostProcess {
+			return "postprocess"
+		}
+		return "custom"
 	}
 	return "unknown"
 }
+
+// detectionPostProcess is the custom op that ends SSD detectors; its
+// constant anchors count as its parameters.
+const detectionPostProcess = "TFLite_Detection_PostProcess"
 
 // Describe returns the cost of each operator of m in order. m should be a
 // model the runtime accepts (runtime.Load, runtime.Parse and Build return
@@ -96,6 +111,9 @@ func Describe(m *tflite.Model) ([]LayerStat, error) {
 		}
 		in, out := m.Tensors[op.Inputs[0]].Shape, m.Tensors[op.Outputs[0]].Shape
 		s := LayerStat{Index: i, Op: op.Name(), Type: LayerType(m, op), In: slices.Clone(in), Out: slices.Clone(out)}
+		if op.Kind == tflite.OpCustom && op.Custom == detectionPostProcess && len(op.Inputs) == 3 && op.Inputs[2] >= 0 {
+			s.Params = int64(m.Tensors[op.Inputs[2]].Elems()) // the anchors
+		}
 		switch op.Kind {
 		case tflite.OpConv2D, tflite.OpDepthwiseConv2D, tflite.OpFullyConnected:
 			w := &m.Tensors[op.Inputs[1]]

@@ -246,6 +246,10 @@ func encodeOptionsForTest(b *flatbuffers.Builder, op *Op, ints func([]int) flatb
 	case OpMean:
 		b.StartObject(reducerOptionsNumFlds)
 		b.PrependBoolSlot(fReducerKeepDims, op.KeepDims, false)
+	case OpConcatenation:
+		b.StartObject(concatOptionsNumFlds)
+		b.PrependInt32Slot(fConcatAxis, int32(op.Axis), 0)
+		b.PrependInt8Slot(fConcatActivation, int8(op.Activation), 0)
 	default:
 		return 0
 	}

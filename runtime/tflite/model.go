@@ -100,10 +100,12 @@ type OpKind int32
 const (
 	OpAdd             OpKind = 0
 	OpAveragePool2D   OpKind = 1
+	OpConcatenation   OpKind = 2
 	OpConv2D          OpKind = 3
 	OpDepthwiseConv2D OpKind = 4
 	OpDequantize      OpKind = 6
 	OpFullyConnected  OpKind = 9
+	OpLogistic        OpKind = 14
 	OpRelu            OpKind = 19
 	OpReluN1To1       OpKind = 20
 	OpRelu6           OpKind = 21
@@ -159,6 +161,7 @@ type Op struct {
 	CustomOptions []byte
 
 	// CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D; Activation also ADD
+	// and CONCATENATION
 	Padding          Padding
 	StrideH, StrideW int
 	DilationH        int // 1 when the file does not say
@@ -172,6 +175,7 @@ type Op struct {
 	SqueezeDims []int   // SQUEEZE
 	KeepNumDims bool    // FULLY_CONNECTED
 	KeepDims    bool    // MEAN
+	Axis        int     // CONCATENATION (negative counts from the last dimension)
 }
 
 // Name names the operator in messages: its custom code for a custom

@@ -72,8 +72,8 @@ func decodeOp(r *fbReader, pos uint32, i int, op *Op, codes []opCode) error {
 // and encodes (every field of Op they use), in code order. A file with
 // another builtin operator is refused: the writer could not write it back.
 var readableOps = []OpKind{
-	OpAdd, OpAveragePool2D, OpConv2D, OpDepthwiseConv2D, OpDequantize, OpFullyConnected,
-	OpRelu, OpReluN1To1, OpRelu6, OpReshape, OpSoftmax, OpPad, OpMean, OpSqueeze, OpQuantize,
+	OpAdd, OpAveragePool2D, OpConcatenation, OpConv2D, OpDepthwiseConv2D, OpDequantize, OpFullyConnected,
+	OpLogistic, OpRelu, OpReluN1To1, OpRelu6, OpReshape, OpSoftmax, OpPad, OpMean, OpSqueeze, OpQuantize,
 }
 
 func readableOp(k OpKind) bool { return k == OpCustom || slices.Contains(readableOps, k) }
@@ -118,6 +118,8 @@ func optionsType(k OpKind) uint8 {
 		return optFullyConnectedOptions
 	case OpSoftmax:
 		return optSoftmaxOptions
+	case OpConcatenation:
+		return optConcatenationOptions
 	case OpReshape:
 		return optReshapeOptions
 	case OpSqueeze:
@@ -205,6 +207,9 @@ func decodeOptions(o *fbTable, op *Op, where string) error {
 		}
 	case OpAdd:
 		op.Activation = Activation(i8(fAddActivation))
+	case OpConcatenation:
+		op.Axis = i32(fConcatAxis, 0)
+		op.Activation = Activation(i8(fConcatActivation))
 	case OpMean:
 		if err == nil {
 			op.KeepDims, err = o.bool(fReducerKeepDims)

@@ -9,8 +9,9 @@ import (
 )
 
 // graphOpsModel uses the operators of MobileNet-V2 and TF2 exports (ADD
-// with a fused activation, MEAN, PAD, standalone RELU/RELU6/RELU_N1_TO_1)
-// and two custom operators, one with four outputs and options. Its shapes
+// with a fused activation, MEAN, PAD, standalone RELU/RELU6/RELU_N1_TO_1),
+// those of the SSD detector (CONCATENATION with an axis and an activation,
+// LOGISTIC) and two custom operators, one with four outputs and options. Its shapes
 // are not meant to make sense; its structure passes Check.
 func graphOpsModel() *Model {
 	act := func(name string) Tensor { return Tensor{Name: name, Shape: []int{1, 2, 2, 3}, Type: Float32} }
@@ -24,6 +25,7 @@ func graphOpsModel() *Model {
 			{Name: "paddings", Shape: []int{4, 2}, Type: Int32, Data: make([]byte, 32)}, // 5
 			act("pad"), act("relu"), act("relu6"), act("relu1"), act("o0"), act("o1"), act("o2"), // 6-12
 			act("o3"), act("c"), // 13-14
+			act("cat"), act("sig"), // 15-16
 		},
 		Ops: []Op{
 			{Kind: OpAdd, Version: 2, Inputs: []int{0, 1}, Outputs: []int{2}, Activation: ActRelu6},
@@ -35,9 +37,11 @@ func graphOpsModel() *Model {
 			{Kind: OpCustom, Version: 1, Custom: "TFLite_Detection_PostProcess", Inputs: []int{9, 1, 0},
 				Outputs: []int{10, 11, 12, 13}, CustomOptions: []byte{0x6d, 0x61, 0x78, 0x00, 0x01, 0x02}},
 			{Kind: OpCustom, Version: 1, Custom: "Other", Inputs: []int{9}, Outputs: []int{14}},
+			{Kind: OpConcatenation, Version: 1, Inputs: []int{9, 14}, Outputs: []int{15}, Axis: -2, Activation: ActRelu},
+			{Kind: OpLogistic, Version: 1, Inputs: []int{15}, Outputs: []int{16}},
 		},
 		Inputs:  []int{0, 1},
-		Outputs: []int{10, 11, 12, 13, 14},
+		Outputs: []int{10, 11, 12, 13, 14, 16},
 	}
 }
 

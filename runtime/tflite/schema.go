@@ -113,6 +113,7 @@ const (
 	optPool2DOptions          = 5
 	optFullyConnectedOptions  = 8
 	optSoftmaxOptions         = 9
+	optConcatenationOptions   = 10
 	optAddOptions             = 11
 	optReshapeOptions         = 17
 	optPadOptions             = 22
@@ -169,6 +170,13 @@ const (
 const (
 	fSoftmaxBeta          = 0 // float
 	softmaxOptionsNumFlds = 1
+)
+
+// table ConcatenationOptions
+const (
+	fConcatAxis          = 0 // int
+	fConcatActivation    = 1 // ActivationFunctionType (byte)
+	concatOptionsNumFlds = 2
 )
 
 // table ReshapeOptions

@@ -357,7 +357,12 @@ func writeOpOptions(b *flatbuffers.Builder, op *Op) (uint8, flatbuffers.UOffsetT
 	case OpPad:
 		b.StartObject(padOptionsNumFlds)
 		return optPadOptions, b.EndObject(), nil
-	case OpRelu, OpReluN1To1, OpRelu6: // no options table
+	case OpConcatenation:
+		b.StartObject(concatOptionsNumFlds)
+		b.PrependInt32Slot(fConcatAxis, int32(op.Axis), 0)
+		b.PrependInt8Slot(fConcatActivation, int8(op.Activation), 0)
+		return optConcatenationOptions, b.EndObject(), nil
+	case OpRelu, OpReluN1To1, OpRelu6, OpLogistic: // no options table
 		return optNone, 0, nil
 	}
 	return 0, 0, fmt.Errorf("operator %v cannot be written", op.Kind)
