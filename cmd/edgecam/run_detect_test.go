@@ -198,7 +198,7 @@ func TestPreviewDetections(t *testing.T) {
 		{Class: 16, Label: "cat", Score: 0.75, Box: boxJSON{YMin: 0.2, XMin: 0.1, YMax: 0.8, XMax: 0.5}},
 		{Class: 0, Label: "person", Score: 0.5, Box: boxJSON{YMin: 0.5, XMin: 0.6, YMax: 0.9, XMax: 0.9}},
 	}
-	line := &frameJSON{Seq: 1, Detections: &dets}
+	line := &frameJSON{Seq: 1, Frame: 1, Detections: &dets}
 	if got := previewText(line); got != "cat 75%, person 50%" {
 		t.Errorf("label bar %q", got)
 	}
@@ -225,7 +225,7 @@ func TestPreviewDetections(t *testing.T) {
 	if got := previewText(&frameJSON{Detections: &empty}); got != "no detections" {
 		t.Errorf("no detections: label bar %q", got)
 	}
-	p.setResult(gray, &frameJSON{Seq: 2, Top: []classJSON{{Label: "tabby", Score: 0.5}}})
+	p.setResult(gray, &frameJSON{Seq: 2, Frame: 2, Top: []classJSON{{Label: "tabby", Score: 0.5}}})
 	p.JPEG(0)
 	if got := px(10*s, 50*s); !bytes.Equal(got, []byte{128, 128, 128}) {
 		t.Errorf("a classifier's frame kept a box: %v", got)
