@@ -47,15 +47,15 @@ type frameJSON struct {
 	Seq uint64 `json:"seq"` // the source's frame sequence number
 	// Frame numbers the results from 1: the one frame counter of the run,
 	// the same in /api/latest, /metrics (edgecam_frames_total) and the page.
-	Frame     uint64      `json:"frame"`
-	Source    string      `json:"source,omitempty"` // the file the frame came from (file sources)
-	Capture   time.Time   `json:"capture"`
-	Top       []classJSON `json:"top"`
+	Frame   uint64      `json:"frame"`
+	Source  string      `json:"source,omitempty"` // the file the frame came from (file sources)
+	Capture time.Time   `json:"capture"`
+	Top     []classJSON `json:"top"`
 	// Detections are a detection model's objects scoring at least
 	// -threshold (run_detect.go); absent for a classifier.
 	Detections *[]detectionJSON `json:"detections,omitempty"`
-	LatencyMS float64     `json:"latency_ms"`
-	Dropped   uint64      `json:"dropped"`
+	LatencyMS  float64          `json:"latency_ms"`
+	Dropped    uint64           `json:"dropped"`
 	// NonFinite marks a result whose scores hold NaN or ±Inf (a broken
 	// model): such scores are written as null and the frame counts as bad.
 	NonFinite bool `json:"non_finite,omitempty"`
