@@ -48,10 +48,11 @@ var commands = []*command{cmdRun, cmdClassify, cmdDetect, cmdBench, cmdDescribe,
 // stopGrace is how long a command has, after the first SIGINT or SIGTERM,
 // to return before the process ends without it. Every long loop checks its
 // context far more often; this bounds whatever does not (a read or a decode
-// in a library), so that the process always ends within two seconds. It
-// leaves run the time to stop an exec: source (commandKillGrace) and to
-// close its outputs (closeBudget: the last MQTT events and "offline").
-const stopGrace = 2 * time.Second
+// in a library), so that the process always ends within a second of the
+// signal (issue: a Pi service must stop promptly). It leaves run the time to
+// stop an exec: source (commandKillGrace) and to close its outputs
+// (closeBudget: the last MQTT events and "offline").
+const stopGrace = 950 * time.Millisecond
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())

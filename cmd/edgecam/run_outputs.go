@@ -31,7 +31,7 @@ type runOutputs struct {
 // "offline" to MQTT. Whatever MQTT does not get in time, the broker's last
 // will says "offline" in its place. It fits in main's stopGrace with the
 // stop of the source.
-const closeBudget = time.Second
+const closeBudget = 500 * time.Millisecond
 
 // openOutputs resolves -on against the model's labels (nil: none) and
 // classes, and opens the MQTT publisher, the snapshot directory and the
