@@ -195,6 +195,9 @@ func runPipeline(ctx context.Context, e *env, o *runOptions, src camera.Source, 
 	if err != nil {
 		return err
 	}
+	if det != nil && out.snaps != nil {
+		out.snaps.boxes = det.Boxes // snapshots of a detector show its boxes
+	}
 	if err := src.Open(ctx); err != nil {
 		out.close(time.Now())
 		return fmt.Errorf("run: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync/atomic"
 
@@ -70,6 +71,9 @@ type snapshotWriter struct {
 	store *snapshots.Store
 	pub   *mqttpub.Publisher // nil without -mqtt
 	log   *slog.Logger
+	// boxes, for a detection model, returns the current frame's detections
+	// (runDetector.Boxes), drawn on its snapshots; nil for a classifier.
+	boxes func() []snapshots.Box
 
 	jobs   chan snapshotJob
 	frames chan []byte // free frame buffers
@@ -80,7 +84,8 @@ type snapshotWriter struct {
 
 type snapshotJob struct {
 	e     events.Event
-	frame camera.Frame // a copy, Data from frames; Data nil: no snapshot
+	frame camera.Frame    // a copy, Data from frames; Data nil: no snapshot
+	boxes []snapshots.Box // a copy of the frame's detections (detectors)
 }
 
 // open opens the directory (creating it, and trimming what earlier runs
@@ -111,6 +116,9 @@ func (w *snapshotWriter) Event(e events.Event, frame *camera.Frame) {
 		case buf := <-w.frames:
 			job.frame = *frame
 			job.frame.Data = append(buf[:0], frame.Data...)
+			if w.boxes != nil {
+				job.boxes = slices.Clone(w.boxes()) // an event start, not every frame
+			}
 		default:
 			w.skipped.Add(1)
 			w.log.Debug("snapshot skipped: the writer is still busy with earlier ones", "event", describeEvent(e))
@@ -147,7 +155,7 @@ func (w *snapshotWriter) write(job snapshotJob) string {
 	if err == nil {
 		text := fmt.Sprintf("%s %.0f%%", job.e.Label, 100*job.e.Score)
 		var path string
-		path, err = w.store.Save(job.e.Time, job.e.Label, snapshots.Annotate(img, text, nil))
+		path, err = w.store.Save(job.e.Time, job.e.Label, snapshots.Annotate(img, text, job.boxes))
 		if err == nil {
 			w.written.Add(1)
 			return path
