@@ -182,7 +182,7 @@ func TestValidateV2Ops(t *testing.T) {
 // listing the table's ops.
 func TestParseRefusesUnknownCustomOp(t *testing.T) {
 	m := oneOpModel(tflite.OpCustom, 1, 2, 2, 3)
-	m.Ops[1].Custom, m.Ops[1].CustomOptions = "TFLite_Detection_PostProcess", []byte{1, 2}
+	m.Ops[1].Custom, m.Ops[1].CustomOptions = "Convolution2DTransposeBias", []byte{1, 2} // MediaPipe's
 	var buf bytes.Buffer
 	if err := tflite.Write(&buf, m); err != nil {
 		t.Fatal(err)
@@ -194,7 +194,7 @@ func TestParseRefusesUnknownCustomOp(t *testing.T) {
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("Parse: %v, want ErrUnsupported", err)
 	}
-	for _, w := range []string{"op 1 (TFLite_Detection_PostProcess)", "operator not supported (edgecam runs ADD, AVERAGE_POOL_2D, CONV_2D, "} {
+	for _, w := range []string{"op 1 (Convolution2DTransposeBias)", `unsupported custom op "Convolution2DTransposeBias" (edgecam runs the custom ops `, "TFLite_Detection_PostProcess"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error %q does not contain %q", err, w)
 		}
