@@ -15,11 +15,10 @@ func addArchKernels(r *Registry) {
 		TileM:  arm64.PointwiseF32TileM, Pack: arm64.PackPointwiseF32, Run: arm64.PointwiseF32,
 	})
 	r.PointwiseQ8 = append(r.PointwiseQ8, &PointwiseQ8{
-		Kernel: Kernel[PointwiseLayer]{Info: neon("pwconv_q8_neon"),
-			Supports: func(l *PointwiseLayer) bool { return arm64.SupportsPointwiseQ8(l.Requant) }},
-		TileM: arm64.PointwiseQ8TileM, Pack: arm64.PackPointwiseQ8, Run: arm64.PointwiseQ8,
+		Kernel: Kernel[PointwiseLayer]{Info: neon("pwconv_q8_neon"), Supports: supportsPointwiseQ8},
+		TileM:  arm64.PointwiseQ8TileM, Pack: arm64.PackPointwiseQ8, Run: arm64.PointwiseQ8,
 	}, &PointwiseQ8{
-		Kernel: Kernel[PointwiseLayer]{Info: dot("pwconv_q8_dotprod"), Supports: everyLayer[PointwiseLayer]},
+		Kernel: Kernel[PointwiseLayer]{Info: dot("pwconv_q8_dotprod"), Supports: supportsPointwiseQ8},
 		TileM:  arm64.PointwiseQ8DotTileM, Pack: arm64.PackPointwiseQ8Dot, Run: arm64.PointwiseQ8Dot,
 	})
 
@@ -65,3 +64,6 @@ func addArchKernels(r *Registry) {
 		},
 	})
 }
+
+// supportsPointwiseQ8 is the Supports of both int8 pointwise kernels.
+func supportsPointwiseQ8(l *PointwiseLayer) bool { return arm64.SupportsPointwiseQ8(l.K, l.Requant) }

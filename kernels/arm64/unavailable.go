@@ -35,7 +35,7 @@ type ConvQ8DotWeights struct{}
 type DWConvQ8Weights struct{}
 
 // SupportsPointwiseQ8 reports false: there is no NEON kernel here.
-func SupportsPointwiseQ8(*generic.Requant) bool { return false }
+func SupportsPointwiseQ8(int, *generic.Requant) bool { return false }
 
 // SupportsDWConvF32 reports false: there is no NEON kernel here.
 func SupportsDWConvF32(*generic.ConvParams) bool { return false }

@@ -21,14 +21,14 @@ import re
 # Every other vector form is a WORD. Scalar forms are all native.
 NATIVE = {
     "add vvv", "sub vvv", "addp vvv", "eor vvv", "mov vv", "fmla vvv",
-    "dup vr", "dup ve", "ld1 lm", "ld1 em", "st1 lm", "st1 em",
+    "dup vr", "dup ve", "ld1 lm", "ld1 em", "st1 lm", "st1 em", "movi vi",
 }
 
 # Go's names for the scalar mnemonics; a vector mnemonic is "V" + its GNU name.
 SCALAR = {
     "add": "ADD", "ands": "ANDS", "subs": "SUBS", "lsl": "LSL", "lsr": "LSR",
     "cmp": "CMP", "csel": "CSEL", "cbz": "CBZ", "cbnz": "CBNZ", "b": "JMP",
-    "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR",
+    "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR", "neg": "NEG",
 }
 # ldr and str of a float register are named in Go by its width.
 MOVE = {"s": "FMOVS", "d": "FMOVD"}
