@@ -62,6 +62,16 @@ func addArchKernels(r *Registry) {
 			pk := arm64.PackDWConvQ8(&p, l.W, l.WZP)
 			return func(dst, src []int8, y0, y1 int) { arm64.DWConvQ8(&p, dst, src, xzp, pk, bias, rq, y0, y1) }
 		},
+	}, &ConvQ8{
+		Kernel: Kernel[ConvQ8Layer]{Info: dot("dwconv3x3_q8_dotprod"),
+			Supports: func(l *ConvQ8Layer) bool {
+				return arm64.SupportsDWConvQ8Dot(&l.Params, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			}},
+		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
+			p := l.Params
+			pk := arm64.PackDWConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			return func(dst, src []int8, y0, y1 int) { arm64.DWConvQ8Dot(&p, dst, src, pk, y0, y1) }
+		},
 	})
 }
 

@@ -31,16 +31,31 @@ const (
 func pwQ8WidePack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
 
 //go:noescape
-func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32)
-
-//go:noescape
-func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32)
-
-//go:noescape
 func pwQ8DotPack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
 
+// The tile functions: pwQ8WideTile{,N}{,1} (widening, wide or narrow
+// weights, 4 rows or 1) and pwQ8DotTile{,4,1} (SDOT, 8, 4 or 1 rows).
+
 //go:noescape
-func pwQ8DotTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32)
+func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTileN1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8DotTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8DotTile4(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8DotTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 
 // q8Kernel names one int8 pointwise assembly kernel: its pack and tile
 // functions are called through a switch (q8Pack, q8Tile) rather than func
@@ -76,14 +91,25 @@ func q8Pack(kn q8Kernel, a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *
 	}
 }
 
-func q8Tile(kn q8Kernel, ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32) {
-	switch kn {
-	case q8Dot:
-		pwQ8DotTile(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, zp, lo, hi)
-	case q8WideNarrow:
-		pwQ8WideTileN(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, zp, lo, hi)
+// q8Tile runs the tile function of kernel kn for m rows: the one of the
+// smallest height that covers them (rows the kernel computes beyond m are
+// wasted multiplies).
+func q8Tile(kn q8Kernel, ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32) {
+	switch {
+	case kn == q8Dot && m > 4:
+		pwQ8DotTile(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8Dot && m > 1:
+		pwQ8DotTile4(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8Dot:
+		pwQ8DotTile1(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8WideNarrow && m > 1:
+		pwQ8WideTileN(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8WideNarrow:
+		pwQ8WideTileN1(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case m > 1:
+		pwQ8WideTile(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
 	default:
-		pwQ8WideTile(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, zp, lo, hi)
+		pwQ8WideTile1(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
 	}
 }
 
@@ -218,6 +244,10 @@ func pointwiseQ8Tiles(kn q8Kernel, ap, dst, src []int8, m, k, n int, packed []in
 		tail = 1
 	}
 	var rsb [PointwiseQ8DotTileM * 4]int32
+	rsz := 0
+	if wzp == 0 {
+		rsz = 1
+	}
 	for i := 0; i < m; i += tileM {
 		r := min(tileM, m-i)
 		if tail != 0 {
@@ -231,17 +261,17 @@ func pointwiseQ8Tiles(kn q8Kernel, ap, dst, src []int8, m, k, n int, packed []in
 		q8Pack(kn, &src[i*k], k, r, kblocks, &ap[0], tail, &rsb[0], wzp)
 		if full > 0 {
 			q8Tile(kn, &ap[0], kp/pointwiseQ8KBlock, &packed[0], full, &dst[i*n], n, r,
-				biasPtr, biasStep, &rq.Scale[0], &rsb[0], rq.ZeroPoint, rq.Min, rq.Max)
+				biasPtr, biasStep, &rq.Scale[0], &rsb[0], rsz, rq.ZeroPoint, rq.Min, rq.Max)
 		}
 		if full*nr < n {
-			pointwiseQ8TailPanel(kn, dst, i, r, kp, n, packed[full*kp*nr:], bias, ap, &rsb[0], rq)
+			pointwiseQ8TailPanel(kn, dst, i, r, kp, n, packed[full*kp*nr:], bias, ap, &rsb[0], rsz, rq)
 		}
 	}
 }
 
 // pointwiseQ8TailPanel computes the last n%nr output channels of rows
 // [i, i+r) from the packed row tile ap through a scratch tile.
-func pointwiseQ8TailPanel(kn q8Kernel, dst []int8, i, r, kp, n int, panel []int8, bias []int32, ap []int8, rsb *int32, rq *generic.Requant) {
+func pointwiseQ8TailPanel(kn q8Kernel, dst []int8, i, r, kp, n int, panel []int8, bias []int32, ap []int8, rsb *int32, rsz int, rq *generic.Requant) {
 	nr := kn.nr()
 	j0 := n / nr * nr
 	var b [pointwiseQ8DotNR]int32
@@ -252,7 +282,7 @@ func pointwiseQ8TailPanel(kn q8Kernel, dst []int8, i, r, kp, n int, panel []int8
 	copy(sc[:], rq.Scale[j0:n])
 	var tile [PointwiseQ8DotTileM * pointwiseQ8DotNR]int8
 	q8Tile(kn, &ap[0], kp/pointwiseQ8KBlock, &panel[0], 1, &tile[0], nr, r,
-		&b[0], 0, &sc[0], rsb, rq.ZeroPoint, rq.Min, rq.Max)
+		&b[0], 0, &sc[0], rsb, rsz, rq.ZeroPoint, rq.Min, rq.Max)
 	for ii := 0; ii < r; ii++ {
 		copy(dst[(i+ii)*n+j0:(i+ii)*n+n], tile[ii*nr:ii*nr+n-j0])
 	}

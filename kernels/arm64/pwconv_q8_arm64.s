@@ -111,11 +111,11 @@ store:
 	VST1.P	[V16.S4, V17.S4, V18.S4, V19.S4], 64(R6)
 	RET
 
-// func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32)
+// func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
 // pwQ8WideTile is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
-// product), exact for every int8 input and weight: 4x4 tiles (MR = NR = 4) of one row tile, every full
-// panel.
+// product), exact for every int8 input and weight: 4x4 tiles (MR = 4, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for row tiles of 2 to 4 rows.
 //
 // For panel p < npanels, tile row i < m, panel column j < NR:
 //
@@ -126,8 +126,10 @@ store:
 //	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
-// of MR rows x 16 bytes); bias advances biasStep bytes per panel (0: a zero
-// vector, for a nil bias). Requantization is generic.Requantize in NEON:
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
 // SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
 // int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
 // SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
@@ -136,30 +138,33 @@ store:
 // row with ST1 lane, post-indexed by ldc.
 //
 // Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
-// bytes. Per 16 k the loop loads the 4 rows (one LD1 of 64 bytes from ap)
-// and the 4 columns (one LD1); every (row, column) pair takes SMULL
+// bytes. Per 16 k the loop loads the 4 row(s) (one LD1 of 64 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
 // (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
 // int32x4 partial sums. Each int16 holds one product, so no input (not even
 // -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
 // 8 MACs per cycle.
 // The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
-// the first 16-k block writes the partial sums with SADDLP (no zeroing).
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
 //
 // Loops:
 //	panel:         for each panel of 4 columns
 //	  first:       the first 16-k block (SADDLP writes the partial sums)
-//	  k16:         for each further 16 k: 2 loads, 32 SMULL(2), 32 SADALP
-//	  epilogue:    reduce, add bias + rsb, requantize, store the rows < m
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL(2) x2, SADALP x2 per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
 //
 // Registers:
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
-//	R11 ap cursor  R12 k counter  R13 store cursor
-//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows
 //	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
 //	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
-//	free: R14-R17, R19-R25, V31. Go reserves R18, R26-R30.
-TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-100
+//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-108
 	MOVD	ap+0(FP), R0
 	MOVD	kblocks+8(FP), R1
 	MOVD	b+16(FP), R2
@@ -171,12 +176,13 @@ TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-100
 	MOVD	biasStep+64(FP), R8
 	MOVD	scale+72(FP), R9
 	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
 	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
-	MOVW	zp+88(FP), R13
+	MOVW	zp+96(FP), R13
 	VDUP	R13, V28.H8
-	MOVW	lo+92(FP), R13
+	MOVW	lo+100(FP), R13
 	VDUP	R13, V29.B16
-	MOVW	hi+96(FP), R13
+	MOVW	hi+104(FP), R13
 	VDUP	R13, V30.B16
 	CBZ	R3, done
 panel:
@@ -250,7 +256,7 @@ panel:
 	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
 	SUBS	$1, R12, R12
 	BEQ	epilogue
-k16:
+	TBZ	$0, R12, k32
 	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
 	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
 	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
@@ -318,9 +324,144 @@ k16:
 	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
 	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
 	SUBS	$1, R12, R12
-	BNE	k16
+	BEQ	epilogue
+k32:
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e34c239	// smull2 v25.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x4e606b24	// sadalp v4.4s, v25.8h
+	WORD	$0x0e35c23a	// smull v26.8h, v17.8b, v21.8b
+	WORD	$0x4e35c23b	// smull2 v27.8h, v17.16b, v21.16b
+	WORD	$0x4e606b45	// sadalp v5.4s, v26.8h
+	WORD	$0x4e606b65	// sadalp v5.4s, v27.8h
+	WORD	$0x0e36c238	// smull v24.8h, v17.8b, v22.8b
+	WORD	$0x4e36c239	// smull2 v25.8h, v17.16b, v22.16b
+	WORD	$0x4e606b06	// sadalp v6.4s, v24.8h
+	WORD	$0x4e606b26	// sadalp v6.4s, v25.8h
+	WORD	$0x0e37c23a	// smull v26.8h, v17.8b, v23.8b
+	WORD	$0x4e37c23b	// smull2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b47	// sadalp v7.4s, v26.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e34c259	// smull2 v25.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x4e606b28	// sadalp v8.4s, v25.8h
+	WORD	$0x0e35c25a	// smull v26.8h, v18.8b, v21.8b
+	WORD	$0x4e35c25b	// smull2 v27.8h, v18.16b, v21.16b
+	WORD	$0x4e606b49	// sadalp v9.4s, v26.8h
+	WORD	$0x4e606b69	// sadalp v9.4s, v27.8h
+	WORD	$0x0e36c258	// smull v24.8h, v18.8b, v22.8b
+	WORD	$0x4e36c259	// smull2 v25.8h, v18.16b, v22.16b
+	WORD	$0x4e606b0a	// sadalp v10.4s, v24.8h
+	WORD	$0x4e606b2a	// sadalp v10.4s, v25.8h
+	WORD	$0x0e37c25a	// smull v26.8h, v18.8b, v23.8b
+	WORD	$0x4e37c25b	// smull2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b4b	// sadalp v11.4s, v26.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e34c279	// smull2 v25.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x4e606b2c	// sadalp v12.4s, v25.8h
+	WORD	$0x0e35c27a	// smull v26.8h, v19.8b, v21.8b
+	WORD	$0x4e35c27b	// smull2 v27.8h, v19.16b, v21.16b
+	WORD	$0x4e606b4d	// sadalp v13.4s, v26.8h
+	WORD	$0x4e606b6d	// sadalp v13.4s, v27.8h
+	WORD	$0x0e36c278	// smull v24.8h, v19.8b, v22.8b
+	WORD	$0x4e36c279	// smull2 v25.8h, v19.16b, v22.16b
+	WORD	$0x4e606b0e	// sadalp v14.4s, v24.8h
+	WORD	$0x4e606b2e	// sadalp v14.4s, v25.8h
+	WORD	$0x0e37c27a	// smull v26.8h, v19.8b, v23.8b
+	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e34c239	// smull2 v25.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x4e606b24	// sadalp v4.4s, v25.8h
+	WORD	$0x0e35c23a	// smull v26.8h, v17.8b, v21.8b
+	WORD	$0x4e35c23b	// smull2 v27.8h, v17.16b, v21.16b
+	WORD	$0x4e606b45	// sadalp v5.4s, v26.8h
+	WORD	$0x4e606b65	// sadalp v5.4s, v27.8h
+	WORD	$0x0e36c238	// smull v24.8h, v17.8b, v22.8b
+	WORD	$0x4e36c239	// smull2 v25.8h, v17.16b, v22.16b
+	WORD	$0x4e606b06	// sadalp v6.4s, v24.8h
+	WORD	$0x4e606b26	// sadalp v6.4s, v25.8h
+	WORD	$0x0e37c23a	// smull v26.8h, v17.8b, v23.8b
+	WORD	$0x4e37c23b	// smull2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b47	// sadalp v7.4s, v26.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e34c259	// smull2 v25.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x4e606b28	// sadalp v8.4s, v25.8h
+	WORD	$0x0e35c25a	// smull v26.8h, v18.8b, v21.8b
+	WORD	$0x4e35c25b	// smull2 v27.8h, v18.16b, v21.16b
+	WORD	$0x4e606b49	// sadalp v9.4s, v26.8h
+	WORD	$0x4e606b69	// sadalp v9.4s, v27.8h
+	WORD	$0x0e36c258	// smull v24.8h, v18.8b, v22.8b
+	WORD	$0x4e36c259	// smull2 v25.8h, v18.16b, v22.16b
+	WORD	$0x4e606b0a	// sadalp v10.4s, v24.8h
+	WORD	$0x4e606b2a	// sadalp v10.4s, v25.8h
+	WORD	$0x0e37c25a	// smull v26.8h, v18.8b, v23.8b
+	WORD	$0x4e37c25b	// smull2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b4b	// sadalp v11.4s, v26.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e34c279	// smull2 v25.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x4e606b2c	// sadalp v12.4s, v25.8h
+	WORD	$0x0e35c27a	// smull v26.8h, v19.8b, v21.8b
+	WORD	$0x4e35c27b	// smull2 v27.8h, v19.16b, v21.16b
+	WORD	$0x4e606b4d	// sadalp v13.4s, v26.8h
+	WORD	$0x4e606b6d	// sadalp v13.4s, v27.8h
+	WORD	$0x0e36c278	// smull v24.8h, v19.8b, v22.8b
+	WORD	$0x4e36c279	// smull2 v25.8h, v19.16b, v22.16b
+	WORD	$0x4e606b0e	// sadalp v14.4s, v24.8h
+	WORD	$0x4e606b2e	// sadalp v14.4s, v25.8h
+	WORD	$0x0e37c27a	// smull v26.8h, v19.8b, v23.8b
+	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
 epilogue:
-	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias + rsb[i].
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
 	VADDP	V1.S4, V0.S4, V0.S4
 	VADDP	V3.S4, V2.S4, V2.S4
 	VADDP	V5.S4, V4.S4, V4.S4
@@ -333,18 +474,20 @@ epilogue:
 	VADDP	V6.S4, V4.S4, V17.S4
 	VADDP	V10.S4, V8.S4, V18.S4
 	VADDP	V14.S4, V12.S4, V19.S4
-	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
 	VLD1	(R7), [V24.S4]
 	ADD	R8, R7, R7
 	VLD1.P	16(R9), [V25.S4]
-	VADD	V20.S4, V16.S4, V16.S4
-	VADD	V21.S4, V17.S4, V17.S4
-	VADD	V22.S4, V18.S4, V18.S4
-	VADD	V23.S4, V19.S4, V19.S4
 	VADD	V24.S4, V16.S4, V16.S4
 	VADD	V24.S4, V17.S4, V17.S4
 	VADD	V24.S4, V18.S4, V18.S4
 	VADD	V24.S4, V19.S4, V19.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V22.S4, V18.S4, V18.S4
+	VADD	V23.S4, V19.S4, V19.S4
+norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
@@ -394,11 +537,11 @@ partial:
 	BLE	stored
 	JMP	stored
 
-// func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32)
+// func pwQ8WideTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
-// pwQ8WideTileN is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
-// product), for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes): 4x4 tiles (MR = NR = 4) of one row tile, every full
-// panel.
+// pwQ8WideTile1 is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), exact for every int8 input and weight: 1x4 tiles (MR = 1, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for a single row.
 //
 // For panel p < npanels, tile row i < m, panel column j < NR:
 //
@@ -409,8 +552,10 @@ partial:
 //	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
-// of MR rows x 16 bytes); bias advances biasStep bytes per panel (0: a zero
-// vector, for a nil bias). Requantization is generic.Requantize in NEON:
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
 // SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
 // int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
 // SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
@@ -419,30 +564,33 @@ partial:
 // row with ST1 lane, post-indexed by ldc.
 //
 // Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
-// bytes. Per 16 k the loop loads the 4 rows (one LD1 of 64 bytes from ap)
-// and the 4 columns (one LD1); every (row, column) pair takes SMULL
-// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
-// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
-// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
-// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.
+// bytes. Per 16 k the loop loads the 1 row(s) (one LD1 of 16 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
+// int32x4 partial sums. Each int16 holds one product, so no input (not even
+// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
+// 8 MACs per cycle.
 // The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
-// the first 16-k block writes the partial sums with SADDLP (no zeroing).
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
 //
 // Loops:
 //	panel:         for each panel of 4 columns
 //	  first:       the first 16-k block (SADDLP writes the partial sums)
-//	  k16:         for each further 16 k: 2 loads, 16 SMULL, 16 SMLAL2, 16 SADALP
-//	  epilogue:    reduce, add bias + rsb, requantize, store the rows < m
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL(2) x2, SADALP x2 per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
 //
 // Registers:
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
-//	R11 ap cursor  R12 k counter  R13 store cursor
-//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V3 partial sums (row i, column j: V4i+j)  V16-V16 rows
 //	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
 //	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
-//	free: R14-R17, R19-R25, V31. Go reserves R18, R26-R30.
-TEXT ·pwQ8WideTileN(SB), NOSPLIT, $0-100
+//	free: R16-R17, R19-R25, V4-V15, V17-V19, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTile1(SB), NOSPLIT, $0-108
 	MOVD	ap+0(FP), R0
 	MOVD	kblocks+8(FP), R1
 	MOVD	b+16(FP), R2
@@ -454,12 +602,201 @@ TEXT ·pwQ8WideTileN(SB), NOSPLIT, $0-100
 	MOVD	biasStep+64(FP), R8
 	MOVD	scale+72(FP), R9
 	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
 	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
-	MOVW	zp+88(FP), R13
+	MOVW	zp+96(FP), R13
 	VDUP	R13, V28.H8
-	MOVW	lo+92(FP), R13
+	MOVW	lo+100(FP), R13
 	VDUP	R13, V29.B16
-	MOVW	hi+96(FP), R13
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$64, R15
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e602b41	// saddlp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e602b02	// saddlp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b43	// saddlp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VADD	V24.S4, V16.S4, V16.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x0e3d6610	// smax v16.8b, v16.8b, v29.8b
+	WORD	$0x0e3e6e10	// smin v16.8b, v16.8b, v30.8b
+	MOVD	R4, R13
+	VST1.P	V16.S[0], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+
+// func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileN is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes): 4x4 tiles (MR = 4, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for row tiles of 2 to 4 rows.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the 4 row(s) (one LD1 of 64 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
+// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
+// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
+// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL, SMLAL2, SADALP per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileN(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
 	VDUP	R13, V30.B16
 	CBZ	R3, done
 panel:
@@ -517,7 +854,7 @@ panel:
 	WORD	$0x4e602b6f	// saddlp v15.4s, v27.8h
 	SUBS	$1, R12, R12
 	BEQ	epilogue
-k16:
+	TBZ	$0, R12, k32
 	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
 	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
 	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
@@ -569,9 +906,112 @@ k16:
 	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
 	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
 	SUBS	$1, R12, R12
-	BNE	k16
+	BEQ	epilogue
+k32:
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e348238	// smlal2 v24.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e358239	// smlal2 v25.8h, v17.16b, v21.16b
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e36823a	// smlal2 v26.8h, v17.16b, v22.16b
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e37823b	// smlal2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e348278	// smlal2 v24.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e358279	// smlal2 v25.8h, v19.16b, v21.16b
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e36827a	// smlal2 v26.8h, v19.16b, v22.16b
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e348238	// smlal2 v24.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e358239	// smlal2 v25.8h, v17.16b, v21.16b
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e36823a	// smlal2 v26.8h, v17.16b, v22.16b
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e37823b	// smlal2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e348278	// smlal2 v24.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e358279	// smlal2 v25.8h, v19.16b, v21.16b
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e36827a	// smlal2 v26.8h, v19.16b, v22.16b
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
 epilogue:
-	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias + rsb[i].
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
 	VADDP	V1.S4, V0.S4, V0.S4
 	VADDP	V3.S4, V2.S4, V2.S4
 	VADDP	V5.S4, V4.S4, V4.S4
@@ -584,18 +1024,20 @@ epilogue:
 	VADDP	V6.S4, V4.S4, V17.S4
 	VADDP	V10.S4, V8.S4, V18.S4
 	VADDP	V14.S4, V12.S4, V19.S4
-	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
 	VLD1	(R7), [V24.S4]
 	ADD	R8, R7, R7
 	VLD1.P	16(R9), [V25.S4]
-	VADD	V20.S4, V16.S4, V16.S4
-	VADD	V21.S4, V17.S4, V17.S4
-	VADD	V22.S4, V18.S4, V18.S4
-	VADD	V23.S4, V19.S4, V19.S4
 	VADD	V24.S4, V16.S4, V16.S4
 	VADD	V24.S4, V17.S4, V17.S4
 	VADD	V24.S4, V18.S4, V18.S4
 	VADD	V24.S4, V19.S4, V19.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V22.S4, V18.S4, V18.S4
+	VADD	V23.S4, V19.S4, V19.S4
+norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
@@ -644,6 +1086,178 @@ partial:
 	CMP	$3, R6
 	BLE	stored
 	JMP	stored
+
+// func pwQ8WideTileN1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileN1 is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes): 1x4 tiles (MR = 1, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for a single row.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the 1 row(s) (one LD1 of 16 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
+// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
+// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
+// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL, SMLAL2, SADALP per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V3 partial sums (row i, column j: V4i+j)  V16-V16 rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	free: R16-R17, R19-R25, V4-V15, V17-V19, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileN1(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$64, R15
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VADD	V24.S4, V16.S4, V16.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x0e3d6610	// smax v16.8b, v16.8b, v29.8b
+	WORD	$0x0e3e6e10	// smin v16.8b, v16.8b, v30.8b
+	MOVD	R4, R13
+	VST1.P	V16.S[0], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
 
 // func pwQ8DotPack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
 //
@@ -790,10 +1404,10 @@ store:
 	VST1.P	[V20.S4, V21.S4, V22.S4, V23.S4], 64(R6)
 	RET
 
-// func pwQ8DotTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, zp, lo, hi int32)
+// func pwQ8DotTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
-// pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel: 8x8
-// tiles (MR = NR = 8) of one row tile, every full panel.
+// pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// 8x8 tiles (MR = 8, NR = 8) of one row tile, every full panel.
 //
 // For panel p < npanels, tile row i < m, panel column j < NR:
 //
@@ -804,8 +1418,10 @@ store:
 //	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
-// of MR rows x 16 bytes); bias advances biasStep bytes per panel (0: a zero
-// vector, for a nil bias). Requantization is generic.Requantize in NEON:
+// of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
 // SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
 // int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
 // SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
@@ -814,27 +1430,29 @@ store:
 // row with ST1 lane, post-indexed by ldc.
 //
 // Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
-// (32 bytes) per group. Per 16 k the loop loads the 8 rows (two LD1 of 64
-// bytes from ap) and the 4 groups of weights (two LD1 into the same 4
-// registers) and issues 64 SDOT by element: acc[i][cols] += w_group(g) .
-// a_i.4b[g], 1024 MACs per 4 loads, at the A76's two SDOT per cycle. The
-// accumulators start at bias + rsb[i] (16 ADD); zp, lo and hi stay in
+// (32 bytes) per group. Per 16 k the loop loads the 8 row(s) (two LD1 of 64 bytes
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues 64 SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (eight
+// LD1) or, with rsb, at bias + rsb[i] (16 ADD); zp, lo and hi stay in
 // registers for the whole call.
 //
 // Loops:
-//	panel:         for each panel of 8 columns: acc = bias + rsb
-//	  k16:         for each 16 k: 4 loads, 64 SDOT by element
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (4 loads, 64 SDOT by element)
 //	  epilogue:    requantize 64 values, store the rows < m
 //
 // Registers:
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
-//	R11 ap cursor  R12 k counter  R13 store cursor / temp
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
 //	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
-//	V16-V23 a0..a7  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V16-V23 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
 //	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
-//	free: R14-R17, R19-R25, V31. Go reserves R18, R26-R30.
-TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-100
+//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-108
 	MOVD	ap+0(FP), R0
 	MOVD	kblocks+8(FP), R1
 	MOVD	b+16(FP), R2
@@ -846,21 +1464,33 @@ TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-100
 	MOVD	biasStep+64(FP), R8
 	MOVD	scale+72(FP), R9
 	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
 	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
-	MOVW	zp+88(FP), R13
+	MOVW	zp+96(FP), R13
 	VDUP	R13, V28.H8
-	MOVW	lo+92(FP), R13
+	MOVW	lo+100(FP), R13
 	VDUP	R13, V29.B16
-	MOVW	hi+96(FP), R13
+	MOVW	hi+104(FP), R13
 	VDUP	R13, V30.B16
 	CBZ	R3, done
 panel:
+	CBZ	R14, withrs
+	// acc = bias
+	VLD1	(R7), [V0.S4, V1.S4]
+	VLD1	(R7), [V2.S4, V3.S4]
+	VLD1	(R7), [V4.S4, V5.S4]
+	VLD1	(R7), [V6.S4, V7.S4]
+	VLD1	(R7), [V8.S4, V9.S4]
+	VLD1	(R7), [V10.S4, V11.S4]
+	VLD1	(R7), [V12.S4, V13.S4]
+	VLD1	(R7), [V14.S4, V15.S4]
+	JMP	kstart
+withrs:
 	// acc = bias + rsb[i]
+	VLD1	(R7), [V24.S4, V25.S4]
 	MOVD	R10, R13
 	VLD1.P	64(R13), [V16.S4, V17.S4, V18.S4, V19.S4]
 	VLD1	(R13), [V20.S4, V21.S4, V22.S4, V23.S4]
-	VLD1	(R7), [V24.S4, V25.S4]
-	ADD	R8, R7, R7
 	VADD	V24.S4, V16.S4, V0.S4
 	VADD	V25.S4, V16.S4, V1.S4
 	VADD	V24.S4, V17.S4, V2.S4
@@ -877,9 +1507,12 @@ panel:
 	VADD	V25.S4, V22.S4, V13.S4
 	VADD	V24.S4, V23.S4, V14.S4
 	VADD	V25.S4, V23.S4, V15.S4
+kstart:
+	ADD	R8, R7, R7
 	MOVD	R0, R11
 	MOVD	R1, R12
-k16:
+	MOVD	$128, R13
+	TBZ	$0, R12, k32
 	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
 	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
 	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
@@ -949,7 +1582,146 @@ k16:
 	WORD	$0x4fb7eb4e	// sdot v14.4s, v26.16b, v23.4b[3]
 	WORD	$0x4fb7eb6f	// sdot v15.4s, v27.16b, v23.4b[3]
 	SUBS	$1, R12, R12
-	BNE	k16
+	BEQ	epilogue
+k32:
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4f94e308	// sdot v8.4s, v24.16b, v20.4b[0]
+	WORD	$0x4f94e329	// sdot v9.4s, v25.16b, v20.4b[0]
+	WORD	$0x4f95e30a	// sdot v10.4s, v24.16b, v21.4b[0]
+	WORD	$0x4f95e32b	// sdot v11.4s, v25.16b, v21.4b[0]
+	WORD	$0x4f96e30c	// sdot v12.4s, v24.16b, v22.4b[0]
+	WORD	$0x4f96e32d	// sdot v13.4s, v25.16b, v22.4b[0]
+	WORD	$0x4f97e30e	// sdot v14.4s, v24.16b, v23.4b[0]
+	WORD	$0x4f97e32f	// sdot v15.4s, v25.16b, v23.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	WORD	$0x4fb4e348	// sdot v8.4s, v26.16b, v20.4b[1]
+	WORD	$0x4fb4e369	// sdot v9.4s, v27.16b, v20.4b[1]
+	WORD	$0x4fb5e34a	// sdot v10.4s, v26.16b, v21.4b[1]
+	WORD	$0x4fb5e36b	// sdot v11.4s, v27.16b, v21.4b[1]
+	WORD	$0x4fb6e34c	// sdot v12.4s, v26.16b, v22.4b[1]
+	WORD	$0x4fb6e36d	// sdot v13.4s, v27.16b, v22.4b[1]
+	WORD	$0x4fb7e34e	// sdot v14.4s, v26.16b, v23.4b[1]
+	WORD	$0x4fb7e36f	// sdot v15.4s, v27.16b, v23.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4f94eb08	// sdot v8.4s, v24.16b, v20.4b[2]
+	WORD	$0x4f94eb29	// sdot v9.4s, v25.16b, v20.4b[2]
+	WORD	$0x4f95eb0a	// sdot v10.4s, v24.16b, v21.4b[2]
+	WORD	$0x4f95eb2b	// sdot v11.4s, v25.16b, v21.4b[2]
+	WORD	$0x4f96eb0c	// sdot v12.4s, v24.16b, v22.4b[2]
+	WORD	$0x4f96eb2d	// sdot v13.4s, v25.16b, v22.4b[2]
+	WORD	$0x4f97eb0e	// sdot v14.4s, v24.16b, v23.4b[2]
+	WORD	$0x4f97eb2f	// sdot v15.4s, v25.16b, v23.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	WORD	$0x4fb4eb48	// sdot v8.4s, v26.16b, v20.4b[3]
+	WORD	$0x4fb4eb69	// sdot v9.4s, v27.16b, v20.4b[3]
+	WORD	$0x4fb5eb4a	// sdot v10.4s, v26.16b, v21.4b[3]
+	WORD	$0x4fb5eb6b	// sdot v11.4s, v27.16b, v21.4b[3]
+	WORD	$0x4fb6eb4c	// sdot v12.4s, v26.16b, v22.4b[3]
+	WORD	$0x4fb6eb6d	// sdot v13.4s, v27.16b, v22.4b[3]
+	WORD	$0x4fb7eb4e	// sdot v14.4s, v26.16b, v23.4b[3]
+	WORD	$0x4fb7eb6f	// sdot v15.4s, v27.16b, v23.4b[3]
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4f94e308	// sdot v8.4s, v24.16b, v20.4b[0]
+	WORD	$0x4f94e329	// sdot v9.4s, v25.16b, v20.4b[0]
+	WORD	$0x4f95e30a	// sdot v10.4s, v24.16b, v21.4b[0]
+	WORD	$0x4f95e32b	// sdot v11.4s, v25.16b, v21.4b[0]
+	WORD	$0x4f96e30c	// sdot v12.4s, v24.16b, v22.4b[0]
+	WORD	$0x4f96e32d	// sdot v13.4s, v25.16b, v22.4b[0]
+	WORD	$0x4f97e30e	// sdot v14.4s, v24.16b, v23.4b[0]
+	WORD	$0x4f97e32f	// sdot v15.4s, v25.16b, v23.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	WORD	$0x4fb4e348	// sdot v8.4s, v26.16b, v20.4b[1]
+	WORD	$0x4fb4e369	// sdot v9.4s, v27.16b, v20.4b[1]
+	WORD	$0x4fb5e34a	// sdot v10.4s, v26.16b, v21.4b[1]
+	WORD	$0x4fb5e36b	// sdot v11.4s, v27.16b, v21.4b[1]
+	WORD	$0x4fb6e34c	// sdot v12.4s, v26.16b, v22.4b[1]
+	WORD	$0x4fb6e36d	// sdot v13.4s, v27.16b, v22.4b[1]
+	WORD	$0x4fb7e34e	// sdot v14.4s, v26.16b, v23.4b[1]
+	WORD	$0x4fb7e36f	// sdot v15.4s, v27.16b, v23.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4f94eb08	// sdot v8.4s, v24.16b, v20.4b[2]
+	WORD	$0x4f94eb29	// sdot v9.4s, v25.16b, v20.4b[2]
+	WORD	$0x4f95eb0a	// sdot v10.4s, v24.16b, v21.4b[2]
+	WORD	$0x4f95eb2b	// sdot v11.4s, v25.16b, v21.4b[2]
+	WORD	$0x4f96eb0c	// sdot v12.4s, v24.16b, v22.4b[2]
+	WORD	$0x4f96eb2d	// sdot v13.4s, v25.16b, v22.4b[2]
+	WORD	$0x4f97eb0e	// sdot v14.4s, v24.16b, v23.4b[2]
+	WORD	$0x4f97eb2f	// sdot v15.4s, v25.16b, v23.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	WORD	$0x4fb4eb48	// sdot v8.4s, v26.16b, v20.4b[3]
+	WORD	$0x4fb4eb69	// sdot v9.4s, v27.16b, v20.4b[3]
+	WORD	$0x4fb5eb4a	// sdot v10.4s, v26.16b, v21.4b[3]
+	WORD	$0x4fb5eb6b	// sdot v11.4s, v27.16b, v21.4b[3]
+	WORD	$0x4fb6eb4c	// sdot v12.4s, v26.16b, v22.4b[3]
+	WORD	$0x4fb6eb6d	// sdot v13.4s, v27.16b, v22.4b[3]
+	WORD	$0x4fb7eb4e	// sdot v14.4s, v26.16b, v23.4b[3]
+	WORD	$0x4fb7eb6f	// sdot v15.4s, v27.16b, v23.4b[3]
+	SUBS	$2, R12, R12
+	BNE	k32
 epilogue:
 	VLD1.P	32(R9), [V16.S4, V17.S4]
 	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
@@ -1082,3 +1854,429 @@ partial:
 	CMP	$7, R6
 	BLE	stored
 	JMP	stored
+
+// func pwQ8DotTile4(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8DotTile4 is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// 4x8 tiles (MR = 4, NR = 8) of one row tile, every full panel. The Go caller uses it for row tiles of 2 to 4 rows.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the 4 row(s) (one LD1 of 64 bytes
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues 32 SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (four
+// LD1) or, with rsb, at bias + rsb[i] (8 ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (3 loads, 32 SDOT by element)
+//	  epilogue:    requantize 32 values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V7 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V19 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	free: R15-R17, R19-R25, V8-V15, V20-V23, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotTile4(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	CBZ	R14, withrs
+	// acc = bias
+	VLD1	(R7), [V0.S4, V1.S4]
+	VLD1	(R7), [V2.S4, V3.S4]
+	VLD1	(R7), [V4.S4, V5.S4]
+	VLD1	(R7), [V6.S4, V7.S4]
+	JMP	kstart
+withrs:
+	// acc = bias + rsb[i]
+	VLD1	(R7), [V24.S4, V25.S4]
+	VLD1	(R10), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VADD	V24.S4, V16.S4, V0.S4
+	VADD	V25.S4, V16.S4, V1.S4
+	VADD	V24.S4, V17.S4, V2.S4
+	VADD	V25.S4, V17.S4, V3.S4
+	VADD	V24.S4, V18.S4, V4.S4
+	VADD	V25.S4, V18.S4, V5.S4
+	VADD	V24.S4, V19.S4, V6.S4
+	VADD	V25.S4, V19.S4, V7.S4
+kstart:
+	ADD	R8, R7, R7
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$128, R13
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R13), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R13), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	VLD1.P	(R11)(R13), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	VLD1.P	32(R9), [V16.S4, V17.S4]
+	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
+	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	WORD	$0x4e21d863	// scvtf v3.4s, v3.4s
+	WORD	$0x4e21d884	// scvtf v4.4s, v4.4s
+	WORD	$0x4e21d8a5	// scvtf v5.4s, v5.4s
+	WORD	$0x4e21d8c6	// scvtf v6.4s, v6.4s
+	WORD	$0x4e21d8e7	// scvtf v7.4s, v7.4s
+	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x6e30dc42	// fmul v2.4s, v2.4s, v16.4s
+	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
+	WORD	$0x6e30dc84	// fmul v4.4s, v4.4s, v16.4s
+	WORD	$0x6e31dca5	// fmul v5.4s, v5.4s, v17.4s
+	WORD	$0x6e30dcc6	// fmul v6.4s, v6.4s, v16.4s
+	WORD	$0x6e31dce7	// fmul v7.4s, v7.4s, v17.4s
+	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
+	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
+	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
+	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
+	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
+	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
+	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
+	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
+	// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).
+	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
+	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
+	WORD	$0x0e614842	// sqxtn v2.4h, v2.4s
+	WORD	$0x4e614862	// sqxtn2 v2.8h, v3.4s
+	WORD	$0x0e614884	// sqxtn v4.4h, v4.4s
+	WORD	$0x4e6148a4	// sqxtn2 v4.8h, v5.4s
+	WORD	$0x0e6148c6	// sqxtn v6.4h, v6.4s
+	WORD	$0x4e6148e6	// sqxtn2 v6.8h, v7.4s
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
+	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
+	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
+	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
+	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
+	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
+	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
+	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
+	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$4, R6
+	BLT	partial
+	VST1.P	V0.D[0], (R13)(R5)
+	VST1.P	V0.D[1], (R13)(R5)
+	VST1.P	V4.D[0], (R13)(R5)
+	VST1.P	V4.D[1], (R13)(R5)
+stored:
+	ADD	$8, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+partial:
+	// m < 4: store rows 0..m-1 only.
+	VST1.P	V0.D[0], (R13)(R5)
+	CMP	$1, R6
+	BLE	stored
+	VST1.P	V0.D[1], (R13)(R5)
+	CMP	$2, R6
+	BLE	stored
+	VST1.P	V4.D[0], (R13)(R5)
+	CMP	$3, R6
+	BLE	stored
+	JMP	stored
+
+// func pwQ8DotTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8DotTile1 is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// 1x8 tiles (MR = 1, NR = 8) of one row tile, every full panel. The Go caller uses it for a single row.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the 1 row(s) (one LD1 of 16 bytes
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues 8 SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (one
+// LD1) or, with rsb, at bias + rsb[i] (2 ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (3 loads, 8 SDOT by element)
+//	  epilogue:    requantize 8 values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V1 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V16 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	free: R15-R17, R19-R25, V2-V15, V18-V23, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotTile1(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	CBZ	R14, withrs
+	// acc = bias
+	VLD1	(R7), [V0.S4, V1.S4]
+	JMP	kstart
+withrs:
+	// acc = bias + rsb[i]
+	VLD1	(R7), [V24.S4, V25.S4]
+	VLD1	(R10), [V16.S4]
+	VADD	V24.S4, V16.S4, V0.S4
+	VADD	V25.S4, V16.S4, V1.S4
+kstart:
+	ADD	R8, R7, R7
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$128, R13
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R13), [V16.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R13), [V16.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	VLD1.P	(R11)(R13), [V16.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	VLD1.P	32(R9), [V16.S4, V17.S4]
+	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
+	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
+	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
+	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
+	// The row in V0 (int16x8, then int8x8).
+	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
+	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x0e3d6400	// smax v0.8b, v0.8b, v29.8b
+	WORD	$0x0e3e6c00	// smin v0.8b, v0.8b, v30.8b
+	MOVD	R4, R13
+	VST1.P	V0.D[0], (R13)(R5)
+stored:
+	ADD	$8, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET

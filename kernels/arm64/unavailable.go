@@ -34,6 +34,9 @@ type ConvQ8DotWeights struct{}
 // DWConvQ8Weights is empty: there is no NEON kernel here.
 type DWConvQ8Weights struct{}
 
+// DWConvQ8DotWeights is empty: there is no NEON kernel here.
+type DWConvQ8DotWeights struct{}
+
 // SupportsPointwiseQ8 reports false: there is no NEON kernel here.
 func SupportsPointwiseQ8(int, *generic.Requant) bool { return false }
 
@@ -42,6 +45,11 @@ func SupportsDWConvF32(*generic.ConvParams) bool { return false }
 
 // SupportsDWConvQ8 reports false: there is no NEON kernel here.
 func SupportsDWConvQ8(*generic.ConvParams, int32) bool { return false }
+
+// SupportsDWConvQ8Dot reports false: there is no NEON kernel here.
+func SupportsDWConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) bool {
+	return false
+}
 
 // SupportsConvF32 reports false: there is no NEON kernel here.
 func SupportsConvF32(*generic.ConvParams) bool { return false }
@@ -84,6 +92,16 @@ func PackDWConvQ8(*generic.ConvParams, []int8, []int32) *DWConvQ8Weights { panic
 
 // DWConvQ8 is unavailable; it panics.
 func DWConvQ8(*generic.ConvParams, []int8, []int8, int32, *DWConvQ8Weights, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}
+
+// PackDWConvQ8Dot is unavailable; it panics.
+func PackDWConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) *DWConvQ8DotWeights {
+	panic(unavailable)
+}
+
+// DWConvQ8Dot is unavailable; it panics.
+func DWConvQ8Dot(*generic.ConvParams, []int8, []int8, *DWConvQ8DotWeights, int, int) {
 	panic(unavailable)
 }
 

@@ -10,7 +10,7 @@ PACK_SIG = [("a", "*int8"), ("lda", "int"), ("m", "int"), ("kblocks", "int"), ("
             ("tail", "int"), ("rsb", "*int32"), ("wzp", "int32")]
 TILE_SIG = [("ap", "*int8"), ("kblocks", "int"), ("b", "*int8"), ("npanels", "int"), ("c", "*int8"),
             ("ldc", "int"), ("m", "int"), ("bias", "*int32"), ("biasStep", "int"), ("scale", "*float32"),
-            ("rsb", "*int32"), ("zp", "int32"), ("lo", "int32"), ("hi", "int32")]
+            ("rsb", "*int32"), ("rsz", "int"), ("zp", "int32"), ("lo", "int32"), ("hi", "int32")]
 
 PACK_DOC = '''// func %(name)s%(sig)s
 //
@@ -48,89 +48,16 @@ TILE_COMMON = '''//
 //	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
-// of MR rows x 16 bytes); bias advances biasStep bytes per panel (0: a zero
-// vector, for a nil bias). Requantization is generic.Requantize in NEON:
+// of %(pmr)d rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
 // SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
 // int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
 // SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
 // lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.'''
-
-DOT_DOC = '''// func pwQ8DotTile%(sig)s
-//
-// pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel: 8x8
-// tiles (MR = NR = 8) of one row tile, every full panel.
-''' + TILE_COMMON + '''
-//
-// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
-// (32 bytes) per group. Per 16 k the loop loads the 8 rows (two LD1 of 64
-// bytes from ap) and the 4 groups of weights (two LD1 into the same 4
-// registers) and issues 64 SDOT by element: acc[i][cols] += w_group(g) .
-// a_i.4b[g], 1024 MACs per 4 loads, at the A76's two SDOT per cycle. The
-// accumulators start at bias + rsb[i] (16 ADD); zp, lo and hi stay in
-// registers for the whole call.
-//
-// Loops:
-//	panel:         for each panel of 8 columns: acc = bias + rsb
-//	  k16:         for each 16 k: 4 loads, 64 SDOT by element
-//	  epilogue:    requantize 64 values, store the rows < m
-//
-// Registers:
-//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
-//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
-//	R11 ap cursor  R12 k counter  R13 store cursor / temp
-//	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
-//	V16-V23 a0..a7  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
-//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
-//	<free>'''
-
-WIDE_DOC = '''// func %(name)s%(sig)s
-//
-// %(name)s is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
-// product), %(what)s: 4x4 tiles (MR = NR = 4) of one row tile, every full
-// panel.
-''' + TILE_COMMON + '''
-//
-// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
-// bytes. Per 16 k the loop loads the 4 rows (one LD1 of 64 bytes from ap)
-// and the 4 columns (one LD1); every (row, column) pair %(pair)s
-// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
-// the first 16-k block writes the partial sums with SADDLP (no zeroing).
-//
-// Loops:
-//	panel:         for each panel of 4 columns
-//	  first:       the first 16-k block (SADDLP writes the partial sums)
-//	  k16:         for each further 16 k: 2 loads, %(ops)s
-//	  epilogue:    reduce, add bias + rsb, requantize, store the rows < m
-//
-// Registers:
-//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
-//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
-//	R11 ap cursor  R12 k counter  R13 store cursor
-//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
-//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
-//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
-//	<free>'''
-
-WIDE_WHAT = {
-    False: "exact for every int8 input and weight",
-    True: "for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes)",
-}
-WIDE_PAIR = {
-    False: '''takes SMULL
-// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
-// int32x4 partial sums. Each int16 holds one product, so no input (not even
-// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
-// 8 MACs per cycle.''',
-    True: '''takes SMULL
-// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
-// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
-// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
-// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.''',
-}
-WIDE_OPS = {False: "32 SMULL(2), 32 SADALP", True: "16 SMULL, 16 SMLAL2, 16 SADALP"}
-
 
 def _row_ptrs(I, regs, base):
     """regs[i] = base + i*lda (R1), repeating the last row for rows >= m (R2)."""
@@ -231,11 +158,92 @@ def pack(name, mr, dot):
     return o
 
 
+DOT_DOC = '''// func %(name)s%(sig)s
+//
+// %(name)s is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// %(mr)dx8 tiles (MR = %(mr)d, NR = 8) of one row tile, every full panel.%(why)s
+''' + TILE_COMMON + '''
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the %(mr)d row(s) (%(aload)s
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues %(nsdot)d SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (%(mr2)s
+// LD1) or, with rsb, at bias + rsb[i] (%(nadd)d ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (%(nload)d loads, %(nsdot)d SDOT by element)
+//	  epilogue:    requantize %(nout)d values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V%(lastacc)d accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V%(lasta)d rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	<free>'''
+
+WIDE_DOC = '''// func %(name)s%(sig)s
+//
+// %(name)s is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), %(what)s: %(mr)dx4 tiles (MR = %(mr)d, NR = 4) of one row tile, every
+// full panel.%(why)s
+''' + TILE_COMMON + '''
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the %(mr)d row(s) (%(aload)s from ap) and the
+// 4 columns (one LD1); every (row, column) pair %(pair)s
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, %(ops)s)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V%(lastacc)d partial sums (row i, column j: V4i+j)  V16-V%(lasta)d rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	<free>'''
+
+WIDE_WHAT = {
+    False: "exact for every int8 input and weight",
+    True: "for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes)",
+}
+WIDE_PAIR = {
+    False: '''takes SMULL
+// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
+// int32x4 partial sums. Each int16 holds one product, so no input (not even
+// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
+// 8 MACs per cycle.''',
+    True: '''takes SMULL
+// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
+// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
+// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
+// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.''',
+}
+WIDE_OPS = {False: "SMULL(2) x2, SADALP x2 per pair", True: "SMULL, SMLAL2, SADALP per pair"}
+WHY = {8: "", 4: " The Go caller uses it for row tiles of 2 to 4 rows.", 1: " The Go caller uses it for a single row."}
+
+
 def tile_prologue(E, I, name, doc):
     E(doc.strip("\n"))
     E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(TILE_SIG)))
     goabi.load_args(E, TILE_SIG, {"ap": 0, "kblocks": 1, "b": 2, "npanels": 3, "c": 4, "ldc": 5, "m": 6,
-                                  "bias": 7, "biasStep": 8, "scale": 9, "rsb": 10})
+                                  "bias": 7, "biasStep": 8, "scale": 9, "rsb": 10, "rsz": 14})
     E("\t// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.")
     for nm, v, arr in (("zp", 28, "8h"), ("lo", 29, "16b"), ("hi", 30, "16b")):
         goabi.load_arg(E, TILE_SIG, nm, 13)
@@ -253,14 +261,20 @@ def requant(I, vs, sc):
         I("fcvtas v%d.4s, v%d.4s" % (v, v))
 
 
-def narrow(I, pairs, quads):
+def narrow(I, pairs, quads, single=None):
     """int32 -> int16 (SQXTN, SQXTN2) for pairs (lo, hi) into lo, SQADD zp;
-    int16 -> int8 for quads (a, b) into a, SMAX lo, SMIN hi."""
+    int16 -> int8 for quads (a, b) into a (SQXTN, SQXTN2), or for the single
+    vector a (SQXTN to 8 bytes), then SMAX lo, SMIN hi."""
     for a, b in pairs:
         I("sqxtn v%d.4h, v%d.4s" % (a, a))
         I("sqxtn2 v%d.8h, v%d.4s" % (a, b))
     for a, _ in pairs:
         I("sqadd v%d.8h, v%d.8h, v28.8h" % (a, a))
+    if single is not None:
+        I("sqxtn v%d.8b, v%d.8h" % (single, single))
+        I("smax v%d.8b, v%d.8b, v29.8b" % (single, single))
+        I("smin v%d.8b, v%d.8b, v30.8b" % (single, single))
+        return
     for a, b in quads:
         I("sqxtn v%d.8b, v%d.8h" % (a, a))
         I("sqxtn2 v%d.16b, v%d.8h" % (a, b))
@@ -270,20 +284,23 @@ def narrow(I, pairs, quads):
         I("smin v%d.16b, v%d.16b, v30.16b" % (a, a))
 
 
-def stores(E, I, mr, lane, row):
+def stores(E, I, mr, nr, lane, row):
     """Stores the rows < m: row(i) is the (register, lane) of row i."""
     I("mov x13, x4")
-    I("cmp x6, #%d" % mr)
-    I("b.lt partial")
+    if mr > 1:
+        I("cmp x6, #%d" % mr)
+        I("b.lt partial")
     for i in range(mr):
         v, ln = row(i)
         I("st1 {v%d.%s}[%d], [x13], x5" % (v, lane, ln))
     E("stored:")
-    I("add x4, x4, #%d" % mr)
+    I("add x4, x4, #%d" % nr)
     I("subs x3, x3, #1")
     I("b.ne panel")
     E("done:")
     I("ret")
+    if mr == 1:
+        return
     E("partial:")
     E("\t// m < %d: store rows 0..m-1 only." % mr)
     for i in range(mr - 1):
@@ -294,50 +311,97 @@ def stores(E, I, mr, lane, row):
     I("b stored")
 
 
-def dot_tile():
+def kloop(E, I, block):
+    """The k loop from the panel's current block: two blocks per iteration,
+    one more first when the count (R12) is odd."""
+    I("tbz x12, #0, k32")
+    block()
+    I("subs x12, x12, #1")
+    I("b.eq epilogue")
+    E("k32:")
+    block()
+    block()
+    I("subs x12, x12, #2")
+    I("b.ne k32")
+
+
+def dot_tile(mr):
     o = []
     I = lambda s: o.append(("I", s))  # noqa: E731
     E = o.append
-    tile_prologue(E, I, "pwQ8DotTile", DOT_DOC % {"sig": goabi.sig(TILE_SIG)})
+    name = "pwQ8DotTile" + ("" if mr == 8 else str(mr))
+    aload = {8: "two LD1 of 64 bytes", 4: "one LD1 of 64 bytes", 1: "one LD1 of 16 bytes"}[mr]
+    nload = {8: 4, 4: 3, 1: 3}[mr]
+    tile_prologue(E, I, name, DOT_DOC % {
+        "name": name, "sig": goabi.sig(TILE_SIG), "mr": mr, "why": WHY[mr], "pmr": 8, "aload": aload,
+        "nsdot": 8 * mr, "nload": nload, "mr2": {8: "eight", 4: "four", 1: "one"}[mr], "nadd": 2 * mr,
+        "nout": 8 * mr, "lastacc": 2 * mr - 1, "lasta": 15 + mr})
     E("panel:")
+    I("cbz x14, withrs")
+    E("\t// acc = bias")
+    for i in range(mr):
+        I("ld1 {v%d.4s, v%d.4s}, [x7]" % (2 * i, 2 * i + 1))
+    I("b kstart")
+    E("withrs:")
     E("\t// acc = bias + rsb[i]")
-    I("mov x13, x10")
-    I("ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [x13], #64")
-    I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x13]")
     I("ld1 {v24.4s, v25.4s}, [x7]")
-    I("add x7, x7, x8")
-    for i in range(8):
+    if mr == 8:
+        I("mov x13, x10")
+        I("ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [x13], #64")
+        I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x13]")
+    elif mr == 4:
+        I("ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [x10]")
+    else:
+        I("ld1 {v16.4s}, [x10]")
+    for i in range(mr):
         for h in range(2):
             I("add v%d.4s, v%d.4s, v%d.4s" % (2 * i + h, 16 + i, 24 + h))
+    E("kstart:")
+    I("add x7, x7, x8")
     I("mov x11, x0")
     I("mov x12, x1")
-    E("k16:")
-    I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
-    I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x11], #64")
-    for half in range(2):
-        I("ld1 {v24.16b, v25.16b, v26.16b, v27.16b}, [x2], #64")
-        for g in (2 * half, 2 * half + 1):
-            for i in range(8):
-                for h in range(2):
-                    I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (2 * i + h, 24 + 2 * (g % 2) + h, 16 + i, g))
-    I("subs x12, x12, #1")
-    I("b.ne k16")
+    I("orr x13, xzr, #128")
+
+    def block():
+        if mr == 8:
+            I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
+            I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x11], #64")
+        elif mr == 4:
+            I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], x13")
+        else:
+            I("ld1 {v16.16b}, [x11], x13")
+        for half in range(2):
+            I("ld1 {v24.16b, v25.16b, v26.16b, v27.16b}, [x2], #64")
+            for g in (2 * half, 2 * half + 1):
+                for i in range(mr):
+                    for h in range(2):
+                        I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (2 * i + h, 24 + 2 * (g % 2) + h, 16 + i, g))
+
+    kloop(E, I, block)
     E("epilogue:")
     I("ld1 {v16.4s, v17.4s}, [x9], #32")
-    requant(I, range(16), lambda v: 16 + v % 2)
-    E("\t// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).")
-    narrow(I, [(2 * i, 2 * i + 1) for i in range(8)], [(4 * q, 4 * q + 2) for q in range(4)])
-    stores(E, I, 8, "d", lambda i: (4 * (i // 2), i % 2))
+    requant(I, range(2 * mr), lambda v: 16 + v % 2)
+    if mr == 1:
+        E("\t// The row in V0 (int16x8, then int8x8).")
+        narrow(I, [(0, 1)], [], single=0)
+        stores(E, I, 1, 8, "d", lambda i: (0, 0))
+    else:
+        E("\t// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).")
+        narrow(I, [(2 * i, 2 * i + 1) for i in range(mr)], [(4 * q, 4 * q + 2) for q in range(mr // 2)])
+        stores(E, I, mr, 8, "d", lambda i: (4 * (i // 2), i % 2))
     return o
 
 
-def wide_block(I, first, narrow_w):
+def wide_block(I, mr, first, narrow_w):
     """One 16-k block: 2 loads, then per (row, column) pair the products and
     their SADALP (SADDLP in the panel's first block)."""
-    I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
+    if mr == 4:
+        I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
+    else:
+        I("ld1 {v16.16b}, [x11], x15")
     I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x2], #64")
     acc = "saddlp" if first else "sadalp"
-    for i in range(4):
+    for i in range(mr):
         for j in range(4):
             p = 4 * i + j
             if narrow_w:
@@ -353,46 +417,65 @@ def wide_block(I, first, narrow_w):
                 I("sadalp v%d.4s, v%d.8h" % (p, t + 1))
 
 
-def wide_tile(name, narrow_w):
+def wide_tile(narrow_w, mr):
     o = []
     I = lambda s: o.append(("I", s))  # noqa: E731
     E = o.append
+    name = "pwQ8WideTile" + ("N" if narrow_w else "") + ("" if mr == 4 else str(mr))
     tile_prologue(E, I, name, WIDE_DOC % {
         "name": name, "sig": goabi.sig(TILE_SIG), "what": WIDE_WHAT[narrow_w], "pair": WIDE_PAIR[narrow_w],
-        "ops": WIDE_OPS[narrow_w]})
+        "ops": WIDE_OPS[narrow_w], "mr": mr, "why": WHY[mr], "pmr": 4,
+        "aload": "one LD1 of 64 bytes" if mr == 4 else "one LD1 of 16 bytes",
+        "lastacc": 4 * mr - 1, "lasta": 15 + mr})
     E("panel:")
     I("mov x11, x0")
     I("mov x12, x1")
-    wide_block(I, True, narrow_w)
+    if mr == 1:
+        I("orr x15, xzr, #64")
+    wide_block(I, mr, True, narrow_w)
     I("subs x12, x12, #1")
     I("b.eq epilogue")
-    E("k16:")
-    wide_block(I, False, narrow_w)
-    I("subs x12, x12, #1")
-    I("b.ne k16")
+    kloop(E, I, lambda: wide_block(I, mr, False, narrow_w))
     E("epilogue:")
-    E("\t// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias + rsb[i].")
-    for i in range(4):
+    E("\t// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).")
+    for i in range(mr):
         I("addp v%d.4s, v%d.4s, v%d.4s" % (4 * i, 4 * i, 4 * i + 1))
         I("addp v%d.4s, v%d.4s, v%d.4s" % (4 * i + 2, 4 * i + 2, 4 * i + 3))
-    for i in range(4):
+    for i in range(mr):
         I("addp v%d.4s, v%d.4s, v%d.4s" % (16 + i, 4 * i, 4 * i + 2))
-    I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x10]")
     I("ld1 {v24.4s}, [x7]")
     I("add x7, x7, x8")
     I("ld1 {v25.4s}, [x9], #16")
-    for i in range(4):
-        I("add v%d.4s, v%d.4s, v%d.4s" % (16 + i, 16 + i, 20 + i))
-    for i in range(4):
+    for i in range(mr):
         I("add v%d.4s, v%d.4s, v24.4s" % (16 + i, 16 + i))
-    requant(I, range(16, 20), lambda v: 25)
-    E("\t// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).")
-    narrow(I, [(16, 17), (18, 19)], [(16, 18)])
-    stores(E, I, 4, "s", lambda i: (16, i))
+    I("cbnz x14, norsb")
+    if mr == 4:
+        I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x10]")
+    else:
+        I("ld1 {v20.4s}, [x10]")
+    for i in range(mr):
+        I("add v%d.4s, v%d.4s, v%d.4s" % (16 + i, 16 + i, 20 + i))
+    E("norsb:")
+    requant(I, range(16, 16 + mr), lambda v: 25)
+    if mr == 1:
+        I("sqxtn v16.4h, v16.4s")
+        I("sqadd v16.4h, v16.4h, v28.4h")
+        I("sqxtn v16.8b, v16.8h")
+        I("smax v16.8b, v16.8b, v29.8b")
+        I("smin v16.8b, v16.8b, v30.8b")
+        stores(E, I, 1, 4, "s", lambda i: (16, 0))
+    else:
+        E("\t// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).")
+        narrow(I, [(16, 17), (18, 19)], [(16, 18)])
+        stores(E, I, 4, 4, "s", lambda i: (16, i))
     return o
 
-
 def generate():
-    return "pwconv_q8_arm64.s", (
-        pack("pwQ8WidePack", 4, False) + [""] + wide_tile("pwQ8WideTile", False) + [""] +
-        wide_tile("pwQ8WideTileN", True) + [""] + pack("pwQ8DotPack", 8, True) + [""] + dot_tile())
+    out = pack("pwQ8WidePack", 4, False)
+    for narrow_w in (False, True):
+        for mr in (4, 1):
+            out += [""] + wide_tile(narrow_w, mr)
+    out += [""] + pack("pwQ8DotPack", 8, True)
+    for mr in (8, 4, 1):
+        out += [""] + dot_tile(mr)
+    return "pwconv_q8_arm64.s", out
