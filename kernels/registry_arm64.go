@@ -41,11 +41,13 @@ func addArchKernels(r *Registry) {
 		},
 	}, &ConvQ8{
 		Kernel: Kernel[ConvQ8Layer]{Info: dot("conv3x3c3_q8_dotprod"),
-			Supports: func(l *ConvQ8Layer) bool { return arm64.SupportsConvQ8Dot(&l.Params, l.W, l.WZP, l.XZP) }},
+			Supports: func(l *ConvQ8Layer) bool {
+				return arm64.SupportsConvQ8Dot(&l.Params, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			}},
 		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
-			p, rq := l.Params, l.Requant
-			pk := arm64.PackConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP)
-			return func(dst, src []int8, y0, y1 int) { arm64.ConvQ8Dot(&p, dst, src, pk, rq, y0, y1) }
+			p := l.Params
+			pk := arm64.PackConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			return func(dst, src []int8, y0, y1 int) { arm64.ConvQ8Dot(&p, dst, src, pk, y0, y1) }
 		},
 	})
 

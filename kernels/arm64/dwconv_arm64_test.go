@@ -74,11 +74,11 @@ func TestPackDWConvQ8(t *testing.T) {
 	}
 }
 
-// TestDWDotOffset checks the offset the SDOT depthwise kernel subtracts from
+// TestInt8Offset checks the offset the SDOT depthwise kernel subtracts from
 // one channel's weights minus their zero point: 0 when they fit int8, the
 // value closest to 0 that brings them into int8 otherwise, none when they
 // span more than 255.
-func TestDWDotOffset(t *testing.T) {
+func TestInt8Offset(t *testing.T) {
 	for _, c := range []struct {
 		lo, hi int32 // the smallest and largest of the 9 values
 		o      int32
@@ -90,7 +90,7 @@ func TestDWDotOffset(t *testing.T) {
 		{-256, -1, -128, true}, {-1, 254, 127, true}, {-257, -2, 0, false}, {1, 256, 0, false},
 	} {
 		a := [9]int32{c.lo, c.hi, c.lo, c.hi, (c.lo + c.hi) / 2, c.lo, c.hi, c.lo, c.hi}
-		o, ok := dwDotOffset(&a)
+		o, ok := int8Offset(a[:])
 		if ok != c.ok || (ok && o != c.o) {
 			t.Errorf("values in [%d, %d]: offset %d, %v; want %d, %v", c.lo, c.hi, o, ok, c.o, c.ok)
 			continue
@@ -139,8 +139,9 @@ func TestPackDWConvQ8Dot(t *testing.T) {
 			}
 		}
 		for c := 0; c < C; c++ {
-			a := dwTaps(w, wzp, C, c)
-			o, _ := dwDotOffset(a)
+			var buf [9]int32
+			a := dwTaps(&buf, w, wzp, C, c)
+			o, _ := int8Offset(a)
 			blk := pk.pk[c/8*words : (c/8+1)*words]
 			var sum int32
 			for kx := 0; kx < 3; kx++ {

@@ -54,10 +54,10 @@ type DWConvQ8DotWeights struct {
 	rq     generic.Requant
 }
 
-// dwDotOffset returns the offset o that brings every weight minus its zero
+// int8Offset returns the offset o that brings every weight minus its zero
 // point, a[t] - o, into int8 with o itself in int8 (0 when possible), or
-// false when there is none (the 9 values span more than 255).
-func dwDotOffset(a *[9]int32) (int32, bool) {
+// false when there is none (the values span more than 255).
+func int8Offset(a []int32) (int32, bool) {
 	lo, hi := int32(-128), int32(127) // the range of o
 	for _, v := range a {
 		lo, hi = max(lo, v-127), min(hi, v+128)
@@ -81,8 +81,9 @@ func SupportsDWConvQ8Dot(p *generic.ConvParams, w []int8, wzp, bias []int32, xzp
 		rq == nil || len(rq.Scale) < C || !inInt8(rq.Min) || !inInt8(rq.Max) || rq.ZeroPoint < -32640 || rq.ZeroPoint > 32640 {
 		return false
 	}
+	var a [9]int32
 	for c := 0; c < C; c++ {
-		if _, ok := dwDotOffset(dwTaps(w, wzp, C, c)); !ok {
+		if _, ok := int8Offset(dwTaps(&a, w, wzp, C, c)); !ok {
 			return false
 		}
 		if bias != nil && (bias[c] > dwDotMaxBias || bias[c] < -dwDotMaxBias) {
@@ -92,13 +93,12 @@ func SupportsDWConvQ8Dot(p *generic.ConvParams, w []int8, wzp, bias []int32, xzp
 	return true
 }
 
-// dwTaps returns the 9 weights of channel c minus its zero point.
-func dwTaps(w []int8, wzp []int32, C, c int) *[9]int32 {
-	var a [9]int32
+// dwTaps returns the 9 weights of channel c minus its zero point, in a.
+func dwTaps(a *[9]int32, w []int8, wzp []int32, C, c int) []int32 {
 	for t := range a {
 		a[t] = int32(w[t*C+c]) - wzp[c]
 	}
-	return &a
+	return a[:]
 }
 
 // PackDWConvQ8Dot lays out a depthwise layer for DWConvQ8Dot. Per channel c
@@ -130,10 +130,11 @@ func PackDWConvQ8Dot(p *generic.ConvParams, w []int8, wzp, bias []int32, xzp int
 		pk.w16 = generic.PackDWConvQ8(p, w, wzp)
 	}
 	fillQ8(pk.xzpRow, int8(xzp))
+	var a [9]int32
 	for c := 0; c < C; c++ {
-		a := dwTaps(w, wzp, C, c)
-		o[c], _ = dwDotOffset(a)
-		for t, v := range a {
+		taps := dwTaps(&a, w, wzp, C, c)
+		o[c], _ = int8Offset(taps)
+		for t, v := range taps {
 			b[c][t] = v - o[c]
 		}
 		if c < nblk*8 && o[c] != 0 {
@@ -164,7 +165,7 @@ func PackDWConvQ8Dot(p *generic.ConvParams, w []int8, wzp, bias []int32, xzp int
 		for cc := 0; cc < 8; cc++ {
 			c := blk*8 + cc
 			var sum, bc int32
-			for _, v := range dwTaps(w, wzp, C, c) {
+			for _, v := range dwTaps(&a, w, wzp, C, c) {
 				sum += v
 			}
 			if bias != nil {

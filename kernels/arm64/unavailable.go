@@ -58,7 +58,9 @@ func SupportsConvF32(*generic.ConvParams) bool { return false }
 func SupportsConvQ8(*generic.ConvParams, int32) bool { return false }
 
 // SupportsConvQ8Dot reports false: there is no NEON kernel here.
-func SupportsConvQ8Dot(*generic.ConvParams, []int8, []int32, int32) bool { return false }
+func SupportsConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) bool {
+	return false
+}
 
 // PackPointwiseF32 is unavailable; it panics.
 func PackPointwiseF32([]float32, int, int) []float32 { panic(unavailable) }
@@ -122,11 +124,11 @@ func ConvQ8(*generic.ConvParams, []int8, []int8, int32, *ConvQ8Weights, *generic
 }
 
 // PackConvQ8Dot is unavailable; it panics.
-func PackConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32) *ConvQ8DotWeights {
+func PackConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) *ConvQ8DotWeights {
 	panic(unavailable)
 }
 
 // ConvQ8Dot is unavailable; it panics.
-func ConvQ8Dot(*generic.ConvParams, []int8, []int8, *ConvQ8DotWeights, *generic.Requant, int, int) {
+func ConvQ8Dot(*generic.ConvParams, []int8, []int8, *ConvQ8DotWeights, int, int) {
 	panic(unavailable)
 }

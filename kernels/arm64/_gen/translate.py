@@ -22,14 +22,14 @@ import re
 NATIVE = {
     "add vvv", "sub vvv", "addp vvv", "eor vvv", "mov vv", "fmla vvv",
     "dup vr", "dup ve", "ld1 lm", "ld1 em", "st1 lm", "st1 em", "movi vi",
-    "zip1 vvv", "zip2 vvv", "tbl vlv", "mov er",
+    "zip1 vvv", "zip2 vvv", "tbl vlv", "mov er", "addv fv",
 }
 
 # Go's names for the scalar mnemonics; a vector mnemonic is "V" + its GNU name.
 SCALAR = {
     "add": "ADD", "ands": "ANDS", "subs": "SUBS", "lsl": "LSL", "lsr": "LSR",
     "cmp": "CMP", "csel": "CSEL", "cbz": "CBZ", "cbnz": "CBNZ", "b": "JMP",
-    "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR", "neg": "NEG", "tbz": "TBZ", "tbnz": "TBNZ",
+    "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR", "neg": "NEG", "tbz": "TBZ", "tbnz": "TBNZ", "sub": "SUB",
 }
 # ldr and str of a float register are named in Go by its width.
 MOVE = {"s": "FMOVS", "d": "FMOVD"}
@@ -158,7 +158,11 @@ def _translate(gnu):
         ops.append(_operand(s, branch))
     kinds = "".join(k for k, _ in ops)
     form = (mn + " " + kinds).strip()
-    vector = kinds[:1] in ("v", "e", "l")
+    # A vector instruction has a vector, element or list operand first, or a
+    # scalar float destination and a vector source (across-lanes: ADDV).
+    vector = kinds[:1] in ("v", "e", "l") or (kinds[:1] == "f" and "v" in kinds)
+    if vector and kinds[:1] == "f":  # Go names the scalar destination of ADDV V23, not F23
+        ops[0] = ("f", "V" + ops[0][1][1:])
     if mn.startswith("b."):
         op = "B" + mn[2:].upper()
     elif vector:
