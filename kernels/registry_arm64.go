@@ -15,11 +15,10 @@ func addArchKernels(r *Registry) {
 		TileM:  arm64.PointwiseF32TileM, Pack: arm64.PackPointwiseF32, Run: arm64.PointwiseF32,
 	})
 	r.PointwiseQ8 = append(r.PointwiseQ8, &PointwiseQ8{
-		Kernel: Kernel[PointwiseLayer]{Info: neon("pwconv_q8_neon"),
-			Supports: func(l *PointwiseLayer) bool { return arm64.SupportsPointwiseQ8(l.Requant) }},
-		TileM: arm64.PointwiseQ8TileM, Pack: arm64.PackPointwiseQ8, Run: arm64.PointwiseQ8,
+		Kernel: Kernel[PointwiseLayer]{Info: neon("pwconv_q8_neon"), Supports: supportsPointwiseQ8},
+		TileM:  arm64.PointwiseQ8TileM, Pack: arm64.PackPointwiseQ8, Run: arm64.PointwiseQ8,
 	}, &PointwiseQ8{
-		Kernel: Kernel[PointwiseLayer]{Info: dot("pwconv_q8_dotprod"), Supports: everyLayer[PointwiseLayer]},
+		Kernel: Kernel[PointwiseLayer]{Info: dot("pwconv_q8_dotprod"), Supports: supportsPointwiseQ8},
 		TileM:  arm64.PointwiseQ8DotTileM, Pack: arm64.PackPointwiseQ8Dot, Run: arm64.PointwiseQ8Dot,
 	})
 
@@ -42,11 +41,13 @@ func addArchKernels(r *Registry) {
 		},
 	}, &ConvQ8{
 		Kernel: Kernel[ConvQ8Layer]{Info: dot("conv3x3c3_q8_dotprod"),
-			Supports: func(l *ConvQ8Layer) bool { return arm64.SupportsConvQ8Dot(&l.Params, l.W, l.WZP, l.XZP) }},
+			Supports: func(l *ConvQ8Layer) bool {
+				return arm64.SupportsConvQ8Dot(&l.Params, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			}},
 		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
-			p, rq := l.Params, l.Requant
-			pk := arm64.PackConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP)
-			return func(dst, src []int8, y0, y1 int) { arm64.ConvQ8Dot(&p, dst, src, pk, rq, y0, y1) }
+			p := l.Params
+			pk := arm64.PackConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			return func(dst, src []int8, y0, y1 int) { arm64.ConvQ8Dot(&p, dst, src, pk, y0, y1) }
 		},
 	})
 
@@ -63,5 +64,18 @@ func addArchKernels(r *Registry) {
 			pk := arm64.PackDWConvQ8(&p, l.W, l.WZP)
 			return func(dst, src []int8, y0, y1 int) { arm64.DWConvQ8(&p, dst, src, xzp, pk, bias, rq, y0, y1) }
 		},
+	}, &ConvQ8{
+		Kernel: Kernel[ConvQ8Layer]{Info: dot("dwconv3x3_q8_dotprod"),
+			Supports: func(l *ConvQ8Layer) bool {
+				return arm64.SupportsDWConvQ8Dot(&l.Params, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			}},
+		Pack: func(l *ConvQ8Layer) ConvQ8Rows {
+			p := l.Params
+			pk := arm64.PackDWConvQ8Dot(&p, l.W, l.WZP, l.Bias, l.XZP, l.Requant)
+			return func(dst, src []int8, y0, y1 int) { arm64.DWConvQ8Dot(&p, dst, src, pk, y0, y1) }
+		},
 	})
 }
+
+// supportsPointwiseQ8 is the Supports of both int8 pointwise kernels.
+func supportsPointwiseQ8(l *PointwiseLayer) bool { return arm64.SupportsPointwiseQ8(l.K, l.Requant) }

@@ -43,54 +43,91 @@ func TestSupportsConv(t *testing.T) {
 			t.Errorf("%s: SupportsConvQ8 accepts an input zero point beyond int8", c.name)
 		}
 	}
-	// SDOT multiplies int8: weights minus their zero point must stay in it.
+	// SDOT multiplies int8: an int8 offset per channel must bring the
+	// weights minus their zero point into it (they span at most 255).
 	w := make([]int8, 27*32)
 	wzp := make([]int32, 32)
-	if !SupportsConvQ8Dot(&ok, w, wzp, 0) {
+	rq := &generic.Requant{Scale: make([]float32, 32), Min: -128, Max: 127}
+	if !SupportsConvQ8Dot(&ok, w, wzp, nil, 0, rq) {
 		t.Error("SupportsConvQ8Dot rejects zero weights")
 	}
-	w[5*27+3] = -128
-	if !SupportsConvQ8Dot(&ok, w, wzp, 0) {
-		t.Error("SupportsConvQ8Dot rejects an int8 weight of -128 with zero point 0")
-	}
-	wzp[5] = 1
-	if SupportsConvQ8Dot(&ok, w, wzp, 0) {
-		t.Error("SupportsConvQ8Dot accepts -128 - 1")
+	w[5*27+3], w[5*27+4] = -128, 127
+	wzp[5] = 100 // legacy uint8: -228 .. 27 with an offset of -100
+	if !SupportsConvQ8Dot(&ok, w, wzp, nil, 0, rq) {
+		t.Error("SupportsConvQ8Dot rejects int8 weights -128 and 127 minus a zero point of 100")
 	}
 	wzp[5] = 0
-	if SupportsConvQ8Dot(&ok, w, wzp, 300) {
+	w[5*27+6] = 127
+	w[5*27+3] = -128
+	wzp[5] = 0
+	if !SupportsConvQ8Dot(&ok, w, wzp, nil, 0, rq) {
+		t.Error("SupportsConvQ8Dot rejects int8 weights spanning -128 .. 127")
+	}
+	wzp[5] = 1000 // beyond int8: -1128 .. -873, no int8 offset
+	if SupportsConvQ8Dot(&ok, w, wzp, nil, 0, rq) {
+		t.Error("SupportsConvQ8Dot accepts weights minus a zero point of 1000")
+	}
+	wzp[5] = 0
+	if SupportsConvQ8Dot(&ok, w, wzp, nil, 300, rq) {
 		t.Error("SupportsConvQ8Dot accepts an input zero point of 300")
+	}
+	rq.ZeroPoint = 32641
+	if SupportsConvQ8Dot(&ok, w, wzp, nil, 0, rq) {
+		t.Error("SupportsConvQ8Dot accepts an output zero point of 32641")
 	}
 }
 
-// TestPackConvQ8Dot checks the SDOT layout and the folded bias against their
-// formulas in PackConvQ8Dot's doc comment.
+// TestPackConvQ8Dot checks the SDOT layout, the offsets and the folded bias
+// against their formulas in PackConvQ8Dot's doc comment: without offsets
+// (int8 weights, the bias carries 0x4B400000) and with them (legacy uint8
+// weights minus a zero point beyond int8, or a bias beyond convDotMaxBias).
 func TestPackConvQ8Dot(t *testing.T) {
 	r := kerneltest.Rand(8)
 	p := generic.ConvParams{InH: 8, InW: 8, InC: 3, OutH: 4, OutW: 4, OutC: 16, KH: 3, KW: 3, StrideH: 2, StrideW: 2}
-	w := kerneltest.I8s(r, 27*16, -100, 100)
-	wzp := kerneltest.I32s(r, 16, -27, 27)
-	bias := kerneltest.I32s(r, 16, -999, 999)
-	const xzp = -7
-	pk := PackConvQ8Dot(&p, w, wzp, bias, xzp)
-	if len(pk.w) != 16*36 || len(pk.bias) != 16 || pk.xzp != xzp {
-		t.Fatalf("packed %d weights, %d biases, xzp %d; want %d, 16, %d", len(pk.w), len(pk.bias), pk.xzp, 16*36, xzp)
-	}
-	for oc := 0; oc < 16; oc++ {
-		sum := int32(0)
-		for t9 := 0; t9 < 27; t9++ {
-			v := int32(w[oc*27+t9]) - wzp[oc]
-			sum += v
-			ky, j := t9/9, t9%9
-			i := ((((oc/8*3+ky)*3+j/4)*2+oc%8/4)*4+oc%4)*4 + j%4
-			if int32(pk.w[i]) != v {
-				t.Fatalf("channel %d tap %d: packed[%d] = %d, want %d", oc, t9, i, pk.w[i], v)
+	rq := kerneltest.RandRequant(r, 16, 0)
+	for _, scheme := range []string{"int8", "uint8", "large bias"} {
+		w := kerneltest.I8s(r, 27*16, -100, 100)
+		wzp := kerneltest.I32s(r, 16, -27, 27)
+		bias := kerneltest.I32s(r, 16, -999, 999)
+		switch scheme {
+		case "uint8":
+			w[3*27+5], wzp[3] = -128, 100
+		case "large bias":
+			bias[9] = convDotMaxBias + 1
+		}
+		const xzp = -7
+		pk := PackConvQ8Dot(&p, w, wzp, bias, xzp, rq)
+		if len(pk.w) != 16*36 || len(pk.bias) != 16 || pk.xzp != xzp || (pk.off == nil) != (scheme == "int8") {
+			t.Fatalf("%s: packed %d weights, %d biases, xzp %d, offsets %v; want %d, 16, %d, %v",
+				scheme, len(pk.w), len(pk.bias), pk.xzp, pk.off != nil, 16*36, xzp, scheme != "int8")
+		}
+		for oc := 0; oc < 16; oc++ {
+			var a [27]int32
+			o, _ := int8Offset(convTaps(&a, w, wzp, oc))
+			if pk.off != nil && pk.off[oc] != o {
+				t.Errorf("%s channel %d: offset %d, want %d", scheme, oc, pk.off[oc], o)
+			}
+			sum := int32(0)
+			for t9 := 0; t9 < 27; t9++ {
+				v := int32(w[oc*27+t9]) - wzp[oc]
+				sum += v
+				ky, j := t9/9, t9%9
+				i := ((((oc/8*3+ky)*3+j/4)*2+oc%8/4)*4+oc%4)*4 + j%4
+				if int32(pk.w[i]) != v-o {
+					t.Fatalf("%s channel %d tap %d: packed[%d] = %d, want %d", scheme, oc, t9, i, pk.w[i], v-o)
+				}
+			}
+			want := bias[oc] - xzp*sum
+			if pk.off == nil {
+				want += dwDotMagic
+			}
+			if pk.bias[oc] != want {
+				t.Errorf("%s channel %d: folded bias %d, want %d", scheme, oc, pk.bias[oc], want)
 			}
 		}
-		if want := bias[oc] - xzp*sum; pk.bias[oc] != want {
-			t.Errorf("channel %d: folded bias %d, want %d", oc, pk.bias[oc], want)
-		}
 	}
+	w := kerneltest.I8s(r, 27*16, -100, 100)
+	pk := PackConvQ8Dot(&p, w, make([]int32, 16), nil, 0, rq)
 	// Taps 9..11 of each kernel row (the last group's lanes 1..3) are zero
 	// padding.
 	for b := 0; b < 2; b++ {

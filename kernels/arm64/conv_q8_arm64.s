@@ -175,127 +175,268 @@ block:
 done:
 	RET
 
-// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+// func convQ8C3Dot(r0, r1, r2, w *int8, bias, off *int32, scale *float32, dst *int8, npix, step, nblk, ldd int, zp, lo, hi int32)
 //
-// convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for int8 weights,
-// the input zero point folded into the bias by the caller:
+// convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for weights minus
+// their zero point that an int8 offset per channel brings into int8 (int8
+// weights, legacy uint8 ones), the input zero point folded into the bias by
+// the caller:
 //
-//	for x := 0; x < npix; x++ {
-//		for c := 0; c < 8*nblk; c++ {
-//			acc := bias'[c]                       // bias[c] - xzp*sum_t w[c][t]
+//	for c := 0; c < 8*nblk; c++ {
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                       // bias[c] - xzp*sum_t a[c][t] + 0x4B400000
 //			for ky := 0; ky < 3; ky++ {
 //				for j := 0; j < 12; j++ {          // 9 taps, 3 zero weights
-//					acc += int32(r_ky[j]) * int32(w[c][ky][j])
+//					acc += int32(r_ky[x*step+j]) * int32(b[c][ky][j])
 //				}
 //			}
-//			dst[x*8*nblk+c] = Requantize(acc, scale[c], zp, lo, hi)
+//			dst[x*ldd+c] = Requantize(acc, scale[c], zp, lo, hi)
 //		}
 //	}
 //
+// with a[c][t] the weights minus their zero point and b = a - o[c] in int8.
 // w is [nblk][ky][g][half][4 channels][4 taps] int8 (taps 4g..4g+3 of kernel
 // row ky, zero beyond 9), so one SDOT by element multiplies 4 taps of 4
-// channels. Only bytes 0-8 of each input row are loaded (lanes 9-11 meet
-// zero weights). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
+// channels. Only bytes 0-8 of each input row are loaded (lanes 9-15 are
+// zero). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
 //
-// Algorithm: per pixel the 3 input rows are loaded once (8 bytes + 1 lane);
-// per 8-channel block 18 weight vectors are loaded and 18 SDOT by element
-// accumulate into 2 pairs of sums (started from the bias and from zero), which
-// are added and requantized: SCVTF, FMUL, FCVTAS, then SQXTN, SQADD zp, SMAX,
-// SMIN on int16 lanes and XTN (as generic.Requantize for every input).
+// Algorithm: per block of 8 output channels its 18 weight vectors stay in
+// registers while the pixels go by: per pixel the 3 input rows are loaded (8
+// bytes and 1 lane each), the accumulators start at the bias (one LD1) and
+// take 18 SDOT by element, FSUB of 1.5*2^23 converts (the caller keeps |acc| < 2^22, see dwQ8Dot1), and the result is requantized as in the
+// pointwise kernels (FMUL, FCVTAS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
 //
 // Loops:
-//	pixel:         for each output pixel: 6 loads of the 3 input rows
-//	  block:       for each block of 8 output channels: 5 loads of 18 weight
-//	               vectors, 18 SDOT by element, sum, requantize, store
+//	block:         for each block of 8 output channels: 5 loads of 18 weight
+//	               vectors, the scales
+//	  pixel:       for each output pixel: 6 loads, 18 SDOT, requantize,
+//	               store 8 bytes
 //
 // Registers:
-//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
-//	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
-//	R14 temp  V0-V2 input rows  V7 zp  V10-V11 scale  V12 lo  V13 hi (int16)
-//	V16-V19 sums  V20-V31 weights (rotating)
-//	free: R15-R17, R19-R25, V3-V6, V8-V9, V14-V15. Go reserves R18, R26-R30.
-TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92
+//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst  R7 npix  R8 step - 8
+//	R9-R11 row cursors  R12 dst cursor  R13 ldd  R14 pixels left  R15 blocks
+//	left  R16 bias of the block
+//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo  V22 hi (int8x8)
+//	V23 1.5*2^23  V27-V29 input rows  V30-V31 sums
+//	free: R17, R19-R25, V24-V26. Go reserves R18, R26-R30.
+TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
 	MOVD	r2+16(FP), R2
 	MOVD	w+24(FP), R3
 	MOVD	bias+32(FP), R4
-	MOVD	scale+40(FP), R5
-	MOVD	dst+48(FP), R6
-	MOVD	npix+56(FP), R7
-	MOVD	step+64(FP), R8
-	MOVD	nblk+72(FP), R9
-	MOVW	zp+80(FP), R14
-	VDUP	R14, V7.H8
-	MOVW	lo+84(FP), R14
-	VDUP	R14, V12.H8
-	MOVW	hi+88(FP), R14
-	VDUP	R14, V13.H8
+	MOVD	scale+48(FP), R5
+	MOVD	dst+56(FP), R6
+	MOVD	npix+64(FP), R7
+	MOVD	step+72(FP), R8
+	MOVD	nblk+80(FP), R15
+	MOVD	ldd+88(FP), R13
+	MOVW	zp+96(FP), R14
+	VDUP	R14, V20.H8
+	MOVW	lo+100(FP), R14
+	VDUP	R14, V21.B8
+	MOVW	hi+104(FP), R14
+	VDUP	R14, V22.B8
+	MOVW	$0x4b400000, R14
+	VDUP	R14, V23.S4
+	SUB	$8, R8, R8
 	CBZ	R7, done
-	CBZ	R9, done
-pixel:
-	VLD1	(R0), [V0.B8]
-	ADD	$8, R0, R14
-	VLD1	(R14), V0.B[8]
-	VLD1	(R1), [V1.B8]
-	ADD	$8, R1, R14
-	VLD1	(R14), V1.B[8]
-	VLD1	(R2), [V2.B8]
-	ADD	$8, R2, R14
-	VLD1	(R14), V2.B[8]
-	MOVD	R3, R11
-	MOVD	R4, R12
-	MOVD	R5, R13
-	MOVD	R9, R10
+	CBZ	R15, done
 block:
-	VLD1.P	32(R12), [V16.S4, V17.S4]
-	VEOR	V18.B16, V18.B16, V18.B16
-	VEOR	V19.B16, V19.B16, V19.B16
-	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
-	WORD	$0x4f80e290	// sdot v16.4s, v20.16b, v0.4b[0]
-	WORD	$0x4f80e2b1	// sdot v17.4s, v21.16b, v0.4b[0]
-	WORD	$0x4fa0e2d2	// sdot v18.4s, v22.16b, v0.4b[1]
-	WORD	$0x4fa0e2f3	// sdot v19.4s, v23.16b, v0.4b[1]
-	VLD1.P	64(R11), [V24.B16, V25.B16, V26.B16, V27.B16]
-	WORD	$0x4f80eb10	// sdot v16.4s, v24.16b, v0.4b[2]
-	WORD	$0x4f80eb31	// sdot v17.4s, v25.16b, v0.4b[2]
-	WORD	$0x4f81e352	// sdot v18.4s, v26.16b, v1.4b[0]
-	WORD	$0x4f81e373	// sdot v19.4s, v27.16b, v1.4b[0]
-	VLD1.P	64(R11), [V28.B16, V29.B16, V30.B16, V31.B16]
-	WORD	$0x4fa1e390	// sdot v16.4s, v28.16b, v1.4b[1]
-	WORD	$0x4fa1e3b1	// sdot v17.4s, v29.16b, v1.4b[1]
-	WORD	$0x4f81ebd2	// sdot v18.4s, v30.16b, v1.4b[2]
-	WORD	$0x4f81ebf3	// sdot v19.4s, v31.16b, v1.4b[2]
-	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
-	WORD	$0x4f82e290	// sdot v16.4s, v20.16b, v2.4b[0]
-	WORD	$0x4f82e2b1	// sdot v17.4s, v21.16b, v2.4b[0]
-	WORD	$0x4fa2e2d2	// sdot v18.4s, v22.16b, v2.4b[1]
-	WORD	$0x4fa2e2f3	// sdot v19.4s, v23.16b, v2.4b[1]
-	VLD1.P	32(R11), [V24.B16, V25.B16]
-	WORD	$0x4f82eb10	// sdot v16.4s, v24.16b, v2.4b[2]
-	WORD	$0x4f82eb31	// sdot v17.4s, v25.16b, v2.4b[2]
-	VADD	V18.S4, V16.S4, V16.S4
-	VADD	V19.S4, V17.S4, V17.S4
-	VLD1.P	32(R13), [V10.S4, V11.S4]
-	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
-	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
-	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
-	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
-	WORD	$0x4e670e10	// sqadd v16.8h, v16.8h, v7.8h
-	WORD	$0x4e6c6610	// smax v16.8h, v16.8h, v12.8h
-	WORD	$0x4e6d6e10	// smin v16.8h, v16.8h, v13.8h
-	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
-	VST1.P	[V16.B8], 8(R6)
-	SUBS	$1, R10, R10
-	BNE	block
-	ADD	R8, R0, R0
-	ADD	R8, R1, R1
-	ADD	R8, R2, R2
-	SUBS	$1, R7, R7
+	VLD1.P	64(R3), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P	64(R3), [V4.B16, V5.B16, V6.B16, V7.B16]
+	VLD1.P	64(R3), [V8.B16, V9.B16, V10.B16, V11.B16]
+	VLD1.P	64(R3), [V12.B16, V13.B16, V14.B16, V15.B16]
+	VLD1.P	32(R3), [V16.B16, V17.B16]
+	VLD1.P	32(R5), [V18.S4, V19.S4]
+	MOVD	R4, R16
+	ADD	$32, R4, R4
+	MOVD	R0, R9
+	MOVD	R1, R10
+	MOVD	R2, R11
+	MOVD	R6, R12
+	MOVD	R7, R14
+pixel:
+	VLD1.P	8(R9), [V27.B8]
+	VLD1.P	(R9)(R8), V27.B[8]
+	VLD1.P	8(R10), [V28.B8]
+	VLD1.P	(R10)(R8), V28.B[8]
+	VLD1.P	8(R11), [V29.B8]
+	VLD1.P	(R11)(R8), V29.B[8]
+	VLD1	(R16), [V30.S4, V31.S4]
+	WORD	$0x4f9be01e	// sdot v30.4s, v0.16b, v27.4b[0]
+	WORD	$0x4f9be03f	// sdot v31.4s, v1.16b, v27.4b[0]
+	WORD	$0x4fbbe05e	// sdot v30.4s, v2.16b, v27.4b[1]
+	WORD	$0x4fbbe07f	// sdot v31.4s, v3.16b, v27.4b[1]
+	WORD	$0x4f9be89e	// sdot v30.4s, v4.16b, v27.4b[2]
+	WORD	$0x4f9be8bf	// sdot v31.4s, v5.16b, v27.4b[2]
+	WORD	$0x4f9ce0de	// sdot v30.4s, v6.16b, v28.4b[0]
+	WORD	$0x4f9ce0ff	// sdot v31.4s, v7.16b, v28.4b[0]
+	WORD	$0x4fbce11e	// sdot v30.4s, v8.16b, v28.4b[1]
+	WORD	$0x4fbce13f	// sdot v31.4s, v9.16b, v28.4b[1]
+	WORD	$0x4f9ce95e	// sdot v30.4s, v10.16b, v28.4b[2]
+	WORD	$0x4f9ce97f	// sdot v31.4s, v11.16b, v28.4b[2]
+	WORD	$0x4f9de19e	// sdot v30.4s, v12.16b, v29.4b[0]
+	WORD	$0x4f9de1bf	// sdot v31.4s, v13.16b, v29.4b[0]
+	WORD	$0x4fbde1de	// sdot v30.4s, v14.16b, v29.4b[1]
+	WORD	$0x4fbde1ff	// sdot v31.4s, v15.16b, v29.4b[1]
+	WORD	$0x4f9dea1e	// sdot v30.4s, v16.16b, v29.4b[2]
+	WORD	$0x4f9dea3f	// sdot v31.4s, v17.16b, v29.4b[2]
+	WORD	$0x4eb7d7de	// fsub v30.4s, v30.4s, v23.4s
+	WORD	$0x4eb7d7ff	// fsub v31.4s, v31.4s, v23.4s
+	WORD	$0x6e32dfde	// fmul v30.4s, v30.4s, v18.4s
+	WORD	$0x6e33dfff	// fmul v31.4s, v31.4s, v19.4s
+	WORD	$0x4e21cbde	// fcvtas v30.4s, v30.4s
+	WORD	$0x4e21cbff	// fcvtas v31.4s, v31.4s
+	WORD	$0x0e614bde	// sqxtn v30.4h, v30.4s
+	WORD	$0x4e614bfe	// sqxtn2 v30.8h, v31.4s
+	WORD	$0x4e740fde	// sqadd v30.8h, v30.8h, v20.8h
+	WORD	$0x0e214bde	// sqxtn v30.8b, v30.8h
+	WORD	$0x0e3567de	// smax v30.8b, v30.8b, v21.8b
+	WORD	$0x0e366fde	// smin v30.8b, v30.8b, v22.8b
+	VST1.P	[V30.B8], (R12)(R13)
+	SUBS	$1, R14, R14
 	BNE	pixel
+	ADD	$8, R6, R6
+	SUBS	$1, R15, R15
+	BNE	block
+done:
+	RET
+
+// func convQ8C3DotO(r0, r1, r2, w *int8, bias, off *int32, scale *float32, dst *int8, npix, step, nblk, ldd int, zp, lo, hi int32)
+//
+// convQ8C3DotO is convQ8C3 with SDOT (ARMv8.2 dot product) for weights minus
+// their zero point that an int8 offset per channel brings into int8 (int8
+// weights, legacy uint8 ones), the input zero point folded into the bias by
+// the caller:
+//
+//	for c := 0; c < 8*nblk; c++ {
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                       // bias[c] - xzp*sum_t a[c][t]
+//			for ky := 0; ky < 3; ky++ {
+//				for j := 0; j < 12; j++ {          // 9 taps, 3 zero weights
+//					acc += int32(r_ky[x*step+j]) * int32(b[c][ky][j])
+//				}
+//			}
+//			acc += o[c] * sum(r_ky[x*step+j] for ky < 3, j < 9)  // off: o
+//			dst[x*ldd+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with a[c][t] the weights minus their zero point and b = a - o[c] in int8.
+// w is [nblk][ky][g][half][4 channels][4 taps] int8 (taps 4g..4g+3 of kernel
+// row ky, zero beyond 9), so one SDOT by element multiplies 4 taps of 4
+// channels. Only bytes 0-8 of each input row are loaded (lanes 9-15 are
+// zero). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
+//
+// Algorithm: per block of 8 output channels its 18 weight vectors stay in
+// registers while the pixels go by: per pixel the 3 input rows are loaded (8
+// bytes and 1 lane each), the accumulators start at the bias (one LD1) and
+// take 18 SDOT by element, the offset term o[c] times the sum of the 27 inputs (3 SDOT against ones, ADDV, 2 MLA by element) is added, SCVTF converts and the result is requantized as in the
+// pointwise kernels (FMUL, FCVTAS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+//
+// Loops:
+//	block:         for each block of 8 output channels: 5 loads of 18 weight
+//	               vectors, the scales, the offsets
+//	  pixel:       for each output pixel: 6 loads, 18 SDOT, 3 SDOT, ADDV, 2 MLA, requantize,
+//	               store 8 bytes
+//
+// Registers:
+//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst  R7 npix  R8 step - 8
+//	R9-R11 row cursors  R12 dst cursor  R13 ldd  R14 pixels left  R15 blocks
+//	left  R16 bias of the block  R17 offsets
+//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo  V22 hi (int8x8)
+//	V23 the input sum  V24-V25 offsets  V26 ones  V27-V29 input rows  V30-V31 sums
+//	free: R19-R25, no V register. Go reserves R18, R26-R30.
+TEXT ·convQ8C3DotO(SB), NOSPLIT, $0-108
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	w+24(FP), R3
+	MOVD	bias+32(FP), R4
+	MOVD	off+40(FP), R17
+	MOVD	scale+48(FP), R5
+	MOVD	dst+56(FP), R6
+	MOVD	npix+64(FP), R7
+	MOVD	step+72(FP), R8
+	MOVD	nblk+80(FP), R15
+	MOVD	ldd+88(FP), R13
+	MOVW	zp+96(FP), R14
+	VDUP	R14, V20.H8
+	MOVW	lo+100(FP), R14
+	VDUP	R14, V21.B8
+	MOVW	hi+104(FP), R14
+	VDUP	R14, V22.B8
+	VMOVI	$1, V26.B16
+	SUB	$8, R8, R8
+	CBZ	R7, done
+	CBZ	R15, done
+block:
+	VLD1.P	64(R3), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P	64(R3), [V4.B16, V5.B16, V6.B16, V7.B16]
+	VLD1.P	64(R3), [V8.B16, V9.B16, V10.B16, V11.B16]
+	VLD1.P	64(R3), [V12.B16, V13.B16, V14.B16, V15.B16]
+	VLD1.P	32(R3), [V16.B16, V17.B16]
+	VLD1.P	32(R5), [V18.S4, V19.S4]
+	MOVD	R4, R16
+	ADD	$32, R4, R4
+	VLD1.P	32(R17), [V24.S4, V25.S4]
+	MOVD	R0, R9
+	MOVD	R1, R10
+	MOVD	R2, R11
+	MOVD	R6, R12
+	MOVD	R7, R14
+pixel:
+	VLD1.P	8(R9), [V27.B8]
+	VLD1.P	(R9)(R8), V27.B[8]
+	VLD1.P	8(R10), [V28.B8]
+	VLD1.P	(R10)(R8), V28.B[8]
+	VLD1.P	8(R11), [V29.B8]
+	VLD1.P	(R11)(R8), V29.B[8]
+	VLD1	(R16), [V30.S4, V31.S4]
+	WORD	$0x4f9be01e	// sdot v30.4s, v0.16b, v27.4b[0]
+	WORD	$0x4f9be03f	// sdot v31.4s, v1.16b, v27.4b[0]
+	WORD	$0x4fbbe05e	// sdot v30.4s, v2.16b, v27.4b[1]
+	WORD	$0x4fbbe07f	// sdot v31.4s, v3.16b, v27.4b[1]
+	WORD	$0x4f9be89e	// sdot v30.4s, v4.16b, v27.4b[2]
+	WORD	$0x4f9be8bf	// sdot v31.4s, v5.16b, v27.4b[2]
+	WORD	$0x4f9ce0de	// sdot v30.4s, v6.16b, v28.4b[0]
+	WORD	$0x4f9ce0ff	// sdot v31.4s, v7.16b, v28.4b[0]
+	WORD	$0x4fbce11e	// sdot v30.4s, v8.16b, v28.4b[1]
+	WORD	$0x4fbce13f	// sdot v31.4s, v9.16b, v28.4b[1]
+	WORD	$0x4f9ce95e	// sdot v30.4s, v10.16b, v28.4b[2]
+	WORD	$0x4f9ce97f	// sdot v31.4s, v11.16b, v28.4b[2]
+	WORD	$0x4f9de19e	// sdot v30.4s, v12.16b, v29.4b[0]
+	WORD	$0x4f9de1bf	// sdot v31.4s, v13.16b, v29.4b[0]
+	WORD	$0x4fbde1de	// sdot v30.4s, v14.16b, v29.4b[1]
+	WORD	$0x4fbde1ff	// sdot v31.4s, v15.16b, v29.4b[1]
+	WORD	$0x4f9dea1e	// sdot v30.4s, v16.16b, v29.4b[2]
+	WORD	$0x4f9dea3f	// sdot v31.4s, v17.16b, v29.4b[2]
+	// acc += o * (sum of the 27 inputs)
+	VMOVI	$0, V23.B16
+	WORD	$0x4e9a9777	// sdot v23.4s, v27.16b, v26.16b
+	WORD	$0x4e9a9797	// sdot v23.4s, v28.16b, v26.16b
+	WORD	$0x4e9a97b7	// sdot v23.4s, v29.16b, v26.16b
+	VADDV	V23.S4, V23
+	WORD	$0x6f97031e	// mla v30.4s, v24.4s, v23.s[0]
+	WORD	$0x6f97033f	// mla v31.4s, v25.4s, v23.s[0]
+	WORD	$0x4e21dbde	// scvtf v30.4s, v30.4s
+	WORD	$0x4e21dbff	// scvtf v31.4s, v31.4s
+	WORD	$0x6e32dfde	// fmul v30.4s, v30.4s, v18.4s
+	WORD	$0x6e33dfff	// fmul v31.4s, v31.4s, v19.4s
+	WORD	$0x4e21cbde	// fcvtas v30.4s, v30.4s
+	WORD	$0x4e21cbff	// fcvtas v31.4s, v31.4s
+	WORD	$0x0e614bde	// sqxtn v30.4h, v30.4s
+	WORD	$0x4e614bfe	// sqxtn2 v30.8h, v31.4s
+	WORD	$0x4e740fde	// sqadd v30.8h, v30.8h, v20.8h
+	WORD	$0x0e214bde	// sqxtn v30.8b, v30.8h
+	WORD	$0x0e3567de	// smax v30.8b, v30.8b, v21.8b
+	WORD	$0x0e366fde	// smin v30.8b, v30.8b, v22.8b
+	VST1.P	[V30.B8], (R12)(R13)
+	SUBS	$1, R14, R14
+	BNE	pixel
+	ADD	$8, R6, R6
+	SUBS	$1, R15, R15
+	BNE	block
 done:
 	RET

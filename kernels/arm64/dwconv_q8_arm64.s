@@ -1394,3 +1394,1633 @@ next:
 	BNE	block
 done:
 	RET
+
+// func dwQ8Dot1(r0, r1, r2 *int8, pk *int32, scale *float32, dst *int8, npix, nblk, ch, s0, s1, s2 int, zp, lo, hi int32)
+//
+// dwQ8Dot1 computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride 1 and SDOT (ARMv8.2 dot product), 8
+// channels at a time:
+//
+//	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                      // bias[c] - xzp*sum_t (w_t[c] - wzp[c])
+//			for kx := 0; kx < 3; kx++ {
+//				for ky := 0; ky < 3; ky++ {
+//					v := int32(r_ky[(x*1+kx)*s_ky+c])
+//					acc += v * int32(b[ky][kx][c])
+//				}
+//			}
+//			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with C = ch and b[ky][kx][c] = w[ky][kx][c] - wzp[c] - o[c], all int8: the
+// sum equals generic.DWConvQ8's modulo 2^32 (bit-exact), since a padded tap
+// holds xzp, which the fold in bias' cancels. s_ky is row ky's column step:
+// C, or 0 for a kernel row above or below the image, which the caller points
+// at C values of xzp; padded edge columns go through a patch. pk holds per
+// channel block the weights (3 kx x 2 quads of 4 channels x 4 bytes:
+// b[0][kx][c], b[1][kx][c], b[2][kx][c], 0) and bias' + 0x4B400000 (8
+// int32); scale has C values.
+//
+// Algorithm: each input column is loaded once per row (8 bytes of row 0 and
+// of row 1 into the two halves of one register, 8 of row 2 into the next)
+// and rearranged by two TBL into two vectors of 4 channels x [x_ky0, x_ky1,
+// x_ky2, 0]. Per output pixel the accumulators start at bias' + 0x4B400000
+// (one LD1) and take one SDOT per kernel column and quad (6 SDOT for 72
+// MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
+// the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
+// gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
+// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 1: one new column per pixel.
+// The columns live in three register pairs that rotate, so the loop is
+// unrolled to 3 pairs of pixels, with a pair count check after each pair and
+// one last pixel (odd npix) after the loop.
+//
+// Loops:
+//	block:         for each block of 8 channels: load weights and scales,
+//	               load and rearrange the first two columns
+//	  pix:         for each 2 output pixels (3 pairs per iteration): 2 columns
+//	               loaded and rearranged, 12 SDOT, requantize, store 16 bytes
+//	  tail0-2:     the last pixel of an odd npix
+//
+// Registers:
+//	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
+//	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
+//	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	V0-V5 weights (kx 0-2, quads 0-1)  V8-V9 scales  V10 zp (int16x8)
+//	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
+//	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
+//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R20-R25, V6-V7, V23-V24, V27-V28. Go reserves R18, R26-R30.
+TEXT ·dwQ8Dot1(SB), NOSPLIT, $0-108
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	pk+24(FP), R3
+	MOVD	scale+32(FP), R19
+	MOVD	dst+40(FP), R4
+	MOVD	npix+48(FP), R5
+	MOVD	nblk+56(FP), R6
+	MOVD	ch+64(FP), R7
+	MOVD	s0+72(FP), R15
+	MOVD	s1+80(FP), R16
+	MOVD	s2+88(FP), R17
+	MOVW	zp+96(FP), R14
+	VDUP	R14, V10.H8
+	MOVW	lo+100(FP), R14
+	VDUP	R14, V11.B16
+	MOVW	hi+104(FP), R14
+	VDUP	R14, V12.B16
+	// 1.5*2^23, and the TBL indices of the two quads.
+	MOVW	$0x4b400000, R14
+	VDUP	R14, V29.S4
+	MOVD	$0xff110901ff100800, R14
+	VMOV	R14, V30.D[0]
+	MOVD	$0xff130b03ff120a02, R14
+	VMOV	R14, V30.D[1]
+	MOVD	$0xff150d05ff140c04, R14
+	VMOV	R14, V31.D[0]
+	MOVD	$0xff170f07ff160e06, R14
+	VMOV	R14, V31.D[1]
+	CBZ	R5, done
+	CBZ	R6, done
+block:
+	VLD1.P	64(R3), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P	32(R3), [V4.B16, V5.B16]
+	MOVD	R3, R8
+	ADD	$32, R3, R3
+	VLD1.P	32(R19), [V8.S4, V9.S4]
+	MOVD	R0, R9
+	MOVD	R1, R10
+	MOVD	R2, R11
+	MOVD	R4, R12
+	// The first column(s): set 0 (stride 1: and set 1).
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	LSR	$1, R5, R13
+	CBZ	R13, tail0
+pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$8, R4, R4
+	SUBS	$1, R6, R6
+	BNE	block
+done:
+	RET
+
+// func dwQ8Dot2(r0, r1, r2 *int8, pk *int32, scale *float32, dst *int8, npix, nblk, ch, s0, s1, s2 int, zp, lo, hi int32)
+//
+// dwQ8Dot2 computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride 2 and SDOT (ARMv8.2 dot product), 8
+// channels at a time:
+//
+//	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                      // bias[c] - xzp*sum_t (w_t[c] - wzp[c])
+//			for kx := 0; kx < 3; kx++ {
+//				for ky := 0; ky < 3; ky++ {
+//					v := int32(r_ky[(x*2+kx)*s_ky+c])
+//					acc += v * int32(b[ky][kx][c])
+//				}
+//			}
+//			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with C = ch and b[ky][kx][c] = w[ky][kx][c] - wzp[c] - o[c], all int8: the
+// sum equals generic.DWConvQ8's modulo 2^32 (bit-exact), since a padded tap
+// holds xzp, which the fold in bias' cancels. s_ky is row ky's column step:
+// C, or 0 for a kernel row above or below the image, which the caller points
+// at C values of xzp; padded edge columns go through a patch. pk holds per
+// channel block the weights (3 kx x 2 quads of 4 channels x 4 bytes:
+// b[0][kx][c], b[1][kx][c], b[2][kx][c], 0) and bias' + 0x4B400000 (8
+// int32); scale has C values.
+//
+// Algorithm: each input column is loaded once per row (8 bytes of row 0 and
+// of row 1 into the two halves of one register, 8 of row 2 into the next)
+// and rearranged by two TBL into two vectors of 4 channels x [x_ky0, x_ky1,
+// x_ky2, 0]. Per output pixel the accumulators start at bias' + 0x4B400000
+// (one LD1) and take one SDOT per kernel column and quad (6 SDOT for 72
+// MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
+// the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
+// gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
+// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 2: two new columns per pixel; the last is the next pixel's first.
+// The columns live in three register pairs that rotate, so the loop is
+// unrolled to 3 pairs of pixels, with a pair count check after each pair and
+// one last pixel (odd npix) after the loop.
+//
+// Loops:
+//	block:         for each block of 8 channels: load weights and scales,
+//	               load and rearrange the first column
+//	  pix:         for each 2 output pixels (3 pairs per iteration): 4 columns
+//	               loaded and rearranged, 12 SDOT, requantize, store 16 bytes
+//	  tail0-2:     the last pixel of an odd npix
+//
+// Registers:
+//	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
+//	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
+//	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	V0-V5 weights (kx 0-2, quads 0-1)  V8-V9 scales  V10 zp (int16x8)
+//	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
+//	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
+//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R20-R25, V6-V7, V23-V24, V27-V28. Go reserves R18, R26-R30.
+TEXT ·dwQ8Dot2(SB), NOSPLIT, $0-108
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	pk+24(FP), R3
+	MOVD	scale+32(FP), R19
+	MOVD	dst+40(FP), R4
+	MOVD	npix+48(FP), R5
+	MOVD	nblk+56(FP), R6
+	MOVD	ch+64(FP), R7
+	MOVD	s0+72(FP), R15
+	MOVD	s1+80(FP), R16
+	MOVD	s2+88(FP), R17
+	MOVW	zp+96(FP), R14
+	VDUP	R14, V10.H8
+	MOVW	lo+100(FP), R14
+	VDUP	R14, V11.B16
+	MOVW	hi+104(FP), R14
+	VDUP	R14, V12.B16
+	// 1.5*2^23, and the TBL indices of the two quads.
+	MOVW	$0x4b400000, R14
+	VDUP	R14, V29.S4
+	MOVD	$0xff110901ff100800, R14
+	VMOV	R14, V30.D[0]
+	MOVD	$0xff130b03ff120a02, R14
+	VMOV	R14, V30.D[1]
+	MOVD	$0xff150d05ff140c04, R14
+	VMOV	R14, V31.D[0]
+	MOVD	$0xff170f07ff160e06, R14
+	VMOV	R14, V31.D[1]
+	CBZ	R5, done
+	CBZ	R6, done
+block:
+	VLD1.P	64(R3), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P	32(R3), [V4.B16, V5.B16]
+	MOVD	R3, R8
+	ADD	$32, R3, R3
+	VLD1.P	32(R19), [V8.S4, V9.S4]
+	MOVD	R0, R9
+	MOVD	R1, R10
+	MOVD	R2, R11
+	MOVD	R4, R12
+	// The first column(s): set 0 (stride 1: and set 1).
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	LSR	$1, R5, R13
+	CBZ	R13, tail0
+pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$8, R4, R4
+	SUBS	$1, R6, R6
+	BNE	block
+done:
+	RET
+
+// func dwQ8DotO1(r0, r1, r2 *int8, pk *int32, scale *float32, dst *int8, npix, nblk, ch, s0, s1, s2 int, zp, lo, hi int32)
+//
+// dwQ8DotO1 computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride 1 and SDOT (ARMv8.2 dot product), 8
+// channels at a time:
+//
+//	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                      // bias[c] - xzp*sum_t (w_t[c] - wzp[c])
+//			for kx := 0; kx < 3; kx++ {
+//				for ky := 0; ky < 3; ky++ {
+//					v := int32(r_ky[(x*1+kx)*s_ky+c])
+//					acc += v * int32(b[ky][kx][c]) + v*o[c]
+//				}
+//			}
+//			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with C = ch and b[ky][kx][c] = w[ky][kx][c] - wzp[c] - o[c], all int8: the
+// sum equals generic.DWConvQ8's modulo 2^32 (bit-exact), since a padded tap
+// holds xzp, which the fold in bias' cancels. s_ky is row ky's column step:
+// C, or 0 for a kernel row above or below the image, which the caller points
+// at C values of xzp; padded edge columns go through a patch. pk holds per
+// channel block the weights (3 kx x 2 quads of 4 channels x 4 bytes:
+// b[0][kx][c], b[1][kx][c], b[2][kx][c], 0), the offsets o (2 quads of 4 channels x [o, o, o, 0]) and bias' + 0x4B400000 (8
+// int32); scale has C values.
+//
+// Algorithm: each input column is loaded once per row (8 bytes of row 0 and
+// of row 1 into the two halves of one register, 8 of row 2 into the next)
+// and rearranged by two TBL into two vectors of 4 channels x [x_ky0, x_ky1,
+// x_ky2, 0]. Per output pixel the accumulators start at bias' + 0x4B400000
+// (one LD1) and take one SDOT per kernel column and quad (12 SDOT for 72
+// MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
+// the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
+// gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
+// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 1: one new column per pixel.
+// The columns live in three register pairs that rotate, so the loop is
+// unrolled to 3 pairs of pixels, with a pair count check after each pair and
+// one last pixel (odd npix) after the loop.
+//
+// Loops:
+//	block:         for each block of 8 channels: load weights, offsets and scales,
+//	               load and rearrange the first two columns
+//	  pix:         for each 2 output pixels (3 pairs per iteration): 2 columns
+//	               loaded and rearranged, 24 SDOT, requantize, store 16 bytes
+//	  tail0-2:     the last pixel of an odd npix
+//
+// Registers:
+//	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
+//	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
+//	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	V0-V5 weights (kx 0-2, quads 0-1)  V6-V7 offsets o  V8-V9 scales  V10 zp (int16x8)
+//	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
+//	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
+//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R20-R25, V23-V24, V27-V28. Go reserves R18, R26-R30.
+TEXT ·dwQ8DotO1(SB), NOSPLIT, $0-108
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	pk+24(FP), R3
+	MOVD	scale+32(FP), R19
+	MOVD	dst+40(FP), R4
+	MOVD	npix+48(FP), R5
+	MOVD	nblk+56(FP), R6
+	MOVD	ch+64(FP), R7
+	MOVD	s0+72(FP), R15
+	MOVD	s1+80(FP), R16
+	MOVD	s2+88(FP), R17
+	MOVW	zp+96(FP), R14
+	VDUP	R14, V10.H8
+	MOVW	lo+100(FP), R14
+	VDUP	R14, V11.B16
+	MOVW	hi+104(FP), R14
+	VDUP	R14, V12.B16
+	// 1.5*2^23, and the TBL indices of the two quads.
+	MOVW	$0x4b400000, R14
+	VDUP	R14, V29.S4
+	MOVD	$0xff110901ff100800, R14
+	VMOV	R14, V30.D[0]
+	MOVD	$0xff130b03ff120a02, R14
+	VMOV	R14, V30.D[1]
+	MOVD	$0xff150d05ff140c04, R14
+	VMOV	R14, V31.D[0]
+	MOVD	$0xff170f07ff160e06, R14
+	VMOV	R14, V31.D[1]
+	CBZ	R5, done
+	CBZ	R6, done
+block:
+	VLD1.P	64(R3), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P	32(R3), [V4.B16, V5.B16]
+	VLD1.P	32(R3), [V6.B16, V7.B16]
+	MOVD	R3, R8
+	ADD	$32, R3, R3
+	VLD1.P	32(R19), [V8.S4, V9.S4]
+	MOVD	R0, R9
+	MOVD	R1, R10
+	MOVD	R2, R11
+	MOVD	R4, R12
+	// The first column(s): set 0 (stride 1: and set 1).
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	LSR	$1, R5, R13
+	CBZ	R13, tail0
+pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$8, R4, R4
+	SUBS	$1, R6, R6
+	BNE	block
+done:
+	RET
+
+// func dwQ8DotO2(r0, r1, r2 *int8, pk *int32, scale *float32, dst *int8, npix, nblk, ch, s0, s1, s2 int, zp, lo, hi int32)
+//
+// dwQ8DotO2 computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride 2 and SDOT (ARMv8.2 dot product), 8
+// channels at a time:
+//
+//	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                      // bias[c] - xzp*sum_t (w_t[c] - wzp[c])
+//			for kx := 0; kx < 3; kx++ {
+//				for ky := 0; ky < 3; ky++ {
+//					v := int32(r_ky[(x*2+kx)*s_ky+c])
+//					acc += v * int32(b[ky][kx][c]) + v*o[c]
+//				}
+//			}
+//			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with C = ch and b[ky][kx][c] = w[ky][kx][c] - wzp[c] - o[c], all int8: the
+// sum equals generic.DWConvQ8's modulo 2^32 (bit-exact), since a padded tap
+// holds xzp, which the fold in bias' cancels. s_ky is row ky's column step:
+// C, or 0 for a kernel row above or below the image, which the caller points
+// at C values of xzp; padded edge columns go through a patch. pk holds per
+// channel block the weights (3 kx x 2 quads of 4 channels x 4 bytes:
+// b[0][kx][c], b[1][kx][c], b[2][kx][c], 0), the offsets o (2 quads of 4 channels x [o, o, o, 0]) and bias' + 0x4B400000 (8
+// int32); scale has C values.
+//
+// Algorithm: each input column is loaded once per row (8 bytes of row 0 and
+// of row 1 into the two halves of one register, 8 of row 2 into the next)
+// and rearranged by two TBL into two vectors of 4 channels x [x_ky0, x_ky1,
+// x_ky2, 0]. Per output pixel the accumulators start at bias' + 0x4B400000
+// (one LD1) and take one SDOT per kernel column and quad (12 SDOT for 72
+// MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
+// the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
+// gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
+// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 2: two new columns per pixel; the last is the next pixel's first.
+// The columns live in three register pairs that rotate, so the loop is
+// unrolled to 3 pairs of pixels, with a pair count check after each pair and
+// one last pixel (odd npix) after the loop.
+//
+// Loops:
+//	block:         for each block of 8 channels: load weights, offsets and scales,
+//	               load and rearrange the first column
+//	  pix:         for each 2 output pixels (3 pairs per iteration): 4 columns
+//	               loaded and rearranged, 24 SDOT, requantize, store 16 bytes
+//	  tail0-2:     the last pixel of an odd npix
+//
+// Registers:
+//	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
+//	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
+//	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	V0-V5 weights (kx 0-2, quads 0-1)  V6-V7 offsets o  V8-V9 scales  V10 zp (int16x8)
+//	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
+//	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
+//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R20-R25, V23-V24, V27-V28. Go reserves R18, R26-R30.
+TEXT ·dwQ8DotO2(SB), NOSPLIT, $0-108
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	pk+24(FP), R3
+	MOVD	scale+32(FP), R19
+	MOVD	dst+40(FP), R4
+	MOVD	npix+48(FP), R5
+	MOVD	nblk+56(FP), R6
+	MOVD	ch+64(FP), R7
+	MOVD	s0+72(FP), R15
+	MOVD	s1+80(FP), R16
+	MOVD	s2+88(FP), R17
+	MOVW	zp+96(FP), R14
+	VDUP	R14, V10.H8
+	MOVW	lo+100(FP), R14
+	VDUP	R14, V11.B16
+	MOVW	hi+104(FP), R14
+	VDUP	R14, V12.B16
+	// 1.5*2^23, and the TBL indices of the two quads.
+	MOVW	$0x4b400000, R14
+	VDUP	R14, V29.S4
+	MOVD	$0xff110901ff100800, R14
+	VMOV	R14, V30.D[0]
+	MOVD	$0xff130b03ff120a02, R14
+	VMOV	R14, V30.D[1]
+	MOVD	$0xff150d05ff140c04, R14
+	VMOV	R14, V31.D[0]
+	MOVD	$0xff170f07ff160e06, R14
+	VMOV	R14, V31.D[1]
+	CBZ	R5, done
+	CBZ	R6, done
+block:
+	VLD1.P	64(R3), [V0.B16, V1.B16, V2.B16, V3.B16]
+	VLD1.P	32(R3), [V4.B16, V5.B16]
+	VLD1.P	32(R3), [V6.B16, V7.B16]
+	MOVD	R3, R8
+	ADD	$32, R3, R3
+	VLD1.P	32(R19), [V8.S4, V9.S4]
+	MOVD	R0, R9
+	MOVD	R1, R10
+	MOVD	R2, R11
+	MOVD	R4, R12
+	// The first column(s): set 0 (stride 1: and set 1).
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	LSR	$1, R5, R13
+	CBZ	R13, tail0
+pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x4e214ab3	// sqxtn2 v19.16b, v21.8h
+	WORD	$0x4e2b6673	// smax v19.16b, v19.16b, v11.16b
+	WORD	$0x4e2c6e73	// smin v19.16b, v19.16b, v12.16b
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
+	WORD	$0x0e214a73	// sqxtn v19.8b, v19.8h
+	WORD	$0x0e2b6673	// smax v19.8b, v19.8b, v11.8b
+	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
+	VST1.P	[V19.B8], (R12)(R7)
+next:
+	ADD	$8, R0, R0
+	ADD	$8, R1, R1
+	ADD	$8, R2, R2
+	ADD	$8, R4, R4
+	SUBS	$1, R6, R6
+	BNE	block
+done:
+	RET

@@ -4,109 +4,192 @@
 
 #include "textflag.h"
 
-// func pwQ8WideTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
+// func pwQ8WidePack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
 //
-// pwQ8WideTile is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
-// product): a 4x4 tile, NR = 4.
+// pwQ8WidePack packs one row tile of the widening kernel and sums its rows for
+// the weight zero point:
 //
-// Shared contract of both int8 pointwise kernels (one row tile, all full
-// panels): for panel p < npanels, tile row i < m, panel column j:
-//
-//	acc := bias[p*NR+j] - rs[i]               // rs[i] = wzp * sum_k a[i][k]
-//	for kk := 0; kk < K; kk++ {               // K = 16*kblocks (+16 with a tail)
-//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	for kb := 0; kb < kblocks; kb++ {          // 16-k blocks of the rows
+//		for i := 0; i < 4; i++ {             // rows >= m repeat row m-1
+//			ap[(kb*4+i)*16 : +16] = a[min(i, m-1)*lda + kb*16 : +16]
+//		}
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	for i := 0; i < 4; i++ {                 // over kblocks+tail blocks of ap
+//		rsb[i*4 : i*4+4] = -wzp * sum(row i of ap)   // broadcast, modulo 2^32
+//	}
 //
-// a_i is row i of the tile (lda bytes apart) for the first 16*kblocks bytes;
-// with tail != 0 the last 16 k come from atail[i*16:], a zero-padded copy of
-// the row's k%16 remainder made by the Go caller. bias advances biasStep
-// bytes per panel (0: a zero vector, for a nil bias). Requantization is
-// generic.Requantize in NEON: SCVTF, FMUL (not fused), FCVTAS (round half away
-// from zero), ADD zp, SMAX lo, SMIN hi, XTN. Rows >= m repeat row m-1 for the
-// loads and are not stored.
-//
-// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
-// bytes. Per 16 k the loop loads 16 bytes of each of the 4 rows (V16-V19) and
-// of each of the 4 columns (V20-V23); every (row, column) pair takes SMULL
-// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
-// int32x4 partial sums. Each int16 holds one product, so no input (not even
-// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
-// 8 MACs per cycle. The epilogue reduces each row's 4 partial-sum vectors
-// with ADDP. Per panel the first 16-k block writes the partial sums with
-// SADDLP (no zeroing). After FCVTAS two rows share an int16x8 vector: SQXTN
-// (a value beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX,
-// SMIN, XTN, equal to generic.Requantize when zp, lo and hi lie in
-// [-128, 127] (the Go caller checks); full tiles store each row with ST1
-// lane, post-indexed by ldc.
-//
-// Loops:
-//	panel:         for each panel of 4 columns
-//	  first:       the first 16-k block (SADDLP writes the partial sums)
-//	  k16:         for each further 16 k: 8 loads, 32 SMULL(2), 32 SADALP
-//	  ktail:       once more through k16 on atail if tail != 0
-//	  epilogue:    reduce, requantize, store (partial: the rows < m)
+// With tail != 0 one more block, ap[kblocks*64:], already holds the
+// zero-padded k%16 remainder of each row (written by the Go caller) and is
+// summed too. With wzp = 0 rsb is all zeros and nothing is summed. The rows
+// are summed with SADDLP and SADALP while they are copied.
 //
 // Registers:
-//	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
-//	R7 panels left  R8 c cursor  R9 ldc  R10 bias cursor  R11 biasStep
-//	R12 scale cursor  R13-R16 row pointers a0..a3  R17 k counter
-//	R19 tail pending  R20-R21 temps
-//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
-//	V20-V23 weights  V24-V27 products  V28-V30 zp, lo, hi  V31 rs[0..3];
-//	in the epilogue V20, V21 hold bias, scale.
-//	free: R22-R25, no V register. Go reserves R18, R26-R30.
-TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-124
+//	R0 a  R1 lda  R2 m  R3 blocks left  R4 ap cursor  R5 tail  R6 rsb
+//	R7 wzp, then -wzp  R8-R11 row pointers
+//	V0-V3 row sums  V16-V19 rows  V20-V23 pair sums
+//	free: R12-R17, R19-R25, V4-V15, V24-V29, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WidePack(SB), NOSPLIT, $0-60
 	MOVD	a+0(FP), R0
 	MOVD	lda+8(FP), R1
 	MOVD	m+16(FP), R2
 	MOVD	kblocks+24(FP), R3
-	MOVD	atail+32(FP), R4
+	MOVD	ap+32(FP), R4
 	MOVD	tail+40(FP), R5
-	MOVD	b+48(FP), R6
-	MOVD	npanels+56(FP), R7
-	MOVD	c+64(FP), R8
-	MOVD	ldc+72(FP), R9
-	MOVD	bias+80(FP), R10
-	MOVD	biasStep+88(FP), R11
-	MOVD	scale+104(FP), R12
-	CBZ	R7, done
-	// Per call: zp, lo, hi in V28-V30 (int16x8), rs[0..3] in V31.
-	MOVW	zp+112(FP), R21
-	VDUP	R21, V28.H8
-	MOVW	lo+116(FP), R21
-	VDUP	R21, V29.H8
-	MOVW	hi+120(FP), R21
-	VDUP	R21, V30.H8
-	MOVD	rs+96(FP), R20
-	VLD1	(R20), [V31.S4]
-panel:
-	MOVD	R0, R13
-	ADD	R1, R13, R14
+	MOVD	rsb+48(FP), R6
+	MOVW	wzp+56(FP), R7
+	MOVD	R0, R8
+	ADD	R1, R8, R9
 	CMP	$1, R2
-	CSEL	LE, R13, R14, R14
-	ADD	R1, R14, R15
+	CSEL	LE, R8, R9, R9
+	ADD	R1, R9, R10
 	CMP	$2, R2
-	CSEL	LE, R14, R15, R15
-	ADD	R1, R15, R16
+	CSEL	LE, R9, R10, R10
+	ADD	R1, R10, R11
 	CMP	$3, R2
-	CSEL	LE, R15, R16, R16
-	MOVD	R5, R19
-	MOVD	R3, R17
-	CBNZ	R17, first
-	// k < 16: the tail block is the first.
-	MOVD	ZR, R19
-	MOVD	R4, R13
-	ADD	$16, R13, R14
-	ADD	$16, R14, R15
-	ADD	$16, R15, R16
-	MOVD	$1, R17
-first:
-	VLD1.P	16(R13), [V16.B16]
-	VLD1.P	16(R14), [V17.B16]
-	VLD1.P	16(R15), [V18.B16]
-	VLD1.P	16(R16), [V19.B16]
-	VLD1.P	64(R6), [V20.B16, V21.B16, V22.B16, V23.B16]
+	CSEL	LE, R10, R11, R11
+	CBZ	R7, nosum
+	VEOR	V0.B16, V0.B16, V0.B16
+	VEOR	V1.B16, V1.B16, V1.B16
+	VEOR	V2.B16, V2.B16, V2.B16
+	VEOR	V3.B16, V3.B16, V3.B16
+	CBZ	R3, sumtail
+sumloop:
+	VLD1.P	16(R8), [V16.B16]
+	VLD1.P	16(R9), [V17.B16]
+	VLD1.P	16(R10), [V18.B16]
+	VLD1.P	16(R11), [V19.B16]
+	VST1.P	[V16.B16, V17.B16, V18.B16, V19.B16], 64(R4)
+	WORD	$0x4e202a14	// saddlp v20.8h, v16.16b
+	WORD	$0x4e202a35	// saddlp v21.8h, v17.16b
+	WORD	$0x4e202a56	// saddlp v22.8h, v18.16b
+	WORD	$0x4e202a77	// saddlp v23.8h, v19.16b
+	WORD	$0x4e606a80	// sadalp v0.4s, v20.8h
+	WORD	$0x4e606aa1	// sadalp v1.4s, v21.8h
+	WORD	$0x4e606ac2	// sadalp v2.4s, v22.8h
+	WORD	$0x4e606ae3	// sadalp v3.4s, v23.8h
+	SUBS	$1, R3, R3
+	BNE	sumloop
+sumtail:
+	// The tail block, written by the Go caller, is summed from ap.
+	CBZ	R5, reduce
+	VLD1.P	64(R4), [V16.B16, V17.B16, V18.B16, V19.B16]
+	WORD	$0x4e202a14	// saddlp v20.8h, v16.16b
+	WORD	$0x4e202a35	// saddlp v21.8h, v17.16b
+	WORD	$0x4e202a56	// saddlp v22.8h, v18.16b
+	WORD	$0x4e202a77	// saddlp v23.8h, v19.16b
+	WORD	$0x4e606a80	// sadalp v0.4s, v20.8h
+	WORD	$0x4e606aa1	// sadalp v1.4s, v21.8h
+	WORD	$0x4e606ac2	// sadalp v2.4s, v22.8h
+	WORD	$0x4e606ae3	// sadalp v3.4s, v23.8h
+reduce:
+	// Row sums to V0 (rows 0-3) and V4 (rows 4-7), times -wzp.
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V2.S4, V0.S4, V0.S4
+	NEG	R7, R7
+	VDUP	R7, V30.S4
+	WORD	$0x4ebe9c00	// mul v0.4s, v0.4s, v30.4s
+	JMP	store
+nosum:
+	CBZ	R3, zero
+copy:
+	VLD1.P	16(R8), [V16.B16]
+	VLD1.P	16(R9), [V17.B16]
+	VLD1.P	16(R10), [V18.B16]
+	VLD1.P	16(R11), [V19.B16]
+	VST1.P	[V16.B16, V17.B16, V18.B16, V19.B16], 64(R4)
+	SUBS	$1, R3, R3
+	BNE	copy
+zero:
+	VEOR	V0.B16, V0.B16, V0.B16
+store:
+	// rsb[i*4 : i*4+4] = the sum of row i, broadcast.
+	VDUP	V0.S[0], V16.S4
+	VDUP	V0.S[1], V17.S4
+	VDUP	V0.S[2], V18.S4
+	VDUP	V0.S[3], V19.S4
+	VST1.P	[V16.S4, V17.S4, V18.S4, V19.S4], 64(R6)
+	RET
+
+// func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTile is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), exact for every int8 input and weight: 4x4 tiles (MR = 4, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for row tiles of 2 to 4 rows.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the 4 row(s) (one LD1 of 64 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
+// int32x4 partial sums. Each int16 holds one product, so no input (not even
+// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
+// 8 MACs per cycle.
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL(2) x2, SADALP x2 per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTile(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
 	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
 	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
 	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
@@ -171,14 +254,11 @@ first:
 	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
 	WORD	$0x4e602b4f	// saddlp v15.4s, v26.8h
 	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
-	SUBS	$1, R17, R17
-	BEQ	ktail
-k16:
-	VLD1.P	16(R13), [V16.B16]
-	VLD1.P	16(R14), [V17.B16]
-	VLD1.P	16(R15), [V18.B16]
-	VLD1.P	16(R16), [V19.B16]
-	VLD1.P	64(R6), [V20.B16, V21.B16, V22.B16, V23.B16]
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
 	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
 	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
 	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
@@ -243,232 +323,1199 @@ k16:
 	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
 	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
 	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
-	SUBS	$1, R17, R17
-	BNE	k16
-ktail:
-	CBZ	R19, epilogue
-	MOVD	ZR, R19
-	MOVD	R4, R13
-	ADD	$16, R13, R14
-	ADD	$16, R14, R15
-	ADD	$16, R15, R16
-	MOVD	$1, R17
-	JMP	k16
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e34c239	// smull2 v25.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x4e606b24	// sadalp v4.4s, v25.8h
+	WORD	$0x0e35c23a	// smull v26.8h, v17.8b, v21.8b
+	WORD	$0x4e35c23b	// smull2 v27.8h, v17.16b, v21.16b
+	WORD	$0x4e606b45	// sadalp v5.4s, v26.8h
+	WORD	$0x4e606b65	// sadalp v5.4s, v27.8h
+	WORD	$0x0e36c238	// smull v24.8h, v17.8b, v22.8b
+	WORD	$0x4e36c239	// smull2 v25.8h, v17.16b, v22.16b
+	WORD	$0x4e606b06	// sadalp v6.4s, v24.8h
+	WORD	$0x4e606b26	// sadalp v6.4s, v25.8h
+	WORD	$0x0e37c23a	// smull v26.8h, v17.8b, v23.8b
+	WORD	$0x4e37c23b	// smull2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b47	// sadalp v7.4s, v26.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e34c259	// smull2 v25.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x4e606b28	// sadalp v8.4s, v25.8h
+	WORD	$0x0e35c25a	// smull v26.8h, v18.8b, v21.8b
+	WORD	$0x4e35c25b	// smull2 v27.8h, v18.16b, v21.16b
+	WORD	$0x4e606b49	// sadalp v9.4s, v26.8h
+	WORD	$0x4e606b69	// sadalp v9.4s, v27.8h
+	WORD	$0x0e36c258	// smull v24.8h, v18.8b, v22.8b
+	WORD	$0x4e36c259	// smull2 v25.8h, v18.16b, v22.16b
+	WORD	$0x4e606b0a	// sadalp v10.4s, v24.8h
+	WORD	$0x4e606b2a	// sadalp v10.4s, v25.8h
+	WORD	$0x0e37c25a	// smull v26.8h, v18.8b, v23.8b
+	WORD	$0x4e37c25b	// smull2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b4b	// sadalp v11.4s, v26.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e34c279	// smull2 v25.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x4e606b2c	// sadalp v12.4s, v25.8h
+	WORD	$0x0e35c27a	// smull v26.8h, v19.8b, v21.8b
+	WORD	$0x4e35c27b	// smull2 v27.8h, v19.16b, v21.16b
+	WORD	$0x4e606b4d	// sadalp v13.4s, v26.8h
+	WORD	$0x4e606b6d	// sadalp v13.4s, v27.8h
+	WORD	$0x0e36c278	// smull v24.8h, v19.8b, v22.8b
+	WORD	$0x4e36c279	// smull2 v25.8h, v19.16b, v22.16b
+	WORD	$0x4e606b0e	// sadalp v14.4s, v24.8h
+	WORD	$0x4e606b2e	// sadalp v14.4s, v25.8h
+	WORD	$0x0e37c27a	// smull v26.8h, v19.8b, v23.8b
+	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e34c239	// smull2 v25.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x4e606b24	// sadalp v4.4s, v25.8h
+	WORD	$0x0e35c23a	// smull v26.8h, v17.8b, v21.8b
+	WORD	$0x4e35c23b	// smull2 v27.8h, v17.16b, v21.16b
+	WORD	$0x4e606b45	// sadalp v5.4s, v26.8h
+	WORD	$0x4e606b65	// sadalp v5.4s, v27.8h
+	WORD	$0x0e36c238	// smull v24.8h, v17.8b, v22.8b
+	WORD	$0x4e36c239	// smull2 v25.8h, v17.16b, v22.16b
+	WORD	$0x4e606b06	// sadalp v6.4s, v24.8h
+	WORD	$0x4e606b26	// sadalp v6.4s, v25.8h
+	WORD	$0x0e37c23a	// smull v26.8h, v17.8b, v23.8b
+	WORD	$0x4e37c23b	// smull2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b47	// sadalp v7.4s, v26.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e34c259	// smull2 v25.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x4e606b28	// sadalp v8.4s, v25.8h
+	WORD	$0x0e35c25a	// smull v26.8h, v18.8b, v21.8b
+	WORD	$0x4e35c25b	// smull2 v27.8h, v18.16b, v21.16b
+	WORD	$0x4e606b49	// sadalp v9.4s, v26.8h
+	WORD	$0x4e606b69	// sadalp v9.4s, v27.8h
+	WORD	$0x0e36c258	// smull v24.8h, v18.8b, v22.8b
+	WORD	$0x4e36c259	// smull2 v25.8h, v18.16b, v22.16b
+	WORD	$0x4e606b0a	// sadalp v10.4s, v24.8h
+	WORD	$0x4e606b2a	// sadalp v10.4s, v25.8h
+	WORD	$0x0e37c25a	// smull v26.8h, v18.8b, v23.8b
+	WORD	$0x4e37c25b	// smull2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b4b	// sadalp v11.4s, v26.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e34c279	// smull2 v25.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x4e606b2c	// sadalp v12.4s, v25.8h
+	WORD	$0x0e35c27a	// smull v26.8h, v19.8b, v21.8b
+	WORD	$0x4e35c27b	// smull2 v27.8h, v19.16b, v21.16b
+	WORD	$0x4e606b4d	// sadalp v13.4s, v26.8h
+	WORD	$0x4e606b6d	// sadalp v13.4s, v27.8h
+	WORD	$0x0e36c278	// smull v24.8h, v19.8b, v22.8b
+	WORD	$0x4e36c279	// smull2 v25.8h, v19.16b, v22.16b
+	WORD	$0x4e606b0e	// sadalp v14.4s, v24.8h
+	WORD	$0x4e606b2e	// sadalp v14.4s, v25.8h
+	WORD	$0x0e37c27a	// smull v26.8h, v19.8b, v23.8b
+	WORD	$0x4e37c27b	// smull2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b4f	// sadalp v15.4s, v26.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
 epilogue:
-	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias - rs[i].
-	VADDP	V1.S4, V0.S4, V24.S4
-	VADDP	V3.S4, V2.S4, V25.S4
-	VADDP	V25.S4, V24.S4, V16.S4
-	VADDP	V5.S4, V4.S4, V24.S4
-	VADDP	V7.S4, V6.S4, V25.S4
-	VADDP	V25.S4, V24.S4, V17.S4
-	VADDP	V9.S4, V8.S4, V24.S4
-	VADDP	V11.S4, V10.S4, V25.S4
-	VADDP	V25.S4, V24.S4, V18.S4
-	VADDP	V13.S4, V12.S4, V24.S4
-	VADDP	V15.S4, V14.S4, V25.S4
-	VADDP	V25.S4, V24.S4, V19.S4
-	VLD1	(R10), [V20.S4]
-	ADD	R11, R10, R10
-	VLD1.P	16(R12), [V21.S4]
-	VDUP	V31.S[0], V24.S4
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V5.S4, V4.S4, V4.S4
+	VADDP	V7.S4, V6.S4, V6.S4
+	VADDP	V9.S4, V8.S4, V8.S4
+	VADDP	V11.S4, V10.S4, V10.S4
+	VADDP	V13.S4, V12.S4, V12.S4
+	VADDP	V15.S4, V14.S4, V14.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VADDP	V6.S4, V4.S4, V17.S4
+	VADDP	V10.S4, V8.S4, V18.S4
+	VADDP	V14.S4, V12.S4, V19.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VADD	V24.S4, V16.S4, V16.S4
+	VADD	V24.S4, V17.S4, V17.S4
+	VADD	V24.S4, V18.S4, V18.S4
+	VADD	V24.S4, V19.S4, V19.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
 	VADD	V20.S4, V16.S4, V16.S4
-	VSUB	V24.S4, V16.S4, V16.S4
-	VDUP	V31.S[1], V25.S4
-	VADD	V20.S4, V17.S4, V17.S4
-	VSUB	V25.S4, V17.S4, V17.S4
-	VDUP	V31.S[2], V26.S4
-	VADD	V20.S4, V18.S4, V18.S4
-	VSUB	V26.S4, V18.S4, V18.S4
-	VDUP	V31.S[3], V27.S4
-	VADD	V20.S4, V19.S4, V19.S4
-	VSUB	V27.S4, V19.S4, V19.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V22.S4, V18.S4, V18.S4
+	VADD	V23.S4, V19.S4, V19.S4
+norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
-	WORD	$0x6e35de10	// fmul v16.4s, v16.4s, v21.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
-	WORD	$0x6e35de31	// fmul v17.4s, v17.4s, v21.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
-	WORD	$0x6e35de52	// fmul v18.4s, v18.4s, v21.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
-	WORD	$0x6e35de73	// fmul v19.4s, v19.4s, v21.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
+	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
+	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
 	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	// Rows 0,1 -> V16.8H, rows 2,3 -> V18.8H; then zp and the clamp on int16.
+	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
-	WORD	$0x4e7c0e10	// sqadd v16.8h, v16.8h, v28.8h
-	WORD	$0x4e7d6610	// smax v16.8h, v16.8h, v29.8h
-	WORD	$0x4e7e6e10	// smin v16.8h, v16.8h, v30.8h
-	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
 	WORD	$0x0e614a52	// sqxtn v18.4h, v18.4s
 	WORD	$0x4e614a72	// sqxtn2 v18.8h, v19.4s
+	WORD	$0x4e7c0e10	// sqadd v16.8h, v16.8h, v28.8h
 	WORD	$0x4e7c0e52	// sqadd v18.8h, v18.8h, v28.8h
-	WORD	$0x4e7d6652	// smax v18.8h, v18.8h, v29.8h
-	WORD	$0x4e7e6e52	// smin v18.8h, v18.8h, v30.8h
-	WORD	$0x0e212a52	// xtn v18.8b, v18.8h
-	MOVD	R8, R20
-	CMP	$4, R2
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x4e214a50	// sqxtn2 v16.16b, v18.8h
+	WORD	$0x4e3d6610	// smax v16.16b, v16.16b, v29.16b
+	WORD	$0x4e3e6e10	// smin v16.16b, v16.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$4, R6
 	BLT	partial
-	VST1.P	V16.S[0], (R20)(R9)
-	VST1.P	V16.S[1], (R20)(R9)
-	VST1.P	V18.S[0], (R20)(R9)
-	VST1.P	V18.S[1], (R20)(R9)
+	VST1.P	V16.S[0], (R13)(R5)
+	VST1.P	V16.S[1], (R13)(R5)
+	VST1.P	V16.S[2], (R13)(R5)
+	VST1.P	V16.S[3], (R13)(R5)
 stored:
-	ADD	$4, R8, R8
-	SUBS	$1, R7, R7
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
 	BNE	panel
 done:
 	RET
 partial:
 	// m < 4: store rows 0..m-1 only.
-	FMOVS	F16, (R20)
-	CMP	$1, R2
+	VST1.P	V16.S[0], (R13)(R5)
+	CMP	$1, R6
 	BLE	stored
-	ADD	R9, R20, R20
-	VST1	V16.S[1], (R20)
-	CMP	$2, R2
+	VST1.P	V16.S[1], (R13)(R5)
+	CMP	$2, R6
 	BLE	stored
-	ADD	R9, R20, R20
-	VST1	V18.S[0], (R20)
-	CMP	$3, R2
+	VST1.P	V16.S[2], (R13)(R5)
+	CMP	$3, R6
 	BLE	stored
-	ADD	R9, R20, R20
-	VST1	V18.S[1], (R20)
 	JMP	stored
 
-// func pwQ8DotTile(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)
+// func pwQ8WideTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
-// pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel: an
-// 8x8 tile, NR = 8.
+// pwQ8WideTile1 is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), exact for every int8 input and weight: 1x4 tiles (MR = 1, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for a single row.
 //
-// Shared contract of both int8 pointwise kernels (one row tile, all full
-// panels): for panel p < npanels, tile row i < m, panel column j:
+// For panel p < npanels, tile row i < m, panel column j < NR:
 //
-//	acc := bias[p*NR+j] - rs[i]               // rs[i] = wzp * sum_k a[i][k]
-//	for kk := 0; kk < K; kk++ {               // K = 16*kblocks (+16 with a tail)
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
 //	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
-// a_i is row i of the tile (lda bytes apart) for the first 16*kblocks bytes;
-// with tail != 0 the last 16 k come from atail[i*16:], a zero-padded copy of
-// the row's k%16 remainder made by the Go caller. bias advances biasStep
-// bytes per panel (0: a zero vector, for a nil bias). Requantization is
-// generic.Requantize in NEON: SCVTF, FMUL (not fused), FCVTAS (round half away
-// from zero), ADD zp, SMAX lo, SMIN hi, XTN. Rows >= m repeat row m-1 for the
-// loads and are not stored.
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
 //
-// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
-// (32 bytes) per group. Per 16 k the loop loads 16 bytes of each of the 8 rows
-// (V16-V23) and 4 groups of weights (V24-V31) and issues 64 SDOT by element:
-// acc[i][cols] += w_group(g) . a_i.4b[g], 1024 MACs per 16 loads, at the A76's
-// two SDOT per cycle.
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the 1 row(s) (one LD1 of 16 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
+// int32x4 partial sums. Each int16 holds one product, so no input (not even
+// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
+// 8 MACs per cycle.
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
 //
 // Loops:
-//	panel:         for each panel of 8 columns
-//	  k16:         for each 16 k: 16 loads, 64 SDOT by element
-//	  ktail:       once more through k16 on atail if tail != 0
-//	  epilogue:    requantize, store the rows < m
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL(2) x2, SADALP x2 per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
 //
 // Registers:
-//	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
-//	R7 panels left  R8 c cursor  R9 ldc  R10 bias cursor  R11 biasStep
-//	R12 scale cursor  R13-R17, R19-R21 row pointers a0..a7  R22 k counter
-//	R23 tail pending  R24 rs cursor / temp  R25 temp
-//	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
-//	V16-V23 a0..a7   V24-V31 weights; in the epilogue V16-V20 hold scale,
-//	zp, lo, hi.
-//	free: no R register, no V register. Go reserves R18, R26-R30.
-TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-124
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V3 partial sums (row i, column j: V4i+j)  V16-V16 rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	free: R16-R17, R19-R25, V4-V15, V17-V19, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTile1(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$64, R15
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e602b41	// saddlp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e602b02	// saddlp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b43	// saddlp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VADD	V24.S4, V16.S4, V16.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x0e3d6610	// smax v16.8b, v16.8b, v29.8b
+	WORD	$0x0e3e6e10	// smin v16.8b, v16.8b, v30.8b
+	MOVD	R4, R13
+	VST1.P	V16.S[0], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+
+// func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileN is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes): 4x4 tiles (MR = 4, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for row tiles of 2 to 4 rows.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the 4 row(s) (one LD1 of 64 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
+// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
+// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
+// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL, SMLAL2, SADALP per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileN(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e348238	// smlal2 v24.8h, v17.16b, v20.16b
+	WORD	$0x4e602b04	// saddlp v4.4s, v24.8h
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e358239	// smlal2 v25.8h, v17.16b, v21.16b
+	WORD	$0x4e602b25	// saddlp v5.4s, v25.8h
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e36823a	// smlal2 v26.8h, v17.16b, v22.16b
+	WORD	$0x4e602b46	// saddlp v6.4s, v26.8h
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e37823b	// smlal2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e602b67	// saddlp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e602b08	// saddlp v8.4s, v24.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e602b29	// saddlp v9.4s, v25.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e602b4a	// saddlp v10.4s, v26.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e602b6b	// saddlp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e348278	// smlal2 v24.8h, v19.16b, v20.16b
+	WORD	$0x4e602b0c	// saddlp v12.4s, v24.8h
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e358279	// smlal2 v25.8h, v19.16b, v21.16b
+	WORD	$0x4e602b2d	// saddlp v13.4s, v25.8h
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e36827a	// smlal2 v26.8h, v19.16b, v22.16b
+	WORD	$0x4e602b4e	// saddlp v14.4s, v26.8h
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e602b6f	// saddlp v15.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e348238	// smlal2 v24.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e358239	// smlal2 v25.8h, v17.16b, v21.16b
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e36823a	// smlal2 v26.8h, v17.16b, v22.16b
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e37823b	// smlal2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e348278	// smlal2 v24.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e358279	// smlal2 v25.8h, v19.16b, v21.16b
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e36827a	// smlal2 v26.8h, v19.16b, v22.16b
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e348238	// smlal2 v24.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e358239	// smlal2 v25.8h, v17.16b, v21.16b
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e36823a	// smlal2 v26.8h, v17.16b, v22.16b
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e37823b	// smlal2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e348278	// smlal2 v24.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e358279	// smlal2 v25.8h, v19.16b, v21.16b
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e36827a	// smlal2 v26.8h, v19.16b, v22.16b
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e348238	// smlal2 v24.8h, v17.16b, v20.16b
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e358239	// smlal2 v25.8h, v17.16b, v21.16b
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e36823a	// smlal2 v26.8h, v17.16b, v22.16b
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e37823b	// smlal2 v27.8h, v17.16b, v23.16b
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e348278	// smlal2 v24.8h, v19.16b, v20.16b
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e358279	// smlal2 v25.8h, v19.16b, v21.16b
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e36827a	// smlal2 v26.8h, v19.16b, v22.16b
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e37827b	// smlal2 v27.8h, v19.16b, v23.16b
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V5.S4, V4.S4, V4.S4
+	VADDP	V7.S4, V6.S4, V6.S4
+	VADDP	V9.S4, V8.S4, V8.S4
+	VADDP	V11.S4, V10.S4, V10.S4
+	VADDP	V13.S4, V12.S4, V12.S4
+	VADDP	V15.S4, V14.S4, V14.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VADDP	V6.S4, V4.S4, V17.S4
+	VADDP	V10.S4, V8.S4, V18.S4
+	VADDP	V14.S4, V12.S4, V19.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VADD	V24.S4, V16.S4, V16.S4
+	VADD	V24.S4, V17.S4, V17.S4
+	VADD	V24.S4, V18.S4, V18.S4
+	VADD	V24.S4, V19.S4, V19.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V22.S4, V18.S4, V18.S4
+	VADD	V23.S4, V19.S4, V19.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
+	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
+	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
+	WORD	$0x0e614a52	// sqxtn v18.4h, v18.4s
+	WORD	$0x4e614a72	// sqxtn2 v18.8h, v19.4s
+	WORD	$0x4e7c0e10	// sqadd v16.8h, v16.8h, v28.8h
+	WORD	$0x4e7c0e52	// sqadd v18.8h, v18.8h, v28.8h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x4e214a50	// sqxtn2 v16.16b, v18.8h
+	WORD	$0x4e3d6610	// smax v16.16b, v16.16b, v29.16b
+	WORD	$0x4e3e6e10	// smin v16.16b, v16.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$4, R6
+	BLT	partial
+	VST1.P	V16.S[0], (R13)(R5)
+	VST1.P	V16.S[1], (R13)(R5)
+	VST1.P	V16.S[2], (R13)(R5)
+	VST1.P	V16.S[3], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+partial:
+	// m < 4: store rows 0..m-1 only.
+	VST1.P	V16.S[0], (R13)(R5)
+	CMP	$1, R6
+	BLE	stored
+	VST1.P	V16.S[1], (R13)(R5)
+	CMP	$2, R6
+	BLE	stored
+	VST1.P	V16.S[2], (R13)(R5)
+	CMP	$3, R6
+	BLE	stored
+	JMP	stored
+
+// func pwQ8WideTileN1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileN1 is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes): 1x4 tiles (MR = 1, NR = 4) of one row tile, every
+// full panel. The Go caller uses it for a single row.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the 1 row(s) (one LD1 of 16 bytes from ap) and the
+// 4 columns (one LD1); every (row, column) pair takes SMULL
+// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
+// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
+// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
+// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, SMULL, SMLAL2, SADALP per pair)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V3 partial sums (row i, column j: V4i+j)  V16-V16 rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	free: R16-R17, R19-R25, V4-V15, V17-V19, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileN1(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$64, R15
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	VLD1.P	(R11)(R15), [V16.B16]
+	VLD1.P	64(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VADD	V24.S4, V16.S4, V16.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x0e3d6610	// smax v16.8b, v16.8b, v29.8b
+	WORD	$0x0e3e6e10	// smin v16.8b, v16.8b, v30.8b
+	MOVD	R4, R13
+	VST1.P	V16.S[0], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+
+// func pwQ8DotPack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
+//
+// pwQ8DotPack packs one row tile of the SDOT kernel and sums its rows for
+// the weight zero point:
+//
+//	for kb := 0; kb < kblocks; kb++ {          // 16-k blocks of the rows
+//		for i := 0; i < 8; i++ {             // rows >= m repeat row m-1
+//			ap[(kb*8+i)*16 : +16] = a[min(i, m-1)*lda + kb*16 : +16]
+//		}
+//	}
+//	for i := 0; i < 8; i++ {                 // over kblocks+tail blocks of ap
+//		rsb[i*4 : i*4+4] = -wzp * sum(row i of ap)   // broadcast, modulo 2^32
+//	}
+//
+// With tail != 0 one more block, ap[kblocks*128:], already holds the
+// zero-padded k%16 remainder of each row (written by the Go caller) and is
+// summed too. With wzp = 0 rsb is all zeros and nothing is summed. The rows
+// are summed with SDOT against a vector of ones while they are copied.
+//
+// Registers:
+//	R0 a  R1 lda  R2 m  R3 blocks left  R4 ap cursor  R5 tail  R6 rsb
+//	R7 wzp, then -wzp  R8-R15 row pointers
+//	V0-V7 row sums  V16-V23 rows  V31 ones
+//	free: R16-R17, R19-R25, V8-V15, V24-V29. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotPack(SB), NOSPLIT, $0-60
 	MOVD	a+0(FP), R0
 	MOVD	lda+8(FP), R1
 	MOVD	m+16(FP), R2
 	MOVD	kblocks+24(FP), R3
-	MOVD	atail+32(FP), R4
+	MOVD	ap+32(FP), R4
 	MOVD	tail+40(FP), R5
-	MOVD	b+48(FP), R6
-	MOVD	npanels+56(FP), R7
-	MOVD	c+64(FP), R8
-	MOVD	ldc+72(FP), R9
-	MOVD	bias+80(FP), R10
-	MOVD	biasStep+88(FP), R11
-	MOVD	scale+104(FP), R12
-	CBZ	R7, done
-panel:
-	// acc = bias - rs[i]
-	VLD1	(R10), [V16.S4, V17.S4]
-	MOVD	rs+96(FP), R24
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V0.S4
-	VSUB	V18.S4, V17.S4, V1.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V2.S4
-	VSUB	V18.S4, V17.S4, V3.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V4.S4
-	VSUB	V18.S4, V17.S4, V5.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V6.S4
-	VSUB	V18.S4, V17.S4, V7.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V8.S4
-	VSUB	V18.S4, V17.S4, V9.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V10.S4
-	VSUB	V18.S4, V17.S4, V11.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V12.S4
-	VSUB	V18.S4, V17.S4, V13.S4
-	MOVW.P	4(R24), R25
-	VDUP	R25, V18.S4
-	VSUB	V18.S4, V16.S4, V14.S4
-	VSUB	V18.S4, V17.S4, V15.S4
-	ADD	R11, R10, R10
-	MOVD	R0, R13
-	ADD	R1, R13, R14
+	MOVD	rsb+48(FP), R6
+	MOVW	wzp+56(FP), R7
+	MOVD	R0, R8
+	ADD	R1, R8, R9
 	CMP	$1, R2
+	CSEL	LE, R8, R9, R9
+	ADD	R1, R9, R10
+	CMP	$2, R2
+	CSEL	LE, R9, R10, R10
+	ADD	R1, R10, R11
+	CMP	$3, R2
+	CSEL	LE, R10, R11, R11
+	ADD	R1, R11, R12
+	CMP	$4, R2
+	CSEL	LE, R11, R12, R12
+	ADD	R1, R12, R13
+	CMP	$5, R2
+	CSEL	LE, R12, R13, R13
+	ADD	R1, R13, R14
+	CMP	$6, R2
 	CSEL	LE, R13, R14, R14
 	ADD	R1, R14, R15
-	CMP	$2, R2
-	CSEL	LE, R14, R15, R15
-	ADD	R1, R15, R16
-	CMP	$3, R2
-	CSEL	LE, R15, R16, R16
-	ADD	R1, R16, R17
-	CMP	$4, R2
-	CSEL	LE, R16, R17, R17
-	ADD	R1, R17, R19
-	CMP	$5, R2
-	CSEL	LE, R17, R19, R19
-	ADD	R1, R19, R20
-	CMP	$6, R2
-	CSEL	LE, R19, R20, R20
-	ADD	R1, R20, R21
 	CMP	$7, R2
-	CSEL	LE, R20, R21, R21
-	MOVD	R5, R23
-	MOVD	R3, R22
-	CBZ	R22, ktail
-k16:
-	VLD1.P	16(R13), [V16.B16]
-	VLD1.P	16(R14), [V17.B16]
-	VLD1.P	16(R15), [V18.B16]
-	VLD1.P	16(R16), [V19.B16]
-	VLD1.P	16(R17), [V20.B16]
-	VLD1.P	16(R19), [V21.B16]
-	VLD1.P	16(R20), [V22.B16]
-	VLD1.P	16(R21), [V23.B16]
-	VLD1.P	64(R6), [V24.B16, V25.B16, V26.B16, V27.B16]
-	VLD1.P	64(R6), [V28.B16, V29.B16, V30.B16, V31.B16]
+	CSEL	LE, R14, R15, R15
+	CBZ	R7, nosum
+	VEOR	V0.B16, V0.B16, V0.B16
+	VEOR	V1.B16, V1.B16, V1.B16
+	VEOR	V2.B16, V2.B16, V2.B16
+	VEOR	V3.B16, V3.B16, V3.B16
+	VEOR	V4.B16, V4.B16, V4.B16
+	VEOR	V5.B16, V5.B16, V5.B16
+	VEOR	V6.B16, V6.B16, V6.B16
+	VEOR	V7.B16, V7.B16, V7.B16
+	VMOVI	$1, V31.B16
+	CBZ	R3, sumtail
+sumloop:
+	VLD1.P	16(R8), [V16.B16]
+	VLD1.P	16(R9), [V17.B16]
+	VLD1.P	16(R10), [V18.B16]
+	VLD1.P	16(R11), [V19.B16]
+	VLD1.P	16(R12), [V20.B16]
+	VLD1.P	16(R13), [V21.B16]
+	VLD1.P	16(R14), [V22.B16]
+	VLD1.P	16(R15), [V23.B16]
+	VST1.P	[V16.B16, V17.B16, V18.B16, V19.B16], 64(R4)
+	VST1.P	[V20.B16, V21.B16, V22.B16, V23.B16], 64(R4)
+	WORD	$0x4e9f9600	// sdot v0.4s, v16.16b, v31.16b
+	WORD	$0x4e9f9621	// sdot v1.4s, v17.16b, v31.16b
+	WORD	$0x4e9f9642	// sdot v2.4s, v18.16b, v31.16b
+	WORD	$0x4e9f9663	// sdot v3.4s, v19.16b, v31.16b
+	WORD	$0x4e9f9684	// sdot v4.4s, v20.16b, v31.16b
+	WORD	$0x4e9f96a5	// sdot v5.4s, v21.16b, v31.16b
+	WORD	$0x4e9f96c6	// sdot v6.4s, v22.16b, v31.16b
+	WORD	$0x4e9f96e7	// sdot v7.4s, v23.16b, v31.16b
+	SUBS	$1, R3, R3
+	BNE	sumloop
+sumtail:
+	// The tail block, written by the Go caller, is summed from ap.
+	CBZ	R5, reduce
+	VLD1.P	64(R4), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R4), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x4e9f9600	// sdot v0.4s, v16.16b, v31.16b
+	WORD	$0x4e9f9621	// sdot v1.4s, v17.16b, v31.16b
+	WORD	$0x4e9f9642	// sdot v2.4s, v18.16b, v31.16b
+	WORD	$0x4e9f9663	// sdot v3.4s, v19.16b, v31.16b
+	WORD	$0x4e9f9684	// sdot v4.4s, v20.16b, v31.16b
+	WORD	$0x4e9f96a5	// sdot v5.4s, v21.16b, v31.16b
+	WORD	$0x4e9f96c6	// sdot v6.4s, v22.16b, v31.16b
+	WORD	$0x4e9f96e7	// sdot v7.4s, v23.16b, v31.16b
+reduce:
+	// Row sums to V0 (rows 0-3) and V4 (rows 4-7), times -wzp.
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V5.S4, V4.S4, V4.S4
+	VADDP	V7.S4, V6.S4, V6.S4
+	VADDP	V2.S4, V0.S4, V0.S4
+	VADDP	V6.S4, V4.S4, V4.S4
+	NEG	R7, R7
+	VDUP	R7, V30.S4
+	WORD	$0x4ebe9c00	// mul v0.4s, v0.4s, v30.4s
+	WORD	$0x4ebe9c84	// mul v4.4s, v4.4s, v30.4s
+	JMP	store
+nosum:
+	CBZ	R3, zero
+copy:
+	VLD1.P	16(R8), [V16.B16]
+	VLD1.P	16(R9), [V17.B16]
+	VLD1.P	16(R10), [V18.B16]
+	VLD1.P	16(R11), [V19.B16]
+	VLD1.P	16(R12), [V20.B16]
+	VLD1.P	16(R13), [V21.B16]
+	VLD1.P	16(R14), [V22.B16]
+	VLD1.P	16(R15), [V23.B16]
+	VST1.P	[V16.B16, V17.B16, V18.B16, V19.B16], 64(R4)
+	VST1.P	[V20.B16, V21.B16, V22.B16, V23.B16], 64(R4)
+	SUBS	$1, R3, R3
+	BNE	copy
+zero:
+	VEOR	V0.B16, V0.B16, V0.B16
+	VEOR	V4.B16, V4.B16, V4.B16
+store:
+	// rsb[i*4 : i*4+4] = the sum of row i, broadcast.
+	VDUP	V0.S[0], V16.S4
+	VDUP	V0.S[1], V17.S4
+	VDUP	V0.S[2], V18.S4
+	VDUP	V0.S[3], V19.S4
+	VDUP	V4.S[0], V20.S4
+	VDUP	V4.S[1], V21.S4
+	VDUP	V4.S[2], V22.S4
+	VDUP	V4.S[3], V23.S4
+	VST1.P	[V16.S4, V17.S4, V18.S4, V19.S4], 64(R6)
+	VST1.P	[V20.S4, V21.S4, V22.S4, V23.S4], 64(R6)
+	RET
+
+// func pwQ8DotTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// 8x8 tiles (MR = 8, NR = 8) of one row tile, every full panel.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the 8 row(s) (two LD1 of 64 bytes
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues 64 SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (eight
+// LD1) or, with rsb, at bias + rsb[i] (16 ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (4 loads, 64 SDOT by element)
+//	  epilogue:    requantize 64 values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V23 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	CBZ	R14, withrs
+	// acc = bias
+	VLD1	(R7), [V0.S4, V1.S4]
+	VLD1	(R7), [V2.S4, V3.S4]
+	VLD1	(R7), [V4.S4, V5.S4]
+	VLD1	(R7), [V6.S4, V7.S4]
+	VLD1	(R7), [V8.S4, V9.S4]
+	VLD1	(R7), [V10.S4, V11.S4]
+	VLD1	(R7), [V12.S4, V13.S4]
+	VLD1	(R7), [V14.S4, V15.S4]
+	JMP	kstart
+withrs:
+	// acc = bias + rsb[i]
+	VLD1	(R7), [V24.S4, V25.S4]
+	MOVD	R10, R13
+	VLD1.P	64(R13), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1	(R13), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VADD	V24.S4, V16.S4, V0.S4
+	VADD	V25.S4, V16.S4, V1.S4
+	VADD	V24.S4, V17.S4, V2.S4
+	VADD	V25.S4, V17.S4, V3.S4
+	VADD	V24.S4, V18.S4, V4.S4
+	VADD	V25.S4, V18.S4, V5.S4
+	VADD	V24.S4, V19.S4, V6.S4
+	VADD	V25.S4, V19.S4, V7.S4
+	VADD	V24.S4, V20.S4, V8.S4
+	VADD	V25.S4, V20.S4, V9.S4
+	VADD	V24.S4, V21.S4, V10.S4
+	VADD	V25.S4, V21.S4, V11.S4
+	VADD	V24.S4, V22.S4, V12.S4
+	VADD	V25.S4, V22.S4, V13.S4
+	VADD	V24.S4, V23.S4, V14.S4
+	VADD	V25.S4, V23.S4, V15.S4
+kstart:
+	ADD	R8, R7, R7
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$128, R13
+	TBZ	$0, R12, k32
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
 	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
 	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
 	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
@@ -501,214 +1548,735 @@ k16:
 	WORD	$0x4fb6e36d	// sdot v13.4s, v27.16b, v22.4b[1]
 	WORD	$0x4fb7e34e	// sdot v14.4s, v26.16b, v23.4b[1]
 	WORD	$0x4fb7e36f	// sdot v15.4s, v27.16b, v23.4b[1]
-	WORD	$0x4f90eb80	// sdot v0.4s, v28.16b, v16.4b[2]
-	WORD	$0x4f90eba1	// sdot v1.4s, v29.16b, v16.4b[2]
-	WORD	$0x4f91eb82	// sdot v2.4s, v28.16b, v17.4b[2]
-	WORD	$0x4f91eba3	// sdot v3.4s, v29.16b, v17.4b[2]
-	WORD	$0x4f92eb84	// sdot v4.4s, v28.16b, v18.4b[2]
-	WORD	$0x4f92eba5	// sdot v5.4s, v29.16b, v18.4b[2]
-	WORD	$0x4f93eb86	// sdot v6.4s, v28.16b, v19.4b[2]
-	WORD	$0x4f93eba7	// sdot v7.4s, v29.16b, v19.4b[2]
-	WORD	$0x4f94eb88	// sdot v8.4s, v28.16b, v20.4b[2]
-	WORD	$0x4f94eba9	// sdot v9.4s, v29.16b, v20.4b[2]
-	WORD	$0x4f95eb8a	// sdot v10.4s, v28.16b, v21.4b[2]
-	WORD	$0x4f95ebab	// sdot v11.4s, v29.16b, v21.4b[2]
-	WORD	$0x4f96eb8c	// sdot v12.4s, v28.16b, v22.4b[2]
-	WORD	$0x4f96ebad	// sdot v13.4s, v29.16b, v22.4b[2]
-	WORD	$0x4f97eb8e	// sdot v14.4s, v28.16b, v23.4b[2]
-	WORD	$0x4f97ebaf	// sdot v15.4s, v29.16b, v23.4b[2]
-	WORD	$0x4fb0ebc0	// sdot v0.4s, v30.16b, v16.4b[3]
-	WORD	$0x4fb0ebe1	// sdot v1.4s, v31.16b, v16.4b[3]
-	WORD	$0x4fb1ebc2	// sdot v2.4s, v30.16b, v17.4b[3]
-	WORD	$0x4fb1ebe3	// sdot v3.4s, v31.16b, v17.4b[3]
-	WORD	$0x4fb2ebc4	// sdot v4.4s, v30.16b, v18.4b[3]
-	WORD	$0x4fb2ebe5	// sdot v5.4s, v31.16b, v18.4b[3]
-	WORD	$0x4fb3ebc6	// sdot v6.4s, v30.16b, v19.4b[3]
-	WORD	$0x4fb3ebe7	// sdot v7.4s, v31.16b, v19.4b[3]
-	WORD	$0x4fb4ebc8	// sdot v8.4s, v30.16b, v20.4b[3]
-	WORD	$0x4fb4ebe9	// sdot v9.4s, v31.16b, v20.4b[3]
-	WORD	$0x4fb5ebca	// sdot v10.4s, v30.16b, v21.4b[3]
-	WORD	$0x4fb5ebeb	// sdot v11.4s, v31.16b, v21.4b[3]
-	WORD	$0x4fb6ebcc	// sdot v12.4s, v30.16b, v22.4b[3]
-	WORD	$0x4fb6ebed	// sdot v13.4s, v31.16b, v22.4b[3]
-	WORD	$0x4fb7ebce	// sdot v14.4s, v30.16b, v23.4b[3]
-	WORD	$0x4fb7ebef	// sdot v15.4s, v31.16b, v23.4b[3]
-	SUBS	$1, R22, R22
-	BNE	k16
-ktail:
-	CBZ	R23, epilogue
-	MOVD	ZR, R23
-	MOVD	R4, R13
-	ADD	$16, R13, R14
-	ADD	$16, R14, R15
-	ADD	$16, R15, R16
-	ADD	$16, R16, R17
-	ADD	$16, R17, R19
-	ADD	$16, R19, R20
-	ADD	$16, R20, R21
-	MOVD	$1, R22
-	JMP	k16
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4f94eb08	// sdot v8.4s, v24.16b, v20.4b[2]
+	WORD	$0x4f94eb29	// sdot v9.4s, v25.16b, v20.4b[2]
+	WORD	$0x4f95eb0a	// sdot v10.4s, v24.16b, v21.4b[2]
+	WORD	$0x4f95eb2b	// sdot v11.4s, v25.16b, v21.4b[2]
+	WORD	$0x4f96eb0c	// sdot v12.4s, v24.16b, v22.4b[2]
+	WORD	$0x4f96eb2d	// sdot v13.4s, v25.16b, v22.4b[2]
+	WORD	$0x4f97eb0e	// sdot v14.4s, v24.16b, v23.4b[2]
+	WORD	$0x4f97eb2f	// sdot v15.4s, v25.16b, v23.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	WORD	$0x4fb4eb48	// sdot v8.4s, v26.16b, v20.4b[3]
+	WORD	$0x4fb4eb69	// sdot v9.4s, v27.16b, v20.4b[3]
+	WORD	$0x4fb5eb4a	// sdot v10.4s, v26.16b, v21.4b[3]
+	WORD	$0x4fb5eb6b	// sdot v11.4s, v27.16b, v21.4b[3]
+	WORD	$0x4fb6eb4c	// sdot v12.4s, v26.16b, v22.4b[3]
+	WORD	$0x4fb6eb6d	// sdot v13.4s, v27.16b, v22.4b[3]
+	WORD	$0x4fb7eb4e	// sdot v14.4s, v26.16b, v23.4b[3]
+	WORD	$0x4fb7eb6f	// sdot v15.4s, v27.16b, v23.4b[3]
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4f94e308	// sdot v8.4s, v24.16b, v20.4b[0]
+	WORD	$0x4f94e329	// sdot v9.4s, v25.16b, v20.4b[0]
+	WORD	$0x4f95e30a	// sdot v10.4s, v24.16b, v21.4b[0]
+	WORD	$0x4f95e32b	// sdot v11.4s, v25.16b, v21.4b[0]
+	WORD	$0x4f96e30c	// sdot v12.4s, v24.16b, v22.4b[0]
+	WORD	$0x4f96e32d	// sdot v13.4s, v25.16b, v22.4b[0]
+	WORD	$0x4f97e30e	// sdot v14.4s, v24.16b, v23.4b[0]
+	WORD	$0x4f97e32f	// sdot v15.4s, v25.16b, v23.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	WORD	$0x4fb4e348	// sdot v8.4s, v26.16b, v20.4b[1]
+	WORD	$0x4fb4e369	// sdot v9.4s, v27.16b, v20.4b[1]
+	WORD	$0x4fb5e34a	// sdot v10.4s, v26.16b, v21.4b[1]
+	WORD	$0x4fb5e36b	// sdot v11.4s, v27.16b, v21.4b[1]
+	WORD	$0x4fb6e34c	// sdot v12.4s, v26.16b, v22.4b[1]
+	WORD	$0x4fb6e36d	// sdot v13.4s, v27.16b, v22.4b[1]
+	WORD	$0x4fb7e34e	// sdot v14.4s, v26.16b, v23.4b[1]
+	WORD	$0x4fb7e36f	// sdot v15.4s, v27.16b, v23.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4f94eb08	// sdot v8.4s, v24.16b, v20.4b[2]
+	WORD	$0x4f94eb29	// sdot v9.4s, v25.16b, v20.4b[2]
+	WORD	$0x4f95eb0a	// sdot v10.4s, v24.16b, v21.4b[2]
+	WORD	$0x4f95eb2b	// sdot v11.4s, v25.16b, v21.4b[2]
+	WORD	$0x4f96eb0c	// sdot v12.4s, v24.16b, v22.4b[2]
+	WORD	$0x4f96eb2d	// sdot v13.4s, v25.16b, v22.4b[2]
+	WORD	$0x4f97eb0e	// sdot v14.4s, v24.16b, v23.4b[2]
+	WORD	$0x4f97eb2f	// sdot v15.4s, v25.16b, v23.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	WORD	$0x4fb4eb48	// sdot v8.4s, v26.16b, v20.4b[3]
+	WORD	$0x4fb4eb69	// sdot v9.4s, v27.16b, v20.4b[3]
+	WORD	$0x4fb5eb4a	// sdot v10.4s, v26.16b, v21.4b[3]
+	WORD	$0x4fb5eb6b	// sdot v11.4s, v27.16b, v21.4b[3]
+	WORD	$0x4fb6eb4c	// sdot v12.4s, v26.16b, v22.4b[3]
+	WORD	$0x4fb6eb6d	// sdot v13.4s, v27.16b, v22.4b[3]
+	WORD	$0x4fb7eb4e	// sdot v14.4s, v26.16b, v23.4b[3]
+	WORD	$0x4fb7eb6f	// sdot v15.4s, v27.16b, v23.4b[3]
+	VLD1.P	64(R11), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R11), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4f94e308	// sdot v8.4s, v24.16b, v20.4b[0]
+	WORD	$0x4f94e329	// sdot v9.4s, v25.16b, v20.4b[0]
+	WORD	$0x4f95e30a	// sdot v10.4s, v24.16b, v21.4b[0]
+	WORD	$0x4f95e32b	// sdot v11.4s, v25.16b, v21.4b[0]
+	WORD	$0x4f96e30c	// sdot v12.4s, v24.16b, v22.4b[0]
+	WORD	$0x4f96e32d	// sdot v13.4s, v25.16b, v22.4b[0]
+	WORD	$0x4f97e30e	// sdot v14.4s, v24.16b, v23.4b[0]
+	WORD	$0x4f97e32f	// sdot v15.4s, v25.16b, v23.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	WORD	$0x4fb4e348	// sdot v8.4s, v26.16b, v20.4b[1]
+	WORD	$0x4fb4e369	// sdot v9.4s, v27.16b, v20.4b[1]
+	WORD	$0x4fb5e34a	// sdot v10.4s, v26.16b, v21.4b[1]
+	WORD	$0x4fb5e36b	// sdot v11.4s, v27.16b, v21.4b[1]
+	WORD	$0x4fb6e34c	// sdot v12.4s, v26.16b, v22.4b[1]
+	WORD	$0x4fb6e36d	// sdot v13.4s, v27.16b, v22.4b[1]
+	WORD	$0x4fb7e34e	// sdot v14.4s, v26.16b, v23.4b[1]
+	WORD	$0x4fb7e36f	// sdot v15.4s, v27.16b, v23.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4f94eb08	// sdot v8.4s, v24.16b, v20.4b[2]
+	WORD	$0x4f94eb29	// sdot v9.4s, v25.16b, v20.4b[2]
+	WORD	$0x4f95eb0a	// sdot v10.4s, v24.16b, v21.4b[2]
+	WORD	$0x4f95eb2b	// sdot v11.4s, v25.16b, v21.4b[2]
+	WORD	$0x4f96eb0c	// sdot v12.4s, v24.16b, v22.4b[2]
+	WORD	$0x4f96eb2d	// sdot v13.4s, v25.16b, v22.4b[2]
+	WORD	$0x4f97eb0e	// sdot v14.4s, v24.16b, v23.4b[2]
+	WORD	$0x4f97eb2f	// sdot v15.4s, v25.16b, v23.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	WORD	$0x4fb4eb48	// sdot v8.4s, v26.16b, v20.4b[3]
+	WORD	$0x4fb4eb69	// sdot v9.4s, v27.16b, v20.4b[3]
+	WORD	$0x4fb5eb4a	// sdot v10.4s, v26.16b, v21.4b[3]
+	WORD	$0x4fb5eb6b	// sdot v11.4s, v27.16b, v21.4b[3]
+	WORD	$0x4fb6eb4c	// sdot v12.4s, v26.16b, v22.4b[3]
+	WORD	$0x4fb6eb6d	// sdot v13.4s, v27.16b, v22.4b[3]
+	WORD	$0x4fb7eb4e	// sdot v14.4s, v26.16b, v23.4b[3]
+	WORD	$0x4fb7eb6f	// sdot v15.4s, v27.16b, v23.4b[3]
+	SUBS	$2, R12, R12
+	BNE	k32
 epilogue:
-	VLD1.P	32(R12), [V16.S4, V17.S4]
-	MOVW	zp+112(FP), R24
-	VDUP	R24, V18.S4
-	MOVW	lo+116(FP), R24
-	VDUP	R24, V19.S4
-	MOVW	hi+120(FP), R24
-	VDUP	R24, V20.S4
+	VLD1.P	32(R9), [V16.S4, V17.S4]
 	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
-	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
-	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
-	VADD	V18.S4, V0.S4, V0.S4
-	WORD	$0x4eb36400	// smax v0.4s, v0.4s, v19.4s
-	WORD	$0x4eb46c00	// smin v0.4s, v0.4s, v20.4s
 	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
-	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
-	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
-	VADD	V18.S4, V1.S4, V1.S4
-	WORD	$0x4eb36421	// smax v1.4s, v1.4s, v19.4s
-	WORD	$0x4eb46c21	// smin v1.4s, v1.4s, v20.4s
 	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
-	WORD	$0x6e30dc42	// fmul v2.4s, v2.4s, v16.4s
-	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
-	VADD	V18.S4, V2.S4, V2.S4
-	WORD	$0x4eb36442	// smax v2.4s, v2.4s, v19.4s
-	WORD	$0x4eb46c42	// smin v2.4s, v2.4s, v20.4s
 	WORD	$0x4e21d863	// scvtf v3.4s, v3.4s
-	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
-	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
-	VADD	V18.S4, V3.S4, V3.S4
-	WORD	$0x4eb36463	// smax v3.4s, v3.4s, v19.4s
-	WORD	$0x4eb46c63	// smin v3.4s, v3.4s, v20.4s
 	WORD	$0x4e21d884	// scvtf v4.4s, v4.4s
-	WORD	$0x6e30dc84	// fmul v4.4s, v4.4s, v16.4s
-	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
-	VADD	V18.S4, V4.S4, V4.S4
-	WORD	$0x4eb36484	// smax v4.4s, v4.4s, v19.4s
-	WORD	$0x4eb46c84	// smin v4.4s, v4.4s, v20.4s
 	WORD	$0x4e21d8a5	// scvtf v5.4s, v5.4s
-	WORD	$0x6e31dca5	// fmul v5.4s, v5.4s, v17.4s
-	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
-	VADD	V18.S4, V5.S4, V5.S4
-	WORD	$0x4eb364a5	// smax v5.4s, v5.4s, v19.4s
-	WORD	$0x4eb46ca5	// smin v5.4s, v5.4s, v20.4s
 	WORD	$0x4e21d8c6	// scvtf v6.4s, v6.4s
-	WORD	$0x6e30dcc6	// fmul v6.4s, v6.4s, v16.4s
-	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
-	VADD	V18.S4, V6.S4, V6.S4
-	WORD	$0x4eb364c6	// smax v6.4s, v6.4s, v19.4s
-	WORD	$0x4eb46cc6	// smin v6.4s, v6.4s, v20.4s
 	WORD	$0x4e21d8e7	// scvtf v7.4s, v7.4s
-	WORD	$0x6e31dce7	// fmul v7.4s, v7.4s, v17.4s
-	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
-	VADD	V18.S4, V7.S4, V7.S4
-	WORD	$0x4eb364e7	// smax v7.4s, v7.4s, v19.4s
-	WORD	$0x4eb46ce7	// smin v7.4s, v7.4s, v20.4s
 	WORD	$0x4e21d908	// scvtf v8.4s, v8.4s
-	WORD	$0x6e30dd08	// fmul v8.4s, v8.4s, v16.4s
-	WORD	$0x4e21c908	// fcvtas v8.4s, v8.4s
-	VADD	V18.S4, V8.S4, V8.S4
-	WORD	$0x4eb36508	// smax v8.4s, v8.4s, v19.4s
-	WORD	$0x4eb46d08	// smin v8.4s, v8.4s, v20.4s
 	WORD	$0x4e21d929	// scvtf v9.4s, v9.4s
-	WORD	$0x6e31dd29	// fmul v9.4s, v9.4s, v17.4s
-	WORD	$0x4e21c929	// fcvtas v9.4s, v9.4s
-	VADD	V18.S4, V9.S4, V9.S4
-	WORD	$0x4eb36529	// smax v9.4s, v9.4s, v19.4s
-	WORD	$0x4eb46d29	// smin v9.4s, v9.4s, v20.4s
 	WORD	$0x4e21d94a	// scvtf v10.4s, v10.4s
-	WORD	$0x6e30dd4a	// fmul v10.4s, v10.4s, v16.4s
-	WORD	$0x4e21c94a	// fcvtas v10.4s, v10.4s
-	VADD	V18.S4, V10.S4, V10.S4
-	WORD	$0x4eb3654a	// smax v10.4s, v10.4s, v19.4s
-	WORD	$0x4eb46d4a	// smin v10.4s, v10.4s, v20.4s
 	WORD	$0x4e21d96b	// scvtf v11.4s, v11.4s
-	WORD	$0x6e31dd6b	// fmul v11.4s, v11.4s, v17.4s
-	WORD	$0x4e21c96b	// fcvtas v11.4s, v11.4s
-	VADD	V18.S4, V11.S4, V11.S4
-	WORD	$0x4eb3656b	// smax v11.4s, v11.4s, v19.4s
-	WORD	$0x4eb46d6b	// smin v11.4s, v11.4s, v20.4s
 	WORD	$0x4e21d98c	// scvtf v12.4s, v12.4s
-	WORD	$0x6e30dd8c	// fmul v12.4s, v12.4s, v16.4s
-	WORD	$0x4e21c98c	// fcvtas v12.4s, v12.4s
-	VADD	V18.S4, V12.S4, V12.S4
-	WORD	$0x4eb3658c	// smax v12.4s, v12.4s, v19.4s
-	WORD	$0x4eb46d8c	// smin v12.4s, v12.4s, v20.4s
 	WORD	$0x4e21d9ad	// scvtf v13.4s, v13.4s
-	WORD	$0x6e31ddad	// fmul v13.4s, v13.4s, v17.4s
-	WORD	$0x4e21c9ad	// fcvtas v13.4s, v13.4s
-	VADD	V18.S4, V13.S4, V13.S4
-	WORD	$0x4eb365ad	// smax v13.4s, v13.4s, v19.4s
-	WORD	$0x4eb46dad	// smin v13.4s, v13.4s, v20.4s
 	WORD	$0x4e21d9ce	// scvtf v14.4s, v14.4s
-	WORD	$0x6e30ddce	// fmul v14.4s, v14.4s, v16.4s
-	WORD	$0x4e21c9ce	// fcvtas v14.4s, v14.4s
-	VADD	V18.S4, V14.S4, V14.S4
-	WORD	$0x4eb365ce	// smax v14.4s, v14.4s, v19.4s
-	WORD	$0x4eb46dce	// smin v14.4s, v14.4s, v20.4s
 	WORD	$0x4e21d9ef	// scvtf v15.4s, v15.4s
+	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x6e30dc42	// fmul v2.4s, v2.4s, v16.4s
+	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
+	WORD	$0x6e30dc84	// fmul v4.4s, v4.4s, v16.4s
+	WORD	$0x6e31dca5	// fmul v5.4s, v5.4s, v17.4s
+	WORD	$0x6e30dcc6	// fmul v6.4s, v6.4s, v16.4s
+	WORD	$0x6e31dce7	// fmul v7.4s, v7.4s, v17.4s
+	WORD	$0x6e30dd08	// fmul v8.4s, v8.4s, v16.4s
+	WORD	$0x6e31dd29	// fmul v9.4s, v9.4s, v17.4s
+	WORD	$0x6e30dd4a	// fmul v10.4s, v10.4s, v16.4s
+	WORD	$0x6e31dd6b	// fmul v11.4s, v11.4s, v17.4s
+	WORD	$0x6e30dd8c	// fmul v12.4s, v12.4s, v16.4s
+	WORD	$0x6e31ddad	// fmul v13.4s, v13.4s, v17.4s
+	WORD	$0x6e30ddce	// fmul v14.4s, v14.4s, v16.4s
 	WORD	$0x6e31ddef	// fmul v15.4s, v15.4s, v17.4s
+	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
+	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
+	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
+	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
+	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
+	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
+	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
+	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
+	WORD	$0x4e21c908	// fcvtas v8.4s, v8.4s
+	WORD	$0x4e21c929	// fcvtas v9.4s, v9.4s
+	WORD	$0x4e21c94a	// fcvtas v10.4s, v10.4s
+	WORD	$0x4e21c96b	// fcvtas v11.4s, v11.4s
+	WORD	$0x4e21c98c	// fcvtas v12.4s, v12.4s
+	WORD	$0x4e21c9ad	// fcvtas v13.4s, v13.4s
+	WORD	$0x4e21c9ce	// fcvtas v14.4s, v14.4s
 	WORD	$0x4e21c9ef	// fcvtas v15.4s, v15.4s
-	VADD	V18.S4, V15.S4, V15.S4
-	WORD	$0x4eb365ef	// smax v15.4s, v15.4s, v19.4s
-	WORD	$0x4eb46def	// smin v15.4s, v15.4s, v20.4s
-	WORD	$0x0e612800	// xtn v0.4h, v0.4s
-	WORD	$0x4e612820	// xtn2 v0.8h, v1.4s
-	WORD	$0x0e212800	// xtn v0.8b, v0.8h
-	WORD	$0x0e612842	// xtn v2.4h, v2.4s
-	WORD	$0x4e612862	// xtn2 v2.8h, v3.4s
-	WORD	$0x0e212842	// xtn v2.8b, v2.8h
-	WORD	$0x0e612884	// xtn v4.4h, v4.4s
-	WORD	$0x4e6128a4	// xtn2 v4.8h, v5.4s
-	WORD	$0x0e212884	// xtn v4.8b, v4.8h
-	WORD	$0x0e6128c6	// xtn v6.4h, v6.4s
-	WORD	$0x4e6128e6	// xtn2 v6.8h, v7.4s
-	WORD	$0x0e2128c6	// xtn v6.8b, v6.8h
-	WORD	$0x0e612908	// xtn v8.4h, v8.4s
-	WORD	$0x4e612928	// xtn2 v8.8h, v9.4s
-	WORD	$0x0e212908	// xtn v8.8b, v8.8h
-	WORD	$0x0e61294a	// xtn v10.4h, v10.4s
-	WORD	$0x4e61296a	// xtn2 v10.8h, v11.4s
-	WORD	$0x0e21294a	// xtn v10.8b, v10.8h
-	WORD	$0x0e61298c	// xtn v12.4h, v12.4s
-	WORD	$0x4e6129ac	// xtn2 v12.8h, v13.4s
-	WORD	$0x0e21298c	// xtn v12.8b, v12.8h
-	WORD	$0x0e6129ce	// xtn v14.4h, v14.4s
-	WORD	$0x4e6129ee	// xtn2 v14.8h, v15.4s
-	WORD	$0x0e2129ce	// xtn v14.8b, v14.8h
-	MOVD	R8, R24
-	FMOVD	F0, (R24)
-	CMP	$1, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F2, (R24)
-	CMP	$2, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F4, (R24)
-	CMP	$3, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F6, (R24)
-	CMP	$4, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F8, (R24)
-	CMP	$5, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F10, (R24)
-	CMP	$6, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F12, (R24)
-	CMP	$7, R2
-	BLE	stored
-	ADD	R9, R24, R24
-	FMOVD	F14, (R24)
+	// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).
+	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
+	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
+	WORD	$0x0e614842	// sqxtn v2.4h, v2.4s
+	WORD	$0x4e614862	// sqxtn2 v2.8h, v3.4s
+	WORD	$0x0e614884	// sqxtn v4.4h, v4.4s
+	WORD	$0x4e6148a4	// sqxtn2 v4.8h, v5.4s
+	WORD	$0x0e6148c6	// sqxtn v6.4h, v6.4s
+	WORD	$0x4e6148e6	// sqxtn2 v6.8h, v7.4s
+	WORD	$0x0e614908	// sqxtn v8.4h, v8.4s
+	WORD	$0x4e614928	// sqxtn2 v8.8h, v9.4s
+	WORD	$0x0e61494a	// sqxtn v10.4h, v10.4s
+	WORD	$0x4e61496a	// sqxtn2 v10.8h, v11.4s
+	WORD	$0x0e61498c	// sqxtn v12.4h, v12.4s
+	WORD	$0x4e6149ac	// sqxtn2 v12.8h, v13.4s
+	WORD	$0x0e6149ce	// sqxtn v14.4h, v14.4s
+	WORD	$0x4e6149ee	// sqxtn2 v14.8h, v15.4s
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
+	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
+	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
+	WORD	$0x4e7c0d08	// sqadd v8.8h, v8.8h, v28.8h
+	WORD	$0x4e7c0d4a	// sqadd v10.8h, v10.8h, v28.8h
+	WORD	$0x4e7c0d8c	// sqadd v12.8h, v12.8h, v28.8h
+	WORD	$0x4e7c0dce	// sqadd v14.8h, v14.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
+	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
+	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
+	WORD	$0x0e214908	// sqxtn v8.8b, v8.8h
+	WORD	$0x4e214948	// sqxtn2 v8.16b, v10.8h
+	WORD	$0x0e21498c	// sqxtn v12.8b, v12.8h
+	WORD	$0x4e2149cc	// sqxtn2 v12.16b, v14.8h
+	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
+	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
+	WORD	$0x4e3d6508	// smax v8.16b, v8.16b, v29.16b
+	WORD	$0x4e3d658c	// smax v12.16b, v12.16b, v29.16b
+	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
+	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
+	WORD	$0x4e3e6d08	// smin v8.16b, v8.16b, v30.16b
+	WORD	$0x4e3e6d8c	// smin v12.16b, v12.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$8, R6
+	BLT	partial
+	VST1.P	V0.D[0], (R13)(R5)
+	VST1.P	V0.D[1], (R13)(R5)
+	VST1.P	V4.D[0], (R13)(R5)
+	VST1.P	V4.D[1], (R13)(R5)
+	VST1.P	V8.D[0], (R13)(R5)
+	VST1.P	V8.D[1], (R13)(R5)
+	VST1.P	V12.D[0], (R13)(R5)
+	VST1.P	V12.D[1], (R13)(R5)
 stored:
-	ADD	$8, R8, R8
-	SUBS	$1, R7, R7
+	ADD	$8, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+partial:
+	// m < 8: store rows 0..m-1 only.
+	VST1.P	V0.D[0], (R13)(R5)
+	CMP	$1, R6
+	BLE	stored
+	VST1.P	V0.D[1], (R13)(R5)
+	CMP	$2, R6
+	BLE	stored
+	VST1.P	V4.D[0], (R13)(R5)
+	CMP	$3, R6
+	BLE	stored
+	VST1.P	V4.D[1], (R13)(R5)
+	CMP	$4, R6
+	BLE	stored
+	VST1.P	V8.D[0], (R13)(R5)
+	CMP	$5, R6
+	BLE	stored
+	VST1.P	V8.D[1], (R13)(R5)
+	CMP	$6, R6
+	BLE	stored
+	VST1.P	V12.D[0], (R13)(R5)
+	CMP	$7, R6
+	BLE	stored
+	JMP	stored
+
+// func pwQ8DotTile4(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8DotTile4 is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// 4x8 tiles (MR = 4, NR = 8) of one row tile, every full panel. The Go caller uses it for row tiles of 2 to 4 rows.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the 4 row(s) (one LD1 of 64 bytes
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues 32 SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (four
+// LD1) or, with rsb, at bias + rsb[i] (8 ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (3 loads, 32 SDOT by element)
+//	  epilogue:    requantize 32 values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V7 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V19 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	free: R15-R17, R19-R25, V8-V15, V20-V23, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotTile4(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	CBZ	R14, withrs
+	// acc = bias
+	VLD1	(R7), [V0.S4, V1.S4]
+	VLD1	(R7), [V2.S4, V3.S4]
+	VLD1	(R7), [V4.S4, V5.S4]
+	VLD1	(R7), [V6.S4, V7.S4]
+	JMP	kstart
+withrs:
+	// acc = bias + rsb[i]
+	VLD1	(R7), [V24.S4, V25.S4]
+	VLD1	(R10), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VADD	V24.S4, V16.S4, V0.S4
+	VADD	V25.S4, V16.S4, V1.S4
+	VADD	V24.S4, V17.S4, V2.S4
+	VADD	V25.S4, V17.S4, V3.S4
+	VADD	V24.S4, V18.S4, V4.S4
+	VADD	V25.S4, V18.S4, V5.S4
+	VADD	V24.S4, V19.S4, V6.S4
+	VADD	V25.S4, V19.S4, V7.S4
+kstart:
+	ADD	R8, R7, R7
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$128, R13
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R13), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R13), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	VLD1.P	(R11)(R13), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4f91e302	// sdot v2.4s, v24.16b, v17.4b[0]
+	WORD	$0x4f91e323	// sdot v3.4s, v25.16b, v17.4b[0]
+	WORD	$0x4f92e304	// sdot v4.4s, v24.16b, v18.4b[0]
+	WORD	$0x4f92e325	// sdot v5.4s, v25.16b, v18.4b[0]
+	WORD	$0x4f93e306	// sdot v6.4s, v24.16b, v19.4b[0]
+	WORD	$0x4f93e327	// sdot v7.4s, v25.16b, v19.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4fb1e342	// sdot v2.4s, v26.16b, v17.4b[1]
+	WORD	$0x4fb1e363	// sdot v3.4s, v27.16b, v17.4b[1]
+	WORD	$0x4fb2e344	// sdot v4.4s, v26.16b, v18.4b[1]
+	WORD	$0x4fb2e365	// sdot v5.4s, v27.16b, v18.4b[1]
+	WORD	$0x4fb3e346	// sdot v6.4s, v26.16b, v19.4b[1]
+	WORD	$0x4fb3e367	// sdot v7.4s, v27.16b, v19.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4f91eb02	// sdot v2.4s, v24.16b, v17.4b[2]
+	WORD	$0x4f91eb23	// sdot v3.4s, v25.16b, v17.4b[2]
+	WORD	$0x4f92eb04	// sdot v4.4s, v24.16b, v18.4b[2]
+	WORD	$0x4f92eb25	// sdot v5.4s, v25.16b, v18.4b[2]
+	WORD	$0x4f93eb06	// sdot v6.4s, v24.16b, v19.4b[2]
+	WORD	$0x4f93eb27	// sdot v7.4s, v25.16b, v19.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4fb1eb42	// sdot v2.4s, v26.16b, v17.4b[3]
+	WORD	$0x4fb1eb63	// sdot v3.4s, v27.16b, v17.4b[3]
+	WORD	$0x4fb2eb44	// sdot v4.4s, v26.16b, v18.4b[3]
+	WORD	$0x4fb2eb65	// sdot v5.4s, v27.16b, v18.4b[3]
+	WORD	$0x4fb3eb46	// sdot v6.4s, v26.16b, v19.4b[3]
+	WORD	$0x4fb3eb67	// sdot v7.4s, v27.16b, v19.4b[3]
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	VLD1.P	32(R9), [V16.S4, V17.S4]
+	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
+	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
+	WORD	$0x4e21d842	// scvtf v2.4s, v2.4s
+	WORD	$0x4e21d863	// scvtf v3.4s, v3.4s
+	WORD	$0x4e21d884	// scvtf v4.4s, v4.4s
+	WORD	$0x4e21d8a5	// scvtf v5.4s, v5.4s
+	WORD	$0x4e21d8c6	// scvtf v6.4s, v6.4s
+	WORD	$0x4e21d8e7	// scvtf v7.4s, v7.4s
+	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x6e30dc42	// fmul v2.4s, v2.4s, v16.4s
+	WORD	$0x6e31dc63	// fmul v3.4s, v3.4s, v17.4s
+	WORD	$0x6e30dc84	// fmul v4.4s, v4.4s, v16.4s
+	WORD	$0x6e31dca5	// fmul v5.4s, v5.4s, v17.4s
+	WORD	$0x6e30dcc6	// fmul v6.4s, v6.4s, v16.4s
+	WORD	$0x6e31dce7	// fmul v7.4s, v7.4s, v17.4s
+	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
+	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
+	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
+	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
+	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
+	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
+	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
+	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
+	// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).
+	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
+	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
+	WORD	$0x0e614842	// sqxtn v2.4h, v2.4s
+	WORD	$0x4e614862	// sqxtn2 v2.8h, v3.4s
+	WORD	$0x0e614884	// sqxtn v4.4h, v4.4s
+	WORD	$0x4e6148a4	// sqxtn2 v4.8h, v5.4s
+	WORD	$0x0e6148c6	// sqxtn v6.4h, v6.4s
+	WORD	$0x4e6148e6	// sqxtn2 v6.8h, v7.4s
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
+	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
+	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
+	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
+	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
+	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
+	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
+	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
+	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$4, R6
+	BLT	partial
+	VST1.P	V0.D[0], (R13)(R5)
+	VST1.P	V0.D[1], (R13)(R5)
+	VST1.P	V4.D[0], (R13)(R5)
+	VST1.P	V4.D[1], (R13)(R5)
+stored:
+	ADD	$8, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+partial:
+	// m < 4: store rows 0..m-1 only.
+	VST1.P	V0.D[0], (R13)(R5)
+	CMP	$1, R6
+	BLE	stored
+	VST1.P	V0.D[1], (R13)(R5)
+	CMP	$2, R6
+	BLE	stored
+	VST1.P	V4.D[0], (R13)(R5)
+	CMP	$3, R6
+	BLE	stored
+	JMP	stored
+
+// func pwQ8DotTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8DotTile1 is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// 1x8 tiles (MR = 1, NR = 8) of one row tile, every full panel. The Go caller uses it for a single row.
+//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
+//		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
+//	}
+//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the 1 row(s) (one LD1 of 16 bytes
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues 8 SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (one
+// LD1) or, with rsb, at bias + rsb[i] (2 ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (3 loads, 8 SDOT by element)
+//	  epilogue:    requantize 8 values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V1 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V16 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	free: R15-R17, R19-R25, V2-V15, V18-V23, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8DotTile1(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	CBZ	R14, withrs
+	// acc = bias
+	VLD1	(R7), [V0.S4, V1.S4]
+	JMP	kstart
+withrs:
+	// acc = bias + rsb[i]
+	VLD1	(R7), [V24.S4, V25.S4]
+	VLD1	(R10), [V16.S4]
+	VADD	V24.S4, V16.S4, V0.S4
+	VADD	V25.S4, V16.S4, V1.S4
+kstart:
+	ADD	R8, R7, R7
+	MOVD	R0, R11
+	MOVD	R1, R12
+	MOVD	$128, R13
+	TBZ	$0, R12, k32
+	VLD1.P	(R11)(R13), [V16.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	SUBS	$1, R12, R12
+	BEQ	epilogue
+k32:
+	VLD1.P	(R11)(R13), [V16.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	VLD1.P	(R11)(R13), [V16.B16]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
+	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	SUBS	$2, R12, R12
+	BNE	k32
+epilogue:
+	VLD1.P	32(R9), [V16.S4, V17.S4]
+	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
+	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
+	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
+	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
+	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
+	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
+	// The row in V0 (int16x8, then int8x8).
+	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
+	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x0e3d6400	// smax v0.8b, v0.8b, v29.8b
+	WORD	$0x0e3e6c00	// smin v0.8b, v0.8b, v30.8b
+	MOVD	R4, R13
+	VST1.P	V0.D[0], (R13)(R5)
+stored:
+	ADD	$8, R4, R4
+	SUBS	$1, R3, R3
 	BNE	panel
 done:
 	RET

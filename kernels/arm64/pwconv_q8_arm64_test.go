@@ -3,6 +3,8 @@
 package arm64
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/edgecam/edgecam/kernels/generic"
@@ -10,21 +12,72 @@ import (
 )
 
 // The int8 pointwise kernels' results are checked against generic by the
-// equivalence tests of package kernels; these tests check what the widening
-// kernel supports and both packed layouts against their formulas.
+// equivalence tests of package kernels; these tests check what the kernels
+// support, both packed layouts against their formulas, and each widening
+// path (narrow and wide weights) against generic.
 
 func TestSupportsPointwiseQ8(t *testing.T) {
 	for _, c := range []struct {
+		k          int
 		zp, lo, hi int32
 		want       bool
 	}{
-		{0, -128, 127, true}, {-128, -128, 127, true}, {127, 0, 127, true},
-		{128, -128, 127, false}, {-300, -128, 127, false}, {0, -129, 127, false}, {0, -128, 128, false},
+		{64, 0, -128, 127, true}, {64, -128, -128, 127, true}, {64, 127, 0, 127, true},
+		{64, 128, -128, 127, true}, {64, -300, -128, 127, true}, {64, 32640, -128, 127, true}, {64, -32640, 0, 6, true},
+		{64, 32641, -128, 127, false}, {64, -32641, -128, 127, false},
+		{64, 0, -129, 127, false}, {64, 0, -128, 128, false},
+		{PointwiseQ8MaxK, 0, -128, 127, true}, {PointwiseQ8MaxK + 1, 0, -128, 127, false},
 	} {
 		rq := &generic.Requant{Scale: []float32{1}, ZeroPoint: c.zp, Min: c.lo, Max: c.hi}
-		if got := SupportsPointwiseQ8(rq); got != c.want {
-			t.Errorf("zero point %d, clamp [%d, %d]: SupportsPointwiseQ8 = %v, want %v", c.zp, c.lo, c.hi, got, c.want)
+		if got := SupportsPointwiseQ8(c.k, rq); got != c.want {
+			t.Errorf("k %d, zero point %d, clamp [%d, %d]: SupportsPointwiseQ8 = %v, want %v", c.k, c.zp, c.lo, c.hi, got, c.want)
 		}
+	}
+	if SupportsPointwiseQ8(64, nil) {
+		t.Error("SupportsPointwiseQ8(64, nil) = true, want false")
+	}
+}
+
+// TestPointwiseQ8WidePaths runs PointwiseQ8 on weights in [-127, 127] (the
+// SMLAL2 pairing) and with -128 (one product per int16), at the extremes of
+// the int16 pairs and of the zero points, and compares with generic.
+func TestPointwiseQ8WidePaths(t *testing.T) {
+	r := kerneltest.Rand(11)
+	for i, sh := range [][3]int{{1, 16, 4}, {4, 32, 8}, {7, 33, 9}, {9, 1024, 20}, {5, 300, 17}, {12, 64, 64}} {
+		s := kerneltest.PointwiseShape{M: sh[0], K: sh[1], N: sh[2]}
+		for _, narrow := range []bool{true, false} {
+			lo := -128
+			if narrow {
+				lo = -127
+			}
+			src, w := kerneltest.I8s(r, s.M*s.K, -128, 127), kerneltest.I8s(r, s.N*s.K, lo, 127)
+			if i%2 == 0 { // every pair at its largest: -128 * lo twice per int16
+				fill(src, -128)
+				fill(w, int8(lo))
+			}
+			if !narrow {
+				w[len(w)/2] = -128
+			}
+			bias := kerneltest.I32s(r, s.N, -20000, 20000)
+			for _, wzp := range []int32{0, -128, 127, 13} {
+				rq := kerneltest.RandRequant(r, s.N, i)
+				packed := PackPointwiseQ8(w, s.N, s.K)
+				if got := packed[len(packed)-1] == 1; got != narrow {
+					t.Fatalf("%v: PackPointwiseQ8 notes narrow = %v, want %v", s, got, narrow)
+				}
+				want := make([]int8, s.M*s.N)
+				generic.PointwiseQ8(want, src, s.M, s.K, s.N, generic.PackPointwiseQ8(w, s.N, s.K), bias, wzp, rq)
+				got := make([]int8, s.M*s.N)
+				PointwiseQ8(got, src, s.M, s.K, s.N, packed, bias, wzp, rq)
+				kerneltest.CompareI8(t, got, want, fmt.Sprintf("%v narrow=%v wzp=%d", s, narrow, wzp))
+			}
+		}
+	}
+}
+
+func fill[T any](s []T, v T) {
+	for i := range s {
+		s[i] = v
 	}
 }
 
@@ -42,10 +95,13 @@ func TestPackPointwiseQ8Layouts(t *testing.T) {
 		}
 		wide := PackPointwiseQ8(w, n, k)
 		panels := (n + 3) / 4
-		if len(wide) != panels*kp*4 {
-			t.Fatalf("n=%d k=%d: PackPointwiseQ8 len %d, want %d", n, k, len(wide), panels*kp*4)
+		if len(wide) != panels*kp*4+1 {
+			t.Fatalf("n=%d k=%d: PackPointwiseQ8 len %d, want %d", n, k, len(wide), panels*kp*4+1)
 		}
-		for i, v := range wide { // packed[p*kp*4 + kb*64 + j*16 + t] = w[(p*4+j)*k + kb*16+t]
+		if want := !slices.Contains(w, -128); (wide[len(wide)-1] == 1) != want {
+			t.Fatalf("n=%d k=%d: PackPointwiseQ8 narrow flag %d, want %v", n, k, wide[len(wide)-1], want)
+		}
+		for i, v := range wide[:len(wide)-1] { // packed[p*kp*4 + kb*64 + j*16 + t] = w[(p*4+j)*k + kb*16+t]
 			p, rest := i/(kp*4), i%(kp*4)
 			kb, j, tt := rest/64, rest%64/16, rest%16
 			if want := at(p*4+j, kb*16+tt); v != want {

@@ -34,14 +34,22 @@ type ConvQ8DotWeights struct{}
 // DWConvQ8Weights is empty: there is no NEON kernel here.
 type DWConvQ8Weights struct{}
 
+// DWConvQ8DotWeights is empty: there is no NEON kernel here.
+type DWConvQ8DotWeights struct{}
+
 // SupportsPointwiseQ8 reports false: there is no NEON kernel here.
-func SupportsPointwiseQ8(*generic.Requant) bool { return false }
+func SupportsPointwiseQ8(int, *generic.Requant) bool { return false }
 
 // SupportsDWConvF32 reports false: there is no NEON kernel here.
 func SupportsDWConvF32(*generic.ConvParams) bool { return false }
 
 // SupportsDWConvQ8 reports false: there is no NEON kernel here.
 func SupportsDWConvQ8(*generic.ConvParams, int32) bool { return false }
+
+// SupportsDWConvQ8Dot reports false: there is no NEON kernel here.
+func SupportsDWConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) bool {
+	return false
+}
 
 // SupportsConvF32 reports false: there is no NEON kernel here.
 func SupportsConvF32(*generic.ConvParams) bool { return false }
@@ -50,7 +58,9 @@ func SupportsConvF32(*generic.ConvParams) bool { return false }
 func SupportsConvQ8(*generic.ConvParams, int32) bool { return false }
 
 // SupportsConvQ8Dot reports false: there is no NEON kernel here.
-func SupportsConvQ8Dot(*generic.ConvParams, []int8, []int32, int32) bool { return false }
+func SupportsConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) bool {
+	return false
+}
 
 // PackPointwiseF32 is unavailable; it panics.
 func PackPointwiseF32([]float32, int, int) []float32 { panic(unavailable) }
@@ -87,6 +97,16 @@ func DWConvQ8(*generic.ConvParams, []int8, []int8, int32, *DWConvQ8Weights, []in
 	panic(unavailable)
 }
 
+// PackDWConvQ8Dot is unavailable; it panics.
+func PackDWConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) *DWConvQ8DotWeights {
+	panic(unavailable)
+}
+
+// DWConvQ8Dot is unavailable; it panics.
+func DWConvQ8Dot(*generic.ConvParams, []int8, []int8, *DWConvQ8DotWeights, int, int) {
+	panic(unavailable)
+}
+
 // PackConvF32 is unavailable; it panics.
 func PackConvF32(*generic.ConvParams, []float32, []float32) *ConvF32Weights { panic(unavailable) }
 
@@ -104,11 +124,11 @@ func ConvQ8(*generic.ConvParams, []int8, []int8, int32, *ConvQ8Weights, *generic
 }
 
 // PackConvQ8Dot is unavailable; it panics.
-func PackConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32) *ConvQ8DotWeights {
+func PackConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generic.Requant) *ConvQ8DotWeights {
 	panic(unavailable)
 }
 
 // ConvQ8Dot is unavailable; it panics.
-func ConvQ8Dot(*generic.ConvParams, []int8, []int8, *ConvQ8DotWeights, *generic.Requant, int, int) {
+func ConvQ8Dot(*generic.ConvParams, []int8, []int8, *ConvQ8DotWeights, int, int) {
 	panic(unavailable)
 }

@@ -2,6 +2,8 @@
 image: conv_q8_neon (SMULL/SMLAL by element on int16) and conv_q8_dotprod
 (SDOT)."""
 
+import goabi
+
 DOC_Q8 = '''// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
 //
 // convQ8C3 is the int8 twin of convF32C3, bit-exact with generic.ConvQ8:
@@ -106,109 +108,147 @@ def q8():
     return o
 
 
-DOC_DOT = '''// func convQ8C3Dot(r0, r1, r2, w *int8, bias *int32, scale *float32, dst *int8, npix, step, nblk int, zp, lo, hi int32)
+DOT_SIG = [("r0", "*int8"), ("r1", "*int8"), ("r2", "*int8"), ("w", "*int8"), ("bias", "*int32"),
+           ("off", "*int32"), ("scale", "*float32"), ("dst", "*int8"), ("npix", "int"), ("step", "int"),
+           ("nblk", "int"), ("ldd", "int"), ("zp", "int32"), ("lo", "int32"), ("hi", "int32")]
+
+DOC_DOT = '''// func %(name)s%(sig)s
 //
-// convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for int8 weights,
-// the input zero point folded into the bias by the caller:
+// %(name)s is convQ8C3 with SDOT (ARMv8.2 dot product) for weights minus
+// their zero point that an int8 offset per channel brings into int8 (int8
+// weights, legacy uint8 ones), the input zero point folded into the bias by
+// the caller:
 //
-//	for x := 0; x < npix; x++ {
-//		for c := 0; c < 8*nblk; c++ {
-//			acc := bias'[c]                       // bias[c] - xzp*sum_t w[c][t]
+//	for c := 0; c < 8*nblk; c++ {
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                       // bias[c] - xzp*sum_t a[c][t]%(magic)s
 //			for ky := 0; ky < 3; ky++ {
 //				for j := 0; j < 12; j++ {          // 9 taps, 3 zero weights
-//					acc += int32(r_ky[j]) * int32(w[c][ky][j])
+//					acc += int32(r_ky[x*step+j]) * int32(b[c][ky][j])
 //				}
-//			}
-//			dst[x*8*nblk+c] = Requantize(acc, scale[c], zp, lo, hi)
+//			}%(oloop)s
+//			dst[x*ldd+c] = Requantize(acc, scale[c], zp, lo, hi)
 //		}
 //	}
 //
+// with a[c][t] the weights minus their zero point and b = a - o[c] in int8.
 // w is [nblk][ky][g][half][4 channels][4 taps] int8 (taps 4g..4g+3 of kernel
 // row ky, zero beyond 9), so one SDOT by element multiplies 4 taps of 4
-// channels. Only bytes 0-8 of each input row are loaded (lanes 9-11 meet
-// zero weights). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
+// channels. Only bytes 0-8 of each input row are loaded (lanes 9-15 are
+// zero). Equal to generic.ConvQ8's sum modulo 2^32: bit-exact.
 //
-// Algorithm: per pixel the 3 input rows are loaded once (8 bytes + 1 lane);
-// per 8-channel block 18 weight vectors are loaded and 18 SDOT by element
-// accumulate into 2 pairs of sums (started from the bias and from zero), which
-// are added and requantized: SCVTF, FMUL, FCVTAS, then SQXTN, SQADD zp, SMAX,
-// SMIN on int16 lanes and XTN (as generic.Requantize for every input).
+// Algorithm: per block of 8 output channels its 18 weight vectors stay in
+// registers while the pixels go by: per pixel the 3 input rows are loaded (8
+// bytes and 1 lane each), the accumulators start at the bias (one LD1) and
+// take 18 SDOT by element, %(conv)s and the result is requantized as in the
+// pointwise kernels (FMUL, FCVTAS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
 //
 // Loops:
-//	pixel:         for each output pixel: 6 loads of the 3 input rows
-//	  block:       for each block of 8 output channels: 5 loads of 18 weight
-//	               vectors, 18 SDOT by element, sum, requantize, store
+//	block:         for each block of 8 output channels: 5 loads of 18 weight
+//	               vectors, the scales%(oload)s
+//	  pixel:       for each output pixel: 6 loads, 18 SDOT%(opix)s, requantize,
+//	               store 8 bytes
 //
 // Registers:
-//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst cursor  R7 pixels left
-//	R8 step  R9 nblk  R10 blocks left  R11-R13 weight, bias, scale cursors
-//	R14 temp  V0-V2 input rows  V7 zp  V10-V11 scale  V12 lo  V13 hi (int16)
-//	V16-V19 sums  V20-V31 weights (rotating)
+//	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst  R7 npix  R8 step - 8
+//	R9-R11 row cursors  R12 dst cursor  R13 ldd  R14 pixels left  R15 blocks
+//	left  R16 bias of the block%(oregs)s
+//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo  V22 hi (int8x8)
+//	V23 %(v23)s  V27-V29 input rows  V30-V31 sums
 //	<free>
 '''
 
 
-
-def q8dot():
+def q8dot(with_o):
     o = []
     I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
     E = o.append  # Go syntax: comments, labels, argument loads
-    E(DOC_DOT.strip("\n"))
-    E("TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-92")
-    for i, a in enumerate(ARGS):
-        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
-    for off, name, v in ((80, "zp", 7), (84, "lo", 12), (88, "hi", 13)):
-        E("\tMOVW\t%s+%d(FP), R14" % (name, off))
-        I("dup v%d.8h, w14" % v)
+    name = "convQ8C3Dot" + ("O" if with_o else "")
+    E(DOC_DOT.strip("\n") % {
+        "name": name, "sig": goabi.sig(DOT_SIG),
+        "magic": "" if with_o else " + 0x4B400000",
+        "oloop": ("\n//\t\t\tacc += o[c] * sum(r_ky[x*step+j] for ky < 3, j < 9)  // off: o" if with_o else ""),
+        "conv": ("the offset term o[c] times the sum of the 27 inputs (3 SDOT against ones, ADDV, 2 MLA by "
+                 "element) is added, SCVTF converts" if with_o else
+                 "FSUB of 1.5*2^23 converts (the caller keeps |acc| < 2^22, see dwQ8Dot1),"),
+        "oload": ", the offsets" if with_o else "",
+        "opix": ", 3 SDOT, ADDV, 2 MLA" if with_o else "",
+        "oregs": "  R17 offsets" if with_o else "",
+        "v23": "the input sum  V24-V25 offsets  V26 ones" if with_o else "1.5*2^23",
+    })
+    E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(DOT_SIG)))
+    regs = {"r0": 0, "r1": 1, "r2": 2, "w": 3, "bias": 4, "scale": 5, "dst": 6, "npix": 7, "step": 8,
+            "nblk": 15, "ldd": 13}
+    if with_o:
+        regs["off"] = 17
+    goabi.load_args(E, DOT_SIG, regs)
+    for nm, v, arr in (("zp", 20, "8h"), ("lo", 21, "8b"), ("hi", 22, "8b")):
+        goabi.load_arg(E, DOT_SIG, nm, 14)
+        I("dup v%d.%s, w14" % (v, arr))
+    if with_o:
+        I("movi v26.16b, #1")
+    else:
+        E("\tMOVW\t$0x4b400000, R14")
+        I("dup v23.4s, w14")
+    I("sub x8, x8, #8")
     I("cbz x7, done")
-    I("cbz x9, done")
+    I("cbz x15, done")
+    E("block:")
+    for q in range(4):
+        I("ld1 {%s}, [x3], #64" % ", ".join("v%d.16b" % (4 * q + i) for i in range(4)))
+    I("ld1 {v16.16b, v17.16b}, [x3], #32")
+    I("ld1 {v18.4s, v19.4s}, [x5], #32")
+    I("mov x16, x4")
+    I("add x4, x4, #32")
+    if with_o:
+        I("ld1 {v24.4s, v25.4s}, [x17], #32")
+    I("mov x9, x0")
+    I("mov x10, x1")
+    I("mov x11, x2")
+    I("mov x12, x6")
+    I("mov x14, x7")
     E("pixel:")
     for r in range(3):
-        I("ld1 {v%d.8b}, [x%d]" % (r, r))
-        I("add x14, x%d, #8" % r)
-        I("ld1 {v%d.b}[8], [x14]" % r)
-    I("mov x11, x3")
-    I("mov x12, x4")
-    I("mov x13, x5")
-    I("mov x10, x9")
-    E("block:")
-    I("ld1 {v16.4s, v17.4s}, [x12], #32")
-    I("eor v18.16b, v18.16b, v18.16b")
-    I("eor v19.16b, v19.16b, v19.16b")
-    for q in range(5):
-        n = 4 if q < 4 else 2
-        base = 20 + 4 * (q % 3)
-        I("ld1 {%s}, [x11], #%d" % (", ".join("v%d.16b" % (base + i) for i in range(n)), 16 * n))
-        for i in range(n):
-            vec = 4 * q + i
-            rg, half = vec // 2, vec % 2
-            r, g = rg // 3, rg % 3
-            acc = 16 + 2 * (rg % 2) + half
-            I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (acc, base + i, r, g))
-    I("add v16.4s, v16.4s, v18.4s")
-    I("add v17.4s, v17.4s, v19.4s")
-    I("ld1 {v10.4s, v11.4s}, [x13], #32")
-    for v, sc in ((16, 10), (17, 11)):
-        I("scvtf v%d.4s, v%d.4s" % (v, v))
-        I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
-        I("fcvtas v%d.4s, v%d.4s" % (v, v))
-    I("sqxtn v16.4h, v16.4s")
-    I("sqxtn2 v16.8h, v17.4s")
-    I("sqadd v16.8h, v16.8h, v7.8h")
-    I("smax v16.8h, v16.8h, v12.8h")
-    I("smin v16.8h, v16.8h, v13.8h")
-    I("xtn v16.8b, v16.8h")
-    I("st1 {v16.8b}, [x6], #8")
-    I("subs x10, x10, #1")
-    I("b.ne block")
+        I("ld1 {v%d.8b}, [x%d], #8" % (27 + r, 9 + r))
+        I("ld1 {v%d.b}[8], [x%d], x8" % (27 + r, 9 + r))
+    I("ld1 {v30.4s, v31.4s}, [x16]")
     for r in range(3):
-        I("add x%d, x%d, x8" % (r, r))
-    I("subs x7, x7, #1")
+        for g in range(3):
+            for h in range(2):
+                I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (30 + h, (r * 3 + g) * 2 + h, 27 + r, g))
+    if with_o:
+        E("\t// acc += o * (sum of the 27 inputs)")
+        I("movi v23.16b, #0")
+        for r in range(3):
+            I("sdot v23.4s, v%d.16b, v26.16b" % (27 + r))
+        I("addv s23, v23.4s")
+        I("mla v30.4s, v24.4s, v23.s[0]")
+        I("mla v31.4s, v25.4s, v23.s[0]")
+        for v in (30, 31):
+            I("scvtf v%d.4s, v%d.4s" % (v, v))
+    else:
+        for v in (30, 31):
+            I("fsub v%d.4s, v%d.4s, v23.4s" % (v, v))
+    I("fmul v30.4s, v30.4s, v18.4s")
+    I("fmul v31.4s, v31.4s, v19.4s")
+    for v in (30, 31):
+        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+    I("sqxtn v30.4h, v30.4s")
+    I("sqxtn2 v30.8h, v31.4s")
+    I("sqadd v30.8h, v30.8h, v20.8h")
+    I("sqxtn v30.8b, v30.8h")
+    I("smax v30.8b, v30.8b, v21.8b")
+    I("smin v30.8b, v30.8b, v22.8b")
+    I("st1 {v30.8b}, [x12], x13")
+    I("subs x14, x14, #1")
     I("b.ne pixel")
+    I("add x6, x6, #8")
+    I("subs x15, x15, #1")
+    I("b.ne block")
     E("done:")
     I("ret")
     return o
 
 
 def generate():
-    return "conv_q8_arm64.s", q8() + [""] + q8dot()
+    return "conv_q8_arm64.s", q8() + [""] + q8dot(False) + [""] + q8dot(True)

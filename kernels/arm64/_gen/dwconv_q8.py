@@ -1,4 +1,7 @@
-"""dwconv_q8 (dwconv_q8_neon): depthwise 3x3 int8, stride 1 and 2, 8 channels per vector."""
+"""dwconv_q8: depthwise 3x3 int8, stride 1 and 2, 8 channels per vector:
+dwconv3x3_q8_neon (int16 or int8 multiplies) and dwconv3x3_q8_dotprod (SDOT)."""
+
+import goabi
 
 SIG = "(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)"
 
@@ -279,5 +282,223 @@ def kernel_n(s):
     return o
 
 
+
+
+DOT_SIG = [("r0", "*int8"), ("r1", "*int8"), ("r2", "*int8"), ("pk", "*int32"), ("scale", "*float32"),
+           ("dst", "*int8"), ("npix", "int"), ("nblk", "int"), ("ch", "int"), ("s0", "int"), ("s1", "int"),
+           ("s2", "int"), ("zp", "int32"), ("lo", "int32"), ("hi", "int32")]
+
+DOC_DOT = '''// func %(name)s%(sig)s
+//
+// %(name)s computes interior output pixels of one output row of a 3x3 int8
+// depthwise convolution with stride %(s)d and SDOT (ARMv8.2 dot product), 8
+// channels at a time:
+//
+//	for cb := 0; cb < nblk; cb++ {               // channels c = 8*cb .. 8*cb+7
+//		for x := 0; x < npix; x++ {
+//			acc := bias'[c]                      // bias[c] - xzp*sum_t (w_t[c] - wzp[c])
+//			for kx := 0; kx < 3; kx++ {
+//				for ky := 0; ky < 3; ky++ {
+//					v := int32(r_ky[(x*%(s)d+kx)*s_ky+c])
+//					acc += v * int32(b[ky][kx][c])%(oterm)s
+//				}
+//			}
+//			dst[x*C+c] = Requantize(acc, scale[c], zp, lo, hi)
+//		}
+//	}
+//
+// with C = ch and b[ky][kx][c] = w[ky][kx][c] - wzp[c] - o[c], all int8: the
+// sum equals generic.DWConvQ8's modulo 2^32 (bit-exact), since a padded tap
+// holds xzp, which the fold in bias' cancels. s_ky is row ky's column step:
+// C, or 0 for a kernel row above or below the image, which the caller points
+// at C values of xzp; padded edge columns go through a patch. pk holds per
+// channel block the weights (3 kx x 2 quads of 4 channels x 4 bytes:
+// b[0][kx][c], b[1][kx][c], b[2][kx][c], 0)%(opk)s and bias' + 0x4B400000 (8
+// int32); scale has C values.
+//
+// Algorithm: each input column is loaded once per row (8 bytes of row 0 and
+// of row 1 into the two halves of one register, 8 of row 2 into the next)
+// and rearranged by two TBL into two vectors of 4 channels x [x_ky0, x_ky1,
+// x_ky2, 0]. Per output pixel the accumulators start at bias' + 0x4B400000
+// (one LD1) and take one SDOT per kernel column and quad (%(nsdot)d SDOT for 72
+// MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
+// the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
+// gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
+// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. %(cols)s
+// The columns live in three register pairs that rotate, so the loop is
+// unrolled to 3 pairs of pixels, with a pair count check after each pair and
+// one last pixel (odd npix) after the loop.
+//
+// Loops:
+//	block:         for each block of 8 channels: load weights%(oload)s and scales,
+//	               load and rearrange the first %(first)s
+//	  pix:         for each 2 output pixels (3 pairs per iteration): %(ncol)s
+//	               loaded and rearranged, %(nsdot2)d SDOT, requantize, store 16 bytes
+//	  tail0-2:     the last pixel of an odd npix
+//
+// Registers:
+//	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
+//	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
+//	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	V0-V5 weights (kx 0-2, quads 0-1)%(oregs)s  V8-V9 scales  V10 zp (int16x8)
+//	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
+//	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
+//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	<free>
+'''
+
+# TBL indices of the column vectors: channel c of quad q takes byte c (row
+# 0) and 8+c (row 1) of the first table register, byte c (index 16+c) of the
+# second (row 2), and 0 (index 0xff, out of range).
+TBL_IDX = [
+    [(c, 8 + c, 16 + c, 0xff) for c in range(4 * q, 4 * q + 4)] for q in range(2)
+]
+
+
+def _u64(bs):
+    return sum(b << (8 * i) for i, b in enumerate(bs))
+
+
+def dot_kernel(s, with_o):
+    o = []
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
+    name = "dwQ8Dot%s%d" % ("O" if with_o else "", s)
+    nsdot = 12 if with_o else 6
+    E(DOC_DOT.strip("\n") % {
+        "name": name, "sig": goabi.sig(DOT_SIG), "s": s, "nsdot": nsdot, "nsdot2": 2 * nsdot,
+        "oterm": " + v*o[c]" if with_o else "",
+        "opk": ", the offsets o (2 quads of 4 channels x [o, o, o, 0])" if with_o else "",
+        "oload": ", offsets" if with_o else "",
+        "oregs": "  V6-V7 offsets o" if with_o else "",
+        "first": "two columns" if s == 1 else "column",
+        "ncol": "2 columns" if s == 1 else "4 columns",
+        "cols": ("Stride 1: one new column per pixel." if s == 1 else
+                 "Stride 2: two new columns per pixel; the last is the next pixel's first."),
+    })
+    E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(DOT_SIG)))
+    goabi.load_args(E, DOT_SIG, {"r0": 0, "r1": 1, "r2": 2, "pk": 3, "scale": 19, "dst": 4, "npix": 5, "nblk": 6,
+                                 "ch": 7, "s0": 15, "s1": 16, "s2": 17})
+    for nm, v, arr in (("zp", 10, "8h"), ("lo", 11, "16b"), ("hi", 12, "16b")):
+        goabi.load_arg(E, DOT_SIG, nm, 14)
+        I("dup v%d.%s, w14" % (v, arr))
+    E("\t// 1.5*2^23, and the TBL indices of the two quads.")
+    E("\tMOVW\t$0x4b400000, R14")
+    I("dup v29.4s, w14")
+    for q in range(2):
+        flat = [b for lane in TBL_IDX[q] for b in lane]
+        for h in range(2):
+            E("\tMOVD\t$0x%016x, R14" % _u64(flat[8 * h:8 * h + 8]))
+            I("mov v%d.d[%d], x14" % (30 + q, h))
+    I("cbz x5, done")
+    I("cbz x6, done")
+    sets = [(13, 14), (15, 16), (17, 18)]
+    accs = [(19, 20), (21, 22)]
+
+    def column(dst):
+        I("ld1 {v25.8b}, [x9], x15")
+        I("ld1 {v25.d}[1], [x10], x16")
+        I("ld1 {v26.8b}, [x11], x17")
+        for q in range(2):
+            I("tbl v%d.16b, {v25.16b, v26.16b}, v%d.16b" % (dst[q], 30 + q))
+
+    def macs(p, a):
+        # Pixel p's new columns and SDOT into accumulator pair a.
+        first = (p * s) % 3
+        for c in range(3 - s, 3):  # the new columns: kx 2 (stride 1), kx 1 and 2 (stride 2)
+            column(sets[(first + c) % 3])
+        I("ld1 {v%d.4s, v%d.4s}, [x8]" % a)
+        for kx in range(3):
+            cs = sets[(first + kx) % 3]
+            for q in range(2):
+                I("sdot v%d.4s, v%d.16b, v%d.16b" % (a[q], cs[q], 2 * kx + q))
+        if with_o:
+            for kx in range(3):
+                cs = sets[(first + kx) % 3]
+                for q in range(2):
+                    I("sdot v%d.4s, v%d.16b, v%d.16b" % (a[q], cs[q], 6 + q))
+
+    def to_int16(a):
+        for v in a:
+            I("fsub v%d.4s, v%d.4s, v29.4s" % (v, v))
+        I("fmul v%d.4s, v%d.4s, v8.4s" % (a[0], a[0]))
+        I("fmul v%d.4s, v%d.4s, v9.4s" % (a[1], a[1]))
+        for v in a:
+            I("fcvtas v%d.4s, v%d.4s" % (v, v))
+        I("sqxtn v%d.4h, v%d.4s" % (a[0], a[0]))
+        I("sqxtn2 v%d.8h, v%d.4s" % (a[0], a[1]))
+        I("sqadd v%d.8h, v%d.8h, v10.8h" % (a[0], a[0]))
+
+    def pair(p):
+        macs(p, accs[0])
+        macs(p + 1, accs[1])
+        to_int16(accs[0])
+        to_int16(accs[1])
+        v, w = accs[0][0], accs[1][0]
+        I("sqxtn v%d.8b, v%d.8h" % (v, v))
+        I("sqxtn2 v%d.16b, v%d.8h" % (v, w))
+        I("smax v%d.16b, v%d.16b, v11.16b" % (v, v))
+        I("smin v%d.16b, v%d.16b, v12.16b" % (v, v))
+        I("st1 {v%d.d}[0], [x12], x7" % v)
+        I("st1 {v%d.d}[1], [x12], x7" % v)
+
+    def single(p):
+        macs(p, accs[0])
+        to_int16(accs[0])
+        v = accs[0][0]
+        I("sqxtn v%d.8b, v%d.8h" % (v, v))
+        I("smax v%d.8b, v%d.8b, v11.8b" % (v, v))
+        I("smin v%d.8b, v%d.8b, v12.8b" % (v, v))
+        I("st1 {v%d.8b}, [x12], x7" % v)
+
+    E("block:")
+    I("ld1 {v0.16b, v1.16b, v2.16b, v3.16b}, [x3], #64")
+    I("ld1 {v4.16b, v5.16b}, [x3], #32")
+    if with_o:
+        I("ld1 {v6.16b, v7.16b}, [x3], #32")
+    I("mov x8, x3")
+    I("add x3, x3, #32")
+    I("ld1 {v8.4s, v9.4s}, [x19], #32")
+    I("mov x9, x0")
+    I("mov x10, x1")
+    I("mov x11, x2")
+    I("mov x12, x4")
+    E("\t// The first column(s): set 0 (stride 1: and set 1).")
+    column(sets[0])
+    if s == 1:
+        column(sets[1])
+    I("lsr x13, x5, #1")
+    I("cbz x13, tail0")
+    E("pix:")
+    for j in range(3):
+        pair(2 * j)
+        I("subs x13, x13, #1")
+        if j < 2:
+            I("b.eq tail%d" % (j + 1))
+        else:
+            I("b.ne pix")
+    for j in range(3):
+        E("tail%d:" % j)
+        E("\t// An odd npix: the last pixel, %d pixels after the loop's first." % (2 * j))
+        I("tbz x5, #0, next")
+        single(2 * j)
+        if j < 2:
+            I("b next")
+    E("next:")
+    for r in range(3):
+        I("add x%d, x%d, #8" % (r, r))
+    I("add x4, x4, #8")
+    I("subs x6, x6, #1")
+    I("b.ne block")
+    E("done:")
+    I("ret")
+    return o
+
+
 def generate():
-    return "dwconv_q8_arm64.s", kernel(1) + [""] + kernel(2) + [""] + kernel_n(1) + [""] + kernel_n(2)
+    out = kernel(1) + [""] + kernel(2) + [""] + kernel_n(1) + [""] + kernel_n(2)
+    for with_o in (False, True):
+        for s in (1, 2):
+            out += [""] + dot_kernel(s, with_o)
+    return "dwconv_q8_arm64.s", out

@@ -1,103 +1,66 @@
-"""pwconv_q8: pwconv_q8_neon (widening SMULL/SMULL2/SADALP, 4x4) and pwconv_q8_dotprod (SDOT, 8x8)."""
+"""pwconv_q8: pwconv_q8_neon (widening, 4x4 tiles: SMULL/SMULL2/SADALP, or
+SMULL/SMLAL2/SADALP for narrow weights) and pwconv_q8_dotprod (SDOT, 8x8
+tiles). Each has a pack function (one row tile: copies the rows into a
+k-blocked buffer and sums them for the weight zero point) and tile functions
+(all full panels of that row tile)."""
 
-COMMON = '''//
-// Shared contract of both int8 pointwise kernels (one row tile, all full
-// panels): for panel p < npanels, tile row i < m, panel column j:
+import goabi
+
+PACK_SIG = [("a", "*int8"), ("lda", "int"), ("m", "int"), ("kblocks", "int"), ("ap", "*int8"),
+            ("tail", "int"), ("rsb", "*int32"), ("wzp", "int32")]
+TILE_SIG = [("ap", "*int8"), ("kblocks", "int"), ("b", "*int8"), ("npanels", "int"), ("c", "*int8"),
+            ("ldc", "int"), ("m", "int"), ("bias", "*int32"), ("biasStep", "int"), ("scale", "*float32"),
+            ("rsb", "*int32"), ("rsz", "int"), ("zp", "int32"), ("lo", "int32"), ("hi", "int32")]
+
+PACK_DOC = '''// func %(name)s%(sig)s
 //
-//	acc := bias[p*NR+j] - rs[i]               // rs[i] = wzp * sum_k a[i][k]
-//	for kk := 0; kk < K; kk++ {               // K = 16*kblocks (+16 with a tail)
+// %(name)s packs one row tile of the %(kernel)s kernel and sums its rows for
+// the weight zero point:
+//
+//	for kb := 0; kb < kblocks; kb++ {          // 16-k blocks of the rows
+//		for i := 0; i < %(mr)d; i++ {             // rows >= m repeat row m-1
+//			ap[(kb*%(mr)d+i)*16 : +16] = a[min(i, m-1)*lda + kb*16 : +16]
+//		}
+//	}
+//	for i := 0; i < %(mr)d; i++ {                 // over kblocks+tail blocks of ap
+//		rsb[i*4 : i*4+4] = -wzp * sum(row i of ap)   // broadcast, modulo 2^32
+//	}
+//
+// With tail != 0 one more block, ap[kblocks*%(blk)d:], already holds the
+// zero-padded k%%16 remainder of each row (written by the Go caller) and is
+// summed too. With wzp = 0 rsb is all zeros and nothing is summed. The rows
+// are summed with %(how)s while they are copied.
+//
+// Registers:
+//	R0 a  R1 lda  R2 m  R3 blocks left  R4 ap cursor  R5 tail  R6 rsb
+//	R7 wzp, then -wzp  %(rowregs)s row pointers
+//	V0-V%(last)d row sums  V16-V%(alast)d rows  %(vtmp)s
+//	<free>
+'''
+
+TILE_COMMON = '''//
+// For panel p < npanels, tile row i < m, panel column j < NR:
+//
+//	acc := bias[p*NR+j] + rsb[i*4]            // rsb[i*4] = -wzp * sum_k a_i[k]
+//	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
 //	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
-// a_i is row i of the tile (lda bytes apart) for the first 16*kblocks bytes;
-// with tail != 0 the last 16 k come from atail[i*16:], a zero-padded copy of
-// the row's k%16 remainder made by the Go caller. bias advances biasStep
-// bytes per panel (0: a zero vector, for a nil bias). Requantization is
-// generic.Requantize in NEON: SCVTF, FMUL (not fused), FCVTAS (round half away
-// from zero), ADD zp, SMAX lo, SMIN hi, XTN. Rows >= m repeat row m-1 for the
-// loads and are not stored.'''
+// a_i is row i of the tile as the pack function left it in ap (16-k blocks
+// of %(pmr)d rows x 16 bytes, of which the kernel reads the first MR); bias
+// advances biasStep bytes per panel (0: a zero vector, for a nil bias);
+// rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
+// it. Requantization is generic.Requantize in NEON:
+// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
+// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
+// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
+// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// are computed from the repeated row and not stored; full tiles store each
+// row with ST1 lane, post-indexed by ldc.'''
 
-DOT_DOC = '''
-//
-// pwQ8DotTile is the SDOT (ARMv8.2 dot product) int8 pointwise kernel: an
-// 8x8 tile, NR = 8.
-''' + COMMON + '''
-//
-// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
-// (32 bytes) per group. Per 16 k the loop loads 16 bytes of each of the 8 rows
-// (V16-V23) and 4 groups of weights (V24-V31) and issues 64 SDOT by element:
-// acc[i][cols] += w_group(g) . a_i.4b[g], 1024 MACs per 16 loads, at the A76's
-// two SDOT per cycle.
-//
-// Loops:
-//	panel:         for each panel of 8 columns
-//	  k16:         for each 16 k: 16 loads, 64 SDOT by element
-//	  ktail:       once more through k16 on atail if tail != 0
-//	  epilogue:    requantize, store the rows < m
-//
-// Registers:
-//	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
-//	R7 panels left  R8 c cursor  R9 ldc  R10 bias cursor  R11 biasStep
-//	R12 scale cursor  R13-R17, R19-R21 row pointers a0..a7  R22 k counter
-//	R23 tail pending  R24 rs cursor / temp  R25 temp
-//	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
-//	V16-V23 a0..a7   V24-V31 weights; in the epilogue V16-V20 hold scale,
-//	zp, lo, hi.
-//	<free>'''
-
-WIDE_DOC = '''
-//
-// pwQ8WideTile is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
-// product): a 4x4 tile, NR = 4.
-''' + COMMON + '''
-//
-// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
-// bytes. Per 16 k the loop loads 16 bytes of each of the 4 rows (V16-V19) and
-// of each of the 4 columns (V20-V23); every (row, column) pair takes SMULL
-// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
-// int32x4 partial sums. Each int16 holds one product, so no input (not even
-// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
-// 8 MACs per cycle. The epilogue reduces each row's 4 partial-sum vectors
-// with ADDP. Per panel the first 16-k block writes the partial sums with
-// SADDLP (no zeroing). After FCVTAS two rows share an int16x8 vector: SQXTN
-// (a value beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX,
-// SMIN, XTN, equal to generic.Requantize when zp, lo and hi lie in
-// [-128, 127] (the Go caller checks); full tiles store each row with ST1
-// lane, post-indexed by ldc.
-//
-// Loops:
-//	panel:         for each panel of 4 columns
-//	  first:       the first 16-k block (SADDLP writes the partial sums)
-//	  k16:         for each further 16 k: 8 loads, 32 SMULL(2), 32 SADALP
-//	  ktail:       once more through k16 on atail if tail != 0
-//	  epilogue:    reduce, requantize, store (partial: the rows < m)
-//
-// Registers:
-//	R0 a  R1 lda  R2 m  R3 kblocks  R4 atail  R5 tail  R6 b cursor
-//	R7 panels left  R8 c cursor  R9 ldc  R10 bias cursor  R11 biasStep
-//	R12 scale cursor  R13-R16 row pointers a0..a3  R17 k counter
-//	R19 tail pending  R20-R21 temps
-//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 a0..a3
-//	V20-V23 weights  V24-V27 products  V28-V30 zp, lo, hi  V31 rs[0..3];
-//	in the epilogue V20, V21 hold bias, scale.
-//	<free>'''
-
-SIG = "(a *int8, lda, m, kblocks int, atail *int8, tail int, b *int8, npanels int, c *int8, ldc int, bias *int32, biasStep int, rs *int32, scale *float32, zp, lo, hi int32)"
-# offsets: a0 lda8 m16 kblocks24 atail32 tail40 b48 npanels56 c64 ldc72 bias80 biasStep88 rs96 scale104 zp112 lo116 hi120 -> 124
-ARGS = "$0-124"
-
-
-def prologue(E, name, doc):
-    E("// func %s%s" % (name, SIG))
-    E(doc.strip("\n"))
-    E("TEXT ·%s(SB), NOSPLIT, %s" % (name, ARGS))
-    for i, a in enumerate(["a", "lda", "m", "kblocks", "atail", "tail", "b", "npanels", "c", "ldc", "bias", "biasStep"]):
-        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
-    E("\tMOVD\tscale+104(FP), R12")
-
-
-def row_ptrs(I, regs, base):
+def _row_ptrs(I, regs, base):
+    """regs[i] = base + i*lda (R1), repeating the last row for rows >= m (R2)."""
     I("mov %s, %s" % (regs[0], base))
     for i in range(1, len(regs)):
         I("add %s, %s, x1" % (regs[i], regs[i - 1]))
@@ -105,192 +68,414 @@ def row_ptrs(I, regs, base):
         I("csel %s, %s, %s, le" % (regs[i], regs[i - 1], regs[i]))
 
 
-def requant(I, v, sc, zp, lo, hi):
-    I("scvtf v%d.4s, v%d.4s" % (v, v))
-    I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
-    I("fcvtas v%d.4s, v%d.4s" % (v, v))
-    I("add v%d.4s, v%d.4s, v%d.4s" % (v, v, zp))
-    I("smax v%d.4s, v%d.4s, v%d.4s" % (v, v, lo))
-    I("smin v%d.4s, v%d.4s, v%d.4s" % (v, v, hi))
-
-
-def dot():
+def pack(name, mr, dot):
+    """The pack function of one kernel: MR rows, SDOT or SADDLP/SADALP sums."""
     o = []
     I = lambda s: o.append(("I", s))  # noqa: E731  a machine instruction, GNU syntax
     E = o.append  # Go syntax: comments, labels, argument loads
-    prologue(E, "pwQ8DotTile", DOT_DOC)
-    I("cbz x7, done")
-    rows = ["x13", "x14", "x15", "x16", "x17", "x19", "x20", "x21"]
-    E("panel:")
-    E("\t// acc = bias - rs[i]")
-    I("ld1 {v16.4s, v17.4s}, [x10]")
-    E("\tMOVD\trs+96(FP), R24")
-    for i in range(8):
-        I("ldrsw x25, [x24], #4")
-        I("dup v18.4s, w25")
-        I("sub v%d.4s, v16.4s, v18.4s" % (2 * i))
-        I("sub v%d.4s, v17.4s, v18.4s" % (2 * i + 1))
-    I("add x10, x10, x11")
-    row_ptrs(I, rows, "x0")
-    I("mov x23, x5")
-    I("mov x22, x3")
-    I("cbz x22, ktail")
-    E("k16:")
-    for i in range(8):
-        I("ld1 {v%d.16b}, [%s], #16" % (16 + i, rows[i]))
-    I("ld1 {v24.16b, v25.16b, v26.16b, v27.16b}, [x6], #64")
-    I("ld1 {v28.16b, v29.16b, v30.16b, v31.16b}, [x6], #64")
-    for g in range(4):
-        for i in range(8):
-            for h in range(2):
-                I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (2 * i + h, 24 + 2 * g + h, 16 + i, g))
-    I("subs x22, x22, #1")
-    I("b.ne k16")
-    E("ktail:")
-    I("cbz x23, epilogue")
-    I("mov x23, xzr")
-    I("mov x13, x4")
-    for i in range(1, 8):
-        I("add %s, %s, #16" % (rows[i], rows[i - 1]))
-    I("orr x22, xzr, #1")  # Go's MOVD $1
-    I("b k16")
-    E("epilogue:")
-    I("ld1 {v16.4s, v17.4s}, [x12], #32")
-    E("\tMOVW\tzp+112(FP), R24")
-    I("dup v18.4s, w24")
-    E("\tMOVW\tlo+116(FP), R24")
-    I("dup v19.4s, w24")
-    E("\tMOVW\thi+120(FP), R24")
-    I("dup v20.4s, w24")
-    for i in range(8):
-        for h in range(2):
-            requant(I, 2 * i + h, 16 + h, 18, 19, 20)
-    for i in range(8):
-        I("xtn v%d.4h, v%d.4s" % (2 * i, 2 * i))
-        I("xtn2 v%d.8h, v%d.4s" % (2 * i, 2 * i + 1))
-        I("xtn v%d.8b, v%d.8h" % (2 * i, 2 * i))
-    I("mov x24, x8")
-    I("str d0, [x24]")
-    for i in range(1, 8):
-        I("cmp x2, #%d" % i)
-        I("b.le stored")
-        I("add x24, x24, x9")
-        I("str d%d, [x24]" % (2 * i))
-    E("stored:")
-    I("add x8, x8, #8")
-    I("subs x7, x7, #1")
-    I("b.ne panel")
-    E("done:")
+    rows = ["x%d" % (8 + i) for i in range(mr)]
+    blk = 16 * mr
+    E(PACK_DOC.strip("\n") % {
+        "name": name, "sig": goabi.sig(PACK_SIG), "kernel": "SDOT" if dot else "widening", "mr": mr, "blk": blk,
+        "how": "SDOT against a vector of ones" if dot else "SADDLP and SADALP",
+        "rowregs": "R8-R%d" % (7 + mr), "last": mr - 1, "alast": 15 + mr,
+        "vtmp": "V31 ones" if dot else "V20-V23 pair sums"})
+    E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(PACK_SIG)))
+    goabi.load_args(E, PACK_SIG, {"a": 0, "lda": 1, "m": 2, "kblocks": 3, "ap": 4, "tail": 5, "rsb": 6, "wzp": 7})
+    _row_ptrs(I, rows, "x0")
+    st = ["st1 {v%d.16b, v%d.16b, v%d.16b, v%d.16b}, [x4], #64" % (16 + q, 17 + q, 18 + q, 19 + q)
+          for q in range(0, mr, 4)]
+
+    def loads():
+        for i in range(mr):
+            I("ld1 {v%d.16b}, [%s], #16" % (16 + i, rows[i]))
+
+    def sums():
+        for i in range(mr):
+            if dot:
+                I("sdot v%d.4s, v%d.16b, v31.16b" % (i, 16 + i))
+            else:
+                I("saddlp v%d.8h, v%d.16b" % (20 + i, 16 + i))
+        if not dot:
+            for i in range(mr):
+                I("sadalp v%d.4s, v%d.8h" % (i, 20 + i))
+
+    I("cbz x7, nosum")
+    for i in range(mr):
+        I("eor v%d.16b, v%d.16b, v%d.16b" % (i, i, i))
+    if dot:
+        I("movi v31.16b, #1")
+    I("cbz x3, sumtail")
+    E("sumloop:")
+    loads()
+    for s in st:
+        I(s)
+    sums()
+    I("subs x3, x3, #1")
+    I("b.ne sumloop")
+    E("sumtail:")
+    E("\t// The tail block, written by the Go caller, is summed from ap.")
+    I("cbz x5, reduce")
+    for q in range(0, mr, 4):
+        I("ld1 {v%d.16b, v%d.16b, v%d.16b, v%d.16b}, [x4], #64" % (16 + q, 17 + q, 18 + q, 19 + q))
+    sums()
+    E("reduce:")
+    E("\t// Row sums to V0 (rows 0-3) and V4 (rows 4-7), times -wzp.")
+    if mr == 8:
+        for a in (0, 2, 4, 6):
+            I("addp v%d.4s, v%d.4s, v%d.4s" % (a, a, a + 1))
+        I("addp v0.4s, v0.4s, v2.4s")
+        I("addp v4.4s, v4.4s, v6.4s")
+    else:
+        I("addp v0.4s, v0.4s, v1.4s")
+        I("addp v2.4s, v2.4s, v3.4s")
+        I("addp v0.4s, v0.4s, v2.4s")
+    I("neg x7, x7")
+    I("dup v30.4s, w7")
+    I("mul v0.4s, v0.4s, v30.4s")
+    if mr == 8:
+        I("mul v4.4s, v4.4s, v30.4s")
+    I("b store")
+    E("nosum:")
+    I("cbz x3, zero")
+    E("copy:")
+    loads()
+    for s in st:
+        I(s)
+    I("subs x3, x3, #1")
+    I("b.ne copy")
+    E("zero:")
+    I("eor v0.16b, v0.16b, v0.16b")
+    if mr == 8:
+        I("eor v4.16b, v4.16b, v4.16b")
+    E("store:")
+    E("\t// rsb[i*4 : i*4+4] = the sum of row i, broadcast.")
+    for i in range(mr):
+        I("dup v%d.4s, v%d.s[%d]" % (16 + i, 4 * (i // 4), i % 4))
+    for q in range(0, mr, 4):
+        I("st1 {v%d.4s, v%d.4s, v%d.4s, v%d.4s}, [x6], #64" % (16 + q, 17 + q, 18 + q, 19 + q))
     I("ret")
     return o
 
 
-def wide_block(I, rows, first):
-    """One 16-k block: loads, then SMULL/SMULL2 and two SADALP per (row,
-    column) pair; the first block of a panel writes the partial sums with
-    SADDLP instead of accumulating into zeroed registers."""
-    for i in range(4):
-        I("ld1 {v%d.16b}, [%s], #16" % (16 + i, rows[i]))
-    I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x6], #64")
-    for i in range(4):
-        for j in range(4):
-            t = 24 + (2 * (4 * i + j)) % 4
-            I("smull v%d.8h, v%d.8b, v%d.8b" % (t, 16 + i, 20 + j))
-            I("smull2 v%d.8h, v%d.16b, v%d.16b" % (t + 1, 16 + i, 20 + j))
-            I("%s v%d.4s, v%d.8h" % ("saddlp" if first else "sadalp", 4 * i + j, t))
-            I("sadalp v%d.4s, v%d.8h" % (4 * i + j, t + 1))
+DOT_DOC = '''// func %(name)s%(sig)s
+//
+// %(name)s is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
+// %(mr)dx8 tiles (MR = %(mr)d, NR = 8) of one row tile, every full panel.%(why)s
+''' + TILE_COMMON + '''
+//
+// Algorithm: weights are packed per panel in 4-k groups, 8 columns x 4 bytes
+// (32 bytes) per group. Per 16 k the loop loads the %(mr)d row(s) (%(aload)s
+// from ap) and the 4 groups of weights (two LD1 into the same 4 registers)
+// and issues %(nsdot)d SDOT by element: acc[i][cols] += w_group(g) . a_i.4b[g], at
+// the A76's two SDOT per cycle. The loop runs two 16-k blocks per iteration
+// (one more first when kblocks is odd). The accumulators start at bias (%(mr2)s
+// LD1) or, with rsb, at bias + rsb[i] (%(nadd)d ADD); zp, lo and hi stay in
+// registers for the whole call.
+//
+// Loops:
+//	panel:         for each panel of 8 columns: acc = bias (+ rsb)
+//	  k32:         for each 32 k: 2 x (%(nload)d loads, %(nsdot)d SDOT by element)
+//	  epilogue:    requantize %(nout)d values, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
+//	R14 rsz
+//	V0-V%(lastacc)d accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
+//	V16-V%(lasta)d rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
+//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	<free>'''
+
+WIDE_DOC = '''// func %(name)s%(sig)s
+//
+// %(name)s is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
+// product), %(what)s: %(mr)dx4 tiles (MR = %(mr)d, NR = 4) of one row tile, every
+// full panel.%(why)s
+''' + TILE_COMMON + '''
+//
+// Algorithm: weights are packed per panel in 16-k blocks, 4 columns x 16
+// bytes. Per 16 k the loop loads the %(mr)d row(s) (%(aload)s from ap) and the
+// 4 columns (one LD1); every (row, column) pair %(pair)s
+// The epilogue reduces each row's 4 partial-sum vectors with ADDP. Per panel
+// the first 16-k block writes the partial sums with SADDLP (no zeroing); the
+// loop runs two 16-k blocks per iteration (one more first when the count
+// left is odd).
+//
+// Loops:
+//	panel:         for each panel of 4 columns
+//	  first:       the first 16-k block (SADDLP writes the partial sums)
+//	  k32:         for each further 32 k: 2 x (2 loads, %(ops)s)
+//	  epilogue:    reduce, add bias (+ rsb), requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz  R15 ap stride
+//	(64, single-row variant)
+//	V0-V%(lastacc)d partial sums (row i, column j: V4i+j)  V16-V%(lasta)d rows
+//	V20-V23 weights  V24-V27 products  V28 zp (int16x8)  V29 lo  V30 hi
+//	(int8x16); in the epilogue V16-V19 rows, V20-V23 rsb, V24 bias, V25 scale.
+//	<free>'''
+
+WIDE_WHAT = {
+    False: "exact for every int8 input and weight",
+    True: "for narrow weights (every weight in [-127, 127], as PackPointwiseQ8 notes)",
+}
+WIDE_PAIR = {
+    False: '''takes SMULL
+// (k 0-7) and SMULL2 (k 8-15) into int16 products and two SADALP into its
+// int32x4 partial sums. Each int16 holds one product, so no input (not even
+// -128 * -128) can overflow; A72 issues the multiplies on F0 and SADALP on F1,
+// 8 MACs per cycle.''',
+    True: '''takes SMULL
+// (k 0-7) and SMLAL2 (k 8-15) into one int16x8 vector, two products per lane
+// (|sum| <= 2*128*127 < 2^15, exact for narrow weights), and one SADALP into
+// its int32x4 partial sums: 3 instructions per 16 MACs instead of 4, the
+// same multiplies (A72: F0-bound at 8 MACs per cycle) and half the SADALP.''',
+}
+WIDE_OPS = {False: "SMULL(2) x2, SADALP x2 per pair", True: "SMULL, SMLAL2, SADALP per pair"}
+WHY = {8: "", 4: " The Go caller uses it for row tiles of 2 to 4 rows.", 1: " The Go caller uses it for a single row."}
 
 
-def wide_atail(I, rows):
-    I("mov x19, xzr")
+def tile_prologue(E, I, name, doc):
+    E(doc.strip("\n"))
+    E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(TILE_SIG)))
+    goabi.load_args(E, TILE_SIG, {"ap": 0, "kblocks": 1, "b": 2, "npanels": 3, "c": 4, "ldc": 5, "m": 6,
+                                  "bias": 7, "biasStep": 8, "scale": 9, "rsb": 10, "rsz": 14})
+    E("\t// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.")
+    for nm, v, arr in (("zp", 28, "8h"), ("lo", 29, "16b"), ("hi", 30, "16b")):
+        goabi.load_arg(E, TILE_SIG, nm, 13)
+        I("dup v%d.%s, w13" % (v, arr))
+    I("cbz x3, done")
+
+
+def requant(I, vs, sc):
+    """SCVTF, FMUL by the scale vector sc(v), FCVTAS for each int32 vector."""
+    for v in vs:
+        I("scvtf v%d.4s, v%d.4s" % (v, v))
+    for v in vs:
+        I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc(v)))
+    for v in vs:
+        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+
+
+def narrow(I, pairs, quads, single=None):
+    """int32 -> int16 (SQXTN, SQXTN2) for pairs (lo, hi) into lo, SQADD zp;
+    int16 -> int8 for quads (a, b) into a (SQXTN, SQXTN2), or for the single
+    vector a (SQXTN to 8 bytes), then SMAX lo, SMIN hi."""
+    for a, b in pairs:
+        I("sqxtn v%d.4h, v%d.4s" % (a, a))
+        I("sqxtn2 v%d.8h, v%d.4s" % (a, b))
+    for a, _ in pairs:
+        I("sqadd v%d.8h, v%d.8h, v28.8h" % (a, a))
+    if single is not None:
+        I("sqxtn v%d.8b, v%d.8h" % (single, single))
+        I("smax v%d.8b, v%d.8b, v29.8b" % (single, single))
+        I("smin v%d.8b, v%d.8b, v30.8b" % (single, single))
+        return
+    for a, b in quads:
+        I("sqxtn v%d.8b, v%d.8h" % (a, a))
+        I("sqxtn2 v%d.16b, v%d.8h" % (a, b))
+    for a, _ in quads:
+        I("smax v%d.16b, v%d.16b, v29.16b" % (a, a))
+    for a, _ in quads:
+        I("smin v%d.16b, v%d.16b, v30.16b" % (a, a))
+
+
+def stores(E, I, mr, nr, lane, row):
+    """Stores the rows < m: row(i) is the (register, lane) of row i."""
     I("mov x13, x4")
-    for i in range(1, 4):
-        I("add %s, %s, #16" % (rows[i], rows[i - 1]))
-    I("orr x17, xzr, #1")  # Go's MOVD $1
-
-
-def wide():
-    o = []
-    I = lambda s: o.append(("I", s))  # noqa: E731  a machine instruction, GNU syntax
-    E = o.append  # Go syntax: comments, labels, argument loads
-    prologue(E, "pwQ8WideTile", WIDE_DOC)
-    I("cbz x7, done")
-    rows = ["x13", "x14", "x15", "x16"]
-    E("\t// Per call: zp, lo, hi in V28-V30 (int16x8), rs[0..3] in V31.")
-    E("\tMOVW\tzp+112(FP), R21")
-    I("dup v28.8h, w21")
-    E("\tMOVW\tlo+116(FP), R21")
-    I("dup v29.8h, w21")
-    E("\tMOVW\thi+120(FP), R21")
-    I("dup v30.8h, w21")
-    E("\tMOVD\trs+96(FP), R20")
-    I("ld1 {v31.4s}, [x20]")
-    E("panel:")
-    row_ptrs(I, rows, "x0")
-    I("mov x19, x5")
-    I("mov x17, x3")
-    I("cbnz x17, first")
-    E("\t// k < 16: the tail block is the first.")
-    wide_atail(I, rows)
-    E("first:")
-    wide_block(I, rows, True)
-    I("subs x17, x17, #1")
-    I("b.eq ktail")
-    E("k16:")
-    wide_block(I, rows, False)
-    I("subs x17, x17, #1")
-    I("b.ne k16")
-    E("ktail:")
-    I("cbz x19, epilogue")
-    wide_atail(I, rows)
-    I("b k16")
-    E("epilogue:")
-    E("\t// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias - rs[i].")
-    for i in range(4):
-        I("addp v24.4s, v%d.4s, v%d.4s" % (4 * i, 4 * i + 1))
-        I("addp v25.4s, v%d.4s, v%d.4s" % (4 * i + 2, 4 * i + 3))
-        I("addp v%d.4s, v24.4s, v25.4s" % (16 + i))
-    I("ld1 {v20.4s}, [x10]")
-    I("add x10, x10, x11")
-    I("ld1 {v21.4s}, [x12], #16")
-    for i in range(4):
-        I("dup v%d.4s, v31.s[%d]" % (24 + i, i))
-        I("add v%d.4s, v%d.4s, v20.4s" % (16 + i, 16 + i))
-        I("sub v%d.4s, v%d.4s, v%d.4s" % (16 + i, 16 + i, 24 + i))
-    for i in range(4):
-        I("scvtf v%d.4s, v%d.4s" % (16 + i, 16 + i))
-        I("fmul v%d.4s, v%d.4s, v21.4s" % (16 + i, 16 + i))
-        I("fcvtas v%d.4s, v%d.4s" % (16 + i, 16 + i))
-    E("\t// Rows 0,1 -> V16.8H, rows 2,3 -> V18.8H; then zp and the clamp on int16.")
-    for v in (16, 18):
-        I("sqxtn v%d.4h, v%d.4s" % (v, v))
-        I("sqxtn2 v%d.8h, v%d.4s" % (v, v + 1))
-        I("sqadd v%d.8h, v%d.8h, v28.8h" % (v, v))
-        I("smax v%d.8h, v%d.8h, v29.8h" % (v, v))
-        I("smin v%d.8h, v%d.8h, v30.8h" % (v, v))
-        I("xtn v%d.8b, v%d.8h" % (v, v))
-    I("mov x20, x8")
-    I("cmp x2, #4")
-    I("b.lt partial")
-    for i in range(4):
-        I("st1 {v%d.s}[%d], [x20], x9" % (16 + 2 * (i // 2), i % 2))
+    if mr > 1:
+        I("cmp x6, #%d" % mr)
+        I("b.lt partial")
+    for i in range(mr):
+        v, ln = row(i)
+        I("st1 {v%d.%s}[%d], [x13], x5" % (v, lane, ln))
     E("stored:")
-    I("add x8, x8, #4")
-    I("subs x7, x7, #1")
+    I("add x4, x4, #%d" % nr)
+    I("subs x3, x3, #1")
     I("b.ne panel")
     E("done:")
     I("ret")
+    if mr == 1:
+        return
     E("partial:")
-    E("\t// m < 4: store rows 0..m-1 only.")
-    I("str s16, [x20]")
-    for i in range(1, 4):
-        I("cmp x2, #%d" % i)
+    E("\t// m < %d: store rows 0..m-1 only." % mr)
+    for i in range(mr - 1):
+        v, ln = row(i)
+        I("st1 {v%d.%s}[%d], [x13], x5" % (v, lane, ln))
+        I("cmp x6, #%d" % (i + 1))
         I("b.le stored")
-        I("add x20, x20, x9")
-        I("st1 {v%d.s}[%d], [x20]" % (16 + 2 * (i // 2), i % 2))
     I("b stored")
+
+
+def kloop(E, I, block):
+    """The k loop from the panel's current block: two blocks per iteration,
+    one more first when the count (R12) is odd."""
+    I("tbz x12, #0, k32")
+    block()
+    I("subs x12, x12, #1")
+    I("b.eq epilogue")
+    E("k32:")
+    block()
+    block()
+    I("subs x12, x12, #2")
+    I("b.ne k32")
+
+
+def dot_tile(mr):
+    o = []
+    I = lambda s: o.append(("I", s))  # noqa: E731
+    E = o.append
+    name = "pwQ8DotTile" + ("" if mr == 8 else str(mr))
+    aload = {8: "two LD1 of 64 bytes", 4: "one LD1 of 64 bytes", 1: "one LD1 of 16 bytes"}[mr]
+    nload = {8: 4, 4: 3, 1: 3}[mr]
+    tile_prologue(E, I, name, DOT_DOC % {
+        "name": name, "sig": goabi.sig(TILE_SIG), "mr": mr, "why": WHY[mr], "pmr": 8, "aload": aload,
+        "nsdot": 8 * mr, "nload": nload, "mr2": {8: "eight", 4: "four", 1: "one"}[mr], "nadd": 2 * mr,
+        "nout": 8 * mr, "lastacc": 2 * mr - 1, "lasta": 15 + mr})
+    E("panel:")
+    I("cbz x14, withrs")
+    E("\t// acc = bias")
+    for i in range(mr):
+        I("ld1 {v%d.4s, v%d.4s}, [x7]" % (2 * i, 2 * i + 1))
+    I("b kstart")
+    E("withrs:")
+    E("\t// acc = bias + rsb[i]")
+    I("ld1 {v24.4s, v25.4s}, [x7]")
+    if mr == 8:
+        I("mov x13, x10")
+        I("ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [x13], #64")
+        I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x13]")
+    elif mr == 4:
+        I("ld1 {v16.4s, v17.4s, v18.4s, v19.4s}, [x10]")
+    else:
+        I("ld1 {v16.4s}, [x10]")
+    for i in range(mr):
+        for h in range(2):
+            I("add v%d.4s, v%d.4s, v%d.4s" % (2 * i + h, 16 + i, 24 + h))
+    E("kstart:")
+    I("add x7, x7, x8")
+    I("mov x11, x0")
+    I("mov x12, x1")
+    I("orr x13, xzr, #128")
+
+    def block():
+        if mr == 8:
+            I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
+            I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x11], #64")
+        elif mr == 4:
+            I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], x13")
+        else:
+            I("ld1 {v16.16b}, [x11], x13")
+        for half in range(2):
+            I("ld1 {v24.16b, v25.16b, v26.16b, v27.16b}, [x2], #64")
+            for g in (2 * half, 2 * half + 1):
+                for i in range(mr):
+                    for h in range(2):
+                        I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (2 * i + h, 24 + 2 * (g % 2) + h, 16 + i, g))
+
+    kloop(E, I, block)
+    E("epilogue:")
+    I("ld1 {v16.4s, v17.4s}, [x9], #32")
+    requant(I, range(2 * mr), lambda v: 16 + v % 2)
+    if mr == 1:
+        E("\t// The row in V0 (int16x8, then int8x8).")
+        narrow(I, [(0, 1)], [], single=0)
+        stores(E, I, 1, 8, "d", lambda i: (0, 0))
+    else:
+        E("\t// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).")
+        narrow(I, [(2 * i, 2 * i + 1) for i in range(mr)], [(4 * q, 4 * q + 2) for q in range(mr // 2)])
+        stores(E, I, mr, 8, "d", lambda i: (4 * (i // 2), i % 2))
     return o
 
+
+def wide_block(I, mr, first, narrow_w):
+    """One 16-k block: 2 loads, then per (row, column) pair the products and
+    their SADALP (SADDLP in the panel's first block)."""
+    if mr == 4:
+        I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
+    else:
+        I("ld1 {v16.16b}, [x11], x15")
+    I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x2], #64")
+    acc = "saddlp" if first else "sadalp"
+    for i in range(mr):
+        for j in range(4):
+            p = 4 * i + j
+            if narrow_w:
+                t = 24 + p % 4
+                I("smull v%d.8h, v%d.8b, v%d.8b" % (t, 16 + i, 20 + j))
+                I("smlal2 v%d.8h, v%d.16b, v%d.16b" % (t, 16 + i, 20 + j))
+                I("%s v%d.4s, v%d.8h" % (acc, p, t))
+            else:
+                t = 24 + (2 * p) % 4
+                I("smull v%d.8h, v%d.8b, v%d.8b" % (t, 16 + i, 20 + j))
+                I("smull2 v%d.8h, v%d.16b, v%d.16b" % (t + 1, 16 + i, 20 + j))
+                I("%s v%d.4s, v%d.8h" % (acc, p, t))
+                I("sadalp v%d.4s, v%d.8h" % (p, t + 1))
+
+
+def wide_tile(narrow_w, mr):
+    o = []
+    I = lambda s: o.append(("I", s))  # noqa: E731
+    E = o.append
+    name = "pwQ8WideTile" + ("N" if narrow_w else "") + ("" if mr == 4 else str(mr))
+    tile_prologue(E, I, name, WIDE_DOC % {
+        "name": name, "sig": goabi.sig(TILE_SIG), "what": WIDE_WHAT[narrow_w], "pair": WIDE_PAIR[narrow_w],
+        "ops": WIDE_OPS[narrow_w], "mr": mr, "why": WHY[mr], "pmr": 4,
+        "aload": "one LD1 of 64 bytes" if mr == 4 else "one LD1 of 16 bytes",
+        "lastacc": 4 * mr - 1, "lasta": 15 + mr})
+    E("panel:")
+    I("mov x11, x0")
+    I("mov x12, x1")
+    if mr == 1:
+        I("orr x15, xzr, #64")
+    wide_block(I, mr, True, narrow_w)
+    I("subs x12, x12, #1")
+    I("b.eq epilogue")
+    kloop(E, I, lambda: wide_block(I, mr, False, narrow_w))
+    E("epilogue:")
+    E("\t// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).")
+    for i in range(mr):
+        I("addp v%d.4s, v%d.4s, v%d.4s" % (4 * i, 4 * i, 4 * i + 1))
+        I("addp v%d.4s, v%d.4s, v%d.4s" % (4 * i + 2, 4 * i + 2, 4 * i + 3))
+    for i in range(mr):
+        I("addp v%d.4s, v%d.4s, v%d.4s" % (16 + i, 4 * i, 4 * i + 2))
+    I("ld1 {v24.4s}, [x7]")
+    I("add x7, x7, x8")
+    I("ld1 {v25.4s}, [x9], #16")
+    for i in range(mr):
+        I("add v%d.4s, v%d.4s, v24.4s" % (16 + i, 16 + i))
+    I("cbnz x14, norsb")
+    if mr == 4:
+        I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x10]")
+    else:
+        I("ld1 {v20.4s}, [x10]")
+    for i in range(mr):
+        I("add v%d.4s, v%d.4s, v%d.4s" % (16 + i, 16 + i, 20 + i))
+    E("norsb:")
+    requant(I, range(16, 16 + mr), lambda v: 25)
+    if mr == 1:
+        I("sqxtn v16.4h, v16.4s")
+        I("sqadd v16.4h, v16.4h, v28.4h")
+        I("sqxtn v16.8b, v16.8h")
+        I("smax v16.8b, v16.8b, v29.8b")
+        I("smin v16.8b, v16.8b, v30.8b")
+        stores(E, I, 1, 4, "s", lambda i: (16, 0))
+    else:
+        E("\t// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).")
+        narrow(I, [(16, 17), (18, 19)], [(16, 18)])
+        stores(E, I, 4, 4, "s", lambda i: (16, i))
+    return o
 
 def generate():
-    return "pwconv_q8_arm64.s", wide() + [""] + dot()
+    out = pack("pwQ8WidePack", 4, False)
+    for narrow_w in (False, True):
+        for mr in (4, 1):
+            out += [""] + wide_tile(narrow_w, mr)
+    out += [""] + pack("pwQ8DotPack", 8, True)
+    for mr in (8, 4, 1):
+        out += [""] + dot_tile(mr)
+    return "pwconv_q8_arm64.s", out

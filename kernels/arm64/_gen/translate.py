@@ -21,22 +21,24 @@ import re
 # Every other vector form is a WORD. Scalar forms are all native.
 NATIVE = {
     "add vvv", "sub vvv", "addp vvv", "eor vvv", "mov vv", "fmla vvv",
-    "dup vr", "dup ve", "ld1 lm", "ld1 em", "st1 lm", "st1 em",
+    "dup vr", "dup ve", "ld1 lm", "ld1 em", "st1 lm", "st1 em", "movi vi",
+    "zip1 vvv", "zip2 vvv", "tbl vlv", "mov er", "addv fv",
 }
 
 # Go's names for the scalar mnemonics; a vector mnemonic is "V" + its GNU name.
 SCALAR = {
     "add": "ADD", "ands": "ANDS", "subs": "SUBS", "lsl": "LSL", "lsr": "LSR",
     "cmp": "CMP", "csel": "CSEL", "cbz": "CBZ", "cbnz": "CBNZ", "b": "JMP",
-    "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR",
+    "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR", "neg": "NEG", "tbz": "TBZ", "tbnz": "TBNZ", "sub": "SUB",
 }
 # ldr and str of a float register are named in Go by its width.
 MOVE = {"s": "FMOVS", "d": "FMOVD"}
 # Go lists the destination last, the reverse of GNU, except where GNU's order
 # is already Go's (stores: value then address; compare and branch: register
-# then label) and CSEL (condition first, then the two sources).
+# then label), CSEL (condition first, then the two sources) and TBZ/TBNZ
+# (bit, register, label).
 KEEP = {"st1", "str", "cbz", "cbnz"}
-BRANCH = {"b", "cbz", "cbnz"}
+BRANCH = {"b", "cbz", "cbnz", "tbz", "tbnz"}
 ARRANGEMENT = {"16b": "B16", "8b": "B8", "4b": "B4", "8h": "H8", "4h": "H4",
                "4s": "S4", "2s": "S2", "2d": "D2", "1d": "D1"}
 SHIFT = {"lsl": "<<", "lsr": ">>", "asr": "->"}
@@ -156,7 +158,11 @@ def _translate(gnu):
         ops.append(_operand(s, branch))
     kinds = "".join(k for k, _ in ops)
     form = (mn + " " + kinds).strip()
-    vector = kinds[:1] in ("v", "e", "l")
+    # A vector instruction has a vector, element or list operand first, or a
+    # scalar float destination and a vector source (across-lanes: ADDV).
+    vector = kinds[:1] in ("v", "e", "l") or (kinds[:1] == "f" and "v" in kinds)
+    if vector and kinds[:1] == "f":  # Go names the scalar destination of ADDV V23, not F23
+        ops[0] = ("f", "V" + ops[0][1][1:])
     if mn.startswith("b."):
         op = "B" + mn[2:].upper()
     elif vector:
@@ -172,6 +178,8 @@ def _translate(gnu):
         op, texts = "MOVD", [texts[0], texts[2]]
     if mn == "csel":
         texts = [texts[3], texts[1], texts[2], texts[0]]
+    elif mn in ("tbz", "tbnz"):  # tbz x5, #0, label is TBZ $0, R5, label
+        texts = [texts[1], texts[0], texts[2]]
     elif mn not in KEEP:
         texts.reverse()
     native = not vector or form in NATIVE
