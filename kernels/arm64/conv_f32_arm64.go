@@ -11,6 +11,19 @@ import (
 //go:noescape
 func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
 
+//go:noescape
+func convF32C3A53(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
+
+// convF32Run calls convF32C3, or its in-order twin when a53 is set. Direct
+// calls keep the caller's stack patch from escaping.
+func convF32Run(a53 bool, r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32) {
+	if a53 {
+		convF32C3A53(r0, r1, r2, w, bias, dst, npix, step, nblk, lo, hi)
+	} else {
+		convF32C3(r0, r1, r2, w, bias, dst, npix, step, nblk, lo, hi)
+	}
+}
+
 // SupportsConvF32 reports whether ConvF32 computes p: a full 3x3 convolution
 // of 3 input channels, equal strides of 1 or 2, any padding, and a multiple
 // of 8 output channels.
@@ -55,6 +68,16 @@ func PackConvF32(p *generic.ConvParams, w, bias []float32) *ConvF32Weights {
 // image read src directly, the others a zero-padded stack patch. Within
 // float32 rounding of generic. It panics unless SupportsConvF32(p).
 func ConvF32(p *generic.ConvParams, dst, src []float32, pk *ConvF32Weights, y0, y1 int, lo, hi float32) {
+	convF32(false, p, dst, src, pk, y0, y1, lo, hi)
+}
+
+// ConvF32A53 is ConvF32 with the kernel scheduled for in-order cores
+// (convF32C3A53): the same results.
+func ConvF32A53(p *generic.ConvParams, dst, src []float32, pk *ConvF32Weights, y0, y1 int, lo, hi float32) {
+	convF32(true, p, dst, src, pk, y0, y1, lo, hi)
+}
+
+func convF32(a53 bool, p *generic.ConvParams, dst, src []float32, pk *ConvF32Weights, y0, y1 int, lo, hi float32) {
 	convC3Check("ConvF32", p, len(src), len(dst), len(pk.bias), y0, y1)
 	C := p.OutC
 	var patch [27]float32
@@ -66,14 +89,14 @@ func ConvF32(p *generic.ConvParams, dst, src []float32, pk *ConvF32Weights, y0, 
 		if inside && xb > xa {
 			i := (iy*p.InW + xa*s - p.PadLeft) * 3
 			r := 3 * p.InW
-			convF32C3(&src[i], &src[i+r], &src[i+2*r], &pk.w[0], &pk.bias[0], &dst[(oy*p.OutW+xa)*C], xb-xa, 12*s, nblk, lo, hi)
+			convF32Run(a53, &src[i], &src[i+r], &src[i+2*r], &pk.w[0], &pk.bias[0], &dst[(oy*p.OutW+xa)*C], xb-xa, 12*s, nblk, lo, hi)
 		}
 		for ox := 0; ox < p.OutW; ox++ {
 			if inside && ox >= xa && ox < xb {
 				continue
 			}
 			convC3Patch(p, &patch, src, oy, ox, 0)
-			convF32C3(&patch[0], &patch[9], &patch[18], &pk.w[0], &pk.bias[0], &dst[(oy*p.OutW+ox)*C], 1, 0, nblk, lo, hi)
+			convF32Run(a53, &patch[0], &patch[9], &patch[18], &pk.w[0], &pk.bias[0], &dst[(oy*p.OutW+ox)*C], 1, 0, nblk, lo, hi)
 		}
 	}
 }

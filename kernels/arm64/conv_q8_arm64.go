@@ -12,6 +12,19 @@ import (
 func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
 
 //go:noescape
+func convQ8C3A53(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
+
+// convQ8Run calls convQ8C3, or its in-order twin when a53 is set. Direct
+// calls keep the caller's stack patch from escaping.
+func convQ8Run(a53 bool, r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32) {
+	if a53 {
+		convQ8C3A53(r0, r1, r2, w, bias, scale, dst, npix, step, nblk, xzp, zp, lo, hi)
+	} else {
+		convQ8C3(r0, r1, r2, w, bias, scale, dst, npix, step, nblk, xzp, zp, lo, hi)
+	}
+}
+
+//go:noescape
 func convQ8C3Dot(r0, r1, r2, w *int8, bias, off *int32, scale *float32, dst *int8, npix, step, nblk, ldd int, zp, lo, hi int32)
 
 //go:noescape
@@ -62,6 +75,16 @@ func PackConvQ8(p *generic.ConvParams, w []int8, wzp, bias []int32) *ConvQ8Weigh
 // ConvF32; padded taps hold xzp in the patch, so they contribute exactly 0.
 // It panics unless SupportsConvQ8(p, xzp).
 func ConvQ8(p *generic.ConvParams, dst, src []int8, xzp int32, pk *ConvQ8Weights, rq *generic.Requant, y0, y1 int) {
+	convQ8(false, p, dst, src, xzp, pk, rq, y0, y1)
+}
+
+// ConvQ8A53 is ConvQ8 with the kernel scheduled for in-order cores
+// (convQ8C3A53): the same results.
+func ConvQ8A53(p *generic.ConvParams, dst, src []int8, xzp int32, pk *ConvQ8Weights, rq *generic.Requant, y0, y1 int) {
+	convQ8(true, p, dst, src, xzp, pk, rq, y0, y1)
+}
+
+func convQ8(a53 bool, p *generic.ConvParams, dst, src []int8, xzp int32, pk *ConvQ8Weights, rq *generic.Requant, y0, y1 int) {
 	convC3Check("ConvQ8", p, len(src), len(dst), len(pk.bias), y0, y1)
 	C := p.OutC
 	if !inInt8(xzp) {
@@ -79,7 +102,7 @@ func ConvQ8(p *generic.ConvParams, dst, src []int8, xzp int32, pk *ConvQ8Weights
 		if inside && xb > xa {
 			i := (iy*p.InW + xa*s - p.PadLeft) * 3
 			r := 3 * p.InW
-			convQ8C3(&src[i], &src[i+r], &src[i+2*r], &pk.w[0], &pk.bias[0], &rq.Scale[0], &dst[(oy*p.OutW+xa)*C], xb-xa, 3*s, nblk,
+			convQ8Run(a53, &src[i], &src[i+r], &src[i+2*r], &pk.w[0], &pk.bias[0], &rq.Scale[0], &dst[(oy*p.OutW+xa)*C], xb-xa, 3*s, nblk,
 				xzp, rq.ZeroPoint, rq.Min, rq.Max)
 		}
 		for ox := 0; ox < p.OutW; ox++ {
@@ -87,7 +110,7 @@ func ConvQ8(p *generic.ConvParams, dst, src []int8, xzp int32, pk *ConvQ8Weights
 				continue
 			}
 			convC3Patch(p, &patch, src, oy, ox, int8(xzp))
-			convQ8C3(&patch[0], &patch[9], &patch[18], &pk.w[0], &pk.bias[0], &rq.Scale[0], &dst[(oy*p.OutW+ox)*C], 1, 0, nblk,
+			convQ8Run(a53, &patch[0], &patch[9], &patch[18], &pk.w[0], &pk.bias[0], &rq.Scale[0], &dst[(oy*p.OutW+ox)*C], 1, 0, nblk,
 				xzp, rq.ZeroPoint, rq.Min, rq.Max)
 		}
 	}

@@ -175,6 +175,163 @@ block:
 done:
 	RET
 
+// func convQ8C3A53(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
+//
+// convQ8C3A53 is convQ8C3 for in-order cores (Cortex-A53, where the Go
+// caller selects it): the same operations, each post-indexed load or store
+// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
+// post-indexed access waits for every older instruction to complete), and
+// every straight-line block reordered by _gen/inorder.py for an in-order
+// pipeline. Every dependence is kept, so the results are convQ8C3's. Its
+// contract, loops and registers are convQ8C3's.
+//	free: R15-R17, R19-R25, V14-V15, V22-V23. Go reserves R18, R26-R30.
+TEXT ·convQ8C3A53(SB), NOSPLIT, $0-96
+	MOVD	r0+0(FP), R0
+	MOVD	r1+8(FP), R1
+	MOVD	r2+16(FP), R2
+	MOVD	w+24(FP), R3
+	MOVD	bias+32(FP), R4
+	MOVD	scale+40(FP), R5
+	MOVD	dst+48(FP), R6
+	MOVD	npix+56(FP), R7
+	MOVD	step+64(FP), R8
+	MOVD	nblk+72(FP), R9
+	MOVW	xzp+80(FP), R14
+	VDUP	R14, V6.B8
+	MOVW	zp+84(FP), R14
+	VDUP	R14, V7.S4
+	MOVW	lo+88(FP), R14
+	VDUP	R14, V12.S4
+	MOVW	hi+92(FP), R14
+	VDUP	R14, V13.S4
+	CBZ	R7, done
+	CBZ	R9, done
+pixel:
+	ADD	$8, R0, R14
+	VLD1	(R0), [V0.B8]
+	VLD1	(R1), [V2.B8]
+	VLD1	(R2), [V4.B8]
+	VLD1	(R14), V1.B[0]
+	ADD	$8, R1, R14
+	WORD	$0x0e262000	// ssubl v0.8h, v0.8b, v6.8b
+	WORD	$0x0e262042	// ssubl v2.8h, v2.8b, v6.8b
+	WORD	$0x0e262084	// ssubl v4.8h, v4.8b, v6.8b
+	WORD	$0x0e262021	// ssubl v1.8h, v1.8b, v6.8b
+	VLD1	(R14), V3.B[0]
+	ADD	$8, R2, R14
+	MOVD	R3, R11
+	MOVD	R4, R12
+	VLD1	(R14), V5.B[0]
+	WORD	$0x0e262063	// ssubl v3.8h, v3.8b, v6.8b
+	MOVD	R5, R13
+	WORD	$0x0e2620a5	// ssubl v5.8h, v5.8b, v6.8b
+	MOVD	R9, R10
+block:
+	VLD1	(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
+	ADD	$64, R11, R11
+	VLD1	(R12), [V8.S4, V9.S4]
+	VLD1	(R13), [V10.S4, V11.S4]
+	WORD	$0x0f40a310	// smull v16.4s, v24.4h, v0.h[0]
+	VLD1	(R11), [V28.H8, V29.H8, V30.H8, V31.H8]
+	WORD	$0x0f50a332	// smull v18.4s, v25.4h, v0.h[1]
+	WORD	$0x4f40a311	// smull2 v17.4s, v24.8h, v0.h[0]
+	WORD	$0x4f50a333	// smull2 v19.4s, v25.8h, v0.h[1]
+	WORD	$0x0f60a354	// smull v20.4s, v26.4h, v0.h[2]
+	WORD	$0x4f60a355	// smull2 v21.4s, v26.8h, v0.h[2]
+	WORD	$0x0f702370	// smlal v16.4s, v27.4h, v0.h[3]
+	WORD	$0x0f402b92	// smlal v18.4s, v28.4h, v0.h[4]
+	WORD	$0x4f702371	// smlal2 v17.4s, v27.8h, v0.h[3]
+	WORD	$0x4f402b93	// smlal2 v19.4s, v28.8h, v0.h[4]
+	WORD	$0x0f502bb4	// smlal v20.4s, v29.4h, v0.h[5]
+	WORD	$0x4f502bb5	// smlal2 v21.4s, v29.8h, v0.h[5]
+	WORD	$0x0f602bd0	// smlal v16.4s, v30.4h, v0.h[6]
+	WORD	$0x0f702bf2	// smlal v18.4s, v31.4h, v0.h[7]
+	WORD	$0x4f602bd1	// smlal2 v17.4s, v30.8h, v0.h[6]
+	WORD	$0x4f702bf3	// smlal2 v19.4s, v31.8h, v0.h[7]
+	ADD	$64, R11, R11
+	SUBS	$1, R10, R10
+	ADD	$32, R12, R12
+	VLD1	(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
+	ADD	$64, R11, R11
+	ADD	$32, R13, R13
+	WORD	$0x0f412314	// smlal v20.4s, v24.4h, v1.h[0]
+	VLD1	(R11), [V28.H8, V29.H8, V30.H8, V31.H8]
+	WORD	$0x4f412315	// smlal2 v21.4s, v24.8h, v1.h[0]
+	WORD	$0x0f422330	// smlal v16.4s, v25.4h, v2.h[0]
+	WORD	$0x0f522352	// smlal v18.4s, v26.4h, v2.h[1]
+	WORD	$0x4f422331	// smlal2 v17.4s, v25.8h, v2.h[0]
+	WORD	$0x4f522353	// smlal2 v19.4s, v26.8h, v2.h[1]
+	WORD	$0x0f622374	// smlal v20.4s, v27.4h, v2.h[2]
+	WORD	$0x4f622375	// smlal2 v21.4s, v27.8h, v2.h[2]
+	WORD	$0x0f722390	// smlal v16.4s, v28.4h, v2.h[3]
+	WORD	$0x0f422bb2	// smlal v18.4s, v29.4h, v2.h[4]
+	WORD	$0x4f722391	// smlal2 v17.4s, v28.8h, v2.h[3]
+	WORD	$0x4f422bb3	// smlal2 v19.4s, v29.8h, v2.h[4]
+	WORD	$0x0f522bd4	// smlal v20.4s, v30.4h, v2.h[5]
+	WORD	$0x4f522bd5	// smlal2 v21.4s, v30.8h, v2.h[5]
+	WORD	$0x0f622bf0	// smlal v16.4s, v31.4h, v2.h[6]
+	WORD	$0x4f622bf1	// smlal2 v17.4s, v31.8h, v2.h[6]
+	ADD	$64, R11, R11
+	VLD1	(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
+	ADD	$64, R11, R11
+	WORD	$0x0f722b12	// smlal v18.4s, v24.4h, v2.h[7]
+	VLD1	(R11), [V28.H8, V29.H8, V30.H8, V31.H8]
+	WORD	$0x4f722b13	// smlal2 v19.4s, v24.8h, v2.h[7]
+	WORD	$0x0f432334	// smlal v20.4s, v25.4h, v3.h[0]
+	WORD	$0x0f442350	// smlal v16.4s, v26.4h, v4.h[0]
+	WORD	$0x4f432335	// smlal2 v21.4s, v25.8h, v3.h[0]
+	WORD	$0x4f442351	// smlal2 v17.4s, v26.8h, v4.h[0]
+	WORD	$0x0f542372	// smlal v18.4s, v27.4h, v4.h[1]
+	WORD	$0x4f542373	// smlal2 v19.4s, v27.8h, v4.h[1]
+	WORD	$0x0f642394	// smlal v20.4s, v28.4h, v4.h[2]
+	WORD	$0x0f7423b0	// smlal v16.4s, v29.4h, v4.h[3]
+	WORD	$0x4f642395	// smlal2 v21.4s, v28.8h, v4.h[2]
+	WORD	$0x4f7423b1	// smlal2 v17.4s, v29.8h, v4.h[3]
+	WORD	$0x0f442bd2	// smlal v18.4s, v30.4h, v4.h[4]
+	WORD	$0x4f442bd3	// smlal2 v19.4s, v30.8h, v4.h[4]
+	WORD	$0x0f542bf4	// smlal v20.4s, v31.4h, v4.h[5]
+	WORD	$0x4f542bf5	// smlal2 v21.4s, v31.8h, v4.h[5]
+	ADD	$64, R11, R11
+	VLD1	(R11), [V24.H8, V25.H8, V26.H8]
+	ADD	$48, R11, R11
+	WORD	$0x0f642b10	// smlal v16.4s, v24.4h, v4.h[6]
+	WORD	$0x0f742b32	// smlal v18.4s, v25.4h, v4.h[7]
+	WORD	$0x4f642b11	// smlal2 v17.4s, v24.8h, v4.h[6]
+	WORD	$0x4f742b33	// smlal2 v19.4s, v25.8h, v4.h[7]
+	WORD	$0x0f452354	// smlal v20.4s, v26.4h, v5.h[0]
+	WORD	$0x4f452355	// smlal2 v21.4s, v26.8h, v5.h[0]
+	VADD	V18.S4, V16.S4, V16.S4
+	VADD	V19.S4, V17.S4, V17.S4
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V8.S4, V16.S4, V16.S4
+	VADD	V9.S4, V17.S4, V17.S4
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	VADD	V7.S4, V16.S4, V16.S4
+	VADD	V7.S4, V17.S4, V17.S4
+	WORD	$0x4eac6610	// smax v16.4s, v16.4s, v12.4s
+	WORD	$0x4eac6631	// smax v17.4s, v17.4s, v12.4s
+	WORD	$0x4ead6e10	// smin v16.4s, v16.4s, v13.4s
+	WORD	$0x4ead6e31	// smin v17.4s, v17.4s, v13.4s
+	WORD	$0x0e612a10	// xtn v16.4h, v16.4s
+	WORD	$0x4e612a30	// xtn2 v16.8h, v17.4s
+	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
+	VST1	[V16.B8], (R6)
+	ADD	$8, R6, R6
+	BNE	block
+	SUBS	$1, R7, R7
+	ADD	R8, R0, R0
+	ADD	R8, R1, R1
+	ADD	R8, R2, R2
+	BNE	pixel
+done:
+	RET
+
 // func convQ8C3Dot(r0, r1, r2, w *int8, bias, off *int32, scale *float32, dst *int8, npix, step, nblk, ldd int, zp, lo, hi int32)
 //
 // convQ8C3Dot is convQ8C3 with SDOT (ARMv8.2 dot product) for weights minus

@@ -33,6 +33,7 @@ func TestSelection(t *testing.T) {
 		"pwconv_f32_neon": true, "pwconv_q8_neon": true, "dwconv3x3_f32_neon": true,
 		"dwconv3x3_q8_neon": true, "pwconv_q8_dotprod": arm64.HasDotProd,
 		"conv3x3c3_f32_neon": true, "conv3x3c3_q8_neon": true, "conv3x3c3_q8_dotprod": arm64.HasDotProd,
+		"dwconv3x3_q8_dotprod": arm64.HasDotProd, "pwconv_f32_neon_a53": arm64.A53, "pwconv_q8_neon_a53": arm64.A53,
 	}
 	for name, a := range want {
 		got, ok := avail[name]
@@ -53,6 +54,9 @@ func TestSelection(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantBest := "pwconv_q8_neon"
+	if arm64.A53 {
+		wantBest = "pwconv_q8_neon_a53"
+	}
 	if arm64.HasDotProd {
 		wantBest = "pwconv_q8_dotprod"
 	}
@@ -79,4 +83,32 @@ func TestCheckForcedLevel(t *testing.T) {
 			t.Logf("Check(dotprod) without dot product: %v", err)
 		}
 	}
+}
+
+// TestOnlyA53 checks the in-order core detection on the /proc/cpuinfo texts
+// of a Raspberry Pi 3 (four Cortex-A53), a Pi 4 (Cortex-A72), an RK3399
+// (A53 + A72) and an x86 host as qemu-user shows it.
+func TestOnlyA53(t *testing.T) {
+	proc := func(impl, part string) string {
+		return "processor\t: 0\nBogoMIPS\t: 38.40\nFeatures\t: fp asimd evtstrm crc32 cpuid\n" +
+			"CPU implementer\t: " + impl + "\nCPU architecture: 8\nCPU variant\t: 0x0\nCPU part\t: " + part + "\nCPU revision\t: 4\n\n"
+	}
+	pi3 := strings.Repeat(proc("0x41", "0xd03"), 4) + "Hardware\t: BCM2835\nRevision\t: a02082\nModel\t: Raspberry Pi 3 Model B Rev 1.2\n"
+	for _, c := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"Pi 3", pi3, true},
+		{"Pi Zero 2 W, upper case", strings.ToUpper(pi3), true},
+		{"Pi 4", strings.Repeat(proc("0x41", "0xd08"), 4), false},
+		{"RK3399", strings.Repeat(proc("0x41", "0xd03"), 4) + strings.Repeat(proc("0x41", "0xd08"), 2), false},
+		{"another implementer's part 0xd03", proc("0x42", "0xd03"), false},
+		{"x86 host under qemu-user", "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2\n", false},
+		{"empty", "", false},
+	} {
+		if got := arm64.OnlyA53(c.text); got != c.want {
+			t.Errorf("%s: OnlyA53 = %v, want %v", c.name, got, c.want)
+		}
+	}
+	t.Logf("this machine: A53 = %v", arm64.A53)
 }

@@ -22,6 +22,27 @@ func dwF32S1(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi f
 //go:noescape
 func dwF32S2(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 
+//go:noescape
+func dwF32S1A53(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+
+//go:noescape
+func dwF32S2A53(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
+
+// dwF32Row calls the kernel of stride s, scheduled for in-order cores when
+// a53 is set. Direct calls keep the callers' stack patches from escaping.
+func dwF32Row(a53 bool, s int, r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32) {
+	switch {
+	case a53 && s == 1:
+		dwF32S1A53(r0, r1, r2, w, bias, dst, npix, nblk, cbytes, lo, hi)
+	case a53:
+		dwF32S2A53(r0, r1, r2, w, bias, dst, npix, nblk, cbytes, lo, hi)
+	case s == 1:
+		dwF32S1(r0, r1, r2, w, bias, dst, npix, nblk, cbytes, lo, hi)
+	default:
+		dwF32S2(r0, r1, r2, w, bias, dst, npix, nblk, cbytes, lo, hi)
+	}
+}
+
 // SupportsDWConvF32 reports whether DWConvF32 computes p: a 3x3 depthwise
 // convolution (depth multiplier 1) with equal strides of 1 or 2, any
 // padding, and input rows of at most dwZeroLen floats.
@@ -41,6 +62,16 @@ func SupportsDWConvF32(p *generic.ConvParams) bool {
 // differ from generic only by float32 rounding (per-row partial sums). It
 // panics unless SupportsDWConvF32(p).
 func DWConvF32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+	dwConvF32(false, p, dst, src, w, bias, y0, y1, lo, hi)
+}
+
+// DWConvF32A53 is DWConvF32 with the kernels scheduled for in-order cores
+// (dwF32S1A53, dwF32S2A53): the same results.
+func DWConvF32A53(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
+	dwConvF32(true, p, dst, src, w, bias, y0, y1, lo, hi)
+}
+
+func dwConvF32(a53 bool, p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, lo, hi float32) {
 	C := p.OutC
 	if !SupportsDWConvF32(p) {
 		panic(fmt.Sprintf("arm64.DWConvF32: unsupported layer %+v", *p))
@@ -71,19 +102,14 @@ func DWConvF32(p *generic.ConvParams, dst, src, w, bias []float32, y0, y1 int, l
 					rows[ky] = &src[(iy*p.InW+ix0)*C]
 				}
 			}
-			d := &dst[(oy*p.OutW+xa)*C]
-			if s == 1 {
-				dwF32S1(rows[0], rows[1], rows[2], &w[0], b, d, xb-xa, nblk, 4*C, lo, hi)
-			} else {
-				dwF32S2(rows[0], rows[1], rows[2], &w[0], b, d, xb-xa, nblk, 4*C, lo, hi)
-			}
+			dwF32Row(a53, s, rows[0], rows[1], rows[2], &w[0], b, &dst[(oy*p.OutW+xa)*C], xb-xa, nblk, 4*C, lo, hi)
 		}
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 4
 			if ox < xa || ox >= xb {
 				if edgeAsm {
 					dwF32Patch(p, patch[:9*C], src, oy, ox)
-					dwF32S1(&patch[0], &patch[3*C], &patch[6*C], &w[0], b, &dst[(oy*p.OutW+ox)*C], 1, nblk, 4*C, lo, hi)
+					dwF32Row(a53, 1, &patch[0], &patch[3*C], &patch[6*C], &w[0], b, &dst[(oy*p.OutW+ox)*C], 1, nblk, 4*C, lo, hi)
 				} else {
 					c0 = 0
 				}

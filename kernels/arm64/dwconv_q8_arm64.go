@@ -24,13 +24,25 @@ var (
 func dwQ8N1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
 //go:noescape
+func dwQ8N1A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
 func dwQ8N2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
+func dwQ8N2A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
 //go:noescape
 func dwQ8S1(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
 //go:noescape
+func dwQ8S1A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
 func dwQ8S2(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
+
+//go:noescape
+func dwQ8S2A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 
 // SupportsDWConvQ8 reports whether DWConvQ8 computes p with input zero point
 // xzp: a 3x3 depthwise convolution (depth multiplier 1) with equal strides of
@@ -73,6 +85,16 @@ func PackDWConvQ8(p *generic.ConvParams, w []int8, wzp []int32) *DWConvQ8Weights
 // image get zero weights. Padded edge columns and the C%8 channel tail run
 // in Go. Bit-exact with generic. It panics unless SupportsDWConvQ8(p, xzp).
 func DWConvQ8(p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ8Weights, bias []int32, rq *generic.Requant, y0, y1 int) {
+	dwConvQ8(false, p, dst, src, xzp, pk, bias, rq, y0, y1)
+}
+
+// DWConvQ8A53 is DWConvQ8 with the kernels scheduled for in-order cores
+// (dwQ8N1A53 ...): the same results.
+func DWConvQ8A53(p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ8Weights, bias []int32, rq *generic.Requant, y0, y1 int) {
+	dwConvQ8(true, p, dst, src, xzp, pk, bias, rq, y0, y1)
+}
+
+func dwConvQ8(a53 bool, p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ8Weights, bias []int32, rq *generic.Requant, y0, y1 int) {
 	C := p.OutC
 	if !SupportsDWConvQ8(p, xzp) {
 		panic(fmt.Sprintf("arm64.DWConvQ8: unsupported layer %+v with input zero point %d", *p, xzp))
@@ -113,14 +135,14 @@ func DWConvQ8(p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ8Wei
 				rows[ky] = &src[(iy*p.InW+ix0)*C]
 			}
 			d := &dst[(oy*p.OutW+xa)*C]
-			dwQ8Row(narrow, s, rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq)
+			dwQ8Row(a53, narrow, s, rows[0], rows[1], rows[2], ws[0], ws[1], ws[2], b, &rq.Scale[0], d, xb-xa, nblk, C, xzp, rq)
 		}
 		for ox := 0; ox < p.OutW; ox++ {
 			c0 := nblk * 8
 			if ox < xa || ox >= xb {
 				if edgeAsm {
 					dwQ8Patch(p, patch[:9*C], src, oy, ox, padRow[:C])
-					dwQ8Row(narrow, 1, &patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
+					dwQ8Row(a53, narrow, 1, &patch[0], &patch[3*C], &patch[6*C], &w[0], &w[3*C], &w[6*C], b, &rq.Scale[0],
 						&dst[(oy*p.OutW+ox)*C], 1, nblk, C, xzp, rq)
 				} else {
 					c0 = 0
@@ -187,10 +209,19 @@ func dwQ8Pixel(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bia
 }
 
 // dwQ8Row calls the assembly kernel for stride s: dwQ8N* for narrow weights,
-// else dwQ8S*. Direct calls (not func values) keep the pointers, and so the
-// callers' stack patches, from escaping.
-func dwQ8Row(narrow bool, s int, r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp int32, rq *generic.Requant) {
+// else dwQ8S*, their A53 twins when a53 is set. Direct calls (not func
+// values) keep the pointers, and so the callers' stack patches, from
+// escaping.
+func dwQ8Row(a53, narrow bool, s int, r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp int32, rq *generic.Requant) {
 	switch {
+	case a53 && narrow && s == 1:
+		dwQ8N1A53(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+	case a53 && narrow:
+		dwQ8N2A53(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+	case a53 && s == 1:
+		dwQ8S1A53(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
+	case a53:
+		dwQ8S2A53(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
 	case narrow && s == 1:
 		dwQ8N1(r0, r1, r2, w0, w1, w2, bias, scale, dst, npix, nblk, ch, xzp, rq.ZeroPoint, rq.Min, rq.Max)
 	case narrow:

@@ -206,42 +206,84 @@ func DWConvQ8Dot(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights,
 	xa, xb := dwInteriorCols(p)
 	rq := &pk.rq
 	var patch [9 * dwPatchMaxC]int8
-	var padRow [dwPatchMaxC]int8
 	edgeAsm := nblk > 0 && C <= dwPatchMaxC
-	if edgeAsm {
-		fillQ8(padRow[:C], int8(pk.xzp))
-	}
 	for oy := y0; oy < y1; oy++ {
+		var rows [3]*int8
+		var steps [3]int
+		for ky := range rows {
+			if iy := oy*s - p.PadTop + ky; iy < 0 || iy >= p.InH {
+				rows[ky] = &pk.xzpRow[0] // column step 0: every tap reads xzp
+			} else {
+				rows[ky], steps[ky] = &src[iy*p.InW*C], C
+			}
+		}
 		if nblk > 0 && xb > xa {
-			var rows [3]*int8
-			var steps [3]int
-			ix0 := xa*s - p.PadLeft
-			for ky := range rows {
-				iy := oy*s - p.PadTop + ky
-				if iy < 0 || iy >= p.InH {
-					rows[ky] = &pk.xzpRow[0]
-				} else {
-					rows[ky], steps[ky] = &src[(iy*p.InW+ix0)*C], C
+			off := (xa*s - p.PadLeft) * C
+			var r [3]*int8
+			for ky := range r {
+				r[ky] = rows[ky]
+				if steps[ky] != 0 {
+					r[ky] = &src[dwRowStart(p, oy, ky)+off]
 				}
 			}
-			dwQ8DotRow(pk.withO, s, rows[0], rows[1], rows[2], &pk.pk[0], &dst[(oy*p.OutW+xa)*C], xb-xa, nblk, C,
+			dwQ8DotRow(pk.withO, s, r[0], r[1], r[2], &pk.pk[0], &dst[(oy*p.OutW+xa)*C], xb-xa, nblk, C,
 				steps[0], steps[1], steps[2], rq)
+			if nblk*8 < C {
+				for ox := xa; ox < xb; ox++ {
+					dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
+				}
+			}
 		}
 		for ox := 0; ox < p.OutW; ox++ {
-			c0 := nblk * 8
-			if ox < xa || ox >= xb {
-				if edgeAsm {
-					dwQ8Patch(p, patch[:9*C], src, oy, ox, padRow[:C])
-					dwQ8DotRow(pk.withO, 1, &patch[0], &patch[3*C], &patch[6*C], &pk.pk[0], &dst[(oy*p.OutW+ox)*C], 1, nblk, C,
-						C, C, C, rq)
-				} else {
-					c0 = 0
+			if ox == xa && xb > xa && nblk > 0 {
+				ox = xb - 1 // the interior ran above
+				continue
+			}
+			if !edgeAsm {
+				dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, 0)
+				continue
+			}
+			// The kernel rows inside the image, with their padded columns
+			// holding xzp, in a 3-column patch each; the others read the row
+			// of xzp.
+			var r [3]*int8
+			var st [3]int
+			for ky := range r {
+				r[ky], st[ky] = rows[ky], steps[ky]
+				if steps[ky] != 0 {
+					row := patch[3*ky*C : 3*(ky+1)*C]
+					dwQ8EdgeRow(p, row, src[dwRowStart(p, oy, ky):], ox, pk.xzpRow)
+					r[ky] = &row[0]
 				}
 			}
-			if c0 < C {
-				dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, c0)
+			dwQ8DotRow(pk.withO, 1, r[0], r[1], r[2], &pk.pk[0], &dst[(oy*p.OutW+ox)*C], 1, nblk, C, st[0], st[1], st[2], rq)
+			if nblk*8 < C {
+				dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
 			}
 		}
+	}
+}
+
+// dwRowStart returns the offset in src of the input row that kernel row ky
+// of output row oy reads (inside the image).
+func dwRowStart(p *generic.ConvParams, oy, ky int) int {
+	return (oy*p.StrideH - p.PadTop + ky) * p.InW * p.OutC
+}
+
+// dwQ8EdgeRow fills row, 3 columns of C values, with the input columns of
+// output column ox from the image row in (one copy of the columns inside
+// it) and xzp (from xzpRow) in the columns outside.
+func dwQ8EdgeRow(p *generic.ConvParams, row, in []int8, ox int, xzpRow []int8) {
+	C := p.OutC
+	ix0 := ox*p.StrideW - p.PadLeft
+	a, b := max(ix0, 0), min(ix0+3, p.InW) // the columns inside the image
+	for kx := 0; kx < 3; kx++ {
+		if ix := ix0 + kx; ix < a || ix >= b {
+			copy(row[kx*C:(kx+1)*C], xzpRow)
+		}
+	}
+	if b > a {
+		copy(row[(a-ix0)*C:(b-ix0)*C], in[a*C:b*C])
 	}
 }
 

@@ -20,6 +20,20 @@ const pointwiseF32BlockBytes = 96 << 10
 //go:noescape
 func pwF32Panel8(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
 
+//go:noescape
+func pwF32Panel8A53(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
+
+// f32Panel calls pwF32Panel8, or pwF32Panel8A53 (scheduled for in-order
+// cores) when a53 is set. Direct calls keep the callers' scratch tiles on
+// the stack.
+func f32Panel(a53 bool, a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32) {
+	if a53 {
+		pwF32Panel8A53(a, lda, m, k, b, c, ldc, bias, lo, hi)
+	} else {
+		pwF32Panel8(a, lda, m, k, b, c, ldc, bias, lo, hi)
+	}
+}
+
 // PackPointwiseF32 packs w, [n][k] row-major, into panels of 8 output
 // channels, k-major, zero-padded to a multiple of 8 channels:
 //
@@ -46,6 +60,17 @@ func PackPointwiseF32(w []float32, n, k int) []float32 {
 // goes through an 8x8 scratch tile. Summation order differs from generic only
 // by float32 rounding (k is summed in one chain starting from the bias).
 func PointwiseF32(dst, src []float32, m, k, n int, packed, bias []float32, lo, hi float32) {
+	pointwiseF32(false, dst, src, m, k, n, packed, bias, lo, hi)
+}
+
+// PointwiseF32A53 is PointwiseF32 with its panels scheduled for in-order
+// cores (pwF32Panel8A53): the same FMLA in each accumulator's order, so the
+// same results.
+func PointwiseF32A53(dst, src []float32, m, k, n int, packed, bias []float32, lo, hi float32) {
+	pointwiseF32(true, dst, src, m, k, n, packed, bias, lo, hi)
+}
+
+func pointwiseF32(a53 bool, dst, src []float32, m, k, n int, packed, bias []float32, lo, hi float32) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -68,10 +93,10 @@ func PointwiseF32(dst, src []float32, m, k, n int, packed, bias []float32, lo, h
 			if bias != nil {
 				b = &bias[p*pointwiseF32NR]
 			}
-			pwF32Panel8(&src[i0*k], k, rows, k, &packed[p*k*pointwiseF32NR], &dst[i0*n+p*pointwiseF32NR], n, b, lo, hi)
+			f32Panel(a53, &src[i0*k], k, rows, k, &packed[p*k*pointwiseF32NR], &dst[i0*n+p*pointwiseF32NR], n, b, lo, hi)
 		}
 		if full < panels {
-			pointwiseF32TailPanel(dst, src, i0, rows, k, n, packed[full*k*pointwiseF32NR:], bias, lo, hi)
+			pointwiseF32TailPanel(a53, dst, src, i0, rows, k, n, packed[full*k*pointwiseF32NR:], bias, lo, hi)
 		}
 	}
 }
@@ -91,7 +116,7 @@ func pointwiseF32BiasOnly(dst []float32, m, n int, bias []float32, lo, hi float3
 
 // pointwiseF32TailPanel computes the last n%8 output channels of rows
 // [i0, i0+rows) through a scratch tile.
-func pointwiseF32TailPanel(dst, src []float32, i0, rows, k, n int, panel, bias []float32, lo, hi float32) {
+func pointwiseF32TailPanel(a53 bool, dst, src []float32, i0, rows, k, n int, panel, bias []float32, lo, hi float32) {
 	j0 := n / pointwiseF32NR * pointwiseF32NR
 	var b [pointwiseF32NR]float32
 	if bias != nil {
@@ -100,7 +125,7 @@ func pointwiseF32TailPanel(dst, src []float32, i0, rows, k, n int, panel, bias [
 	var tile [PointwiseF32TileM * pointwiseF32NR]float32
 	for i := i0; i < i0+rows; i += PointwiseF32TileM {
 		r := min(PointwiseF32TileM, i0+rows-i)
-		pwF32Panel8(&src[i*k], k, r, k, &panel[0], &tile[0], pointwiseF32NR, &b[0], lo, hi)
+		f32Panel(a53, &src[i*k], k, r, k, &panel[0], &tile[0], pointwiseF32NR, &b[0], lo, hi)
 		for ii := 0; ii < r; ii++ {
 			copy(dst[(i+ii)*n+j0:(i+ii)*n+n], tile[ii*pointwiseF32NR:])
 		}

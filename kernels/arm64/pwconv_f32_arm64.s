@@ -287,3 +287,278 @@ next:
 	BGT	tile
 done:
 	RET
+
+// func pwF32Panel8A53(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
+//
+// pwF32Panel8A53 is pwF32Panel8 scheduled for in-order cores (Cortex-A53,
+// where the Go caller selects it): the same FMLA, each accumulator's in the
+// same k order, so the same results. LLVM's Cortex-A53 model completes
+// instructions in order (a load issued after an FMLA, 10 cycles, waits 6
+// cycles; a post-indexed load waits for every older instruction), so the
+// k4 loop loads all its operands first, by offset (rows by register offset,
+// weights by LDP pairs), then issues the 64 FMLA k step by k step (16 apart
+// on each accumulator): one stall per 64 FMLA.
+//
+// Loops:
+//	tile:          for each tile of 8 rows of a and c
+//	  k4:          for each 4 k: 8 LDR, 4 LDP, 64 FMLA by element
+//	  krem, k1:    for each remaining k (k%4): 8 scalar loads, 16 FMLA
+//	  epilogue:    clamp, store the rows < m
+//
+// Registers: as pwF32Panel8, with R17 the k offset of the rows (bytes) and
+// R20 the k4 counter.
+//	free: R23-R25, no V register. Go reserves R18, R26-R30.
+TEXT ·pwF32Panel8A53(SB), NOSPLIT, $0-72
+	MOVD	a+0(FP), R0
+	MOVD	lda+8(FP), R1
+	LSL	$2, R1, R1
+	MOVD	m+16(FP), R2
+	MOVD	k+24(FP), R3
+	MOVD	b+32(FP), R4
+	MOVD	c+40(FP), R5
+	MOVD	ldc+48(FP), R6
+	LSL	$2, R6, R6
+	MOVD	bias+56(FP), R7
+	MOVWU	lo+64(FP), R21
+	MOVWU	hi+68(FP), R22
+	CMP	$0, R2
+	BLE	done
+tile:
+	// Row pointers; rows >= m repeat the previous row.
+	MOVD	R0, R8
+	ADD	R1, R8, R9
+	CMP	$1, R2
+	CSEL	LE, R8, R9, R9
+	ADD	R1, R9, R10
+	CMP	$2, R2
+	CSEL	LE, R9, R10, R10
+	ADD	R1, R10, R11
+	CMP	$3, R2
+	CSEL	LE, R10, R11, R11
+	ADD	R1, R11, R12
+	CMP	$4, R2
+	CSEL	LE, R11, R12, R12
+	ADD	R1, R12, R13
+	CMP	$5, R2
+	CSEL	LE, R12, R13, R13
+	ADD	R1, R13, R14
+	CMP	$6, R2
+	CSEL	LE, R13, R14, R14
+	ADD	R1, R14, R15
+	CMP	$7, R2
+	CSEL	LE, R14, R15, R15
+	// Accumulators start from the bias.
+	VLD1	(R7), [V16.S4, V17.S4]
+	VMOV	V16.B16, V0.B16
+	VMOV	V17.B16, V1.B16
+	VMOV	V16.B16, V2.B16
+	VMOV	V17.B16, V3.B16
+	VMOV	V16.B16, V4.B16
+	VMOV	V17.B16, V5.B16
+	VMOV	V16.B16, V6.B16
+	VMOV	V17.B16, V7.B16
+	VMOV	V16.B16, V8.B16
+	VMOV	V17.B16, V9.B16
+	VMOV	V16.B16, V10.B16
+	VMOV	V17.B16, V11.B16
+	VMOV	V16.B16, V12.B16
+	VMOV	V17.B16, V13.B16
+	VMOV	V16.B16, V14.B16
+	VMOV	V17.B16, V15.B16
+	MOVD	R4, R16
+	LSR	$2, R3, R20
+	CBZ	R20, krem
+	MOVD	ZR, R17
+k4:
+	FLDPQ	(R16), (F24, F25)
+	WORD	$0x3cf16910	// ldr q16, [x8, x17]
+	WORD	$0x3cf16931	// ldr q17, [x9, x17]
+	WORD	$0x3cf16952	// ldr q18, [x10, x17]
+	WORD	$0x3cf16973	// ldr q19, [x11, x17]
+	WORD	$0x3cf16994	// ldr q20, [x12, x17]
+	WORD	$0x3cf169b5	// ldr q21, [x13, x17]
+	WORD	$0x3cf169d6	// ldr q22, [x14, x17]
+	WORD	$0x3cf169f7	// ldr q23, [x15, x17]
+	FLDPQ	32(R16), (F26, F27)
+	FLDPQ	64(R16), (F28, F29)
+	FLDPQ	96(R16), (F30, F31)
+	ADD	$16, R17, R17
+	ADD	$128, R16, R16
+	SUBS	$1, R20, R20
+	WORD	$0x4f901300	// fmla v0.4s, v24.4s, v16.s[0]
+	WORD	$0x4f901321	// fmla v1.4s, v25.4s, v16.s[0]
+	WORD	$0x4f911302	// fmla v2.4s, v24.4s, v17.s[0]
+	WORD	$0x4f911323	// fmla v3.4s, v25.4s, v17.s[0]
+	WORD	$0x4f921304	// fmla v4.4s, v24.4s, v18.s[0]
+	WORD	$0x4f921325	// fmla v5.4s, v25.4s, v18.s[0]
+	WORD	$0x4f931306	// fmla v6.4s, v24.4s, v19.s[0]
+	WORD	$0x4f931327	// fmla v7.4s, v25.4s, v19.s[0]
+	WORD	$0x4f941308	// fmla v8.4s, v24.4s, v20.s[0]
+	WORD	$0x4f941329	// fmla v9.4s, v25.4s, v20.s[0]
+	WORD	$0x4f95130a	// fmla v10.4s, v24.4s, v21.s[0]
+	WORD	$0x4f95132b	// fmla v11.4s, v25.4s, v21.s[0]
+	WORD	$0x4f96130c	// fmla v12.4s, v24.4s, v22.s[0]
+	WORD	$0x4f96132d	// fmla v13.4s, v25.4s, v22.s[0]
+	WORD	$0x4f97130e	// fmla v14.4s, v24.4s, v23.s[0]
+	WORD	$0x4f97132f	// fmla v15.4s, v25.4s, v23.s[0]
+	WORD	$0x4fb01340	// fmla v0.4s, v26.4s, v16.s[1]
+	WORD	$0x4fb01361	// fmla v1.4s, v27.4s, v16.s[1]
+	WORD	$0x4fb11342	// fmla v2.4s, v26.4s, v17.s[1]
+	WORD	$0x4fb11363	// fmla v3.4s, v27.4s, v17.s[1]
+	WORD	$0x4fb21344	// fmla v4.4s, v26.4s, v18.s[1]
+	WORD	$0x4fb21365	// fmla v5.4s, v27.4s, v18.s[1]
+	WORD	$0x4fb31346	// fmla v6.4s, v26.4s, v19.s[1]
+	WORD	$0x4fb31367	// fmla v7.4s, v27.4s, v19.s[1]
+	WORD	$0x4fb41348	// fmla v8.4s, v26.4s, v20.s[1]
+	WORD	$0x4fb41369	// fmla v9.4s, v27.4s, v20.s[1]
+	WORD	$0x4fb5134a	// fmla v10.4s, v26.4s, v21.s[1]
+	WORD	$0x4fb5136b	// fmla v11.4s, v27.4s, v21.s[1]
+	WORD	$0x4fb6134c	// fmla v12.4s, v26.4s, v22.s[1]
+	WORD	$0x4fb6136d	// fmla v13.4s, v27.4s, v22.s[1]
+	WORD	$0x4fb7134e	// fmla v14.4s, v26.4s, v23.s[1]
+	WORD	$0x4fb7136f	// fmla v15.4s, v27.4s, v23.s[1]
+	WORD	$0x4f901b80	// fmla v0.4s, v28.4s, v16.s[2]
+	WORD	$0x4f901ba1	// fmla v1.4s, v29.4s, v16.s[2]
+	WORD	$0x4f911b82	// fmla v2.4s, v28.4s, v17.s[2]
+	WORD	$0x4f911ba3	// fmla v3.4s, v29.4s, v17.s[2]
+	WORD	$0x4f921b84	// fmla v4.4s, v28.4s, v18.s[2]
+	WORD	$0x4f921ba5	// fmla v5.4s, v29.4s, v18.s[2]
+	WORD	$0x4f931b86	// fmla v6.4s, v28.4s, v19.s[2]
+	WORD	$0x4f931ba7	// fmla v7.4s, v29.4s, v19.s[2]
+	WORD	$0x4f941b88	// fmla v8.4s, v28.4s, v20.s[2]
+	WORD	$0x4f941ba9	// fmla v9.4s, v29.4s, v20.s[2]
+	WORD	$0x4f951b8a	// fmla v10.4s, v28.4s, v21.s[2]
+	WORD	$0x4f951bab	// fmla v11.4s, v29.4s, v21.s[2]
+	WORD	$0x4f961b8c	// fmla v12.4s, v28.4s, v22.s[2]
+	WORD	$0x4f961bad	// fmla v13.4s, v29.4s, v22.s[2]
+	WORD	$0x4f971b8e	// fmla v14.4s, v28.4s, v23.s[2]
+	WORD	$0x4f971baf	// fmla v15.4s, v29.4s, v23.s[2]
+	WORD	$0x4fb01bc0	// fmla v0.4s, v30.4s, v16.s[3]
+	WORD	$0x4fb01be1	// fmla v1.4s, v31.4s, v16.s[3]
+	WORD	$0x4fb11bc2	// fmla v2.4s, v30.4s, v17.s[3]
+	WORD	$0x4fb11be3	// fmla v3.4s, v31.4s, v17.s[3]
+	WORD	$0x4fb21bc4	// fmla v4.4s, v30.4s, v18.s[3]
+	WORD	$0x4fb21be5	// fmla v5.4s, v31.4s, v18.s[3]
+	WORD	$0x4fb31bc6	// fmla v6.4s, v30.4s, v19.s[3]
+	WORD	$0x4fb31be7	// fmla v7.4s, v31.4s, v19.s[3]
+	WORD	$0x4fb41bc8	// fmla v8.4s, v30.4s, v20.s[3]
+	WORD	$0x4fb41be9	// fmla v9.4s, v31.4s, v20.s[3]
+	WORD	$0x4fb51bca	// fmla v10.4s, v30.4s, v21.s[3]
+	WORD	$0x4fb51beb	// fmla v11.4s, v31.4s, v21.s[3]
+	WORD	$0x4fb61bcc	// fmla v12.4s, v30.4s, v22.s[3]
+	WORD	$0x4fb61bed	// fmla v13.4s, v31.4s, v22.s[3]
+	WORD	$0x4fb71bce	// fmla v14.4s, v30.4s, v23.s[3]
+	WORD	$0x4fb71bef	// fmla v15.4s, v31.4s, v23.s[3]
+	BNE	k4
+	// Rows past the 4k values read, for the k%4 loop.
+	ADD	R17, R8, R8
+	ADD	R17, R9, R9
+	ADD	R17, R10, R10
+	ADD	R17, R11, R11
+	ADD	R17, R12, R12
+	ADD	R17, R13, R13
+	ADD	R17, R14, R14
+	ADD	R17, R15, R15
+krem:
+	ANDS	$3, R3, R17
+	BEQ	epilogue
+k1:
+	FMOVS.P	4(R8), F16
+	FMOVS.P	4(R9), F17
+	FMOVS.P	4(R10), F18
+	FMOVS.P	4(R11), F19
+	FMOVS.P	4(R12), F20
+	FMOVS.P	4(R13), F21
+	FMOVS.P	4(R14), F22
+	FMOVS.P	4(R15), F23
+	VLD1.P	32(R16), [V24.S4, V25.S4]
+	WORD	$0x4f901300	// fmla v0.4s, v24.4s, v16.s[0]
+	WORD	$0x4f901321	// fmla v1.4s, v25.4s, v16.s[0]
+	WORD	$0x4f911302	// fmla v2.4s, v24.4s, v17.s[0]
+	WORD	$0x4f911323	// fmla v3.4s, v25.4s, v17.s[0]
+	WORD	$0x4f921304	// fmla v4.4s, v24.4s, v18.s[0]
+	WORD	$0x4f921325	// fmla v5.4s, v25.4s, v18.s[0]
+	WORD	$0x4f931306	// fmla v6.4s, v24.4s, v19.s[0]
+	WORD	$0x4f931327	// fmla v7.4s, v25.4s, v19.s[0]
+	WORD	$0x4f941308	// fmla v8.4s, v24.4s, v20.s[0]
+	WORD	$0x4f941329	// fmla v9.4s, v25.4s, v20.s[0]
+	WORD	$0x4f95130a	// fmla v10.4s, v24.4s, v21.s[0]
+	WORD	$0x4f95132b	// fmla v11.4s, v25.4s, v21.s[0]
+	WORD	$0x4f96130c	// fmla v12.4s, v24.4s, v22.s[0]
+	WORD	$0x4f96132d	// fmla v13.4s, v25.4s, v22.s[0]
+	WORD	$0x4f97130e	// fmla v14.4s, v24.4s, v23.s[0]
+	WORD	$0x4f97132f	// fmla v15.4s, v25.4s, v23.s[0]
+	SUBS	$1, R17, R17
+	BNE	k1
+epilogue:
+	VDUP	R21, V30.S4
+	VDUP	R22, V31.S4
+	WORD	$0x4e3ef400	// fmax v0.4s, v0.4s, v30.4s
+	WORD	$0x4e3ef421	// fmax v1.4s, v1.4s, v30.4s
+	WORD	$0x4e3ef442	// fmax v2.4s, v2.4s, v30.4s
+	WORD	$0x4e3ef463	// fmax v3.4s, v3.4s, v30.4s
+	WORD	$0x4e3ef484	// fmax v4.4s, v4.4s, v30.4s
+	WORD	$0x4e3ef4a5	// fmax v5.4s, v5.4s, v30.4s
+	WORD	$0x4e3ef4c6	// fmax v6.4s, v6.4s, v30.4s
+	WORD	$0x4e3ef4e7	// fmax v7.4s, v7.4s, v30.4s
+	WORD	$0x4e3ef508	// fmax v8.4s, v8.4s, v30.4s
+	WORD	$0x4e3ef529	// fmax v9.4s, v9.4s, v30.4s
+	WORD	$0x4e3ef54a	// fmax v10.4s, v10.4s, v30.4s
+	WORD	$0x4e3ef56b	// fmax v11.4s, v11.4s, v30.4s
+	WORD	$0x4e3ef58c	// fmax v12.4s, v12.4s, v30.4s
+	WORD	$0x4e3ef5ad	// fmax v13.4s, v13.4s, v30.4s
+	WORD	$0x4e3ef5ce	// fmax v14.4s, v14.4s, v30.4s
+	WORD	$0x4e3ef5ef	// fmax v15.4s, v15.4s, v30.4s
+	WORD	$0x4ebff400	// fmin v0.4s, v0.4s, v31.4s
+	WORD	$0x4ebff421	// fmin v1.4s, v1.4s, v31.4s
+	WORD	$0x4ebff442	// fmin v2.4s, v2.4s, v31.4s
+	WORD	$0x4ebff463	// fmin v3.4s, v3.4s, v31.4s
+	WORD	$0x4ebff484	// fmin v4.4s, v4.4s, v31.4s
+	WORD	$0x4ebff4a5	// fmin v5.4s, v5.4s, v31.4s
+	WORD	$0x4ebff4c6	// fmin v6.4s, v6.4s, v31.4s
+	WORD	$0x4ebff4e7	// fmin v7.4s, v7.4s, v31.4s
+	WORD	$0x4ebff508	// fmin v8.4s, v8.4s, v31.4s
+	WORD	$0x4ebff529	// fmin v9.4s, v9.4s, v31.4s
+	WORD	$0x4ebff54a	// fmin v10.4s, v10.4s, v31.4s
+	WORD	$0x4ebff56b	// fmin v11.4s, v11.4s, v31.4s
+	WORD	$0x4ebff58c	// fmin v12.4s, v12.4s, v31.4s
+	WORD	$0x4ebff5ad	// fmin v13.4s, v13.4s, v31.4s
+	WORD	$0x4ebff5ce	// fmin v14.4s, v14.4s, v31.4s
+	WORD	$0x4ebff5ef	// fmin v15.4s, v15.4s, v31.4s
+	MOVD	R5, R19
+	VST1	[V0.S4, V1.S4], (R19)
+	CMP	$1, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V2.S4, V3.S4], (R19)
+	CMP	$2, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V4.S4, V5.S4], (R19)
+	CMP	$3, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V6.S4, V7.S4], (R19)
+	CMP	$4, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V8.S4, V9.S4], (R19)
+	CMP	$5, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V10.S4, V11.S4], (R19)
+	CMP	$6, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V12.S4, V13.S4], (R19)
+	CMP	$7, R2
+	BLE	next
+	ADD	R6, R19, R19
+	VST1	[V14.S4, V15.S4], (R19)
+next:
+	ADD	R1<<3, R0, R0
+	ADD	R6<<3, R5, R5
+	SUBS	$8, R2, R2
+	BGT	tile
+done:
+	RET

@@ -3,6 +3,7 @@
 package arm64
 
 import (
+	"math"
 	"testing"
 
 	"github.com/edgecam/edgecam/kernels/internal/kerneltest"
@@ -33,6 +34,28 @@ func TestPackPointwiseF32Layout(t *testing.T) {
 						t.Fatalf("n=%d k=%d: packed[p%d][k%d][%d] = %v, want %v", n, k, p, kk, j, g, want)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestPointwiseF32A53 checks that the in-order schedule (selected on
+// Cortex-A53 cores, so not by the equivalence tests under qemu) gives
+// exactly PointwiseF32's results, which the equivalence tests compare with
+// generic: the same FMLA in each accumulator's order. Every shape of the
+// pointwise equivalence test: k below 4, one and more 4-k steps, k%4 tails.
+func TestPointwiseF32A53(t *testing.T) {
+	r := kerneltest.Rand(13)
+	for _, s := range kerneltest.PointwiseShapes(PointwiseF32TileM) {
+		src, w, bias := kerneltest.F32s(r, s.M*s.K), kerneltest.F32s(r, s.N*s.K), kerneltest.F32s(r, s.N)
+		packed := PackPointwiseF32(w, s.N, s.K)
+		want := make([]float32, s.M*s.N)
+		PointwiseF32(want, src, s.M, s.K, s.N, packed, bias, -3, 3)
+		got := make([]float32, s.M*s.N)
+		PointwiseF32A53(got, src, s.M, s.K, s.N, packed, bias, -3, 3)
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%v: output %d = %v, PointwiseF32 gives %v", s, i, got[i], want[i])
 			}
 		}
 	}

@@ -31,10 +31,14 @@ const (
 func pwQ8WidePack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
 
 //go:noescape
+func pwQ8WidePackA53(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
+
+//go:noescape
 func pwQ8DotPack(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
 
 // The tile functions: pwQ8WideTile{,N}{,1} (widening, wide or narrow
-// weights, 4 rows or 1) and pwQ8DotTile{,4,1} (SDOT, 8, 4 or 1 rows).
+// weights, 4 rows or 1), pwQ8WideTile{,N}A53 (4 rows, scheduled for
+// in-order cores) and pwQ8DotTile{,4,1} (SDOT, 8, 4 or 1 rows).
 
 //go:noescape
 func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
@@ -47,6 +51,18 @@ func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m 
 
 //go:noescape
 func pwQ8WideTileN1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTile1A53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTileN1A53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTileA53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+
+//go:noescape
+func pwQ8WideTileNA53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 
 //go:noescape
 func pwQ8DotTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
@@ -64,9 +80,11 @@ func pwQ8DotTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m i
 type q8Kernel int
 
 const (
-	q8Wide       q8Kernel = iota // pwQ8WideTile: SMULL, SMULL2, 2 SADALP
-	q8WideNarrow                 // pwQ8WideTileN: SMULL, SMLAL2, SADALP (weights in [-127, 127])
-	q8Dot                        // pwQ8DotTile: SDOT
+	q8Wide          q8Kernel = iota // pwQ8WideTile: SMULL, SMULL2, 2 SADALP
+	q8WideNarrow                    // pwQ8WideTileN: SMULL, SMLAL2, SADALP (weights in [-127, 127])
+	q8WideA53                       // pwQ8WideTileA53: q8Wide scheduled for in-order cores
+	q8WideNarrowA53                 // pwQ8WideTileNA53: q8WideNarrow scheduled for in-order cores
+	q8Dot                           // pwQ8DotTile: SDOT
 )
 
 func (kn q8Kernel) tileM() int {
@@ -84,9 +102,12 @@ func (kn q8Kernel) nr() int {
 }
 
 func q8Pack(kn q8Kernel, a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32) {
-	if kn == q8Dot {
+	switch kn {
+	case q8Dot:
 		pwQ8DotPack(a, lda, m, kblocks, ap, tail, rsb, wzp)
-	} else {
+	case q8WideA53, q8WideNarrowA53:
+		pwQ8WidePackA53(a, lda, m, kblocks, ap, tail, rsb, wzp)
+	default:
 		pwQ8WidePack(a, lda, m, kblocks, ap, tail, rsb, wzp)
 	}
 }
@@ -102,6 +123,14 @@ func q8Tile(kn q8Kernel, ap *int8, kblocks int, b *int8, npanels int, c *int8, l
 		pwQ8DotTile4(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
 	case kn == q8Dot:
 		pwQ8DotTile1(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8WideNarrowA53 && m > 1:
+		pwQ8WideTileNA53(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8WideA53 && m > 1:
+		pwQ8WideTileA53(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8WideNarrowA53:
+		pwQ8WideTileN1A53(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
+	case kn == q8WideA53:
+		pwQ8WideTile1A53(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
 	case kn == q8WideNarrow && m > 1:
 		pwQ8WideTileN(ap, kblocks, b, npanels, c, ldc, m, bias, biasStep, scale, rsb, rsz, zp, lo, hi)
 	case kn == q8WideNarrow:
@@ -185,6 +214,17 @@ func PointwiseQ8(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp 
 		kn = q8WideNarrow
 	}
 	pointwiseQ8(kn, "PointwiseQ8", dst, src, m, k, n, packed, 1, bias, wzp, rq)
+}
+
+// PointwiseQ8A53 is PointwiseQ8 with its 4-row tiles scheduled for in-order
+// cores (pwQ8WideTileA53, pwQ8WideTileNA53): the same instructions and
+// results. Same contract as PointwiseQ8.
+func PointwiseQ8A53(dst, src []int8, m, k, n int, packed []int8, bias []int32, wzp int32, rq *generic.Requant) {
+	kn := q8WideA53
+	if len(packed) > 0 && packed[len(packed)-1] == 1 {
+		kn = q8WideNarrowA53
+	}
+	pointwiseQ8(kn, "PointwiseQ8A53", dst, src, m, k, n, packed, 1, bias, wzp, rq)
 }
 
 // PointwiseQ8Dot is PointwiseQ8 with SDOT (ARMv8.2 dot product), w packed

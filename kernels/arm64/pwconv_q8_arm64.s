@@ -111,6 +111,111 @@ store:
 	VST1.P	[V16.S4, V17.S4, V18.S4, V19.S4], 64(R6)
 	RET
 
+// func pwQ8WidePackA53(a *int8, lda, m, kblocks int, ap *int8, tail int, rsb *int32, wzp int32)
+//
+// pwQ8WidePackA53 is pwQ8WidePack for in-order cores (Cortex-A53, where the Go
+// caller selects it): the same operations, each post-indexed load or store
+// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
+// post-indexed access waits for every older instruction to complete), and
+// every straight-line block reordered by _gen/inorder.py for an in-order
+// pipeline. Every dependence is kept, so the results are pwQ8WidePack's. Its
+// contract, loops and registers are pwQ8WidePack's.
+//	free: R12-R17, R19-R25, V4-V15, V24-V29, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WidePackA53(SB), NOSPLIT, $0-60
+	MOVD	a+0(FP), R0
+	MOVD	lda+8(FP), R1
+	MOVD	m+16(FP), R2
+	MOVD	kblocks+24(FP), R3
+	MOVD	ap+32(FP), R4
+	MOVD	tail+40(FP), R5
+	MOVD	rsb+48(FP), R6
+	MOVW	wzp+56(FP), R7
+	MOVD	R0, R8
+	CMP	$1, R2
+	ADD	R1, R8, R9
+	CSEL	LE, R8, R9, R9
+	CMP	$2, R2
+	ADD	R1, R9, R10
+	CSEL	LE, R9, R10, R10
+	CMP	$3, R2
+	ADD	R1, R10, R11
+	CSEL	LE, R10, R11, R11
+	CBZ	R7, nosum
+	VEOR	V0.B16, V0.B16, V0.B16
+	VEOR	V1.B16, V1.B16, V1.B16
+	VEOR	V2.B16, V2.B16, V2.B16
+	VEOR	V3.B16, V3.B16, V3.B16
+	CBZ	R3, sumtail
+sumloop:
+	VLD1	(R8), [V16.B16]
+	VLD1	(R9), [V17.B16]
+	VLD1	(R10), [V18.B16]
+	VLD1	(R11), [V19.B16]
+	WORD	$0x4e202a14	// saddlp v20.8h, v16.16b
+	WORD	$0x4e202a35	// saddlp v21.8h, v17.16b
+	WORD	$0x4e202a56	// saddlp v22.8h, v18.16b
+	WORD	$0x4e202a77	// saddlp v23.8h, v19.16b
+	WORD	$0x4e606a80	// sadalp v0.4s, v20.8h
+	WORD	$0x4e606aa1	// sadalp v1.4s, v21.8h
+	WORD	$0x4e606ac2	// sadalp v2.4s, v22.8h
+	WORD	$0x4e606ae3	// sadalp v3.4s, v23.8h
+	SUBS	$1, R3, R3
+	ADD	$16, R8, R8
+	ADD	$16, R9, R9
+	ADD	$16, R10, R10
+	ADD	$16, R11, R11
+	VST1	[V16.B16, V17.B16, V18.B16, V19.B16], (R4)
+	ADD	$64, R4, R4
+	BNE	sumloop
+sumtail:
+	// The tail block, written by the Go caller, is summed from ap.
+	CBZ	R5, reduce
+	VLD1	(R4), [V16.B16, V17.B16, V18.B16, V19.B16]
+	ADD	$64, R4, R4
+	WORD	$0x4e202a14	// saddlp v20.8h, v16.16b
+	WORD	$0x4e202a35	// saddlp v21.8h, v17.16b
+	WORD	$0x4e202a56	// saddlp v22.8h, v18.16b
+	WORD	$0x4e202a77	// saddlp v23.8h, v19.16b
+	WORD	$0x4e606a80	// sadalp v0.4s, v20.8h
+	WORD	$0x4e606aa1	// sadalp v1.4s, v21.8h
+	WORD	$0x4e606ac2	// sadalp v2.4s, v22.8h
+	WORD	$0x4e606ae3	// sadalp v3.4s, v23.8h
+reduce:
+	// Row sums to V0 (rows 0-3) and V4 (rows 4-7), times -wzp.
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	NEG	R7, R7
+	VADDP	V2.S4, V0.S4, V0.S4
+	VDUP	R7, V30.S4
+	WORD	$0x4ebe9c00	// mul v0.4s, v0.4s, v30.4s
+	JMP	store
+nosum:
+	CBZ	R3, zero
+copy:
+	VLD1	(R8), [V16.B16]
+	VLD1	(R9), [V17.B16]
+	VLD1	(R10), [V18.B16]
+	VLD1	(R11), [V19.B16]
+	SUBS	$1, R3, R3
+	ADD	$16, R8, R8
+	ADD	$16, R9, R9
+	ADD	$16, R10, R10
+	ADD	$16, R11, R11
+	VST1	[V16.B16, V17.B16, V18.B16, V19.B16], (R4)
+	ADD	$64, R4, R4
+	BNE	copy
+zero:
+	VEOR	V0.B16, V0.B16, V0.B16
+store:
+	// rsb[i*4 : i*4+4] = the sum of row i, broadcast.
+	VDUP	V0.S[0], V16.S4
+	VDUP	V0.S[1], V17.S4
+	VDUP	V0.S[2], V18.S4
+	VDUP	V0.S[3], V19.S4
+	VST1	[V16.S4, V17.S4, V18.S4, V19.S4], (R6)
+	ADD	$64, R6, R6
+	RET
+
 // func pwQ8WideTile(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
 // pwQ8WideTile is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
@@ -725,6 +830,585 @@ stored:
 done:
 	RET
 
+// func pwQ8WideTileA53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileA53 is pwQ8WideTile scheduled for in-order cores (Cortex-A53, where
+// the Go caller selects it): the same instructions and results, in an order
+// that keeps an in-order pipeline issuing. LLVM's Cortex-A53 model gives
+// every NEON instruction here a 6-cycle latency at one per cycle, so each
+// (row, column) pair's chain SMULL and SMULL2, then two SADALP runs as a software pipeline over
+// "steps" of one pair: step s issues SADALP (first product) and SMULL2 of pair s-2, SMULL of pair s,
+// SADALP (second product) of pair s-4 (each 6 or more instructions after
+// what it reads), and the next 16-k block's
+// loads sit right after the last use of each register (rows and columns
+// one 16-byte LDR each, by offset: in the model a post-indexed load waits
+// for every older instruction to complete), so no instruction waits for a
+// result in the model.
+// The accumulators start with SADDLP on each pair's first product of the
+// panel. zp, lo and hi are read in the epilogue (LD1R) instead of held in
+// registers: the pipeline needs 8 product registers.
+//
+// Loops:
+//	panel:         for each panel of 4 columns: loads and the first steps of
+//	               block 0, block 0 (SADDLP)
+//	  k16:         for each further 16 k but the last: 16 steps
+//	  last:        the last block (no loads), then reduce, add bias (+ rsb),
+//	               requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz
+//	R15-R17 the addresses of zp, lo and hi
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows  V20-V23
+//	weights  V24-V31 products; in the epilogue V16-V19 rows, V20-V23 rsb,
+//	V24 bias, V25 scale, V28 zp, V29 lo, V30 hi.
+//	free: R19-R25, no V register. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileA53(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	MOVD	$zp+96(FP), R15
+	MOVD	$lo+100(FP), R16
+	MOVD	$hi+104(FP), R17
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	FMOVQ	0(R11), F16
+	FMOVQ	16(R11), F17
+	FMOVQ	32(R11), F18
+	FMOVQ	48(R11), F19
+	FMOVQ	0(R2), F20
+	FMOVQ	16(R2), F21
+	FMOVQ	32(R2), F22
+	FMOVQ	48(R2), F23
+	ADD	$64, R11, R11
+	ADD	$64, R2, R2
+	// Block 0's first steps.
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x4e34c21c	// smull2 v28.8h, v16.16b, v20.16b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x4e35c21d	// smull2 v29.8h, v16.16b, v21.16b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	CMP	$1, R12
+	BEQ	single
+	// Block 0 (SADDLP), the next block's first steps and loads.
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x4e36c21e	// smull2 v30.8h, v16.16b, v22.16b
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e606b80	// sadalp v0.4s, v28.8h
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	WORD	$0x4e37c21f	// smull2 v31.8h, v16.16b, v23.16b
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e606ba1	// sadalp v1.4s, v29.8h
+	FMOVQ	0(R11), F16
+	WORD	$0x4e602b04	// saddlp v4.4s, v24.8h
+	WORD	$0x4e34c23c	// smull2 v28.8h, v17.16b, v20.16b
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e606bc2	// sadalp v2.4s, v30.8h
+	WORD	$0x4e602b25	// saddlp v5.4s, v25.8h
+	WORD	$0x4e35c23d	// smull2 v29.8h, v17.16b, v21.16b
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e606be3	// sadalp v3.4s, v31.8h
+	WORD	$0x4e602b46	// saddlp v6.4s, v26.8h
+	WORD	$0x4e36c23e	// smull2 v30.8h, v17.16b, v22.16b
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e606b84	// sadalp v4.4s, v28.8h
+	WORD	$0x4e602b67	// saddlp v7.4s, v27.8h
+	WORD	$0x4e37c23f	// smull2 v31.8h, v17.16b, v23.16b
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e606ba5	// sadalp v5.4s, v29.8h
+	FMOVQ	16(R11), F17
+	WORD	$0x4e602b08	// saddlp v8.4s, v24.8h
+	WORD	$0x4e34c25c	// smull2 v28.8h, v18.16b, v20.16b
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e606bc6	// sadalp v6.4s, v30.8h
+	WORD	$0x4e602b29	// saddlp v9.4s, v25.8h
+	WORD	$0x4e35c25d	// smull2 v29.8h, v18.16b, v21.16b
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x4e602b4a	// saddlp v10.4s, v26.8h
+	WORD	$0x4e36c25e	// smull2 v30.8h, v18.16b, v22.16b
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e606b88	// sadalp v8.4s, v28.8h
+	WORD	$0x4e602b6b	// saddlp v11.4s, v27.8h
+	WORD	$0x4e37c25f	// smull2 v31.8h, v18.16b, v23.16b
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e606ba9	// sadalp v9.4s, v29.8h
+	FMOVQ	32(R11), F18
+	WORD	$0x4e602b0c	// saddlp v12.4s, v24.8h
+	WORD	$0x4e34c27c	// smull2 v28.8h, v19.16b, v20.16b
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e606bca	// sadalp v10.4s, v30.8h
+	FMOVQ	0(R2), F20
+	WORD	$0x4e602b2d	// saddlp v13.4s, v25.8h
+	WORD	$0x4e35c27d	// smull2 v29.8h, v19.16b, v21.16b
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e606beb	// sadalp v11.4s, v31.8h
+	FMOVQ	16(R2), F21
+	WORD	$0x4e602b4e	// saddlp v14.4s, v26.8h
+	WORD	$0x4e36c27e	// smull2 v30.8h, v19.16b, v22.16b
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e606b8c	// sadalp v12.4s, v28.8h
+	FMOVQ	32(R2), F22
+	WORD	$0x4e602b6f	// saddlp v15.4s, v27.8h
+	WORD	$0x4e37c27f	// smull2 v31.8h, v19.16b, v23.16b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e606bad	// sadalp v13.4s, v29.8h
+	FMOVQ	48(R11), F19
+	FMOVQ	48(R2), F23
+	ADD	$64, R11, R11
+	ADD	$64, R2, R2
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e34c21c	// smull2 v28.8h, v16.16b, v20.16b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e606bce	// sadalp v14.4s, v30.8h
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x4e35c21d	// smull2 v29.8h, v16.16b, v21.16b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+	SUB	$2, R12, R12
+	CBZ	R12, last
+k16:
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x4e36c21e	// smull2 v30.8h, v16.16b, v22.16b
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e606b80	// sadalp v0.4s, v28.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x4e37c21f	// smull2 v31.8h, v16.16b, v23.16b
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e606ba1	// sadalp v1.4s, v29.8h
+	FMOVQ	0(R11), F16
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x4e34c23c	// smull2 v28.8h, v17.16b, v20.16b
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e606bc2	// sadalp v2.4s, v30.8h
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x4e35c23d	// smull2 v29.8h, v17.16b, v21.16b
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e606be3	// sadalp v3.4s, v31.8h
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x4e36c23e	// smull2 v30.8h, v17.16b, v22.16b
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e606b84	// sadalp v4.4s, v28.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x4e37c23f	// smull2 v31.8h, v17.16b, v23.16b
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e606ba5	// sadalp v5.4s, v29.8h
+	FMOVQ	16(R11), F17
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x4e34c25c	// smull2 v28.8h, v18.16b, v20.16b
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e606bc6	// sadalp v6.4s, v30.8h
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x4e35c25d	// smull2 v29.8h, v18.16b, v21.16b
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x4e36c25e	// smull2 v30.8h, v18.16b, v22.16b
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e606b88	// sadalp v8.4s, v28.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x4e37c25f	// smull2 v31.8h, v18.16b, v23.16b
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e606ba9	// sadalp v9.4s, v29.8h
+	FMOVQ	32(R11), F18
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x4e34c27c	// smull2 v28.8h, v19.16b, v20.16b
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e606bca	// sadalp v10.4s, v30.8h
+	FMOVQ	0(R2), F20
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x4e35c27d	// smull2 v29.8h, v19.16b, v21.16b
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e606beb	// sadalp v11.4s, v31.8h
+	FMOVQ	16(R2), F21
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x4e36c27e	// smull2 v30.8h, v19.16b, v22.16b
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e606b8c	// sadalp v12.4s, v28.8h
+	FMOVQ	32(R2), F22
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	WORD	$0x4e37c27f	// smull2 v31.8h, v19.16b, v23.16b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e606bad	// sadalp v13.4s, v29.8h
+	FMOVQ	48(R11), F19
+	FMOVQ	48(R2), F23
+	ADD	$64, R11, R11
+	ADD	$64, R2, R2
+	SUBS	$1, R12, R12
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e34c21c	// smull2 v28.8h, v16.16b, v20.16b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e606bce	// sadalp v14.4s, v30.8h
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x4e35c21d	// smull2 v29.8h, v16.16b, v21.16b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+	BNE	k16
+last:
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x4e36c21e	// smull2 v30.8h, v16.16b, v22.16b
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e606b80	// sadalp v0.4s, v28.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x4e37c21f	// smull2 v31.8h, v16.16b, v23.16b
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e606ba1	// sadalp v1.4s, v29.8h
+	WORD	$0x4e606b04	// sadalp v4.4s, v24.8h
+	WORD	$0x4e34c23c	// smull2 v28.8h, v17.16b, v20.16b
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e606bc2	// sadalp v2.4s, v30.8h
+	WORD	$0x4e606b25	// sadalp v5.4s, v25.8h
+	WORD	$0x4e35c23d	// smull2 v29.8h, v17.16b, v21.16b
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e606be3	// sadalp v3.4s, v31.8h
+	WORD	$0x4e606b46	// sadalp v6.4s, v26.8h
+	WORD	$0x4e36c23e	// smull2 v30.8h, v17.16b, v22.16b
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e606b84	// sadalp v4.4s, v28.8h
+	WORD	$0x4e606b67	// sadalp v7.4s, v27.8h
+	WORD	$0x4e37c23f	// smull2 v31.8h, v17.16b, v23.16b
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e606ba5	// sadalp v5.4s, v29.8h
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x4e34c25c	// smull2 v28.8h, v18.16b, v20.16b
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e606bc6	// sadalp v6.4s, v30.8h
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x4e35c25d	// smull2 v29.8h, v18.16b, v21.16b
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x4e36c25e	// smull2 v30.8h, v18.16b, v22.16b
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e606b88	// sadalp v8.4s, v28.8h
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x4e37c25f	// smull2 v31.8h, v18.16b, v23.16b
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e606ba9	// sadalp v9.4s, v29.8h
+	WORD	$0x4e606b0c	// sadalp v12.4s, v24.8h
+	WORD	$0x4e34c27c	// smull2 v28.8h, v19.16b, v20.16b
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e606bca	// sadalp v10.4s, v30.8h
+	WORD	$0x4e606b2d	// sadalp v13.4s, v25.8h
+	WORD	$0x4e35c27d	// smull2 v29.8h, v19.16b, v21.16b
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e606beb	// sadalp v11.4s, v31.8h
+	WORD	$0x4e606b4e	// sadalp v14.4s, v26.8h
+	WORD	$0x4e36c27e	// smull2 v30.8h, v19.16b, v22.16b
+	WORD	$0x4e606b8c	// sadalp v12.4s, v28.8h
+	WORD	$0x4e606b6f	// sadalp v15.4s, v27.8h
+	WORD	$0x4e37c27f	// smull2 v31.8h, v19.16b, v23.16b
+	WORD	$0x4e606bad	// sadalp v13.4s, v29.8h
+	WORD	$0x4e606bce	// sadalp v14.4s, v30.8h
+	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+	JMP	epilogue
+single:
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x4e36c21e	// smull2 v30.8h, v16.16b, v22.16b
+	WORD	$0x0e34c238	// smull v24.8h, v17.8b, v20.8b
+	WORD	$0x4e606b80	// sadalp v0.4s, v28.8h
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	WORD	$0x4e37c21f	// smull2 v31.8h, v16.16b, v23.16b
+	WORD	$0x0e35c239	// smull v25.8h, v17.8b, v21.8b
+	WORD	$0x4e606ba1	// sadalp v1.4s, v29.8h
+	WORD	$0x4e602b04	// saddlp v4.4s, v24.8h
+	WORD	$0x4e34c23c	// smull2 v28.8h, v17.16b, v20.16b
+	WORD	$0x0e36c23a	// smull v26.8h, v17.8b, v22.8b
+	WORD	$0x4e606bc2	// sadalp v2.4s, v30.8h
+	WORD	$0x4e602b25	// saddlp v5.4s, v25.8h
+	WORD	$0x4e35c23d	// smull2 v29.8h, v17.16b, v21.16b
+	WORD	$0x0e37c23b	// smull v27.8h, v17.8b, v23.8b
+	WORD	$0x4e606be3	// sadalp v3.4s, v31.8h
+	WORD	$0x4e602b46	// saddlp v6.4s, v26.8h
+	WORD	$0x4e36c23e	// smull2 v30.8h, v17.16b, v22.16b
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e606b84	// sadalp v4.4s, v28.8h
+	WORD	$0x4e602b67	// saddlp v7.4s, v27.8h
+	WORD	$0x4e37c23f	// smull2 v31.8h, v17.16b, v23.16b
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e606ba5	// sadalp v5.4s, v29.8h
+	WORD	$0x4e602b08	// saddlp v8.4s, v24.8h
+	WORD	$0x4e34c25c	// smull2 v28.8h, v18.16b, v20.16b
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e606bc6	// sadalp v6.4s, v30.8h
+	WORD	$0x4e602b29	// saddlp v9.4s, v25.8h
+	WORD	$0x4e35c25d	// smull2 v29.8h, v18.16b, v21.16b
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x4e602b4a	// saddlp v10.4s, v26.8h
+	WORD	$0x4e36c25e	// smull2 v30.8h, v18.16b, v22.16b
+	WORD	$0x0e34c278	// smull v24.8h, v19.8b, v20.8b
+	WORD	$0x4e606b88	// sadalp v8.4s, v28.8h
+	WORD	$0x4e602b6b	// saddlp v11.4s, v27.8h
+	WORD	$0x4e37c25f	// smull2 v31.8h, v18.16b, v23.16b
+	WORD	$0x0e35c279	// smull v25.8h, v19.8b, v21.8b
+	WORD	$0x4e606ba9	// sadalp v9.4s, v29.8h
+	WORD	$0x4e602b0c	// saddlp v12.4s, v24.8h
+	WORD	$0x4e34c27c	// smull2 v28.8h, v19.16b, v20.16b
+	WORD	$0x0e36c27a	// smull v26.8h, v19.8b, v22.8b
+	WORD	$0x4e606bca	// sadalp v10.4s, v30.8h
+	WORD	$0x4e602b2d	// saddlp v13.4s, v25.8h
+	WORD	$0x4e35c27d	// smull2 v29.8h, v19.16b, v21.16b
+	WORD	$0x0e37c27b	// smull v27.8h, v19.8b, v23.8b
+	WORD	$0x4e606beb	// sadalp v11.4s, v31.8h
+	WORD	$0x4e602b4e	// saddlp v14.4s, v26.8h
+	WORD	$0x4e36c27e	// smull2 v30.8h, v19.16b, v22.16b
+	WORD	$0x4e606b8c	// sadalp v12.4s, v28.8h
+	WORD	$0x4e602b6f	// saddlp v15.4s, v27.8h
+	WORD	$0x4e37c27f	// smull2 v31.8h, v19.16b, v23.16b
+	WORD	$0x4e606bad	// sadalp v13.4s, v29.8h
+	WORD	$0x4e606bce	// sadalp v14.4s, v30.8h
+	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V5.S4, V4.S4, V4.S4
+	VADDP	V7.S4, V6.S4, V6.S4
+	VADDP	V9.S4, V8.S4, V8.S4
+	VADDP	V11.S4, V10.S4, V10.S4
+	VADDP	V13.S4, V12.S4, V12.S4
+	VADDP	V15.S4, V14.S4, V14.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VADDP	V6.S4, V4.S4, V17.S4
+	VADDP	V10.S4, V8.S4, V18.S4
+	VADDP	V14.S4, V12.S4, V19.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VLD1R	(R15), [V28.H8]
+	VLD1R	(R16), [V29.B16]
+	VLD1R	(R17), [V30.B16]
+	VADD	V24.S4, V16.S4, V16.S4
+	VADD	V24.S4, V17.S4, V17.S4
+	VADD	V24.S4, V18.S4, V18.S4
+	VADD	V24.S4, V19.S4, V19.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V22.S4, V18.S4, V18.S4
+	VADD	V23.S4, V19.S4, V19.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
+	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
+	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
+	WORD	$0x0e614a52	// sqxtn v18.4h, v18.4s
+	WORD	$0x4e614a72	// sqxtn2 v18.8h, v19.4s
+	WORD	$0x4e7c0e10	// sqadd v16.8h, v16.8h, v28.8h
+	WORD	$0x4e7c0e52	// sqadd v18.8h, v18.8h, v28.8h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x4e214a50	// sqxtn2 v16.16b, v18.8h
+	WORD	$0x4e3d6610	// smax v16.16b, v16.16b, v29.16b
+	WORD	$0x4e3e6e10	// smin v16.16b, v16.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$4, R6
+	BLT	partial
+	VST1.P	V16.S[0], (R13)(R5)
+	VST1.P	V16.S[1], (R13)(R5)
+	VST1.P	V16.S[2], (R13)(R5)
+	VST1.P	V16.S[3], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+partial:
+	// m < 4: store rows 0..m-1 only.
+	VST1.P	V16.S[0], (R13)(R5)
+	CMP	$1, R6
+	BLE	stored
+	VST1.P	V16.S[1], (R13)(R5)
+	CMP	$2, R6
+	BLE	stored
+	VST1.P	V16.S[2], (R13)(R5)
+	CMP	$3, R6
+	BLE	stored
+	JMP	stored
+
+// func pwQ8WideTile1A53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTile1A53 is pwQ8WideTile1 for in-order cores (Cortex-A53, where the Go
+// caller selects it): the same operations, each post-indexed load or store
+// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
+// post-indexed access waits for every older instruction to complete), and
+// every straight-line block reordered by _gen/inorder.py for an in-order
+// pipeline. Every dependence is kept, so the results are pwQ8WideTile1's. Its
+// contract, loops and registers are pwQ8WideTile1's.
+//	free: R16-R17, R19-R25, V4-V15, V17-V19, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTile1A53(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1	(R11), [V16.B16]
+	MOVD	R1, R12
+	MOVD	$64, R15
+	ADD	$64, R2, R2
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x4e602b41	// saddlp v1.4s, v26.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e602b02	// saddlp v2.4s, v24.8h
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b43	// saddlp v3.4s, v26.8h
+	SUBS	$1, R12, R12
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	ADD	R15, R11, R11
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1	(R11), [V16.B16]
+	SUBS	$1, R12, R12
+	ADD	R15, R11, R11
+	ADD	$64, R2, R2
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	BEQ	epilogue
+k32:
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1	(R11), [V16.B16]
+	ADD	$64, R2, R2
+	ADD	R15, R11, R11
+	SUBS	$2, R12, R12
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	VLD1	(R11), [V16.B16]
+	ADD	R15, R11, R11
+	ADD	$64, R2, R2
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c21a	// smull v26.8h, v16.8b, v21.8b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x4e34c219	// smull2 v25.8h, v16.16b, v20.16b
+	WORD	$0x4e35c21b	// smull2 v27.8h, v16.16b, v21.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b41	// sadalp v1.4s, v26.8h
+	WORD	$0x0e36c218	// smull v24.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21a	// smull v26.8h, v16.8b, v23.8b
+	WORD	$0x4e606b20	// sadalp v0.4s, v25.8h
+	WORD	$0x4e606b61	// sadalp v1.4s, v27.8h
+	WORD	$0x4e36c219	// smull2 v25.8h, v16.16b, v22.16b
+	WORD	$0x4e606b02	// sadalp v2.4s, v24.8h
+	WORD	$0x4e37c21b	// smull2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b43	// sadalp v3.4s, v26.8h
+	WORD	$0x4e606b22	// sadalp v2.4s, v25.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VLD1	(R7), [V24.S4]
+	VLD1	(R9), [V25.S4]
+	ADD	R8, R7, R7
+	ADD	$16, R9, R9
+	VADDP	V2.S4, V0.S4, V16.S4
+	VADD	V24.S4, V16.S4, V16.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	MOVD	R4, R13
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x0e3d6610	// smax v16.8b, v16.8b, v29.8b
+	WORD	$0x0e3e6e10	// smin v16.8b, v16.8b, v30.8b
+	VST1	V16.S[0], (R13)
+	ADD	R5, R13, R13
+stored:
+	SUBS	$1, R3, R3
+	ADD	$4, R4, R4
+	BNE	panel
+done:
+	RET
+
 // func pwQ8WideTileN(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
 // pwQ8WideTileN is the ARMv8.0 int8 pointwise kernel (Cortex-A53/A72, no dot
@@ -1255,6 +1939,504 @@ norsb:
 stored:
 	ADD	$4, R4, R4
 	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+
+// func pwQ8WideTileNA53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileNA53 is pwQ8WideTileN scheduled for in-order cores (Cortex-A53, where
+// the Go caller selects it): the same instructions and results, in an order
+// that keeps an in-order pipeline issuing. LLVM's Cortex-A53 model gives
+// every NEON instruction here a 6-cycle latency at one per cycle, so each
+// (row, column) pair's chain SMULL, SMLAL2, SADALP runs as a software pipeline over
+// "steps" of one pair: step s issues SADALP of pair s-5, SMULL of pair s, SMLAL2 of pair s-2 (each 6 or
+// more instructions after what it reads), and the next 16-k block's
+// loads sit right after the last use of each register (rows and columns
+// one 16-byte LDR each, by offset: in the model a post-indexed load waits
+// for every older instruction to complete), so no instruction waits for a
+// result in the model.
+// The accumulators start with SADDLP on each pair's first product of the
+// panel. zp, lo and hi are read in the epilogue (LD1R) instead of held in
+// registers: the pipeline needs 8 product registers.
+//
+// Loops:
+//	panel:         for each panel of 4 columns: loads and the first steps of
+//	               block 0, block 0 (SADDLP)
+//	  k16:         for each further 16 k but the last: 16 steps
+//	  last:        the last block (no loads), then reduce, add bias (+ rsb),
+//	               requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz
+//	R15-R17 the addresses of zp, lo and hi
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows  V20-V23
+//	weights  V24-V31 products; in the epilogue V16-V19 rows, V20-V23 rsb,
+//	V24 bias, V25 scale, V28 zp, V29 lo, V30 hi.
+//	free: R19-R25, no V register. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileNA53(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	MOVD	$zp+96(FP), R15
+	MOVD	$lo+100(FP), R16
+	MOVD	$hi+104(FP), R17
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	MOVD	R1, R12
+	FMOVQ	0(R11), F16
+	FMOVQ	16(R11), F17
+	FMOVQ	32(R11), F18
+	FMOVQ	48(R11), F19
+	FMOVQ	0(R2), F20
+	FMOVQ	16(R2), F21
+	FMOVQ	32(R2), F22
+	FMOVQ	48(R2), F23
+	ADD	$64, R11, R11
+	ADD	$64, R2, R2
+	// Block 0's first steps.
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x0e34c23c	// smull v28.8h, v17.8b, v20.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	CMP	$1, R12
+	BEQ	single
+	// Block 0 (SADDLP), the next block's first steps and loads.
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x0e35c23d	// smull v29.8h, v17.8b, v21.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	FMOVQ	0(R11), F16
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x0e36c23e	// smull v30.8h, v17.8b, v22.8b
+	WORD	$0x4e34823c	// smlal2 v28.8h, v17.16b, v20.16b
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x0e37c23f	// smull v31.8h, v17.8b, v23.8b
+	WORD	$0x4e35823d	// smlal2 v29.8h, v17.16b, v21.16b
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e36823e	// smlal2 v30.8h, v17.16b, v22.16b
+	WORD	$0x4e602b84	// saddlp v4.4s, v28.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e37823f	// smlal2 v31.8h, v17.16b, v23.16b
+	FMOVQ	16(R11), F17
+	WORD	$0x4e602ba5	// saddlp v5.4s, v29.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e602bc6	// saddlp v6.4s, v30.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e602be7	// saddlp v7.4s, v31.8h
+	WORD	$0x0e34c27c	// smull v28.8h, v19.8b, v20.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e602b08	// saddlp v8.4s, v24.8h
+	WORD	$0x0e35c27d	// smull v29.8h, v19.8b, v21.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	FMOVQ	32(R11), F18
+	WORD	$0x4e602b29	// saddlp v9.4s, v25.8h
+	WORD	$0x0e36c27e	// smull v30.8h, v19.8b, v22.8b
+	WORD	$0x4e34827c	// smlal2 v28.8h, v19.16b, v20.16b
+	FMOVQ	0(R2), F20
+	WORD	$0x4e602b4a	// saddlp v10.4s, v26.8h
+	WORD	$0x0e37c27f	// smull v31.8h, v19.8b, v23.8b
+	WORD	$0x4e35827d	// smlal2 v29.8h, v19.16b, v21.16b
+	FMOVQ	16(R2), F21
+	WORD	$0x4e602b6b	// saddlp v11.4s, v27.8h
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e36827e	// smlal2 v30.8h, v19.16b, v22.16b
+	FMOVQ	32(R2), F22
+	WORD	$0x4e602b8c	// saddlp v12.4s, v28.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e37827f	// smlal2 v31.8h, v19.16b, v23.16b
+	FMOVQ	48(R11), F19
+	FMOVQ	48(R2), F23
+	ADD	$64, R11, R11
+	ADD	$64, R2, R2
+	WORD	$0x4e602bad	// saddlp v13.4s, v29.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e602bce	// saddlp v14.4s, v30.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e602bef	// saddlp v15.4s, v31.8h
+	WORD	$0x0e34c23c	// smull v28.8h, v17.8b, v20.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	SUB	$2, R12, R12
+	CBZ	R12, last
+k16:
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c23d	// smull v29.8h, v17.8b, v21.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	FMOVQ	0(R11), F16
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c23e	// smull v30.8h, v17.8b, v22.8b
+	WORD	$0x4e34823c	// smlal2 v28.8h, v17.16b, v20.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c23f	// smull v31.8h, v17.8b, v23.8b
+	WORD	$0x4e35823d	// smlal2 v29.8h, v17.16b, v21.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e36823e	// smlal2 v30.8h, v17.16b, v22.16b
+	WORD	$0x4e606b84	// sadalp v4.4s, v28.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e37823f	// smlal2 v31.8h, v17.16b, v23.16b
+	FMOVQ	16(R11), F17
+	WORD	$0x4e606ba5	// sadalp v5.4s, v29.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606bc6	// sadalp v6.4s, v30.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x0e34c27c	// smull v28.8h, v19.8b, v20.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c27d	// smull v29.8h, v19.8b, v21.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	FMOVQ	32(R11), F18
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c27e	// smull v30.8h, v19.8b, v22.8b
+	WORD	$0x4e34827c	// smlal2 v28.8h, v19.16b, v20.16b
+	FMOVQ	0(R2), F20
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c27f	// smull v31.8h, v19.8b, v23.8b
+	WORD	$0x4e35827d	// smlal2 v29.8h, v19.16b, v21.16b
+	FMOVQ	16(R2), F21
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x4e36827e	// smlal2 v30.8h, v19.16b, v22.16b
+	FMOVQ	32(R2), F22
+	WORD	$0x4e606b8c	// sadalp v12.4s, v28.8h
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x4e37827f	// smlal2 v31.8h, v19.16b, v23.16b
+	FMOVQ	48(R11), F19
+	FMOVQ	48(R2), F23
+	ADD	$64, R11, R11
+	ADD	$64, R2, R2
+	SUBS	$1, R12, R12
+	WORD	$0x4e606bad	// sadalp v13.4s, v29.8h
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e606bce	// sadalp v14.4s, v30.8h
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+	WORD	$0x0e34c23c	// smull v28.8h, v17.8b, v20.8b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	BNE	k16
+last:
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x0e35c23d	// smull v29.8h, v17.8b, v21.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x0e36c23e	// smull v30.8h, v17.8b, v22.8b
+	WORD	$0x4e34823c	// smlal2 v28.8h, v17.16b, v20.16b
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x0e37c23f	// smull v31.8h, v17.8b, v23.8b
+	WORD	$0x4e35823d	// smlal2 v29.8h, v17.16b, v21.16b
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e36823e	// smlal2 v30.8h, v17.16b, v22.16b
+	WORD	$0x4e606b84	// sadalp v4.4s, v28.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e37823f	// smlal2 v31.8h, v17.16b, v23.16b
+	WORD	$0x4e606ba5	// sadalp v5.4s, v29.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e606bc6	// sadalp v6.4s, v30.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e606be7	// sadalp v7.4s, v31.8h
+	WORD	$0x0e34c27c	// smull v28.8h, v19.8b, v20.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e606b08	// sadalp v8.4s, v24.8h
+	WORD	$0x0e35c27d	// smull v29.8h, v19.8b, v21.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e606b29	// sadalp v9.4s, v25.8h
+	WORD	$0x0e36c27e	// smull v30.8h, v19.8b, v22.8b
+	WORD	$0x4e34827c	// smlal2 v28.8h, v19.16b, v20.16b
+	WORD	$0x4e606b4a	// sadalp v10.4s, v26.8h
+	WORD	$0x0e37c27f	// smull v31.8h, v19.8b, v23.8b
+	WORD	$0x4e35827d	// smlal2 v29.8h, v19.16b, v21.16b
+	WORD	$0x4e606b6b	// sadalp v11.4s, v27.8h
+	WORD	$0x4e36827e	// smlal2 v30.8h, v19.16b, v22.16b
+	WORD	$0x4e606b8c	// sadalp v12.4s, v28.8h
+	WORD	$0x4e37827f	// smlal2 v31.8h, v19.16b, v23.16b
+	WORD	$0x4e606bad	// sadalp v13.4s, v29.8h
+	WORD	$0x4e606bce	// sadalp v14.4s, v30.8h
+	WORD	$0x4e606bef	// sadalp v15.4s, v31.8h
+	JMP	epilogue
+single:
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x0e35c23d	// smull v29.8h, v17.8b, v21.8b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x0e36c23e	// smull v30.8h, v17.8b, v22.8b
+	WORD	$0x4e34823c	// smlal2 v28.8h, v17.16b, v20.16b
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x0e37c23f	// smull v31.8h, v17.8b, v23.8b
+	WORD	$0x4e35823d	// smlal2 v29.8h, v17.16b, v21.16b
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	WORD	$0x0e34c258	// smull v24.8h, v18.8b, v20.8b
+	WORD	$0x4e36823e	// smlal2 v30.8h, v17.16b, v22.16b
+	WORD	$0x4e602b84	// saddlp v4.4s, v28.8h
+	WORD	$0x0e35c259	// smull v25.8h, v18.8b, v21.8b
+	WORD	$0x4e37823f	// smlal2 v31.8h, v17.16b, v23.16b
+	WORD	$0x4e602ba5	// saddlp v5.4s, v29.8h
+	WORD	$0x0e36c25a	// smull v26.8h, v18.8b, v22.8b
+	WORD	$0x4e348258	// smlal2 v24.8h, v18.16b, v20.16b
+	WORD	$0x4e602bc6	// saddlp v6.4s, v30.8h
+	WORD	$0x0e37c25b	// smull v27.8h, v18.8b, v23.8b
+	WORD	$0x4e358259	// smlal2 v25.8h, v18.16b, v21.16b
+	WORD	$0x4e602be7	// saddlp v7.4s, v31.8h
+	WORD	$0x0e34c27c	// smull v28.8h, v19.8b, v20.8b
+	WORD	$0x4e36825a	// smlal2 v26.8h, v18.16b, v22.16b
+	WORD	$0x4e602b08	// saddlp v8.4s, v24.8h
+	WORD	$0x0e35c27d	// smull v29.8h, v19.8b, v21.8b
+	WORD	$0x4e37825b	// smlal2 v27.8h, v18.16b, v23.16b
+	WORD	$0x4e602b29	// saddlp v9.4s, v25.8h
+	WORD	$0x0e36c27e	// smull v30.8h, v19.8b, v22.8b
+	WORD	$0x4e34827c	// smlal2 v28.8h, v19.16b, v20.16b
+	WORD	$0x4e602b4a	// saddlp v10.4s, v26.8h
+	WORD	$0x0e37c27f	// smull v31.8h, v19.8b, v23.8b
+	WORD	$0x4e35827d	// smlal2 v29.8h, v19.16b, v21.16b
+	WORD	$0x4e602b6b	// saddlp v11.4s, v27.8h
+	WORD	$0x4e36827e	// smlal2 v30.8h, v19.16b, v22.16b
+	WORD	$0x4e602b8c	// saddlp v12.4s, v28.8h
+	WORD	$0x4e37827f	// smlal2 v31.8h, v19.16b, v23.16b
+	WORD	$0x4e602bad	// saddlp v13.4s, v29.8h
+	WORD	$0x4e602bce	// saddlp v14.4s, v30.8h
+	WORD	$0x4e602bef	// saddlp v15.4s, v31.8h
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VADDP	V5.S4, V4.S4, V4.S4
+	VADDP	V7.S4, V6.S4, V6.S4
+	VADDP	V9.S4, V8.S4, V8.S4
+	VADDP	V11.S4, V10.S4, V10.S4
+	VADDP	V13.S4, V12.S4, V12.S4
+	VADDP	V15.S4, V14.S4, V14.S4
+	VADDP	V2.S4, V0.S4, V16.S4
+	VADDP	V6.S4, V4.S4, V17.S4
+	VADDP	V10.S4, V8.S4, V18.S4
+	VADDP	V14.S4, V12.S4, V19.S4
+	VLD1	(R7), [V24.S4]
+	ADD	R8, R7, R7
+	VLD1.P	16(R9), [V25.S4]
+	VLD1R	(R15), [V28.H8]
+	VLD1R	(R16), [V29.B16]
+	VLD1R	(R17), [V30.B16]
+	VADD	V24.S4, V16.S4, V16.S4
+	VADD	V24.S4, V17.S4, V17.S4
+	VADD	V24.S4, V18.S4, V18.S4
+	VADD	V24.S4, V19.S4, V19.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4, V21.S4, V22.S4, V23.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+	VADD	V21.S4, V17.S4, V17.S4
+	VADD	V22.S4, V18.S4, V18.S4
+	VADD	V23.S4, V19.S4, V19.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
+	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
+	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
+	WORD	$0x0e614a52	// sqxtn v18.4h, v18.4s
+	WORD	$0x4e614a72	// sqxtn2 v18.8h, v19.4s
+	WORD	$0x4e7c0e10	// sqadd v16.8h, v16.8h, v28.8h
+	WORD	$0x4e7c0e52	// sqadd v18.8h, v18.8h, v28.8h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x4e214a50	// sqxtn2 v16.16b, v18.8h
+	WORD	$0x4e3d6610	// smax v16.16b, v16.16b, v29.16b
+	WORD	$0x4e3e6e10	// smin v16.16b, v16.16b, v30.16b
+	MOVD	R4, R13
+	CMP	$4, R6
+	BLT	partial
+	VST1.P	V16.S[0], (R13)(R5)
+	VST1.P	V16.S[1], (R13)(R5)
+	VST1.P	V16.S[2], (R13)(R5)
+	VST1.P	V16.S[3], (R13)(R5)
+stored:
+	ADD	$4, R4, R4
+	SUBS	$1, R3, R3
+	BNE	panel
+done:
+	RET
+partial:
+	// m < 4: store rows 0..m-1 only.
+	VST1.P	V16.S[0], (R13)(R5)
+	CMP	$1, R6
+	BLE	stored
+	VST1.P	V16.S[1], (R13)(R5)
+	CMP	$2, R6
+	BLE	stored
+	VST1.P	V16.S[2], (R13)(R5)
+	CMP	$3, R6
+	BLE	stored
+	JMP	stored
+
+// func pwQ8WideTileN1A53(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
+//
+// pwQ8WideTileN1A53 is pwQ8WideTileN1 for in-order cores (Cortex-A53, where the Go
+// caller selects it): the same operations, each post-indexed load or store
+// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
+// post-indexed access waits for every older instruction to complete), and
+// every straight-line block reordered by _gen/inorder.py for an in-order
+// pipeline. Every dependence is kept, so the results are pwQ8WideTileN1's. Its
+// contract, loops and registers are pwQ8WideTileN1's.
+//	free: R16-R17, R19-R25, V4-V15, V17-V19, V31. Go reserves R18, R26-R30.
+TEXT ·pwQ8WideTileN1A53(SB), NOSPLIT, $0-108
+	MOVD	ap+0(FP), R0
+	MOVD	kblocks+8(FP), R1
+	MOVD	b+16(FP), R2
+	MOVD	npanels+24(FP), R3
+	MOVD	c+32(FP), R4
+	MOVD	ldc+40(FP), R5
+	MOVD	m+48(FP), R6
+	MOVD	bias+56(FP), R7
+	MOVD	biasStep+64(FP), R8
+	MOVD	scale+72(FP), R9
+	MOVD	rsb+80(FP), R10
+	MOVD	rsz+88(FP), R14
+	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
+	MOVW	zp+96(FP), R13
+	VDUP	R13, V28.H8
+	MOVW	lo+100(FP), R13
+	VDUP	R13, V29.B16
+	MOVW	hi+104(FP), R13
+	VDUP	R13, V30.B16
+	CBZ	R3, done
+panel:
+	MOVD	R0, R11
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1	(R11), [V16.B16]
+	MOVD	R1, R12
+	MOVD	$64, R15
+	ADD	$64, R2, R2
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e602b00	// saddlp v0.4s, v24.8h
+	WORD	$0x4e602b21	// saddlp v1.4s, v25.8h
+	WORD	$0x4e602b42	// saddlp v2.4s, v26.8h
+	WORD	$0x4e602b63	// saddlp v3.4s, v27.8h
+	SUBS	$1, R12, R12
+	ADD	R15, R11, R11
+	BEQ	epilogue
+	TBZ	$0, R12, k32
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1	(R11), [V16.B16]
+	SUBS	$1, R12, R12
+	ADD	R15, R11, R11
+	ADD	$64, R2, R2
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	BEQ	epilogue
+k32:
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VLD1	(R11), [V16.B16]
+	ADD	$64, R2, R2
+	ADD	R15, R11, R11
+	SUBS	$2, R12, R12
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	VLD1	(R2), [V20.B16, V21.B16, V22.B16, V23.B16]
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	VLD1	(R11), [V16.B16]
+	ADD	R15, R11, R11
+	ADD	$64, R2, R2
+	WORD	$0x0e34c218	// smull v24.8h, v16.8b, v20.8b
+	WORD	$0x0e35c219	// smull v25.8h, v16.8b, v21.8b
+	WORD	$0x0e36c21a	// smull v26.8h, v16.8b, v22.8b
+	WORD	$0x0e37c21b	// smull v27.8h, v16.8b, v23.8b
+	WORD	$0x4e348218	// smlal2 v24.8h, v16.16b, v20.16b
+	WORD	$0x4e358219	// smlal2 v25.8h, v16.16b, v21.16b
+	WORD	$0x4e36821a	// smlal2 v26.8h, v16.16b, v22.16b
+	WORD	$0x4e37821b	// smlal2 v27.8h, v16.16b, v23.16b
+	WORD	$0x4e606b00	// sadalp v0.4s, v24.8h
+	WORD	$0x4e606b21	// sadalp v1.4s, v25.8h
+	WORD	$0x4e606b42	// sadalp v2.4s, v26.8h
+	WORD	$0x4e606b63	// sadalp v3.4s, v27.8h
+	BNE	k32
+epilogue:
+	// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).
+	VADDP	V1.S4, V0.S4, V0.S4
+	VADDP	V3.S4, V2.S4, V2.S4
+	VLD1	(R7), [V24.S4]
+	VLD1	(R9), [V25.S4]
+	ADD	R8, R7, R7
+	ADD	$16, R9, R9
+	VADDP	V2.S4, V0.S4, V16.S4
+	VADD	V24.S4, V16.S4, V16.S4
+	CBNZ	R14, norsb
+	VLD1	(R10), [V20.S4]
+	VADD	V20.S4, V16.S4, V16.S4
+norsb:
+	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
+	MOVD	R4, R13
+	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
+	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
+	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
+	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
+	WORD	$0x0e3d6610	// smax v16.8b, v16.8b, v29.8b
+	WORD	$0x0e3e6e10	// smin v16.8b, v16.8b, v30.8b
+	VST1	V16.S[0], (R13)
+	ADD	R5, R13, R13
+stored:
+	SUBS	$1, R3, R3
+	ADD	$4, R4, R4
 	BNE	panel
 done:
 	RET

@@ -122,3 +122,36 @@ func TestPackPointwiseQ8Layouts(t *testing.T) {
 		}
 	}
 }
+
+// TestPointwiseQ8A53 checks the in-order schedules (selected on Cortex-A53
+// cores, so not by the equivalence tests under qemu) against generic on
+// every shape of the pointwise equivalence test, narrow and wide weights,
+// with and without a weight zero point: 1, 2 and more 16-k blocks take the
+// kernels' single-block, first-and-last and loop paths.
+func TestPointwiseQ8A53(t *testing.T) {
+	r := kerneltest.Rand(12)
+	ran := 0
+	for i, s := range kerneltest.PointwiseShapes(PointwiseQ8TileM) {
+		rq := kerneltest.RandRequant(r, s.N, i)
+		if !SupportsPointwiseQ8(s.K, rq) {
+			continue
+		}
+		lo := -128
+		if i%2 == 0 {
+			lo = -127 // narrow: the SMLAL2 pairing
+		}
+		src, w := kerneltest.I8s(r, s.M*s.K, -128, 127), kerneltest.I8s(r, s.N*s.K, lo, 127)
+		if lo == -128 && len(w) > 0 {
+			w[len(w)/2] = -128
+		}
+		bias := kerneltest.I32s(r, s.N, -20000, 20000)
+		wzp := []int32{0, -128, 127, 9}[i%4]
+		want := make([]int8, s.M*s.N)
+		generic.PointwiseQ8(want, src, s.M, s.K, s.N, generic.PackPointwiseQ8(w, s.N, s.K), bias, wzp, rq)
+		got := make([]int8, s.M*s.N)
+		PointwiseQ8A53(got, src, s.M, s.K, s.N, PackPointwiseQ8(w, s.N, s.K), bias, wzp, rq)
+		kerneltest.CompareI8(t, got, want, fmt.Sprintf("%v narrow=%v wzp=%d", s, lo == -127, wzp))
+		ran++
+	}
+	t.Logf("%d shapes bit-exact with generic", ran)
+}

@@ -4,13 +4,14 @@ package arm64
 
 import "github.com/edgecam/edgecam/kernels/generic"
 
-// HasNEON and HasDotProd are false off arm64, with gccgo and with -tags
+// HasNEON, HasDotProd and A53 are false off arm64, with gccgo and with -tags
 // purego: the NEON kernels are not built, and kernels/registry_arm64.go, the
 // only user of the declarations below, is not compiled either. They keep the
 // package API the same on every architecture.
 var (
 	HasNEON    = false
 	HasDotProd = false
+	A53        = false
 )
 
 // Tile sizes, as on arm64.
@@ -36,6 +37,9 @@ type DWConvQ8Weights struct{}
 
 // DWConvQ8DotWeights is empty: there is no NEON kernel here.
 type DWConvQ8DotWeights struct{}
+
+// OnlyA53 reports false: there is no NEON kernel here.
+func OnlyA53(string) bool { return false }
 
 // SupportsPointwiseQ8 reports false: there is no NEON kernel here.
 func SupportsPointwiseQ8(int, *generic.Requant) bool { return false }
@@ -130,5 +134,35 @@ func PackConvQ8Dot(*generic.ConvParams, []int8, []int32, []int32, int32, *generi
 
 // ConvQ8Dot is unavailable; it panics.
 func ConvQ8Dot(*generic.ConvParams, []int8, []int8, *ConvQ8DotWeights, int, int) {
+	panic(unavailable)
+}
+
+// PointwiseF32A53 is unavailable; it panics.
+func PointwiseF32A53(_, _ []float32, _, _, _ int, _, _ []float32, _, _ float32) {
+	panic(unavailable)
+}
+
+// PointwiseQ8A53 is unavailable; it panics.
+func PointwiseQ8A53(_, _ []int8, _, _, _ int, _ []int8, _ []int32, _ int32, _ *generic.Requant) {
+	panic(unavailable)
+}
+
+// DWConvF32A53 is unavailable; it panics.
+func DWConvF32A53(*generic.ConvParams, []float32, []float32, []float32, []float32, int, int, float32, float32) {
+	panic(unavailable)
+}
+
+// DWConvQ8A53 is unavailable; it panics.
+func DWConvQ8A53(*generic.ConvParams, []int8, []int8, int32, *DWConvQ8Weights, []int32, *generic.Requant, int, int) {
+	panic(unavailable)
+}
+
+// ConvF32A53 is unavailable; it panics.
+func ConvF32A53(*generic.ConvParams, []float32, []float32, *ConvF32Weights, int, int, float32, float32) {
+	panic(unavailable)
+}
+
+// ConvQ8A53 is unavailable; it panics.
+func ConvQ8A53(*generic.ConvParams, []int8, []int8, int32, *ConvQ8Weights, *generic.Requant, int, int) {
 	panic(unavailable)
 }

@@ -1,6 +1,9 @@
 """conv_f32 (conv_f32_neon): the first layer, a full 3x3 convolution of a
 3-channel float32 image."""
 
+import inorder
+
+
 DOC = '''// func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk int, lo, hi float32)
 //
 // convF32C3 computes npix output pixels of a 3x3 convolution with 3 input
@@ -41,7 +44,7 @@ DOC = '''// func convF32C3(r0, r1, r2, w, bias, dst *float32, npix, step, nblk i
 '''
 
 
-def generate():
+def kernel():
     o = []
     I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
     E = o.append  # Go syntax: comments, labels, argument loads
@@ -88,4 +91,8 @@ def generate():
     I("b.ne pixel")
     E("done:")
     I("ret")
-    return "conv_f32_arm64.s", o
+    return o
+
+
+def generate():
+    return "conv_f32_arm64.s", kernel() + [""] + inorder.twin(kernel(), "convF32C3")

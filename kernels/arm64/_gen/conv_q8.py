@@ -3,6 +3,7 @@ image: conv_q8_neon (SMULL/SMLAL by element on int16) and conv_q8_dotprod
 (SDOT)."""
 
 import goabi
+import inorder
 
 DOC_Q8 = '''// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
 //
@@ -251,4 +252,4 @@ def q8dot(with_o):
 
 
 def generate():
-    return "conv_q8_arm64.s", q8() + [""] + q8dot(False) + [""] + q8dot(True)
+    return "conv_q8_arm64.s", q8() + [""] + inorder.twin(q8(), "convQ8C3") + [""] + q8dot(False) + [""] + q8dot(True)

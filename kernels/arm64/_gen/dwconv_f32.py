@@ -1,4 +1,6 @@
-"""dwconv_f32 (dwconv_f32_neon): depthwise 3x3 fp32, stride 1 and 2, 4 channels per vector."""
+"""dwconv_f32 (dwconv_f32_neon, dwconv3x3_f32_neon_a53): depthwise 3x3 fp32, stride 1 and 2, 4 channels per vector."""
+
+import inorder
 
 DOC = '''// func dwF32S%(s)d(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 //
@@ -126,4 +128,7 @@ def kernel(s):
 
 
 def generate():
-    return "dwconv_f32_arm64.s", kernel(1) + [""] + kernel(2)
+    out = kernel(1) + [""] + kernel(2)
+    for s in (1, 2):
+        out += [""] + inorder.twin(kernel(s), "dwF32S%d" % s)
+    return "dwconv_f32_arm64.s", out

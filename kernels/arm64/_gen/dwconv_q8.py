@@ -2,6 +2,7 @@
 dwconv3x3_q8_neon (int16 or int8 multiplies) and dwconv3x3_q8_dotprod (SDOT)."""
 
 import goabi
+import inorder
 
 SIG = "(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)"
 
@@ -498,6 +499,9 @@ def dot_kernel(s, with_o):
 
 def generate():
     out = kernel(1) + [""] + kernel(2) + [""] + kernel_n(1) + [""] + kernel_n(2)
+    for s in (1, 2):
+        out += [""] + inorder.twin(kernel(s), "dwQ8S%d" % s)
+        out += [""] + inorder.twin(kernel_n(s), "dwQ8N%d" % s)
     for with_o in (False, True):
         for s in (1, 2):
             out += [""] + dot_kernel(s, with_o)

@@ -12,7 +12,10 @@ instruction for Go; check.py proves on every run that a Go mnemonic encodes
 exactly as GNU as does, and that every instruction left as WORD (by-element
 FMLA, SDOT, SMULL, SADALP, FCVTAS, SQXTN, ...) is rejected by go tool asm.
 `scripts/test-arm64.sh` regenerates into a temporary directory and fails on a
-diff; `_gen/objdiff.sh` compares the machine code of two builds.
+diff; `_gen/objdiff.sh` compares the machine code of two builds. The
+kernels for in-order cores (the *A53 functions) are either written for it
+(pwconv_f32.py, pwconv_q8.py) or twins of the out-of-order ones reordered
+by inorder.py.
 """
 import collections
 import os

@@ -46,12 +46,40 @@ DOC = '''// func pwF32Panel8(a *float32, lda, m, k int, b, c *float32, ldc int, 
 '''
 
 
+DOC_A53 = '''// func pwF32Panel8A53(a *float32, lda, m, k int, b, c *float32, ldc int, bias *float32, lo, hi float32)
+//
+// pwF32Panel8A53 is pwF32Panel8 scheduled for in-order cores (Cortex-A53,
+// where the Go caller selects it): the same FMLA, each accumulator's in the
+// same k order, so the same results. LLVM's Cortex-A53 model completes
+// instructions in order (a load issued after an FMLA, 10 cycles, waits 6
+// cycles; a post-indexed load waits for every older instruction), so the
+// k4 loop loads all its operands first, by offset (rows by register offset,
+// weights by LDP pairs), then issues the 64 FMLA k step by k step (16 apart
+// on each accumulator): one stall per 64 FMLA.
+//
+// Loops:
+//	tile:          for each tile of 8 rows of a and c
+//	  k4:          for each 4 k: 8 LDR, 4 LDP, 64 FMLA by element
+//	  krem, k1:    for each remaining k (k%4): 8 scalar loads, 16 FMLA
+//	  epilogue:    clamp, store the rows < m
+//
+// Registers: as pwF32Panel8, with R17 the k offset of the rows (bytes) and
+// R20 the k4 counter.
+//	<free>
+'''
+
+
 def generate():
+    return "pwconv_f32_arm64.s", panel(False) + [""] + panel(True)
+
+
+def panel(a53):
     o = []
     I = lambda s: o.append(("I", s))  # noqa: E731  a machine instruction, GNU syntax
     E = o.append  # Go syntax: comments, labels, argument loads
-    E(DOC.rstrip())
-    E("TEXT ·pwF32Panel8(SB), NOSPLIT, $0-72")
+    name = "pwF32Panel8" + ("A53" if a53 else "")
+    E((DOC_A53 if a53 else DOC).rstrip())
+    E("TEXT ·%s(SB), NOSPLIT, $0-72" % name)
     E("\tMOVD\ta+0(FP), R0")
     E("\tMOVD\tlda+8(FP), R1")
     I("lsl x1, x1, #2")
@@ -79,19 +107,22 @@ def generate():
         I("mov v%d.16b, v16.16b" % (2 * i))
         I("mov v%d.16b, v17.16b" % (2 * i + 1))
     I("mov x16, x4")
-    I("lsr x17, x3, #2")
-    I("cbz x17, krem")
-    E("k4:")
-    for i in range(8):
-        I("ld1 {v%d.4s}, [x%d], #16" % (16 + i, 8 + i))
-    I("ld1 {v24.4s, v25.4s, v26.4s, v27.4s}, [x16], #64")
-    I("ld1 {v28.4s, v29.4s, v30.4s, v31.4s}, [x16], #64")
-    for kk in range(4):
+    if a53:
+        k4_a53(E, I)
+    else:
+        I("lsr x17, x3, #2")
+        I("cbz x17, krem")
+        E("k4:")
         for i in range(8):
-            for h in range(2):
-                I("fmla v%d.4s, v%d.4s, v%d.s[%d]" % (2 * i + h, 24 + 2 * kk + h, 16 + i, kk))
-    I("subs x17, x17, #1")
-    I("b.ne k4")
+            I("ld1 {v%d.4s}, [x%d], #16" % (16 + i, 8 + i))
+        I("ld1 {v24.4s, v25.4s, v26.4s, v27.4s}, [x16], #64")
+        I("ld1 {v28.4s, v29.4s, v30.4s, v31.4s}, [x16], #64")
+        for kk in range(4):
+            for i in range(8):
+                for h in range(2):
+                    I("fmla v%d.4s, v%d.4s, v%d.s[%d]" % (2 * i + h, 24 + 2 * kk + h, 16 + i, kk))
+        I("subs x17, x17, #1")
+        I("b.ne k4")
     E("krem:")
     I("ands x17, x3, #3")
     I("b.eq epilogue")
@@ -125,4 +156,36 @@ def generate():
     I("b.gt tile")
     E("done:")
     I("ret")
-    return "pwconv_f32_arm64.s", o
+    return o
+
+
+def k4_a53(E, I):
+    """The k4 loop of pwF32Panel8A53; it leaves the row pointers R8-R15 past
+    the 4k values it read, as pwF32Panel8's loop does.
+
+    LLVM's Cortex-A53 model completes instructions in order: a load (4
+    cycles) issued after an FMLA (10 cycles) waits until it would complete
+    after it, and a post-indexed load waits for every older instruction. So
+    the loads of the 4 k go first, all of them, by offset (k step 0's
+    weights, the rows, the other weights: each FMLA finds its inputs loaded),
+    one stall per 64 FMLA instead of one per load."""
+    I("lsr x20, x3, #2")
+    I("cbz x20, krem")
+    I("mov x17, xzr")
+    E("k4:")
+    I("ldp q24, q25, [x16]")
+    for i in range(8):
+        I("ldr q%d, [x%d, x17]" % (16 + i, 8 + i))
+    for kk in range(1, 4):
+        I("ldp q%d, q%d, [x16, #%d]" % (24 + 2 * kk, 25 + 2 * kk, 32 * kk))
+    I("add x17, x17, #16")
+    I("add x16, x16, #128")
+    I("subs x20, x20, #1")
+    for kk in range(4):
+        for i in range(8):
+            for h in range(2):
+                I("fmla v%d.4s, v%d.4s, v%d.s[%d]" % (2 * i + h, 24 + 2 * kk + h, 16 + i, kk))
+    I("b.ne k4")
+    E("\t// Rows past the 4k values read, for the k%4 loop.")
+    for i in range(8):
+        I("add x%d, x%d, x17" % (8 + i, 8 + i))

@@ -5,6 +5,7 @@ k-blocked buffer and sums them for the weight zero point) and tile functions
 (all full panels of that row tile)."""
 
 import goabi
+import inorder
 
 PACK_SIG = [("a", "*int8"), ("lda", "int"), ("m", "int"), ("kblocks", "int"), ("ap", "*int8"),
             ("tail", "int"), ("rsb", "*int32"), ("wzp", "int32")]
@@ -471,11 +472,196 @@ def wide_tile(narrow_w, mr):
     return o
 
 def generate():
-    out = pack("pwQ8WidePack", 4, False)
+    out = pack("pwQ8WidePack", 4, False) + [""] + inorder.twin(pack("pwQ8WidePack", 4, False), "pwQ8WidePack")
     for narrow_w in (False, True):
         for mr in (4, 1):
             out += [""] + wide_tile(narrow_w, mr)
+        out += [""] + wide_tile_a53(narrow_w)
+        name1 = "pwQ8WideTile" + ("N" if narrow_w else "") + "1"
+        out += [""] + inorder.twin(wide_tile(narrow_w, 1), name1)
     out += [""] + pack("pwQ8DotPack", 8, True)
     for mr in (8, 4, 1):
         out += [""] + dot_tile(mr)
     return "pwconv_q8_arm64.s", out
+
+
+WIDE_A53_DOC = '''// func %(name)s%(sig)s
+//
+// %(name)s is %(base)s scheduled for in-order cores (Cortex-A53, where
+// the Go caller selects it): the same instructions and results, in an order
+// that keeps an in-order pipeline issuing. LLVM's Cortex-A53 model gives
+// every NEON instruction here a 6-cycle latency at one per cycle, so each
+// (row, column) pair's chain %(chain)s runs as a software pipeline over
+// "steps" of one pair: step s issues %(stepops)s, and the next 16-k block's
+// loads sit right after the last use of each register (rows and columns
+// one 16-byte LDR each, by offset: in the model a post-indexed load waits
+// for every older instruction to complete), so no instruction waits for a
+// result in the model.
+// The accumulators start with SADDLP on each pair's first product of the
+// panel. zp, lo and hi are read in the epilogue (LD1R) instead of held in
+// registers: the pipeline needs %(nprod)d product registers.
+//
+// Loops:
+//	panel:         for each panel of 4 columns: loads and the first steps of
+//	               block 0, block 0 (SADDLP)
+//	  k16:         for each further 16 k but the last: 16 steps
+//	  last:        the last block (no loads), then reduce, add bias (+ rsb),
+//	               requantize, store the rows < m
+//
+// Registers:
+//	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
+//	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
+//	R11 ap cursor  R12 k counter  R13 store cursor  R14 rsz
+//	R15-R17 the addresses of zp, lo and hi
+//	V0-V15 partial sums (row i, column j: V4i+j)  V16-V19 rows  V20-V23
+//	weights  V24-V31 products; in the epilogue V16-V19 rows, V20-V23 rsb,
+//	V24 bias, V25 scale, V28 zp, V29 lo, V30 hi.
+//	<free>'''
+
+
+def wide_a53_stages(narrow_w):
+    """The ops of one (row, column) pair as (step offset, text template with
+    {a}, {b}, {p}, {q}, {acc}, {init}), in the order a step emits them: every
+    instruction comes 6 or more instructions after what it reads (one NEON
+    instruction per cycle, 6 cycles of latency in LLVM's model)."""
+    if narrow_w:
+        # step s: SADALP of pair s-5, SMULL of pair s, SMLAL2 of pair s-2
+        return [
+            (5, "{init} v{acc}.4s, v{p}.8h"),
+            (0, "smull v{p}.8h, v{a}.8b, v{b}.8b"),
+            (2, "smlal2 v{p}.8h, v{a}.16b, v{b}.16b"),
+        ]
+    # step s: SADALP (first product) of pair s-2, SMULL2 of pair s-2, SMULL of
+    # pair s, SADALP (second product) of pair s-4
+    return [
+        (2, "{init} v{acc}.4s, v{p}.8h"),
+        (2, "smull2 v{q}.8h, v{a}.16b, v{b}.16b"),
+        (0, "smull v{p}.8h, v{a}.8b, v{b}.8b"),
+        (4, "sadalp v{acc}.4s, v{q}.8h"),
+    ]
+
+
+def wide_tile_a53(narrow_w):
+    o = []
+    I = lambda s: o.append(("I", s))  # noqa: E731
+    E = o.append
+    base = "pwQ8WideTile" + ("N" if narrow_w else "")
+    name = base + "A53"
+    stages = wide_a53_stages(narrow_w)
+    S0 = max(off for off, _ in stages)  # the steps before block 0's first accumulate
+    E(WIDE_A53_DOC % {
+        "name": name, "sig": goabi.sig(TILE_SIG), "base": base,
+        "chain": ("SMULL, SMLAL2, SADALP" if narrow_w else "SMULL and SMULL2, then two SADALP"),
+        "stepops": ("SADALP of pair s-5, SMULL of pair s, SMLAL2 of pair s-2 (each 6 or\n// more instructions after what it reads)" if narrow_w else
+                    "SADALP (first product) and SMULL2 of pair s-2, SMULL of pair s,\n// SADALP (second product) of pair s-4 (each 6 or more instructions after\n// what it reads)"),
+        "nprod": 8,
+    })
+    E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(TILE_SIG)))
+    goabi.load_args(E, TILE_SIG, {"ap": 0, "kblocks": 1, "b": 2, "npanels": 3, "c": 4, "ldc": 5, "m": 6,
+                                  "bias": 7, "biasStep": 8, "scale": 9, "rsb": 10, "rsz": 14})
+    offs, _ = goabi.offsets(TILE_SIG)
+    for nm, reg in (("zp", 15), ("lo", 16), ("hi", 17)):
+        E("\tMOVD\t$%s+%d(FP), R%d" % (nm, offs[nm], reg))
+    I("cbz x3, done")
+
+    # Product registers of pair g of the block (g >= 16: of the next one),
+    # the same for g and g+16 so that the loop body repeats: narrow, V24+g%8
+    # (a product lives 6 steps); wide, V24+g%4 and V28+g%4 (3 steps each).
+    def prod(g):
+        if narrow_w:
+            return 24 + g % 8, None
+        return 24 + g % 4, 28 + g % 4
+
+    def op(stage_text, blk_first, p, g):
+        i, j = p // 4, p % 4
+        pr, qr = prod(g)
+        init = "saddlp" if blk_first else "sadalp"
+        return stage_text.format(a=16 + i, b=20 + j, p=pr, q=qr, acc=p, init=init)
+
+    def loads_at(t):
+        """The next block's loads placed before step t's ops (t relative to
+        the block, in [S0, S0+16))."""
+        out = []
+        for i in range(4):  # row i: last read by pair 4i+3's second multiply, 2 steps on
+            if t == 4 * i + 3 + 2 + 1:
+                out.append("ldr q%d, [x11, #%d]" % (16 + i, 16 * i))
+        for j in range(4):  # column j: last read by pair 12+j's second multiply
+            if t == 12 + j + 2 + 1:
+                out.append("ldr q%d, [x2, #%d]" % (20 + j, 16 * j))
+        return out
+
+    last_load = max(t for t in range(S0, S0 + 16) if loads_at(t))
+
+    def emit_steps(lo, hi, first, last, count=False):
+        """Steps [lo, hi) relative to block b: stage ops of block b (pairs g in
+        [0, 16)) and of block b+1 (g >= 16, unless last); first: block b is
+        the panel's first (SADDLP). Unless last, the pointers advance after
+        the next block's last load, and with count the loop counter too."""
+        for t in range(lo, hi):
+            if not last and lo >= S0:
+                for ld in loads_at(t):
+                    I(ld)
+                if t == last_load:
+                    I("add x11, x11, #64")
+                    I("add x2, x2, #64")
+                    if count:
+                        I("subs x12, x12, #1")
+            for off, text in stages:
+                g = t - off
+                if g < 0 or (g >= 16 and last):
+                    continue
+                if lo < S0 and g >= 16:
+                    continue
+                nxt = g >= 16
+                I(op(text, first and not nxt and text.startswith("{init}"), g % 16, g))
+
+    E("panel:")
+    I("mov x11, x0")
+    I("mov x12, x1")
+    for i in range(4):
+        I("ldr q%d, [x11, #%d]" % (16 + i, 16 * i))
+    for j in range(4):
+        I("ldr q%d, [x2, #%d]" % (20 + j, 16 * j))
+    I("add x11, x11, #64")
+    I("add x2, x2, #64")
+    E("\t// Block 0's first steps.")
+    emit_steps(0, S0, True, False)
+    I("cmp x12, #1")
+    I("b.eq single")
+    E("\t// Block 0 (SADDLP), the next block's first steps and loads.")
+    emit_steps(S0, S0 + 16, True, False)
+    I("sub x12, x12, #2")
+    I("cbz x12, last")
+    E("k16:")
+    emit_steps(S0, S0 + 16, False, False, count=True)
+    I("b.ne k16")
+    E("last:")
+    emit_steps(S0, S0 + 16, False, True)
+    I("b epilogue")
+    E("single:")
+    emit_steps(S0, S0 + 16, True, True)
+    E("epilogue:")
+    E("\t// Row i: V16+i = [sum V4i, sum V4i+1, sum V4i+2, sum V4i+3] + bias (+ rsb[i]).")
+    for i in range(4):
+        I("addp v%d.4s, v%d.4s, v%d.4s" % (4 * i, 4 * i, 4 * i + 1))
+        I("addp v%d.4s, v%d.4s, v%d.4s" % (4 * i + 2, 4 * i + 2, 4 * i + 3))
+    for i in range(4):
+        I("addp v%d.4s, v%d.4s, v%d.4s" % (16 + i, 4 * i, 4 * i + 2))
+    I("ld1 {v24.4s}, [x7]")
+    I("add x7, x7, x8")
+    I("ld1 {v25.4s}, [x9], #16")
+    I("ld1r {v28.8h}, [x15]")
+    I("ld1r {v29.16b}, [x16]")
+    I("ld1r {v30.16b}, [x17]")
+    for i in range(4):
+        I("add v%d.4s, v%d.4s, v24.4s" % (16 + i, 16 + i))
+    I("cbnz x14, norsb")
+    I("ld1 {v20.4s, v21.4s, v22.4s, v23.4s}, [x10]")
+    for i in range(4):
+        I("add v%d.4s, v%d.4s, v%d.4s" % (16 + i, 16 + i, 20 + i))
+    E("norsb:")
+    requant(I, range(16, 20), lambda v: 25)
+    E("\t// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).")
+    narrow(I, [(16, 17), (18, 19)], [(16, 18)])
+    stores(E, I, 4, 4, "s", lambda i: (16, i))
+    return o

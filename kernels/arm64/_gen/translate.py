@@ -17,13 +17,20 @@ labels.
 import re
 
 # The vector forms Go's assembler has, by GNU mnemonic and operand kinds: v
-# vector, e element or lane, l register list, m memory, r general register.
-# Every other vector form is a WORD. Scalar forms are all native.
+# vector, e element or lane, l register list, m memory (M by register
+# offset), r general register, f scalar float register, i immediate.
+# Every other vector form is a WORD. Scalar forms are native but those of
+# SCALAR_WORD.
 NATIVE = {
     "add vvv", "sub vvv", "addp vvv", "eor vvv", "mov vv", "fmla vvv",
     "dup vr", "dup ve", "ld1 lm", "ld1 em", "st1 lm", "st1 em", "movi vi",
     "zip1 vvv", "zip2 vvv", "tbl vlv", "mov er", "addv fv",
+    "ld1r lm",
 }
+
+# The scalar forms Go's assembler lacks (a 128-bit load by register offset,
+# M); every other scalar form is native.
+SCALAR_WORD = {"ldr fM"}
 
 # Go's names for the scalar mnemonics; a vector mnemonic is "V" + its GNU name.
 SCALAR = {
@@ -31,8 +38,8 @@ SCALAR = {
     "cmp": "CMP", "csel": "CSEL", "cbz": "CBZ", "cbnz": "CBNZ", "b": "JMP",
     "ret": "RET", "mov": "MOVD", "ldrsw": "MOVW", "orr": "ORR", "neg": "NEG", "tbz": "TBZ", "tbnz": "TBNZ", "sub": "SUB",
 }
-# ldr and str of a float register are named in Go by its width.
-MOVE = {"s": "FMOVS", "d": "FMOVD"}
+# ldr and str (ldp, stp) of a float register are named in Go by its width.
+MOVE = {"s": "FMOVS", "d": "FMOVD", "q": "FMOVQ"}
 # Go lists the destination last, the reverse of GNU, except where GNU's order
 # is already Go's (stores: value then address; compare and branch: register
 # then label), CSEL (condition first, then the two sources) and TBZ/TBNZ
@@ -97,7 +104,7 @@ def _vec(s):
         if i is not None:
             return "e", "V%s.%s[%s]" % (n, ARRANGEMENT.get(t, t.upper()), i)
         return "v", "V%s.%s" % (n, ARRANGEMENT[t])
-    m = re.fullmatch(r"[sd](\d+)", s)
+    m = re.fullmatch(r"[sdq](\d+)", s)
     if m:
         return "f", "F" + m.group(1)
     return None
@@ -122,6 +129,9 @@ def _operand(s, branch):
     m = re.fullmatch(r"\[(\w+)(?:, #(-?\d+))?\]", s)
     if m:
         return "m", "%s(%s)" % (m.group(2) or "", _reg(m.group(1)))
+    m = re.fullmatch(r"\[(\w+), ([xw]\d+)\]", s)
+    if m:  # register offset: [x8, x17]
+        return "M", "(%s)(%s)" % (_reg(m.group(1)), _reg(m.group(2)))
     if branch and re.fullmatch(r"[A-Za-z_]\w*", s):
         return "L", s
     if re.fullmatch(r"(eq|ne|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le)", s):
@@ -169,6 +179,8 @@ def _translate(gnu):
         op = "VMOV" if mn == "mov" else "V" + mn.upper()
     elif mn in ("ldr", "str"):
         op = MOVE[raw[0][0]]
+    elif mn in ("ldp", "stp") and kinds.startswith("ff"):  # ldp q24, q25, [x16, #32]: FLDPQ 32(R16), (F24, F25)
+        op = "F%sP%s" % (mn[:2].upper(), MOVE[raw[0][0]][-1])
     else:
         op = SCALAR[mn]
     if post:
@@ -176,12 +188,17 @@ def _translate(gnu):
     texts = [t for _, t in ops]
     if mn == "orr" and texts[1] == "ZR":  # orr xd, xzr, #imm is how Go encodes MOVD $imm, Rd
         op, texts = "MOVD", [texts[0], texts[2]]
+    if mn in ("ldp", "stp"):  # the register pair is one Go operand
+        texts = [texts[2], "(%s, %s)" % (texts[0], texts[1])]
+        if mn == "stp":
+            texts.reverse()
+        return Instruction(gnu, op, ", ".join(texts), form, True, None)
     if mn == "csel":
         texts = [texts[3], texts[1], texts[2], texts[0]]
     elif mn in ("tbz", "tbnz"):  # tbz x5, #0, label is TBZ $0, R5, label
         texts = [texts[1], texts[0], texts[2]]
     elif mn not in KEEP:
         texts.reverse()
-    native = not vector or form in NATIVE
+    native = (not vector and form not in SCALAR_WORD) or form in NATIVE
     label = texts[-1] if kinds.endswith("L") else None
     return Instruction(gnu, op, ", ".join(texts), form, native, label)

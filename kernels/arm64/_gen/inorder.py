@@ -1,0 +1,259 @@
+"""inorder.py: reorders straight-line code for an in-order core (Cortex-A53).
+
+The kernels scheduled for in-order cores are their out-of-order twins with
+each loop body reordered by schedule(): the same instructions, a different
+order that respects every dependence, so the same results. The order is
+chosen by list scheduling against a model of the Cortex-A53 that follows
+LLVM's scheduling model of it (llvm-mca -mcpu=cortex-a53, which is what
+docs/perf/arm64.md measures): dual issue in order, one NEON instruction per
+cycle (FMLA on its own pipe), one load or store per cycle (longer for
+multi-register ones), 6-cycle NEON latency (10 for FMLA), 4 for a load, 3 for
+integer ALU instructions, and in-order completion: an instruction does not
+issue before it would complete after every older one, and a post-indexed
+load or store waits until every older instruction has completed.
+
+Dependences: registers (x and w alias, v and its b/h/s/d/q views alias, the
+flags), read-after-write (the producer's latency), write-after-read and
+write-after-write (order only); loads and stores keep their order relative
+to every store; branches stay last.
+"""
+import re
+
+# NEON instructions whose destination is also a source (accumulate, insert
+# into half or one lane of it).
+_ACCUMULATE = {
+    "fmla", "fmls", "mla", "mls", "smlal", "smlal2", "umlal", "umlal2", "sadalp", "uadalp",
+    "sdot", "udot", "sqxtn2", "xtn2", "uqxtn2", "sqxtun2", "bsl", "bit", "bif",
+}
+_FLAGS_WRITE = {"subs", "adds", "cmp", "cmn", "ands", "tst"}
+_LOADS = {"ld1", "ld1r", "ld2", "ld3", "ld4", "ldr", "ldp", "ldrsw"}
+_STORES = {"st1", "st2", "st3", "st4", "str", "stp"}
+
+
+class Op:
+    """One instruction: its text, registers read and written, pipe, latency."""
+
+    def __init__(self, text):
+        self.text = text
+        mn, _, rest = text.strip().partition(" ")
+        self.mn = mn
+        self.reads, self.writes = set(), set()
+        self.branch = mn in ("b", "cbz", "cbnz", "tbz", "tbnz", "ret") or mn.startswith("b.")
+        self.load, self.store = mn in _LOADS, mn in _STORES
+        self.post = False
+        regs = self._operands(rest)
+        if self.load or self.store:
+            self._memory(rest, regs)
+        elif self.branch:
+            self.reads |= set(r for r in regs if r != "xzr")
+            if mn.startswith("b."):
+                self.reads.add("nzcv")
+        else:
+            dst, src = regs[:1], regs[1:]
+            if mn in ("cmp", "cmn", "tst"):
+                dst, src = [], regs
+            self.writes |= set(dst)
+            self.reads |= set(src)
+            if mn in _ACCUMULATE or (mn in ("mov", "ins") and re.search(r"^v\d+\.[bhsd]\[", rest)):
+                self.reads |= set(dst)
+            if mn == "csel":
+                self.reads.add("nzcv")
+            if mn in _FLAGS_WRITE:
+                self.writes.add("nzcv")
+        self.reads.discard("xzr")
+        self.writes.discard("xzr")
+        self.vector = any(r.startswith("v") for r in self.writes | self.reads) and not (self.load or self.store)
+        self.unit, self.latency, self.busy = self._timing(rest)
+
+    @staticmethod
+    def _operands(rest):
+        """The registers named in the operands, in order (v registers of a
+        list each once)."""
+        out = []
+        for tok in re.findall(r"\b([xwvqdsbh]\d+|xzr|wzr|sp)\b", rest):
+            kind, num = tok[0], tok[1:]
+            if tok in ("xzr", "wzr"):
+                out.append("xzr")
+            elif kind in "xw":
+                out.append("x" + num)
+            elif tok != "sp":
+                out.append("v" + num)
+        return out
+
+    def _memory(self, rest, regs):
+        """Loads write their data registers (a lane load also reads it); stores
+        read them; both read the address registers and a post-index writes the
+        base."""
+        m = re.search(r"\[(x\d+)(?:, (x\d+|#-?\d+))?\](?:, (#-?\d+|x\d+))?$", rest)
+        base = m.group(1)
+        addr = [base]
+        if m.group(2) and not m.group(2).startswith("#"):
+            addr.append("x" + m.group(2)[1:])
+        if m.group(3):
+            self.post = True
+            self.writes.add(base)
+            if not m.group(3).startswith("#"):
+                addr.append("x" + m.group(3)[1:])
+        data = [r for r in self._operands(rest[:m.start()])]
+        self.reads |= set(addr)
+        if self.load:
+            self.writes |= set(data)
+            if re.search(r"\}\[\d+\]", rest):  # one lane: the others are kept
+                self.reads |= set(data)
+        else:
+            self.reads |= set(data)
+        self.nregs = max(1, len([r for r in data if r.startswith("v")]))
+        self.wide = "q" in rest.split("[")[0] or ".16b" in rest or ".4s" in rest or ".8h" in rest or ".2d" in rest
+
+    def _timing(self, rest):
+        """(pipe, latency, cycles the pipe is busy), after LLVM's A53 model."""
+        if self.branch:
+            return "b", 1, 1
+        if self.load:
+            if self.mn == "ldp":
+                return "ls", 4, 2
+            if self.nregs >= 3:
+                return "ls", 7, self.nregs
+            if self.nregs == 2:
+                return "ls", 5, 2
+            return "ls", 4, 1
+        if self.store:
+            return "ls", 1, self.nregs if self.nregs > 1 else 1
+        if self.vector:
+            if self.mn in ("fmla", "fmls"):
+                return "fmac", 10, 1
+            return "neon", 6, 1
+        return "alu", 3, 1
+
+
+def schedule(texts):
+    """Returns texts reordered for the in-order model (see the module doc)."""
+    ops = [Op(t) for t in texts]
+    n = len(ops)
+    preds = [dict() for _ in range(n)]  # i -> {j: latency}, j < i
+    last_write, reads_since = {}, {}
+    last_store, mem_since = None, []
+    for i, op in enumerate(ops):
+        for r in op.reads:
+            if r in last_write:
+                j = last_write[r]
+                preds[i][j] = max(preds[i].get(j, 0), ops[j].latency)
+        for r in op.writes:
+            if r in last_write:
+                preds[i].setdefault(last_write[r], 0)
+            for j in reads_since.get(r, ()):
+                if j != i:
+                    preds[i].setdefault(j, 0)
+        if op.load or op.store:
+            if last_store is not None:
+                preds[i].setdefault(last_store, 0)
+            if op.store:
+                for j in mem_since:
+                    preds[i].setdefault(j, 0)
+                last_store, mem_since = i, []
+            else:
+                mem_since.append(i)
+        if op.branch:
+            for j in range(i):
+                preds[i].setdefault(j, 0)
+        for r in op.reads:
+            reads_since.setdefault(r, []).append(i)
+        for r in op.writes:
+            last_write[r] = i
+            reads_since[r] = []
+    # Critical path length to the end, the tie-break.
+    succs = [[] for _ in range(n)]
+    for i in range(n):
+        for j, lat in preds[i].items():
+            succs[j].append((i, lat))
+    height = [0] * n
+    for i in reversed(range(n)):
+        height[i] = ops[i].latency + max([height[s] + lat - ops[i].latency for s, lat in succs[i]] + [0])
+
+    done, order = {}, []  # index -> issue cycle
+    issue_cycle, complete_max, unit_free = 0, 0, {}
+    in_cycle = []  # units used in the current issue cycle
+    while len(order) < n:
+        best = None
+        for i in range(n):
+            if i in done or any(j not in done for j in preds[i]):
+                continue
+            op = ops[i]
+            t = issue_cycle
+            for j, lat in preds[i].items():
+                t = max(t, done[j] + lat)
+            t = max(t, complete_max - op.latency)
+            if op.post:
+                t = max(t, complete_max)
+            t = max(t, unit_free.get(op.unit, 0))
+            if t == issue_cycle and (len(in_cycle) >= 2 or op.unit in in_cycle):
+                t += 1
+            key = (t, -height[i], i)
+            if best is None or key < best[0]:
+                best = (key, i, t)
+        _, i, t = best
+        op = ops[i]
+        if t > issue_cycle:
+            issue_cycle, in_cycle = t, []
+        in_cycle.append(op.unit)
+        done[i] = t
+        unit_free[op.unit] = t + op.busy if op.busy > 1 else max(unit_free.get(op.unit, 0), t + (1 if op.unit != "alu" else 0))
+        complete_max = max(complete_max, t + op.latency)
+        order.append(i)
+    return [texts[i] for i in order]
+
+
+TWIN_DOC = '''// func %(name)s%(sig)s
+//
+// %(name)s is %(orig)s for in-order cores (Cortex-A53, where the Go
+// caller selects it): the same operations, each post-indexed load or store
+// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
+// post-indexed access waits for every older instruction to complete), and
+// every straight-line block reordered by _gen/inorder.py for an in-order
+// pipeline. Every dependence is kept, so the results are %(orig)s's. Its
+// contract, loops and registers are %(orig)s's.
+//	<free>'''
+
+
+def _depost(text):
+    """Splits a post-indexed load or store into the access and an ADD."""
+    m = re.match(r"(ld1r?|st1|ldr|str) (.*), \[(x\d+)\], (#-?\d+|x\d+)$", text)
+    if not m:
+        return [text]
+    return ["%s %s, [%s]" % (m.group(1), m.group(2), m.group(3)),
+            "add %s, %s, %s" % (m.group(3), m.group(3), m.group(4))]
+
+
+def twin(items, name):
+    """Returns the in-order twin of one generated function (its doc comment,
+    TEXT line and body, as gen.py items): named name + "A53", post-indexed
+    accesses split, each straight-line block scheduled."""
+    start = next(k for k, it in enumerate(items) if isinstance(it, str) and it.startswith("TEXT "))
+    sig = next(it for it in items[:start] if isinstance(it, str) and it.startswith("// func "))
+    sig = sig.split("\n")[0]
+    params = sig[sig.index("("):]
+    out = [TWIN_DOC % {"name": name + "A53", "sig": params, "orig": name},
+           items[start].replace("·%s(SB)" % name, "·%sA53(SB)" % name)]
+    block, notes = [], []
+
+    def flush():
+        if block:
+            out.extend(notes)
+            out.extend(("I", t) for t in schedule(block))
+        elif notes:
+            out.extend(notes)
+        del block[:], notes[:]
+
+    for it in items[start + 1:]:
+        if isinstance(it, tuple):
+            for t in _depost(it[1]):
+                block.append(t)
+            if Op(it[1]).branch:
+                flush()
+        elif it.strip().startswith("//"):
+            notes.append(it)
+        else:  # a label or a Go-syntax instruction: a block boundary
+            flush()
+            out.append(it)
+    flush()
+    return out
