@@ -18,17 +18,17 @@
 // architecture's own tests. Registered names say what a kernel computes.
 //
 //	op          spec (generic/)     arm64/ stub, .s            arm64/_gen/    test (kernels/)    arm64/ test              registered
-//	pwconv_f32  pwconv_f32.go       pwconv_f32_arm64.{go,s}    pwconv_f32.py  pwconv_f32_test.go pwconv_f32_arm64_test.go pwconv_f32_{generic,neon}
+//	pwconv_f32  pwconv_f32.go       pwconv_f32_arm64.{go,s}    pwconv_f32.py  pwconv_f32_test.go pwconv_f32_arm64_test.go pwconv_f32_{generic,neon,neon_a53}
 //	            pwconv_f32_gemm.go
-//	pwconv_q8   pwconv_q8.go        pwconv_q8_arm64.{go,s}     pwconv_q8.py   pwconv_q8_test.go  pwconv_q8_arm64_test.go  pwconv_q8_{generic,neon,dotprod}
+//	pwconv_q8   pwconv_q8.go        pwconv_q8_arm64.{go,s}     pwconv_q8.py   pwconv_q8_test.go  pwconv_q8_arm64_test.go  pwconv_q8_{generic,neon,neon_a53,dotprod}
 //	            pwconv_q8_gemm.go
-//	dwconv_f32  dwconv_f32.go       dwconv_f32_arm64.{go,s}    dwconv_f32.py  dwconv_f32_test.go dwconv_arm64_test.go     dwconv_f32_generic, dwconv3x3_f32_neon
+//	dwconv_f32  dwconv_f32.go       dwconv_f32_arm64.{go,s}    dwconv_f32.py  dwconv_f32_test.go dwconv_arm64_test.go     dwconv_f32_generic, dwconv3x3_f32_neon{,_a53}
 //	            dwconv_f32_rows.go  dwconv_arm64.go (shared)
-//	dwconv_q8   dwconv_q8.go        dwconv_q8_arm64.{go,s}     dwconv_q8.py   dwconv_q8_test.go  dwconv_arm64_test.go     dwconv_q8_generic, dwconv3x3_q8_neon
-//	            dwconv_q8_rows.go
-//	conv_f32    conv_f32.go         conv_f32_arm64.{go,s}      conv_f32.py    conv_f32_test.go   conv_arm64_test.go       conv_f32_generic, conv3x3c3_f32_neon
+//	dwconv_q8   dwconv_q8.go        dwconv_q8_arm64.{go,s}     dwconv_q8.py   dwconv_q8_test.go  dwconv_arm64_test.go     dwconv_q8_generic, dwconv3x3_q8_{neon,neon_a53,dotprod}
+//	            dwconv_q8_rows.go   dwconv_q8_dot_arm64.go
+//	conv_f32    conv_f32.go         conv_f32_arm64.{go,s}      conv_f32.py    conv_f32_test.go   conv_arm64_test.go       conv_f32_generic, conv3x3c3_f32_neon{,_a53}
 //	            conv_f32_tiled.go   conv_arm64.go (shared)
-//	conv_q8     conv_q8.go          conv_q8_arm64.{go,s}       conv_q8.py     conv_q8_test.go    conv_arm64_test.go       conv_q8_generic, conv3x3c3_q8_{neon,dotprod}
+//	conv_q8     conv_q8.go          conv_q8_arm64.{go,s}       conv_q8.py     conv_q8_test.go    conv_arm64_test.go       conv_q8_generic, conv3x3c3_q8_{neon,neon_a53,dotprod}
 //	            conv_q8_swar.go
 //	avgpool     avgpool.go          -                          -              generic/avgpool_test.go                     (called by the runtime)
 //	softmax     softmax.go          -                          -              generic/softmax_test.go                     (called by the runtime)
@@ -60,7 +60,9 @@
 // The generic specification of each op is also tested on its own against
 // the obvious loop (kernels/generic/<stem>_test.go). Shared pieces: the
 // layer geometry in generic/params.go and generic/window.go; the CPU
-// features in arm64/cpu_arm64.go and amd64/cpu_amd64.go; the test helpers
+// features in arm64/cpu_arm64.go and amd64/cpu_amd64.go; the in-order core
+// (the _a53 kernels, reordered by arm64/_gen/inorder.py and tested in
+// arm64/inorder_arm64_test.go) in arm64/core_arm64.go; the test helpers
 // (guard bands, named tolerances, random source, case lists) in
 // internal/kerneltest. The arm64 kernels are registered by
 // registry_arm64.go, the amd64 ones by registry_amd64.go; each

@@ -34,6 +34,8 @@ func TestSelection(t *testing.T) {
 		"dwconv3x3_q8_neon": true, "pwconv_q8_dotprod": arm64.HasDotProd,
 		"conv3x3c3_f32_neon": true, "conv3x3c3_q8_neon": true, "conv3x3c3_q8_dotprod": arm64.HasDotProd,
 		"dwconv3x3_q8_dotprod": arm64.HasDotProd, "pwconv_f32_neon_a53": arm64.A53, "pwconv_q8_neon_a53": arm64.A53,
+		"dwconv3x3_f32_neon_a53": arm64.A53, "dwconv3x3_q8_neon_a53": arm64.A53,
+		"conv3x3c3_f32_neon_a53": arm64.A53, "conv3x3c3_q8_neon_a53": arm64.A53,
 	}
 	for name, a := range want {
 		got, ok := avail[name]

@@ -93,7 +93,12 @@ func pointwiseF32(a53 bool, dst, src []float32, m, k, n int, packed, bias []floa
 			if bias != nil {
 				b = &bias[p*pointwiseF32NR]
 			}
-			f32Panel(a53, &src[i0*k], k, rows, k, &packed[p*k*pointwiseF32NR], &dst[i0*n+p*pointwiseF32NR], n, b, lo, hi)
+			// Two calls rather than f32Panel: no wrapper call per panel.
+			if a53 {
+				pwF32Panel8A53(&src[i0*k], k, rows, k, &packed[p*k*pointwiseF32NR], &dst[i0*n+p*pointwiseF32NR], n, b, lo, hi)
+			} else {
+				pwF32Panel8(&src[i0*k], k, rows, k, &packed[p*k*pointwiseF32NR], &dst[i0*n+p*pointwiseF32NR], n, b, lo, hi)
+			}
 		}
 		if full < panels {
 			pointwiseF32TailPanel(a53, dst, src, i0, rows, k, n, packed[full*k*pointwiseF32NR:], bias, lo, hi)
