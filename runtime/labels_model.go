@@ -19,8 +19,9 @@ type Labels struct {
 	// (labels.txt)" for a file packed in the model, or the path of
 	// labels.txt beside the model.
 	Source string
-	// Skipped says why labels.txt beside the model was not used although
-	// it exists ("" otherwise): its labels do not fit the output.
+	// Skipped says why labels found in the model's metadata or in
+	// labels.txt beside the model were not used ("" otherwise): they do not
+	// fit the output.
 	Skipped string
 }
 
@@ -37,14 +38,16 @@ func (l *Labels) Name(i int) string {
 //
 //  1. labelsPath, when not empty (the -labels flag);
 //  2. the label file the model's metadata gives its output, packed in the
-//     model (a file the metadata names but the model does not carry
-//     readably is an error: give -labels);
+//     model, when it fits the output (a model cut at an inner tensor, or
+//     given another head, keeps its old metadata: labels that do not fit
+//     are skipped and Labels.Skipped says why; a file the metadata names
+//     but the model does not carry readably is an error: give -labels);
 //  3. labels.txt beside the model, when it exists and fits the output (a
 //     directory of models may hold another model's labels.txt: one that
 //     does not fit is skipped, Labels.Skipped says why);
 //  4. none: classes are named by index.
 //
-// Labels from 1 and 2 must fit the output: see AlignLabels.
+// Labels from 1 must fit the output (see AlignLabels): a mismatch is an error.
 func ClassifierLabels(m *tflite.Model, modelPath, labelsPath string) (Labels, error) {
 	classes := OutputClasses(m)
 	if labelsPath != "" {
@@ -58,27 +61,30 @@ func ClassifierLabels(m *tflite.Model, modelPath, labelsPath string) (Labels, er
 		return Labels{Names: names, Source: labelsPath}, nil
 	}
 	names, file, err := ModelLabels(m)
-	if err == nil && names != nil {
-		names, err = AlignLabels(names, classes)
-	}
 	if err != nil {
 		return Labels{}, fmt.Errorf("labels in the model metadata: %w (give -labels to use another file)", err)
 	}
+	var skipped []string
 	if names != nil {
-		return Labels{Names: names, Source: "model metadata (" + file + ")"}, nil
+		aligned, err := AlignLabels(names, classes)
+		if err == nil {
+			return Labels{Names: aligned, Source: "model metadata (" + file + ")"}, nil
+		}
+		skipped = append(skipped, fmt.Sprintf("labels in the model metadata (%s) not used: %v", file, err))
 	}
 	beside := filepath.Join(filepath.Dir(modelPath), "labels.txt")
 	if _, err := os.Stat(beside); errors.Is(err, fs.ErrNotExist) {
-		return Labels{}, nil
+		return Labels{Skipped: strings.Join(skipped, "; ")}, nil
 	}
 	if names, err = LoadLabels(beside); err != nil {
 		return Labels{}, err
 	}
 	aligned, err := AlignLabels(names, classes)
 	if err != nil {
-		return Labels{Skipped: fmt.Sprintf("%s not used: %v", beside, err)}, nil
+		skipped = append(skipped, fmt.Sprintf("%s not used: %v", beside, err))
+		return Labels{Skipped: strings.Join(skipped, "; ")}, nil
 	}
-	return Labels{Names: aligned, Source: beside}, nil
+	return Labels{Names: aligned, Source: beside, Skipped: strings.Join(skipped, "; ")}, nil
 }
 
 // ModelLabels returns the label file that m's metadata gives its first

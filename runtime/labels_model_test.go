@@ -111,17 +111,27 @@ func TestClassifierLabels(t *testing.T) {
 			}
 		})
 	}
-	// Labels that cannot fit, given explicitly or packed in the model, are
-	// an error naming the counts; so is a packed file the model does not
-	// carry readably.
+	// Labels packed in the model that cannot fit are skipped with the
+	// counts named (a tapped model keeps its metadata); given explicitly,
+	// they are an error naming the counts; so is a packed file the model
+	// does not carry readably.
 	dir := t.TempDir()
 	path := write(t, dir, "a\nb\n", "")
 	m, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ClassifierLabels(m, path, ""); err == nil || !strings.Contains(err.Error(), "2 labels for an output of 5 classes") || !strings.Contains(err.Error(), "-labels") {
-		t.Errorf("embedded labels that do not fit: %v", err)
+	if l, err := ClassifierLabels(m, path, ""); err != nil || l.Names != nil || !strings.Contains(l.Skipped, "labels in the model metadata (labels.txt) not used: 2 labels for an output of 5 classes") {
+		t.Errorf("embedded labels that do not fit: %q skipped %q, %v", l.Names, l.Skipped, err)
+	}
+	if _, err := ClassifierLabels(m, path, filepath.Join(dir, "two.txt")); err == nil {
+		t.Error("-labels with a missing file: no error")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "two.txt"), []byte("a\nb\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ClassifierLabels(m, path, filepath.Join(dir, "two.txt")); err == nil || !strings.Contains(err.Error(), "2 labels for an output of 5 classes") {
+		t.Errorf("-labels that do not fit: %v", err)
 	}
 	if _, err := ClassifierLabels(m, path, filepath.Join(dir, "model.tflite")); err == nil || !strings.Contains(err.Error(), "model.tflite") {
 		t.Errorf("-labels naming a binary file: %v", err)
