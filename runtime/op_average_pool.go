@@ -7,8 +7,10 @@ import (
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
 
-// AVERAGE_POOL_2D: the mean of the in-bounds taps (generic.AvgPoolF32,
-// AvgPoolQ8), on one worker (it is tiny in MobileNets).
+// AVERAGE_POOL_2D: the mean of the in-bounds taps (generic.AvgPoolF32;
+// quantized: generic.AvgPoolQ8Same, TFLite's integer average, when input
+// and output share their quantization, as converters write them, else
+// AvgPoolQ8, rescaled in float32), on one worker (it is tiny in MobileNets).
 
 func init() {
 	registerOp(&opDef{
@@ -81,8 +83,19 @@ func (c *compiler) buildAvgPool(op *tflite.Op, info *LayerInfo) (step, error) {
 		return step{}, err
 	}
 	info.Kernel = "avgpool_q8_generic"
-	scale := float32(float64(inq.scale) / float64(outq.scale))
 	src, dst := c.i8(op.Inputs[0]), c.i8(op.Outputs[0])
+	if inq == outq {
+		// TFLite's integer average of the stored values (what LiteRT
+		// runs): uint8 values are the int8 ones plus 128.
+		offset := int32(0)
+		if c.m.Tensors[op.Inputs[0]].Type == tflite.Uint8 {
+			offset = 128
+		}
+		return step{units: 1, serial: true, run: func(int, int, int) {
+			generic.AvgPoolQ8Same(p, dst, src, offset, lo, hi)
+		}}, nil
+	}
+	scale := float32(float64(inq.scale) / float64(outq.scale))
 	return step{units: 1, serial: true, run: func(int, int, int) {
 		generic.AvgPoolQ8(p, dst, src, inq.zp, scale, outq.zp, lo, hi)
 	}}, nil

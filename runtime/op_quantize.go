@@ -8,9 +8,10 @@ import (
 )
 
 // QUANTIZE: float32 to uint8/int8 (x/s rounded half away from zero, plus
-// the zero point), or between uint8 and int8 quantizations (TF2 exports'
-// uint8 input and output around int8 internals) through a 256-entry table:
-// dequantize, quantize once. Split across workers by element chunks.
+// the zero point), or between 8-bit quantizations (TF2 exports' uint8 input
+// and output around int8 internals) through a 256-entry table computed as
+// TFLite's runtime does (requantizeTable). Split across workers by element
+// chunks.
 
 func init() {
 	registerOp(&opDef{
@@ -43,7 +44,7 @@ func (c *opCheck) quantize() error {
 
 // buildQuantize compiles QUANTIZE: float32 to quantized (x/s rounded half
 // away from zero, plus the zero point), or quantized to quantized through a
-// 256-entry table (dequantize, requantize once).
+// 256-entry table (requantizeTable).
 func (c *compiler) buildQuantize(op *tflite.Op, info *LayerInfo) (step, error) {
 	in, out := &c.m.Tensors[op.Inputs[0]], &c.m.Tensors[op.Outputs[0]]
 	if in.Elems() != out.Elems() {
@@ -65,11 +66,19 @@ func (c *compiler) buildQuantize(op *tflite.Op, info *LayerInfo) (step, error) {
 		return step{}, err
 	}
 	info.Kernel = "requantize_q8"
-	lut := new([256]int8)
-	for q := -128; q < 128; q++ {
-		real := float32(int32(q)-inq.zp) * inq.scale
-		lut[q+128] = generic.QuantizeValue(real, outq.scale, outq.zp)
-	}
+	lut := requantizeTable(in.Type, inq, out.Type, outq)
 	src := c.i8(op.Inputs[0])
 	return elementwiseStep(n, func(i0, i1 int) { generic.LookupQ8(dst[i0:i1], src[i0:i1], lut) }), nil
+}
+
+// requantizeTable is QUANTIZE between 8-bit quantizations as TFLite's
+// runtime computes it (the bytes LiteRT gives): between uint8 and int8,
+// TFLite's builtin fixed-point requantization (generic.RequantTableTFLite);
+// within one type, XNNPACK's convert (generic.RequantTableXNN) when the
+// scale ratio is in its range [2^-8, 2^7], else the builtin one.
+func requantizeTable(inType tflite.DType, inq qparams, outType tflite.DType, outq qparams) *[256]int8 {
+	if r := inq.scale / outq.scale; inType == outType && r >= 1.0/256 && r <= 128 {
+		return generic.RequantTableXNN(inq.scale, inq.zp, outq.scale, outq.zp)
+	}
+	return generic.RequantTableTFLite(inq.scale, inq.zp, outq.scale, outq.zp)
 }

@@ -3,6 +3,7 @@ package generic_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/edgecam/edgecam/kernels/generic"
@@ -45,8 +46,10 @@ var addQ8Cases = []struct {
 	{"tiny_out", 0.3, 0.3, 0.001, 0, 0, 0, -128, 127},
 }
 
-// TestAddQ8 checks every pair of int8 inputs against the specification,
-// bit for bit, and against exact arithmetic within half a step.
+// TestAddQ8 checks every pair of int8 inputs against XNNPACK's fixed-point
+// sum, written out independently in int64 (or, outside XNNPACK's scale
+// range, against exact arithmetic within a step), and against exact
+// arithmetic within half a step plus the multipliers' error.
 func TestAddQ8(t *testing.T) {
 	for _, c := range addQ8Cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -58,19 +61,33 @@ func TestAddQ8(t *testing.T) {
 			g := kerneltest.NewGuarded[int8](len(a), 1)
 			k.Run(g.Out(), a, b)
 			g.CheckUntouched(t, 0, len(a), "AddQ8")
+			ra, rb := c.sa/c.so, c.sb/c.so
+			xnn := min(ra, rb) >= 1.0/1024 && max(ra, rb) < 256
+			shift := 20 - int(math.Floor(math.Log2(float64(max(ra, rb)))))
+			am := int64(math.RoundToEven(float64(ra) * math.Exp2(float64(shift))))
+			bm := int64(math.RoundToEven(float64(rb) * math.Exp2(float64(shift))))
 			for i, got := range g.Out() {
-				x := float32(float32(int32(a[i])-c.za) * c.sa)
-				y := float32(float32(int32(b[i])-c.zb) * c.sb)
-				want := int8(min(max(int32(math.Round(float64((x+y)/c.so)))+c.zo, c.lo), c.hi))
-				if got != want {
-					t.Fatalf("a=%d b=%d: %d, want %d", a[i], b[i], got, want)
-				}
 				exact := (float64(c.sa)*float64(int32(a[i])-c.za) + float64(c.sb)*float64(int32(b[i])-c.zb)) / float64(c.so)
-				if q := float64(int32(got) - c.zo); q > float64(c.lo-c.zo) && q < float64(c.hi-c.zo) && math.Abs(q-exact) > 0.5+1e-4 {
+				if xnn {
+					acc := int64(1)<<(shift-1) + am*int64(int32(a[i])-c.za) + bm*int64(int32(b[i])-c.zb)
+					want := int8(min(max(int32(acc>>shift)+c.zo, c.lo), c.hi))
+					if got != want {
+						t.Fatalf("a=%d b=%d: %d, want %d", a[i], b[i], got, want)
+					}
+				}
+				if q := float64(int32(got) - c.zo); q > float64(c.lo-c.zo) && q < float64(c.hi-c.zo) && math.Abs(q-exact) > 0.5+1e-3*math.Abs(exact)+1e-4 {
 					t.Fatalf("a=%d b=%d: %d is %g steps from the exact sum", a[i], b[i], got, q-exact)
 				}
 			}
 		})
+	}
+	// Ties go up, as XNNPACK's shift rounds: 0.5*1 = 0.5 -> 1, 0.5*-1 =
+	// -0.5 -> 0, 0.5*3 = 1.5 -> 2, 0.5*-3 = -1.5 -> -1.
+	k := generic.NewAddQ8(0.5, 0, 0.25, 0, 1, 0, -128, 127)
+	dst := make([]int8, 4)
+	k.Run(dst, []int8{1, -1, 3, -3}, []int8{0, 0, 0, 0})
+	if want := []int8{1, 0, 2, -1}; !slices.Equal(dst, want) {
+		t.Errorf("ties: %v, want %v", dst, want)
 	}
 }
 

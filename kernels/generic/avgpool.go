@@ -81,3 +81,49 @@ func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo
 		}
 	}
 }
+
+// AvgPoolQ8Same is the integer average pool of TFLite's builtin kernel, for
+// an output quantized as its input (what converters write, and what TFLite
+// assumes: it averages the stored values and ignores the scales). The sum
+// of the stored values (the int8 value plus offset: 128 for a uint8 tensor,
+// 0 for int8) over the in-bounds taps is divided by their count, rounding
+// half away from zero (for uint8 sums, never negative, that is TFLite's
+// (sum + count/2) / count):
+//
+//	sum := int32(0)
+//	for each in-bounds tap: sum += int32(src[(iy*p.InW+ix)*C+c]) + offset
+//	r := (|sum| + count/2) / count, with sum's sign
+//	dst[(oy*p.OutW+ox)*C+c] = int8(min(max(r-offset, lo), hi))
+//
+// An output with no in-bounds tap gets clamp(-offset, lo, hi). lo and hi
+// lie in [-128, 127].
+func AvgPoolQ8Same(p *ConvParams, dst, src []int8, offset, lo, hi int32) {
+	C := p.OutC
+	for oy := 0; oy < p.OutH; oy++ {
+		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
+		for ox := 0; ox < p.OutW; ox++ {
+			kx0, kx1 := tapRange(ox, p.StrideW, p.PadLeft, p.KW, p.InW)
+			count := int32((ky1 - ky0) * (kx1 - kx0))
+			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
+			for c := range out {
+				var sum int32
+				for ky := ky0; ky < ky1; ky++ {
+					iy := oy*p.StrideH - p.PadTop + ky
+					for kx := kx0; kx < kx1; kx++ {
+						ix := ox*p.StrideW - p.PadLeft + kx
+						sum += int32(src[(iy*p.InW+ix)*C+c]) + offset
+					}
+				}
+				r := int32(0)
+				if count > 0 {
+					if sum >= 0 {
+						r = (sum + count/2) / count
+					} else {
+						r = (sum - count/2) / count
+					}
+				}
+				out[c] = int8(clampI32(r-offset, lo, hi))
+			}
+		}
+	}
+}

@@ -114,3 +114,60 @@ func TestAvgPoolQ8Rounding(t *testing.T) {
 		t.Fatalf("AvgPoolQ8 means +-0.5 = %v, want [1 -1]", got)
 	}
 }
+
+// TestAvgPoolQ8Same checks TFLite's integer average against the exact mean
+// of the stored values rounded half away from zero, for uint8 (offset 128)
+// and int8 tensors, and pins the ties LiteRT gives.
+func TestAvgPoolQ8Same(t *testing.T) {
+	r := kerneltest.Rand(24)
+	for i, c := range kerneltest.ConvCases(true) {
+		p := c.P
+		src := kerneltest.Shifted(kerneltest.I8s(r, p.InH*p.InW*p.InC, -128, 127), i%4)
+		offset := int32(128 * (i % 2))
+		lo, hi := int32(-128), int32(127)
+		if i%3 == 1 {
+			lo, hi = -100, 60
+		}
+		C := p.OutC
+		want := make([]int8, p.OutH*p.OutW*C)
+		for oy := 0; oy < p.OutH; oy++ {
+			for ox := 0; ox < p.OutW; ox++ {
+				for ch := 0; ch < C; ch++ {
+					var sum, count float64
+					for ky := 0; ky < p.KH; ky++ {
+						for kx := 0; kx < p.KW; kx++ {
+							iy, ix := oy*p.StrideH-p.PadTop+ky, ox*p.StrideW-p.PadLeft+kx
+							if inBounds(&p, iy, ix) {
+								sum += float64(int32(src[(iy*p.InW+ix)*C+ch]) + offset)
+								count++
+							}
+						}
+					}
+					m := 0.0
+					if count > 0 {
+						m = math.Round(sum / count)
+					}
+					want[(oy*p.OutW+ox)*C+ch] = int8(min(max(int32(m)-offset, lo), hi))
+				}
+			}
+		}
+		g := kerneltest.NewGuarded[int8](len(want), i%3)
+		generic.AvgPoolQ8Same(&p, g.Out(), src, offset, lo, hi)
+		what := fmt.Sprintf("%v offset=%d", c, offset)
+		kerneltest.CompareI8(t, g.Out(), want, what)
+		g.CheckUntouched(t, 0, len(want), what)
+	}
+	// LiteRT on a uint8 2x2 pool of 0, 9, 144, 153 (mean 76.5): 77; on int8
+	// -3, -2 (mean -2.5): -3.
+	p := &generic.ConvParams{InH: 2, InW: 2, InC: 1, OutH: 1, OutW: 1, OutC: 1, KH: 2, KW: 2, StrideH: 2, StrideW: 2}
+	got := make([]int8, 1)
+	generic.AvgPoolQ8Same(p, got, []int8{-128, 9 - 128, 144 - 128, 153 - 128}, 128, -128, 127)
+	if got[0] != 77-128 {
+		t.Errorf("uint8 mean 76.5 = %d, want 77", int32(got[0])+128)
+	}
+	p = &generic.ConvParams{InH: 1, InW: 2, InC: 1, OutH: 1, OutW: 1, OutC: 1, KH: 1, KW: 2, StrideH: 1, StrideW: 1}
+	generic.AvgPoolQ8Same(p, got, []int8{-3, -2}, 0, -128, 127)
+	if got[0] != -3 {
+		t.Errorf("int8 mean -2.5 = %d, want -3", got[0])
+	}
+}

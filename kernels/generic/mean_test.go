@@ -61,20 +61,25 @@ func TestMeanQ8(t *testing.T) {
 		q := quants[i%len(quants)]
 		sums := make([]int32, c)
 		g := kerneltest.NewGuarded[int8](c, i%3)
-		generic.MeanQ8(g.Out(), src, h*w, c, q.xzp, q.scale, q.ozp, sums)
+		mult := generic.MeanQ8Multiplier(q.scale, 1, h*w)
+		offset := int32(128 * (i % 2))
+		generic.MeanQ8(g.Out(), src, h*w, c, offset, q.xzp, mult, q.ozp, sums)
 		what := fmt.Sprintf("MeanQ8 %dx%dx%d zp %d scale %g", h, w, c, q.xzp, q.scale)
 		g.CheckUntouched(t, 0, c, what)
-		want := make([]int8, c)
-		generic.AvgPoolQ8(globalPool(h, w, c), want, src, q.xzp, q.scale, q.ozp, -128, 127)
-		kerneltest.CompareI8(t, g.Out(), want, what+" against the global average pool")
-		for ch := range want {
-			var sum int32
+		for ch, got := range g.Out() {
+			var sum, raw int32
 			for p := range h * w {
 				sum += int32(src[p*c+ch]) - q.xzp
+				raw += int32(src[p*c+ch]) + offset
 			}
-			f := float32(float32(sum)*q.scale) / float32(h*w)
-			if v := int8(min(max(int32(math.Round(float64(f)))+q.ozp, -128), 127)); v != want[ch] {
-				t.Fatalf("%s: channel %d = %d, the loop gives %d", what, ch, want[ch], v)
+			zpf := float32(float32(q.ozp+offset) - float32(float32(h*w)*float32(q.xzp+offset))*mult)
+			f := float32(float32(float32(raw)*mult) + zpf)
+			if v := int8(min(max(int32(math.RoundToEven(float64(f)))-offset, -128), 127)); v != got {
+				t.Fatalf("%s: channel %d = %d, the loop gives %d", what, ch, got, v)
+			}
+			exact := float64(sum) * float64(q.scale) / float64(h*w)
+			if q := float64(int32(got) - q.ozp); q > -128 && q < 127 && math.Abs(q-exact) > 0.5+1e-5*math.Abs(exact) {
+				t.Fatalf("%s: channel %d = %d, %g steps from the exact mean", what, ch, got, q-exact)
 			}
 		}
 	}
@@ -86,7 +91,7 @@ func TestMeanAllocatesNothing(t *testing.T) {
 	src8, dst8, sums := kerneltest.I8s(r, 49*1280, -128, 127), make([]int8, 1280), make([]int32, 1280)
 	if n := testing.AllocsPerRun(3, func() {
 		generic.MeanF32(dst, src, 49, 1280)
-		generic.MeanQ8(dst8, src8, 49, 1280, -128, 1.2, -128, sums)
+		generic.MeanQ8(dst8, src8, 49, 1280, 0, -128, 1.2/49, -128, sums)
 	}); n != 0 {
 		t.Errorf("MeanF32 + MeanQ8: %v allocations per call, want 0", n)
 	}
