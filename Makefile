@@ -25,8 +25,8 @@ demo: build
 
 ## test: every test (unit, golden, MQTT with mosquitto and ffmpeg, cross-builds,
 ## qemu-aarch64 kernels, amd64 kernels at every level this CPU has, V4L2 VM, browser,
-## systemd units, make demo without fixtures).
-test: check unit cross test-arm64 test-amd64 test-bench test-svg test-vm test-browser test-systemd test-demo
+## systemd units, make demo without fixtures, bytes equal to LiteRT's).
+test: check unit cross test-arm64 test-amd64 test-litert test-bench test-svg test-vm test-browser test-systemd test-demo
 	@echo "make test: all suites passed"
 
 check:
@@ -54,6 +54,11 @@ test-arm64:
 ## the avo generator's output diffed.
 test-amd64:
 	./scripts/test-amd64.sh
+
+## test-litert: quantized outputs bit-identical to LiteRT (TFLite's runtime) on every
+## quantized fixture and on small models whose requantizations land on ties.
+test-litert:
+	./scripts/test-litert.sh
 
 test-bench:
 	./scripts/test-gobench.sh

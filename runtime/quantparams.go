@@ -148,12 +148,13 @@ func quantWeights(m *tflite.Model, ti, outC, axis int) (*weightQuant, error) {
 	return w, nil
 }
 
-// requantScales is scale[c] = s_in * s_w[c] / s_out, computed in float64 and
-// stored as float32.
+// requantScales is scale[c] = s_in * s_w[c] / s_out, in float32.
 func requantScales(in, out qparams, w *weightQuant) []float32 {
 	sc := make([]float32, len(w.scale))
 	for c, sw := range w.scale {
-		sc[c] = float32(float64(in.scale) * float64(sw) / float64(out.scale))
+		// In float32, step by step, as XNNPACK (TFLite's runtime) forms
+		// it: a product that lands exactly on .5 then rounds the same way.
+		sc[c] = float32(float32(in.scale*sw) / out.scale)
 	}
 	return sc
 }
