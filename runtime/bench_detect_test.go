@@ -11,7 +11,8 @@ import (
 // BenchmarkFixtureInference runs one inference per op of a fixture model on
 // one thread at each kernel level this CPU runs: the SSD detector, and for
 // comparison a classifier of the same width and numeric scheme (uint8
-// MobileNet-V1 0.75, at 192x192). It reports the model's multiply-adds per
+// MobileNet-V1 0.75, at 192x192), the uint8 MobileNet-V1 1.0/224 and the two
+// MobileNet-V2 1.0/224 files (uint8, TF2 int8). It reports the model's multiply-adds per
 // op, so that an instruction count per op (../shared/tools/qemu-icount)
 // divides into instructions per multiply-add:
 //
@@ -21,6 +22,9 @@ func BenchmarkFixtureInference(b *testing.B) {
 	for _, model := range []struct{ name, stem string }{
 		{"ssd", ssdGoldenStem},
 		{"classifier_0.75_192", "mobilenet_v1_0.75_192_quant"},
+		{"v1_1.0_224_quant", "mobilenet_v1_1.0_224_quant_embedding_extractor"},
+		{"v2_1.0_224_quant", "mobilenet_v2_1.0_224_quant"},
+		{"v2_1.0_224_tf2_int8", "tf2_mobilenet_v2_1.0_224_ptq"},
 	} {
 		b.Run(model.name, func(b *testing.B) {
 			m, err := Load(fixtures.Path(b, filepath.Join("models", model.stem+".tflite")))
