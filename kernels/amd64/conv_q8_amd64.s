@@ -4,26 +4,6 @@
 
 #include "textflag.h"
 
-DATA rqHalf<>+0(SB)/4, $0x3f000000
-DATA rqHalf<>+4(SB)/4, $0x3f000000
-DATA rqHalf<>+8(SB)/4, $0x3f000000
-DATA rqHalf<>+12(SB)/4, $0x3f000000
-DATA rqHalf<>+16(SB)/4, $0x3f000000
-DATA rqHalf<>+20(SB)/4, $0x3f000000
-DATA rqHalf<>+24(SB)/4, $0x3f000000
-DATA rqHalf<>+28(SB)/4, $0x3f000000
-GLOBL rqHalf<>(SB), RODATA|NOPTR, $32
-
-DATA rqMinusHalf<>+0(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+4(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+8(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+12(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+16(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+20(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+24(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+28(SB)/4, $0xbf000000
-GLOBL rqMinusHalf<>(SB), RODATA|NOPTR, $32
-
 DATA rqBig<>+0(SB)/4, $0x4e800000
 DATA rqBig<>+4(SB)/4, $0x4e800000
 DATA rqBig<>+8(SB)/4, $0x4e800000
@@ -50,8 +30,8 @@ TEXT ·convQ8C3Avx2(SB), $96-92
 	// Each pair of taps is broadcast as two int16 (VPBROADCASTW, VPMOVSXBW)
 	// into Y4 and VPMADDWD adds both products per int32 lane (exact: the
 	// inputs are int8, so no pair of operands is -32768 twice). Channel groups
-	// of 4 blocks accumulate in Y0-Y3, single blocks in Y0; Y5, Y6
-	// requantization scratch; Y7 products.
+	// of 4 blocks accumulate in Y0-Y3, single blocks in Y0; Y5 the
+	// requantized block, Y6 packing scratch; Y7 products.
 	// Go reserves SP and BP (not touched) and R15 (GOT access when
 	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
 	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
@@ -242,13 +222,7 @@ groupbig:
 	VANDPS       Y5, Y0, Y0
 	VMINPS       rqBig<>+0(SB), Y0, Y0
 	VMAXPS       rqMinusBig<>+0(SB), Y0, Y0
-	VCVTTPS2DQ   Y0, Y5
-	VCVTDQ2PS    Y5, Y6
-	VSUBPS       Y6, Y0, Y0
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y0, Y6
-	VPSUBD       Y6, Y5, Y5
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y0, Y6
-	VPADDD       Y6, Y5, Y5
+	VCVTPS2DQ    Y0, Y5
 	VPADDD       (SP), Y5, Y5
 	VPMAXSD      32(SP), Y5, Y5
 	VPMINSD      64(SP), Y5, Y5
@@ -262,13 +236,7 @@ groupbig:
 	VANDPS       Y5, Y1, Y1
 	VMINPS       rqBig<>+0(SB), Y1, Y1
 	VMAXPS       rqMinusBig<>+0(SB), Y1, Y1
-	VCVTTPS2DQ   Y1, Y5
-	VCVTDQ2PS    Y5, Y6
-	VSUBPS       Y6, Y1, Y1
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y1, Y6
-	VPSUBD       Y6, Y5, Y5
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y1, Y6
-	VPADDD       Y6, Y5, Y5
+	VCVTPS2DQ    Y1, Y5
 	VPADDD       (SP), Y5, Y5
 	VPMAXSD      32(SP), Y5, Y5
 	VPMINSD      64(SP), Y5, Y5
@@ -282,13 +250,7 @@ groupbig:
 	VANDPS       Y5, Y2, Y2
 	VMINPS       rqBig<>+0(SB), Y2, Y2
 	VMAXPS       rqMinusBig<>+0(SB), Y2, Y2
-	VCVTTPS2DQ   Y2, Y5
-	VCVTDQ2PS    Y5, Y6
-	VSUBPS       Y6, Y2, Y2
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y2, Y6
-	VPSUBD       Y6, Y5, Y5
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y2, Y6
-	VPADDD       Y6, Y5, Y5
+	VCVTPS2DQ    Y2, Y5
 	VPADDD       (SP), Y5, Y5
 	VPMAXSD      32(SP), Y5, Y5
 	VPMINSD      64(SP), Y5, Y5
@@ -302,13 +264,7 @@ groupbig:
 	VANDPS       Y5, Y3, Y3
 	VMINPS       rqBig<>+0(SB), Y3, Y3
 	VMAXPS       rqMinusBig<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y3, Y5
-	VCVTDQ2PS    Y5, Y6
-	VSUBPS       Y6, Y3, Y3
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y3, Y6
-	VPSUBD       Y6, Y5, Y5
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y3, Y6
-	VPADDD       Y6, Y5, Y5
+	VCVTPS2DQ    Y3, Y5
 	VPADDD       (SP), Y5, Y5
 	VPMAXSD      32(SP), Y5, Y5
 	VPMINSD      64(SP), Y5, Y5
@@ -393,13 +349,7 @@ group1:
 	VANDPS       Y5, Y0, Y0
 	VMINPS       rqBig<>+0(SB), Y0, Y0
 	VMAXPS       rqMinusBig<>+0(SB), Y0, Y0
-	VCVTTPS2DQ   Y0, Y5
-	VCVTDQ2PS    Y5, Y6
-	VSUBPS       Y6, Y0, Y0
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y0, Y6
-	VPSUBD       Y6, Y5, Y5
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y0, Y6
-	VPADDD       Y6, Y5, Y5
+	VCVTPS2DQ    Y0, Y5
 	VPADDD       (SP), Y5, Y5
 	VPMAXSD      32(SP), Y5, Y5
 	VPMINSD      64(SP), Y5, Y5
@@ -429,22 +379,19 @@ TEXT ·convQ8C3Vnni(SB), $0-92
 	// Each group of 4 taps is broadcast as one dword (VPBROADCASTD), biased to
 	// uint8 (XOR 0x80) and multiplied into 16 channels by VPDPBUSD. Groups of
 	// 2 blocks accumulate in Z0, Z1, single blocks in Z0; Z4 the taps; Z5 =
-	// 0x80 bytes; Z6, Z7 requantization scratch; Z8-Z15 its constants.
+	// 0x80 bytes; Z6 the requantized block; Z8-Z12 the requantization
+	// constants.
 	// Go reserves SP and BP (not touched) and R15 (GOT access when
 	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
 	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
-	VBROADCASTSS rqHalf<>+0(SB), Z8
-	VBROADCASTSS rqMinusHalf<>+0(SB), Z9
-	VBROADCASTSS rqBig<>+0(SB), Z10
-	VBROADCASTSS rqMinusBig<>+0(SB), Z11
+	VBROADCASTSS rqBig<>+0(SB), Z8
+	VBROADCASTSS rqMinusBig<>+0(SB), Z9
 	MOVL         zp+80(FP), AX
-	VPBROADCASTD AX, Z13
+	VPBROADCASTD AX, Z10
 	MOVL         lo+84(FP), AX
-	VPBROADCASTD AX, Z14
+	VPBROADCASTD AX, Z11
 	MOVL         hi+88(FP), AX
-	VPBROADCASTD AX, Z15
-	VPTERNLOGD   $0xff, Z12, Z12, Z12
-	VPABSD       Z12, Z12
+	VPBROADCASTD AX, Z12
 	MOVL         $0x80808080, AX
 	VPBROADCASTD AX, Z5
 	MOVQ         npix+56(FP), R13
@@ -504,35 +451,23 @@ groupbig:
 	VMULPS       (R14), Z0, Z0
 	VCMPPS       $0x07, Z0, Z0, K1
 	VMOVAPS.Z    Z0, K1, Z0
-	VMINPS       Z10, Z0, Z0
-	VMAXPS       Z11, Z0, Z0
-	VCVTTPS2DQ   Z0, Z6
-	VCVTDQ2PS    Z6, Z7
-	VSUBPS       Z7, Z0, Z0
-	VCMPPS       $0x0d, Z8, Z0, K1
-	VCMPPS       $0x02, Z9, Z0, K2
-	VPADDD       Z12, Z6, K1, Z6
-	VPSUBD       Z12, Z6, K2, Z6
-	VPADDD       Z13, Z6, Z6
-	VPMAXSD      Z14, Z6, Z6
-	VPMINSD      Z15, Z6, Z6
+	VMINPS       Z8, Z0, Z0
+	VMAXPS       Z9, Z0, Z0
+	VCVTPS2DQ    Z0, Z6
+	VPADDD       Z10, Z6, Z6
+	VPMAXSD      Z11, Z6, Z6
+	VPMINSD      Z12, Z6, Z6
 	VPMOVSDB     Z6, (R10)
 	VCVTDQ2PS    Z1, Z1
 	VMULPS       64(R14), Z1, Z1
 	VCMPPS       $0x07, Z1, Z1, K1
 	VMOVAPS.Z    Z1, K1, Z1
-	VMINPS       Z10, Z1, Z1
-	VMAXPS       Z11, Z1, Z1
-	VCVTTPS2DQ   Z1, Z6
-	VCVTDQ2PS    Z6, Z7
-	VSUBPS       Z7, Z1, Z1
-	VCMPPS       $0x0d, Z8, Z1, K1
-	VCMPPS       $0x02, Z9, Z1, K2
-	VPADDD       Z12, Z6, K1, Z6
-	VPSUBD       Z12, Z6, K2, Z6
-	VPADDD       Z13, Z6, Z6
-	VPMAXSD      Z14, Z6, Z6
-	VPMINSD      Z15, Z6, Z6
+	VMINPS       Z8, Z1, Z1
+	VMAXPS       Z9, Z1, Z1
+	VCVTPS2DQ    Z1, Z6
+	VPADDD       Z10, Z6, Z6
+	VPMAXSD      Z11, Z6, Z6
+	VPMINSD      Z12, Z6, Z6
 	VPMOVSDB     Z6, 16(R10)
 	ADDQ         $0x00000480, R9
 	ADDQ         $0x00000080, R11
@@ -576,18 +511,12 @@ group1:
 	VMULPS       (R14), Z0, Z0
 	VCMPPS       $0x07, Z0, Z0, K1
 	VMOVAPS.Z    Z0, K1, Z0
-	VMINPS       Z10, Z0, Z0
-	VMAXPS       Z11, Z0, Z0
-	VCVTTPS2DQ   Z0, Z6
-	VCVTDQ2PS    Z6, Z7
-	VSUBPS       Z7, Z0, Z0
-	VCMPPS       $0x0d, Z8, Z0, K1
-	VCMPPS       $0x02, Z9, Z0, K2
-	VPADDD       Z12, Z6, K1, Z6
-	VPSUBD       Z12, Z6, K2, Z6
-	VPADDD       Z13, Z6, Z6
-	VPMAXSD      Z14, Z6, Z6
-	VPMINSD      Z15, Z6, Z6
+	VMINPS       Z8, Z0, Z0
+	VMAXPS       Z9, Z0, Z0
+	VCVTPS2DQ    Z0, Z6
+	VPADDD       Z10, Z6, Z6
+	VPMAXSD      Z11, Z6, Z6
+	VPMINSD      Z12, Z6, Z6
 	VPMOVSDB     Z6, (R10)
 	ADDQ         $0x00000240, R9
 	ADDQ         $0x00000040, R11

@@ -4,26 +4,6 @@
 
 #include "textflag.h"
 
-DATA rqHalf<>+0(SB)/4, $0x3f000000
-DATA rqHalf<>+4(SB)/4, $0x3f000000
-DATA rqHalf<>+8(SB)/4, $0x3f000000
-DATA rqHalf<>+12(SB)/4, $0x3f000000
-DATA rqHalf<>+16(SB)/4, $0x3f000000
-DATA rqHalf<>+20(SB)/4, $0x3f000000
-DATA rqHalf<>+24(SB)/4, $0x3f000000
-DATA rqHalf<>+28(SB)/4, $0x3f000000
-GLOBL rqHalf<>(SB), RODATA|NOPTR, $32
-
-DATA rqMinusHalf<>+0(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+4(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+8(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+12(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+16(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+20(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+24(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+28(SB)/4, $0xbf000000
-GLOBL rqMinusHalf<>(SB), RODATA|NOPTR, $32
-
 DATA rqBig<>+0(SB)/4, $0x4e800000
 DATA rqBig<>+4(SB)/4, $0x4e800000
 DATA rqBig<>+8(SB)/4, $0x4e800000
@@ -167,13 +147,7 @@ pixel:
 	VANDPS       Y13, Y12, Y12
 	VMINPS       rqBig<>+0(SB), Y12, Y12
 	VMAXPS       rqMinusBig<>+0(SB), Y12, Y12
-	VCVTTPS2DQ   Y12, Y13
-	VCVTDQ2PS    Y13, Y14
-	VSUBPS       Y14, Y12, Y12
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y12, Y14
-	VPSUBD       Y14, Y13, Y13
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y12, Y14
-	VPADDD       Y14, Y13, Y13
+	VCVTPS2DQ    Y12, Y13
 	VPADDD       (SP), Y13, Y13
 	VPMAXSD      32(SP), Y13, Y13
 	VPMINSD      64(SP), Y13, Y13
@@ -251,23 +225,19 @@ TEXT ·dwQ8Vnni(SB), $0-84
 	// One VPDPBUSD per kernel row and 16 channels. SI, DI, R8 = the triplet
 	// rows (contiguous over pixels and blocks); R9 = output; R10 = weights,
 	// R11 = bias, R12 = scales of the current block; R13 = blocks left;
-	// R14 = pixels left. Z0 accumulates, Z1-Z3 the triplets, Z4, Z5
-	// requantization scratch, Z8-Z15 its constants.
+	// R14 = pixels left. Z0 accumulates, Z1-Z3 the triplets, Z4 the
+	// requantized pixel, Z8-Z12 the requantization constants.
 	// Go reserves SP and BP (not touched) and R15 (GOT access when
 	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
 	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
-	VBROADCASTSS rqHalf<>+0(SB), Z8
-	VBROADCASTSS rqMinusHalf<>+0(SB), Z9
-	VBROADCASTSS rqBig<>+0(SB), Z10
-	VBROADCASTSS rqMinusBig<>+0(SB), Z11
+	VBROADCASTSS rqBig<>+0(SB), Z8
+	VBROADCASTSS rqMinusBig<>+0(SB), Z9
 	MOVL         zp+72(FP), AX
-	VPBROADCASTD AX, Z13
+	VPBROADCASTD AX, Z10
 	MOVL         lo+76(FP), AX
-	VPBROADCASTD AX, Z14
+	VPBROADCASTD AX, Z11
 	MOVL         hi+80(FP), AX
-	VPBROADCASTD AX, Z15
-	VPTERNLOGD   $0xff, Z12, Z12, Z12
-	VPABSD       Z12, Z12
+	VPBROADCASTD AX, Z12
 	MOVQ         t0+0(FP), SI
 	MOVQ         t1+8(FP), DI
 	MOVQ         t2+16(FP), R8
@@ -281,40 +251,34 @@ pixel:
 	MOVQ nblk+64(FP), R13
 
 block:
-	VMOVDQU32  (R11), Z0
-	VMOVDQU32  (SI), Z1
-	VPDPBUSD   (R10), Z1, Z0
-	ADDQ       $0x40, SI
-	VMOVDQU32  (DI), Z2
-	VPDPBUSD   64(R10), Z2, Z0
-	ADDQ       $0x40, DI
-	VMOVDQU32  (R8), Z3
-	VPDPBUSD   128(R10), Z3, Z0
-	ADDQ       $0x40, R8
-	VCVTDQ2PS  Z0, Z0
-	VMULPS     (R12), Z0, Z0
-	VCMPPS     $0x07, Z0, Z0, K1
-	VMOVAPS.Z  Z0, K1, Z0
-	VMINPS     Z10, Z0, Z0
-	VMAXPS     Z11, Z0, Z0
-	VCVTTPS2DQ Z0, Z4
-	VCVTDQ2PS  Z4, Z5
-	VSUBPS     Z5, Z0, Z0
-	VCMPPS     $0x0d, Z8, Z0, K1
-	VCMPPS     $0x02, Z9, Z0, K2
-	VPADDD     Z12, Z4, K1, Z4
-	VPSUBD     Z12, Z4, K2, Z4
-	VPADDD     Z13, Z4, Z4
-	VPMAXSD    Z14, Z4, Z4
-	VPMINSD    Z15, Z4, Z4
-	VPMOVSDB   Z4, (R9)
-	ADDQ       $0x10, R9
-	ADDQ       $0x000000c0, R10
-	ADDQ       $0x40, R11
-	ADDQ       $0x40, R12
-	DECQ       R13
-	JNZ        block
-	DECQ       R14
-	JNZ        pixel
+	VMOVDQU32 (R11), Z0
+	VMOVDQU32 (SI), Z1
+	VPDPBUSD  (R10), Z1, Z0
+	ADDQ      $0x40, SI
+	VMOVDQU32 (DI), Z2
+	VPDPBUSD  64(R10), Z2, Z0
+	ADDQ      $0x40, DI
+	VMOVDQU32 (R8), Z3
+	VPDPBUSD  128(R10), Z3, Z0
+	ADDQ      $0x40, R8
+	VCVTDQ2PS Z0, Z0
+	VMULPS    (R12), Z0, Z0
+	VCMPPS    $0x07, Z0, Z0, K1
+	VMOVAPS.Z Z0, K1, Z0
+	VMINPS    Z8, Z0, Z0
+	VMAXPS    Z9, Z0, Z0
+	VCVTPS2DQ Z0, Z4
+	VPADDD    Z10, Z4, Z4
+	VPMAXSD   Z11, Z4, Z4
+	VPMINSD   Z12, Z4, Z4
+	VPMOVSDB  Z4, (R9)
+	ADDQ      $0x10, R9
+	ADDQ      $0x000000c0, R10
+	ADDQ      $0x40, R11
+	ADDQ      $0x40, R12
+	DECQ      R13
+	JNZ       block
+	DECQ      R14
+	JNZ       pixel
 	VZEROUPPER
 	RET

@@ -4,26 +4,6 @@
 
 #include "textflag.h"
 
-DATA rqHalf<>+0(SB)/4, $0x3f000000
-DATA rqHalf<>+4(SB)/4, $0x3f000000
-DATA rqHalf<>+8(SB)/4, $0x3f000000
-DATA rqHalf<>+12(SB)/4, $0x3f000000
-DATA rqHalf<>+16(SB)/4, $0x3f000000
-DATA rqHalf<>+20(SB)/4, $0x3f000000
-DATA rqHalf<>+24(SB)/4, $0x3f000000
-DATA rqHalf<>+28(SB)/4, $0x3f000000
-GLOBL rqHalf<>(SB), RODATA|NOPTR, $32
-
-DATA rqMinusHalf<>+0(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+4(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+8(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+12(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+16(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+20(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+24(SB)/4, $0xbf000000
-DATA rqMinusHalf<>+28(SB)/4, $0xbf000000
-GLOBL rqMinusHalf<>(SB), RODATA|NOPTR, $32
-
 DATA rqBig<>+0(SB)/4, $0x4e800000
 DATA rqBig<>+4(SB)/4, $0x4e800000
 DATA rqBig<>+8(SB)/4, $0x4e800000
@@ -409,13 +389,7 @@ store:
 	VANDPS       Y14, Y0, Y0
 	VMINPS       rqBig<>+0(SB), Y0, Y0
 	VMAXPS       rqMinusBig<>+0(SB), Y0, Y0
-	VCVTTPS2DQ   Y0, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y0, Y0
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y0, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y0, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y0, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -426,13 +400,7 @@ store:
 	VANDPS       Y14, Y1, Y1
 	VMINPS       rqBig<>+0(SB), Y1, Y1
 	VMAXPS       rqMinusBig<>+0(SB), Y1, Y1
-	VCVTTPS2DQ   Y1, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y1, Y1
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y1, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y1, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y1, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -448,13 +416,7 @@ store:
 	VANDPS       Y14, Y2, Y2
 	VMINPS       rqBig<>+0(SB), Y2, Y2
 	VMAXPS       rqMinusBig<>+0(SB), Y2, Y2
-	VCVTTPS2DQ   Y2, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y2, Y2
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y2, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y2, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y2, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -465,13 +427,7 @@ store:
 	VANDPS       Y14, Y3, Y3
 	VMINPS       rqBig<>+0(SB), Y3, Y3
 	VMAXPS       rqMinusBig<>+0(SB), Y3, Y3
-	VCVTTPS2DQ   Y3, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y3, Y3
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y3, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y3, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y3, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -487,13 +443,7 @@ store:
 	VANDPS       Y14, Y4, Y4
 	VMINPS       rqBig<>+0(SB), Y4, Y4
 	VMAXPS       rqMinusBig<>+0(SB), Y4, Y4
-	VCVTTPS2DQ   Y4, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y4, Y4
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y4, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y4, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y4, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -504,13 +454,7 @@ store:
 	VANDPS       Y14, Y5, Y5
 	VMINPS       rqBig<>+0(SB), Y5, Y5
 	VMAXPS       rqMinusBig<>+0(SB), Y5, Y5
-	VCVTTPS2DQ   Y5, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y5, Y5
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y5, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y5, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y5, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -526,13 +470,7 @@ store:
 	VANDPS       Y14, Y6, Y6
 	VMINPS       rqBig<>+0(SB), Y6, Y6
 	VMAXPS       rqMinusBig<>+0(SB), Y6, Y6
-	VCVTTPS2DQ   Y6, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y6, Y6
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y6, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y6, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y6, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -543,13 +481,7 @@ store:
 	VANDPS       Y14, Y7, Y7
 	VMINPS       rqBig<>+0(SB), Y7, Y7
 	VMAXPS       rqMinusBig<>+0(SB), Y7, Y7
-	VCVTTPS2DQ   Y7, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y7, Y7
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y7, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y7, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y7, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -565,13 +497,7 @@ store:
 	VANDPS       Y14, Y8, Y8
 	VMINPS       rqBig<>+0(SB), Y8, Y8
 	VMAXPS       rqMinusBig<>+0(SB), Y8, Y8
-	VCVTTPS2DQ   Y8, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y8, Y8
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y8, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y8, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y8, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -582,13 +508,7 @@ store:
 	VANDPS       Y14, Y9, Y9
 	VMINPS       rqBig<>+0(SB), Y9, Y9
 	VMAXPS       rqMinusBig<>+0(SB), Y9, Y9
-	VCVTTPS2DQ   Y9, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y9, Y9
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y9, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y9, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y9, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -604,13 +524,7 @@ store:
 	VANDPS       Y14, Y10, Y10
 	VMINPS       rqBig<>+0(SB), Y10, Y10
 	VMAXPS       rqMinusBig<>+0(SB), Y10, Y10
-	VCVTTPS2DQ   Y10, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y10, Y10
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y10, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y10, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y10, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -621,13 +535,7 @@ store:
 	VANDPS       Y14, Y11, Y11
 	VMINPS       rqBig<>+0(SB), Y11, Y11
 	VMAXPS       rqMinusBig<>+0(SB), Y11, Y11
-	VCVTTPS2DQ   Y11, Y14
-	VCVTDQ2PS    Y14, Y15
-	VSUBPS       Y15, Y11, Y11
-	VCMPPS       $0x0d, rqHalf<>+0(SB), Y11, Y15
-	VPSUBD       Y15, Y14, Y14
-	VCMPPS       $0x02, rqMinusHalf<>+0(SB), Y11, Y15
-	VPADDD       Y15, Y14, Y14
+	VCVTPS2DQ    Y11, Y14
 	VPADDD       48(SP), Y14, Y14
 	VPMAXSD      80(SP), Y14, Y14
 	VPMINSD      112(SP), Y14, Y14
@@ -653,8 +561,8 @@ TEXT ·pwQ8Vnni(SB), $88-132
 	// their 4*ksteps bytes); CX = offset, -4*ksteps up to 0; BX = packed
 	// panel; DX = C; AX = scratch; R14 = panels left. Z0-Z15 accumulate 8 rows
 	// x 2 x 16 channels; Z16, Z17 weights, later bias; Z18 the broadcast
-	// inputs; Z19 = 0x80 bytes; Z20-Z27 requantization constants; Z28, Z29
-	// scratch; Z30, Z31 scales.
+	// inputs; Z19 = 0x80 bytes; Z20-Z24 requantization constants; Z28 the
+	// requantized vector; Z30, Z31 scales.
 	// Go reserves SP and BP (not touched) and R15 (GOT access when
 	// dynamically linked; not used); R14 and X15, fixed in ABIInternal, are
 	// scratch in this ABI0 code: Go's ABI wrappers restore them on return.
@@ -737,18 +645,14 @@ TEXT ·pwQ8Vnni(SB), $88-132
 	CMPQ         AX, $0x07
 	CMOVQLE      BX, CX
 	MOVQ         CX, 56(SP)
-	VBROADCASTSS rqHalf<>+0(SB), Z20
-	VBROADCASTSS rqMinusHalf<>+0(SB), Z21
-	VBROADCASTSS rqBig<>+0(SB), Z22
-	VBROADCASTSS rqMinusBig<>+0(SB), Z23
+	VBROADCASTSS rqBig<>+0(SB), Z20
+	VBROADCASTSS rqMinusBig<>+0(SB), Z21
 	MOVL         zp+120(FP), AX
-	VPBROADCASTD AX, Z25
+	VPBROADCASTD AX, Z22
 	MOVL         lo+124(FP), AX
-	VPBROADCASTD AX, Z26
+	VPBROADCASTD AX, Z23
 	MOVL         hi+128(FP), AX
-	VPBROADCASTD AX, Z27
-	VPTERNLOGD   $0xff, Z24, Z24, Z24
-	VPABSD       Z24, Z24
+	VPBROADCASTD AX, Z24
 	MOVL         $0x80808080, AX
 	VPBROADCASTD AX, Z19
 	MOVQ         bias+80(FP), AX
@@ -999,280 +903,184 @@ store:
 	VMULPS       Z30, Z0, Z0
 	VCMPPS       $0x07, Z0, Z0, K1
 	VMOVAPS.Z    Z0, K1, Z0
-	VMINPS       Z22, Z0, Z0
-	VMAXPS       Z23, Z0, Z0
-	VCVTTPS2DQ   Z0, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z0, Z0
-	VCMPPS       $0x0d, Z20, Z0, K1
-	VCMPPS       $0x02, Z21, Z0, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z0, Z0
+	VMAXPS       Z21, Z0, Z0
+	VCVTPS2DQ    Z0, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z1, Z1
 	VMULPS       Z31, Z1, Z1
 	VCMPPS       $0x07, Z1, Z1, K1
 	VMOVAPS.Z    Z1, K1, Z1
-	VMINPS       Z22, Z1, Z1
-	VMAXPS       Z23, Z1, Z1
-	VCVTTPS2DQ   Z1, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z1, Z1
-	VCMPPS       $0x0d, Z20, Z1, K1
-	VCMPPS       $0x02, Z21, Z1, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z1, Z1
+	VMAXPS       Z21, Z1, Z1
+	VCVTPS2DQ    Z1, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         8(SP), AX
 	VCVTDQ2PS    Z2, Z2
 	VMULPS       Z30, Z2, Z2
 	VCMPPS       $0x07, Z2, Z2, K1
 	VMOVAPS.Z    Z2, K1, Z2
-	VMINPS       Z22, Z2, Z2
-	VMAXPS       Z23, Z2, Z2
-	VCVTTPS2DQ   Z2, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z2, Z2
-	VCMPPS       $0x0d, Z20, Z2, K1
-	VCMPPS       $0x02, Z21, Z2, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z2, Z2
+	VMAXPS       Z21, Z2, Z2
+	VCVTPS2DQ    Z2, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z3, Z3
 	VMULPS       Z31, Z3, Z3
 	VCMPPS       $0x07, Z3, Z3, K1
 	VMOVAPS.Z    Z3, K1, Z3
-	VMINPS       Z22, Z3, Z3
-	VMAXPS       Z23, Z3, Z3
-	VCVTTPS2DQ   Z3, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z3, Z3
-	VCMPPS       $0x0d, Z20, Z3, K1
-	VCMPPS       $0x02, Z21, Z3, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z3, Z3
+	VMAXPS       Z21, Z3, Z3
+	VCVTPS2DQ    Z3, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         16(SP), AX
 	VCVTDQ2PS    Z4, Z4
 	VMULPS       Z30, Z4, Z4
 	VCMPPS       $0x07, Z4, Z4, K1
 	VMOVAPS.Z    Z4, K1, Z4
-	VMINPS       Z22, Z4, Z4
-	VMAXPS       Z23, Z4, Z4
-	VCVTTPS2DQ   Z4, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z4, Z4
-	VCMPPS       $0x0d, Z20, Z4, K1
-	VCMPPS       $0x02, Z21, Z4, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z4, Z4
+	VMAXPS       Z21, Z4, Z4
+	VCVTPS2DQ    Z4, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z5, Z5
 	VMULPS       Z31, Z5, Z5
 	VCMPPS       $0x07, Z5, Z5, K1
 	VMOVAPS.Z    Z5, K1, Z5
-	VMINPS       Z22, Z5, Z5
-	VMAXPS       Z23, Z5, Z5
-	VCVTTPS2DQ   Z5, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z5, Z5
-	VCMPPS       $0x0d, Z20, Z5, K1
-	VCMPPS       $0x02, Z21, Z5, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z5, Z5
+	VMAXPS       Z21, Z5, Z5
+	VCVTPS2DQ    Z5, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         24(SP), AX
 	VCVTDQ2PS    Z6, Z6
 	VMULPS       Z30, Z6, Z6
 	VCMPPS       $0x07, Z6, Z6, K1
 	VMOVAPS.Z    Z6, K1, Z6
-	VMINPS       Z22, Z6, Z6
-	VMAXPS       Z23, Z6, Z6
-	VCVTTPS2DQ   Z6, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z6, Z6
-	VCMPPS       $0x0d, Z20, Z6, K1
-	VCMPPS       $0x02, Z21, Z6, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z6, Z6
+	VMAXPS       Z21, Z6, Z6
+	VCVTPS2DQ    Z6, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z7, Z7
 	VMULPS       Z31, Z7, Z7
 	VCMPPS       $0x07, Z7, Z7, K1
 	VMOVAPS.Z    Z7, K1, Z7
-	VMINPS       Z22, Z7, Z7
-	VMAXPS       Z23, Z7, Z7
-	VCVTTPS2DQ   Z7, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z7, Z7
-	VCMPPS       $0x0d, Z20, Z7, K1
-	VCMPPS       $0x02, Z21, Z7, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z7, Z7
+	VMAXPS       Z21, Z7, Z7
+	VCVTPS2DQ    Z7, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         32(SP), AX
 	VCVTDQ2PS    Z8, Z8
 	VMULPS       Z30, Z8, Z8
 	VCMPPS       $0x07, Z8, Z8, K1
 	VMOVAPS.Z    Z8, K1, Z8
-	VMINPS       Z22, Z8, Z8
-	VMAXPS       Z23, Z8, Z8
-	VCVTTPS2DQ   Z8, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z8, Z8
-	VCMPPS       $0x0d, Z20, Z8, K1
-	VCMPPS       $0x02, Z21, Z8, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z8, Z8
+	VMAXPS       Z21, Z8, Z8
+	VCVTPS2DQ    Z8, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z9, Z9
 	VMULPS       Z31, Z9, Z9
 	VCMPPS       $0x07, Z9, Z9, K1
 	VMOVAPS.Z    Z9, K1, Z9
-	VMINPS       Z22, Z9, Z9
-	VMAXPS       Z23, Z9, Z9
-	VCVTTPS2DQ   Z9, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z9, Z9
-	VCMPPS       $0x0d, Z20, Z9, K1
-	VCMPPS       $0x02, Z21, Z9, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z9, Z9
+	VMAXPS       Z21, Z9, Z9
+	VCVTPS2DQ    Z9, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         40(SP), AX
 	VCVTDQ2PS    Z10, Z10
 	VMULPS       Z30, Z10, Z10
 	VCMPPS       $0x07, Z10, Z10, K1
 	VMOVAPS.Z    Z10, K1, Z10
-	VMINPS       Z22, Z10, Z10
-	VMAXPS       Z23, Z10, Z10
-	VCVTTPS2DQ   Z10, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z10, Z10
-	VCMPPS       $0x0d, Z20, Z10, K1
-	VCMPPS       $0x02, Z21, Z10, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z10, Z10
+	VMAXPS       Z21, Z10, Z10
+	VCVTPS2DQ    Z10, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z11, Z11
 	VMULPS       Z31, Z11, Z11
 	VCMPPS       $0x07, Z11, Z11, K1
 	VMOVAPS.Z    Z11, K1, Z11
-	VMINPS       Z22, Z11, Z11
-	VMAXPS       Z23, Z11, Z11
-	VCVTTPS2DQ   Z11, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z11, Z11
-	VCMPPS       $0x0d, Z20, Z11, K1
-	VCMPPS       $0x02, Z21, Z11, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z11, Z11
+	VMAXPS       Z21, Z11, Z11
+	VCVTPS2DQ    Z11, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         48(SP), AX
 	VCVTDQ2PS    Z12, Z12
 	VMULPS       Z30, Z12, Z12
 	VCMPPS       $0x07, Z12, Z12, K1
 	VMOVAPS.Z    Z12, K1, Z12
-	VMINPS       Z22, Z12, Z12
-	VMAXPS       Z23, Z12, Z12
-	VCVTTPS2DQ   Z12, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z12, Z12
-	VCMPPS       $0x0d, Z20, Z12, K1
-	VCMPPS       $0x02, Z21, Z12, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z12, Z12
+	VMAXPS       Z21, Z12, Z12
+	VCVTPS2DQ    Z12, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z13, Z13
 	VMULPS       Z31, Z13, Z13
 	VCMPPS       $0x07, Z13, Z13, K1
 	VMOVAPS.Z    Z13, K1, Z13
-	VMINPS       Z22, Z13, Z13
-	VMAXPS       Z23, Z13, Z13
-	VCVTTPS2DQ   Z13, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z13, Z13
-	VCMPPS       $0x0d, Z20, Z13, K1
-	VCMPPS       $0x02, Z21, Z13, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z13, Z13
+	VMAXPS       Z21, Z13, Z13
+	VCVTPS2DQ    Z13, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	MOVQ         56(SP), AX
 	VCVTDQ2PS    Z14, Z14
 	VMULPS       Z30, Z14, Z14
 	VCMPPS       $0x07, Z14, Z14, K1
 	VMOVAPS.Z    Z14, K1, Z14
-	VMINPS       Z22, Z14, Z14
-	VMAXPS       Z23, Z14, Z14
-	VCVTTPS2DQ   Z14, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z14, Z14
-	VCMPPS       $0x0d, Z20, Z14, K1
-	VCMPPS       $0x02, Z21, Z14, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z14, Z14
+	VMAXPS       Z21, Z14, Z14
+	VCVTPS2DQ    Z14, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, (DX)(AX*1)
 	VCVTDQ2PS    Z15, Z15
 	VMULPS       Z31, Z15, Z15
 	VCMPPS       $0x07, Z15, Z15, K1
 	VMOVAPS.Z    Z15, K1, Z15
-	VMINPS       Z22, Z15, Z15
-	VMAXPS       Z23, Z15, Z15
-	VCVTTPS2DQ   Z15, Z28
-	VCVTDQ2PS    Z28, Z29
-	VSUBPS       Z29, Z15, Z15
-	VCMPPS       $0x0d, Z20, Z15, K1
-	VCMPPS       $0x02, Z21, Z15, K2
-	VPADDD       Z24, Z28, K1, Z28
-	VPSUBD       Z24, Z28, K2, Z28
-	VPADDD       Z25, Z28, Z28
-	VPMAXSD      Z26, Z28, Z28
-	VPMINSD      Z27, Z28, Z28
+	VMINPS       Z20, Z15, Z15
+	VMAXPS       Z21, Z15, Z15
+	VCVTPS2DQ    Z15, Z28
+	VPADDD       Z22, Z28, Z28
+	VPMAXSD      Z23, Z28, Z28
+	VPMINSD      Z24, Z28, Z28
 	VPMOVSDB     Z28, 16(DX)(AX*1)
 	ADDQ         $0x20, DX
 	DECQ         R14

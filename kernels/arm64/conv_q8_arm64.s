@@ -23,7 +23,7 @@
 // int16) into V0-V5; per 8-channel block the 27 int16 weight vectors are
 // loaded 4 at a time and each tap does SMLAL/SMLAL2 by element into one of 3
 // accumulator pairs (6 independent int32x4 chains). The pairs and the bias are
-// added and requantized as in the pointwise kernels (SCVTF, FMUL, FCVTAS, ADD,
+// added and requantized as in the pointwise kernels (SCVTF, FMUL, FCVTNS, ADD,
 // SMAX, SMIN, XTN).
 //
 // Loops:
@@ -151,13 +151,13 @@ block:
 	VADD	V9.S4, V17.S4, V17.S4
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
 	VADD	V7.S4, V16.S4, V16.S4
 	WORD	$0x4eac6610	// smax v16.4s, v16.4s, v12.4s
 	WORD	$0x4ead6e10	// smin v16.4s, v16.4s, v13.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	VADD	V7.S4, V17.S4, V17.S4
 	WORD	$0x4eac6631	// smax v17.4s, v17.4s, v12.4s
 	WORD	$0x4ead6e31	// smin v17.4s, v17.4s, v13.4s
@@ -310,8 +310,8 @@ block:
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	VADD	V7.S4, V16.S4, V16.S4
 	VADD	V7.S4, V17.S4, V17.S4
 	WORD	$0x4eac6610	// smax v16.4s, v16.4s, v12.4s
@@ -361,7 +361,7 @@ done:
 // registers while the pixels go by: per pixel the 3 input rows are loaded (8
 // bytes and 1 lane each), the accumulators start at the bias (one LD1) and
 // take 18 SDOT by element, FSUB of 1.5*2^23 converts (the caller keeps |acc| < 2^22, see dwQ8Dot1), and the result is requantized as in the
-// pointwise kernels (FMUL, FCVTAS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
 //
 // Loops:
 //	block:         for each block of 8 output channels: 5 loads of 18 weight
@@ -443,8 +443,8 @@ pixel:
 	WORD	$0x4eb7d7ff	// fsub v31.4s, v31.4s, v23.4s
 	WORD	$0x6e32dfde	// fmul v30.4s, v30.4s, v18.4s
 	WORD	$0x6e33dfff	// fmul v31.4s, v31.4s, v19.4s
-	WORD	$0x4e21cbde	// fcvtas v30.4s, v30.4s
-	WORD	$0x4e21cbff	// fcvtas v31.4s, v31.4s
+	WORD	$0x4e21abde	// fcvtns v30.4s, v30.4s
+	WORD	$0x4e21abff	// fcvtns v31.4s, v31.4s
 	WORD	$0x0e614bde	// sqxtn v30.4h, v30.4s
 	WORD	$0x4e614bfe	// sqxtn2 v30.8h, v31.4s
 	WORD	$0x4e740fde	// sqadd v30.8h, v30.8h, v20.8h
@@ -490,7 +490,7 @@ done:
 // registers while the pixels go by: per pixel the 3 input rows are loaded (8
 // bytes and 1 lane each), the accumulators start at the bias (one LD1) and
 // take 18 SDOT by element, the offset term o[c] times the sum of the 27 inputs (3 SDOT against ones, ADDV, 2 MLA by element) is added, SCVTF converts and the result is requantized as in the
-// pointwise kernels (FMUL, FCVTAS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
 //
 // Loops:
 //	block:         for each block of 8 output channels: 5 loads of 18 weight
@@ -581,8 +581,8 @@ pixel:
 	WORD	$0x4e21dbff	// scvtf v31.4s, v31.4s
 	WORD	$0x6e32dfde	// fmul v30.4s, v30.4s, v18.4s
 	WORD	$0x6e33dfff	// fmul v31.4s, v31.4s, v19.4s
-	WORD	$0x4e21cbde	// fcvtas v30.4s, v30.4s
-	WORD	$0x4e21cbff	// fcvtas v31.4s, v31.4s
+	WORD	$0x4e21abde	// fcvtns v30.4s, v30.4s
+	WORD	$0x4e21abff	// fcvtns v31.4s, v31.4s
 	WORD	$0x0e614bde	// sqxtn v30.4h, v30.4s
 	WORD	$0x4e614bfe	// sqxtn2 v30.8h, v31.4s
 	WORD	$0x4e740fde	// sqadd v30.8h, v30.8h, v20.8h

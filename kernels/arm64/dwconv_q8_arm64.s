@@ -32,7 +32,7 @@
 // each input column is loaded once per row (6 per row), widened with
 // SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
 // to every pixel that uses it (8 independent int32x4 chains), then each
-// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTAS as in the
+// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTNS as in the
 // pointwise kernels, then on 8 int16 lanes at once SQXTN (saturating: a value
 // beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX, SMIN and
 // XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
@@ -217,10 +217,10 @@ pix4:
 	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -232,10 +232,10 @@ pix4:
 	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
@@ -247,10 +247,10 @@ pix4:
 	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
@@ -262,10 +262,10 @@ pix4:
 	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
@@ -325,10 +325,10 @@ pix1:
 	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -384,7 +384,7 @@ done:
 // each input column is loaded once per row (9 per row), widened with
 // SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
 // to every pixel that uses it (8 independent int32x4 chains), then each
-// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTAS as in the
+// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTNS as in the
 // pointwise kernels, then on 8 int16 lanes at once SQXTN (saturating: a value
 // beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX, SMIN and
 // XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
@@ -587,10 +587,10 @@ pix4:
 	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -602,10 +602,10 @@ pix4:
 	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
@@ -617,10 +617,10 @@ pix4:
 	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
@@ -632,10 +632,10 @@ pix4:
 	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
@@ -695,10 +695,10 @@ pix1:
 	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -933,10 +933,10 @@ pix4:
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -946,10 +946,10 @@ pix4:
 	VST1.P	[V17.B8], (R16)(R11)
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
@@ -959,10 +959,10 @@ pix4:
 	VST1.P	[V19.B8], (R16)(R11)
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
@@ -972,10 +972,10 @@ pix4:
 	VST1.P	[V21.B8], (R16)(R11)
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
@@ -1025,10 +1025,10 @@ pix1:
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -1272,10 +1272,10 @@ pix4:
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -1285,10 +1285,10 @@ pix4:
 	VST1.P	[V17.B8], (R16)(R11)
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
@@ -1298,10 +1298,10 @@ pix4:
 	VST1.P	[V19.B8], (R16)(R11)
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
@@ -1311,10 +1311,10 @@ pix4:
 	VST1.P	[V21.B8], (R16)(R11)
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
@@ -1364,10 +1364,10 @@ pix1:
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -1595,20 +1595,20 @@ pix4:
 	ADD	R11, R19, R19
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	VLD1	(R19), [V28.B8]
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x0e678377	// smlal v23.4s, v27.4h, v7.4h
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x0e688375	// smlal v21.4s, v27.4h, v8.4h
 	WORD	$0x4e678378	// smlal2 v24.4s, v27.8h, v7.8h
 	WORD	$0x4e688376	// smlal2 v22.4s, v27.8h, v8.8h
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
 	VADD	V9.S4, V21.S4, V21.S4
 	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
@@ -1628,14 +1628,14 @@ pix4:
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
@@ -1722,8 +1722,8 @@ pix1:
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -1956,21 +1956,21 @@ pix4:
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
@@ -1996,8 +1996,8 @@ pix4:
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	VST1	[V17.B8], (R16)
 	ADD	R11, R16, R16
@@ -2065,8 +2065,8 @@ pix1:
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -2307,13 +2307,13 @@ pix4:
 	WORD	$0x4e678376	// smlal2 v22.4s, v27.8h, v7.8h
 	VADD	V9.S4, V19.S4, V19.S4
 	VADD	V10.S4, V20.S4, V20.S4
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	ADD	R11, R19, R19
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	VLD1	(R19), [V28.B8]
 	ADD	R11, R19, R19
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
@@ -2321,8 +2321,8 @@ pix4:
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	VLD1	(R19), [V29.B8]
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e668397	// smlal v23.4s, v28.4h, v6.4h
 	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
 	WORD	$0x4e668398	// smlal2 v24.4s, v28.8h, v6.8h
@@ -2347,8 +2347,8 @@ pix4:
 	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e6883d7	// smlal v23.4s, v30.4h, v8.4h
 	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
@@ -2363,8 +2363,8 @@ pix4:
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
@@ -2445,8 +2445,8 @@ pix1:
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -2684,9 +2684,9 @@ pix4:
 	ADD	R11, R19, R19
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	VLD1	(R19), [V28.B8]
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
@@ -2695,8 +2695,8 @@ pix4:
 	WORD	$0x0e26c39b	// smull v27.8h, v28.8b, v6.8b
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	ADD	R11, R19, R19
 	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
@@ -2717,8 +2717,8 @@ pix4:
 	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x0e28c3db	// smull v27.8h, v30.8b, v8.8b
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
@@ -2734,8 +2734,8 @@ pix4:
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
 	ADD	R11, R19, R19
-	WORD	$0x4e21caf7	// fcvtas v23.4s, v23.4s
-	WORD	$0x4e21cb18	// fcvtas v24.4s, v24.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
@@ -2806,8 +2806,8 @@ pix1:
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
@@ -2868,7 +2868,7 @@ done:
 // MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
-// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
 // SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 1: one new column per pixel.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
@@ -2974,8 +2974,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -2983,8 +2983,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3024,8 +3024,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3033,8 +3033,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3074,8 +3074,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3083,8 +3083,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3115,8 +3115,8 @@ tail0:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3144,8 +3144,8 @@ tail1:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3173,8 +3173,8 @@ tail2:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3228,7 +3228,7 @@ done:
 // MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
-// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
 // SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 2: two new columns per pixel; the last is the next pixel's first.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
@@ -3339,8 +3339,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3348,8 +3348,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3399,8 +3399,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3408,8 +3408,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3459,8 +3459,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3468,8 +3468,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3505,8 +3505,8 @@ tail0:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3539,8 +3539,8 @@ tail1:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3573,8 +3573,8 @@ tail2:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3628,7 +3628,7 @@ done:
 // MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
-// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
 // SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 1: one new column per pixel.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
@@ -3747,8 +3747,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3756,8 +3756,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3809,8 +3809,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3818,8 +3818,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3871,8 +3871,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3880,8 +3880,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -3918,8 +3918,8 @@ tail0:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3953,8 +3953,8 @@ tail1:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -3988,8 +3988,8 @@ tail2:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -4043,7 +4043,7 @@ done:
 // MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
-// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
 // SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 2: two new columns per pixel; the last is the next pixel's first.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
@@ -4167,8 +4167,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -4176,8 +4176,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -4239,8 +4239,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -4248,8 +4248,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -4311,8 +4311,8 @@ pix:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -4320,8 +4320,8 @@ pix:
 	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
 	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
 	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
-	WORD	$0x4e21cab5	// fcvtas v21.4s, v21.4s
-	WORD	$0x4e21cad6	// fcvtas v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
 	WORD	$0x4e6a0eb5	// sqadd v21.8h, v21.8h, v10.8h
@@ -4363,8 +4363,8 @@ tail0:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -4403,8 +4403,8 @@ tail1:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h
@@ -4443,8 +4443,8 @@ tail2:
 	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
 	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
 	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
-	WORD	$0x4e21ca94	// fcvtas v20.4s, v20.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6a0e73	// sqadd v19.8h, v19.8h, v10.8h

@@ -228,17 +228,18 @@ store:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -601,10 +602,10 @@ norsb:
 	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
 	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
 	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
@@ -654,17 +655,18 @@ partial:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -815,7 +817,7 @@ epilogue:
 norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
 	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
@@ -1213,10 +1215,10 @@ norsb:
 	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
 	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
 	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
@@ -1394,7 +1396,7 @@ norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	MOVD	R4, R13
 	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
 	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
@@ -1421,17 +1423,18 @@ done:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -1730,10 +1733,10 @@ norsb:
 	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
 	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
 	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
@@ -1783,17 +1786,18 @@ partial:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 4 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -1928,7 +1932,7 @@ epilogue:
 norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
 	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
@@ -2261,10 +2265,10 @@ norsb:
 	WORD	$0x6e39de31	// fmul v17.4s, v17.4s, v25.4s
 	WORD	$0x6e39de52	// fmul v18.4s, v18.4s, v25.4s
 	WORD	$0x6e39de73	// fmul v19.4s, v19.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
-	WORD	$0x4e21ca31	// fcvtas v17.4s, v17.4s
-	WORD	$0x4e21ca52	// fcvtas v18.4s, v18.4s
-	WORD	$0x4e21ca73	// fcvtas v19.4s, v19.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	// Rows 0,1 in V16 (int16x8), rows 2,3 in V18; all four in V16 (int8x16).
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x4e614a30	// sqxtn2 v16.8h, v17.4s
@@ -2426,7 +2430,7 @@ norsb:
 	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
 	MOVD	R4, R13
 	WORD	$0x6e39de10	// fmul v16.4s, v16.4s, v25.4s
-	WORD	$0x4e21ca10	// fcvtas v16.4s, v16.4s
+	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
 	WORD	$0x0e614a10	// sqxtn v16.4h, v16.4s
 	WORD	$0x0e7c0e10	// sqadd v16.4h, v16.4h, v28.4h
 	WORD	$0x0e214a10	// sqxtn v16.8b, v16.8h
@@ -2597,17 +2601,18 @@ store:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -2938,22 +2943,22 @@ epilogue:
 	WORD	$0x6e31ddad	// fmul v13.4s, v13.4s, v17.4s
 	WORD	$0x6e30ddce	// fmul v14.4s, v14.4s, v16.4s
 	WORD	$0x6e31ddef	// fmul v15.4s, v15.4s, v17.4s
-	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
-	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
-	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
-	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
-	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
-	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
-	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
-	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
-	WORD	$0x4e21c908	// fcvtas v8.4s, v8.4s
-	WORD	$0x4e21c929	// fcvtas v9.4s, v9.4s
-	WORD	$0x4e21c94a	// fcvtas v10.4s, v10.4s
-	WORD	$0x4e21c96b	// fcvtas v11.4s, v11.4s
-	WORD	$0x4e21c98c	// fcvtas v12.4s, v12.4s
-	WORD	$0x4e21c9ad	// fcvtas v13.4s, v13.4s
-	WORD	$0x4e21c9ce	// fcvtas v14.4s, v14.4s
-	WORD	$0x4e21c9ef	// fcvtas v15.4s, v15.4s
+	WORD	$0x4e21a800	// fcvtns v0.4s, v0.4s
+	WORD	$0x4e21a821	// fcvtns v1.4s, v1.4s
+	WORD	$0x4e21a842	// fcvtns v2.4s, v2.4s
+	WORD	$0x4e21a863	// fcvtns v3.4s, v3.4s
+	WORD	$0x4e21a884	// fcvtns v4.4s, v4.4s
+	WORD	$0x4e21a8a5	// fcvtns v5.4s, v5.4s
+	WORD	$0x4e21a8c6	// fcvtns v6.4s, v6.4s
+	WORD	$0x4e21a8e7	// fcvtns v7.4s, v7.4s
+	WORD	$0x4e21a908	// fcvtns v8.4s, v8.4s
+	WORD	$0x4e21a929	// fcvtns v9.4s, v9.4s
+	WORD	$0x4e21a94a	// fcvtns v10.4s, v10.4s
+	WORD	$0x4e21a96b	// fcvtns v11.4s, v11.4s
+	WORD	$0x4e21a98c	// fcvtns v12.4s, v12.4s
+	WORD	$0x4e21a9ad	// fcvtns v13.4s, v13.4s
+	WORD	$0x4e21a9ce	// fcvtns v14.4s, v14.4s
+	WORD	$0x4e21a9ef	// fcvtns v15.4s, v15.4s
 	// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).
 	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
 	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
@@ -3048,17 +3053,18 @@ partial:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -3260,14 +3266,14 @@ epilogue:
 	WORD	$0x6e31dca5	// fmul v5.4s, v5.4s, v17.4s
 	WORD	$0x6e30dcc6	// fmul v6.4s, v6.4s, v16.4s
 	WORD	$0x6e31dce7	// fmul v7.4s, v7.4s, v17.4s
-	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
-	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
-	WORD	$0x4e21c842	// fcvtas v2.4s, v2.4s
-	WORD	$0x4e21c863	// fcvtas v3.4s, v3.4s
-	WORD	$0x4e21c884	// fcvtas v4.4s, v4.4s
-	WORD	$0x4e21c8a5	// fcvtas v5.4s, v5.4s
-	WORD	$0x4e21c8c6	// fcvtas v6.4s, v6.4s
-	WORD	$0x4e21c8e7	// fcvtas v7.4s, v7.4s
+	WORD	$0x4e21a800	// fcvtns v0.4s, v0.4s
+	WORD	$0x4e21a821	// fcvtns v1.4s, v1.4s
+	WORD	$0x4e21a842	// fcvtns v2.4s, v2.4s
+	WORD	$0x4e21a863	// fcvtns v3.4s, v3.4s
+	WORD	$0x4e21a884	// fcvtns v4.4s, v4.4s
+	WORD	$0x4e21a8a5	// fcvtns v5.4s, v5.4s
+	WORD	$0x4e21a8c6	// fcvtns v6.4s, v6.4s
+	WORD	$0x4e21a8e7	// fcvtns v7.4s, v7.4s
 	// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).
 	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
 	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
@@ -3326,17 +3332,18 @@ partial:
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of 8 rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.
 //
@@ -3445,8 +3452,8 @@ epilogue:
 	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
 	WORD	$0x6e30dc00	// fmul v0.4s, v0.4s, v16.4s
 	WORD	$0x6e31dc21	// fmul v1.4s, v1.4s, v17.4s
-	WORD	$0x4e21c800	// fcvtas v0.4s, v0.4s
-	WORD	$0x4e21c821	// fcvtas v1.4s, v1.4s
+	WORD	$0x4e21a800	// fcvtns v0.4s, v0.4s
+	WORD	$0x4e21a821	// fcvtns v1.4s, v1.4s
 	// The row in V0 (int16x8, then int8x8).
 	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
 	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s

@@ -149,8 +149,8 @@ func genConvQ8Avx2(c *build.Context, k rqConsts) {
 		"Each pair of taps is broadcast as two int16 (VPBROADCASTW, VPMOVSXBW)",
 		"into Y4 and VPMADDWD adds both products per int32 lane (exact: the",
 		"inputs are int8, so no pair of operands is -32768 twice). Channel groups",
-		"of 4 blocks accumulate in Y0-Y3, single blocks in Y0; Y5, Y6",
-		"requantization scratch; Y7 products.",
+		"of 4 blocks accumulate in Y0-Y3, single blocks in Y0; Y5 the",
+		"requantized block, Y6 packing scratch; Y7 products.",
 	)
 	registerNote(c)
 	vecs := c.AllocLocal(3 * 32)
@@ -182,7 +182,7 @@ func genConvQ8Avx2(c *build.Context, k rqConsts) {
 			}
 		}
 		for b := 0; b < nb; b++ {
-			requantAVX2(c, q, ymms[b], reg.Y5, reg.Y6, mem(convScale, 32*b))
+			requantAVX2(c, q, ymms[b], reg.Y5, mem(convScale, 32*b))
 			c.VEXTRACTI128(operand.U8(1), reg.Y5, reg.X6)
 			c.VPACKSSDW(reg.X6, reg.X5, reg.X5)
 			c.VPACKSSWB(reg.X5, reg.X5, reg.X5)
@@ -230,10 +230,11 @@ func genConvQ8Vnni(c *build.Context, k rqConsts) {
 		"Each group of 4 taps is broadcast as one dword (VPBROADCASTD), biased to",
 		"uint8 (XOR 0x80) and multiplied into 16 channels by VPDPBUSD. Groups of",
 		"2 blocks accumulate in Z0, Z1, single blocks in Z0; Z4 the taps; Z5 =",
-		"0x80 bytes; Z6, Z7 requantization scratch; Z8-Z15 its constants.",
+		"0x80 bytes; Z6 the requantized block; Z8-Z12 the requantization",
+		"constants.",
 	)
 	registerNote(c)
-	q := rqAVX512{half: reg.Z8, mhalf: reg.Z9, big: reg.Z10, mbig: reg.Z11, one: reg.Z12, zp: reg.Z13, lo: reg.Z14, hi: reg.Z15}
+	q := rqAVX512{big: reg.Z8, mbig: reg.Z9, zp: reg.Z10, lo: reg.Z11, hi: reg.Z12}
 	loadRequantAVX512(c, k, q)
 	c.MOVL(operand.U32(0x80808080), reg.EAX)
 	c.VPBROADCASTD(reg.EAX, reg.Z5)
@@ -257,7 +258,7 @@ func genConvQ8Vnni(c *build.Context, k rqConsts) {
 			}
 		}
 		for b := 0; b < nb; b++ {
-			requantAVX512(c, q, zmms[b], reg.Z6, reg.Z7, mem(convScale, 64*b))
+			requantAVX512(c, q, zmms[b], reg.Z6, mem(convScale, 64*b))
 			c.VPMOVSDB(reg.Z6, mem(convOut, 16*b))
 		}
 		c.ADDQ(operand.U32(nb*blockBytes), convW)

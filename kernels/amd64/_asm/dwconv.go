@@ -194,7 +194,7 @@ func genDwconvQ8Avx2(c *build.Context, k rqConsts) {
 		}
 		c.ADDQ(step, r)
 	}
-	requantAVX2(c, q, reg.Y12, reg.Y13, reg.Y14, reg.Y10)
+	requantAVX2(c, q, reg.Y12, reg.Y13, reg.Y10)
 	c.VEXTRACTI128(operand.U8(1), reg.Y13, reg.X14)
 	c.VPACKSSDW(reg.X14, reg.X13, reg.X13)
 	c.VPACKSSWB(reg.X13, reg.X13, reg.X13)
@@ -382,11 +382,11 @@ func genDwconvQ8Vnni(c *build.Context, k rqConsts) {
 		"One VPDPBUSD per kernel row and 16 channels. SI, DI, R8 = the triplet",
 		"rows (contiguous over pixels and blocks); R9 = output; R10 = weights,",
 		"R11 = bias, R12 = scales of the current block; R13 = blocks left;",
-		"R14 = pixels left. Z0 accumulates, Z1-Z3 the triplets, Z4, Z5",
-		"requantization scratch, Z8-Z15 its constants.",
+		"R14 = pixels left. Z0 accumulates, Z1-Z3 the triplets, Z4 the",
+		"requantized pixel, Z8-Z12 the requantization constants.",
 	)
 	registerNote(c)
-	q := rqAVX512{half: reg.Z8, mhalf: reg.Z9, big: reg.Z10, mbig: reg.Z11, one: reg.Z12, zp: reg.Z13, lo: reg.Z14, hi: reg.Z15}
+	q := rqAVX512{big: reg.Z8, mbig: reg.Z9, zp: reg.Z10, lo: reg.Z11, hi: reg.Z12}
 	loadRequantAVX512(c, k, q)
 	rows := []reg.Register{reg.RSI, reg.RDI, reg.R8}
 	for i, r := range rows {
@@ -407,7 +407,7 @@ func genDwconvQ8Vnni(c *build.Context, k rqConsts) {
 		c.VPDPBUSD(mem(reg.R10, 64*ky), t, reg.Z0)
 		c.ADDQ(operand.U8(64), r)
 	}
-	requantAVX512(c, q, reg.Z0, reg.Z4, reg.Z5, mem(reg.R12, 0))
+	requantAVX512(c, q, reg.Z0, reg.Z4, mem(reg.R12, 0))
 	c.VPMOVSDB(reg.Z4, mem(reg.R9, 0))
 	c.ADDQ(operand.U8(16), reg.R9)
 	c.ADDQ(operand.U32(192), reg.R10)

@@ -231,9 +231,9 @@ func genPwQ8Avx2(c *build.Context, k rqConsts) {
 	c.ADDQ(operand.U8(64), T)
 	c.MOVQ(T, ptrs.Offset(8))
 	for r := 0; r < l.mr; r++ {
-		requantAVX2(c, q, acc(r, 0), reg.Y14, reg.Y15, reg.Y12)
+		requantAVX2(c, q, acc(r, 0), reg.Y14, reg.Y12)
 		c.VMOVDQU(reg.Y14, acc(r, 0))
-		requantAVX2(c, q, acc(r, 1), reg.Y14, reg.Y15, reg.Y13)
+		requantAVX2(c, q, acc(r, 1), reg.Y14, reg.Y13)
 		// Pack 2x8 int32 to 16 int8 in channel order.
 		c.VPACKSSDW(reg.Y14, acc(r, 0), reg.Y15)
 		c.VPERMQ(operand.U8(0xd8), reg.Y15, reg.Y15)
@@ -271,15 +271,15 @@ func genPwQ8Vnni(c *build.Context, k rqConsts) {
 		"their 4*ksteps bytes); CX = offset, -4*ksteps up to 0; BX = packed",
 		"panel; DX = C; AX = scratch; R14 = panels left. Z0-Z15 accumulate 8 rows",
 		"x 2 x 16 channels; Z16, Z17 weights, later bias; Z18 the broadcast",
-		"inputs; Z19 = 0x80 bytes; Z20-Z27 requantization constants; Z28, Z29",
-		"scratch; Z30, Z31 scales.",
+		"inputs; Z19 = 0x80 bytes; Z20-Z24 requantization constants; Z28 the",
+		"requantized vector; Z30, Z31 scales.",
 	)
 	registerNote(c)
 	var B, C, T reg.Register = reg.RBX, reg.RDX, reg.RAX
 	acc := func(r, j int) reg.VecPhysical { return zmms[2*r+j] }
 	offs := c.AllocLocal(8 * l.mr)
 	ptrs := c.AllocLocal(24) // bias, cs, scale
-	q := rqAVX512{half: reg.Z20, mhalf: reg.Z21, big: reg.Z22, mbig: reg.Z23, one: reg.Z24, zp: reg.Z25, lo: reg.Z26, hi: reg.Z27}
+	q := rqAVX512{big: reg.Z20, mbig: reg.Z21, zp: reg.Z22, lo: reg.Z23, hi: reg.Z24}
 
 	pwQ8Prologue(c, l, offs)
 	loadRequantAVX512(c, k, q)
@@ -336,7 +336,7 @@ func genPwQ8Vnni(c *build.Context, k rqConsts) {
 	for r := 0; r < l.mr; r++ {
 		c.MOVQ(offs.Offset(8*r), T)
 		for j, s := range []reg.VecPhysical{reg.Z30, reg.Z31} {
-			requantAVX512(c, q, acc(r, j), reg.Z28, reg.Z29, s)
+			requantAVX512(c, q, acc(r, j), reg.Z28, s)
 			c.VPMOVSDB(reg.Z28, memx(C, T, 16*j))
 		}
 	}

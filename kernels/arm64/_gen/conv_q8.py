@@ -24,7 +24,7 @@ DOC_Q8 = '''// func convQ8C3(r0, r1, r2 *int8, w *int16, bias *int32, scale *flo
 // int16) into V0-V5; per 8-channel block the 27 int16 weight vectors are
 // loaded 4 at a time and each tap does SMLAL/SMLAL2 by element into one of 3
 // accumulator pairs (6 independent int32x4 chains). The pairs and the bias are
-// added and requantized as in the pointwise kernels (SCVTF, FMUL, FCVTAS, ADD,
+// added and requantized as in the pointwise kernels (SCVTF, FMUL, FCVTNS, ADD,
 // SMAX, SMIN, XTN).
 //
 // Loops:
@@ -90,7 +90,7 @@ def q8():
     for v, sc in ((16, 10), (17, 11)):
         I("scvtf v%d.4s, v%d.4s" % (v, v))
         I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
-        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+        I("fcvtns v%d.4s, v%d.4s" % (v, v))
         I("add v%d.4s, v%d.4s, v7.4s" % (v, v))
         I("smax v%d.4s, v%d.4s, v12.4s" % (v, v))
         I("smin v%d.4s, v%d.4s, v13.4s" % (v, v))
@@ -142,7 +142,7 @@ DOC_DOT = '''// func %(name)s%(sig)s
 // registers while the pixels go by: per pixel the 3 input rows are loaded (8
 // bytes and 1 lane each), the accumulators start at the bias (one LD1) and
 // take 18 SDOT by element, %(conv)s and the result is requantized as in the
-// pointwise kernels (FMUL, FCVTAS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
 //
 // Loops:
 //	block:         for each block of 8 output channels: 5 loads of 18 weight
@@ -233,7 +233,7 @@ def q8dot(with_o):
     I("fmul v30.4s, v30.4s, v18.4s")
     I("fmul v31.4s, v31.4s, v19.4s")
     for v in (30, 31):
-        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+        I("fcvtns v%d.4s, v%d.4s" % (v, v))
     I("sqxtn v30.4h, v30.4s")
     I("sqxtn2 v30.8h, v31.4s")
     I("sqadd v30.8h, v30.8h, v20.8h")

@@ -34,7 +34,7 @@ DOC = '''// func %(name)s%(sig)s
 // each input column is loaded once per row (%(ncol)d per row), widened with
 // SSUBL (x - xzp, exact in int16) and fed by SMULL/SMLAL and SMULL2/SMLAL2
 // to every pixel that uses it (8 independent int32x4 chains), then each
-// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTAS as in the
+// pixel adds the bias and is requantized: SCVTF, FMUL, FCVTNS as in the
 // pointwise kernels, then on 8 int16 lanes at once SQXTN (saturating: a value
 // beyond int16 is beyond the int8 clamp either way), SQADD zp, SMAX, SMIN and
 // XTN, which equals the int32 ADD/SMAX/SMIN of generic.Requantize for every
@@ -95,7 +95,7 @@ def requant(I, lo, hi):
     for v, sc in ((lo, 11), (hi, 12)):
         I("scvtf v%d.4s, v%d.4s" % (v, v))
         I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
-        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+        I("fcvtns v%d.4s, v%d.4s" % (v, v))
     I("sqxtn v%d.4h, v%d.4s" % (lo, lo))
     I("sqxtn2 v%d.8h, v%d.4s" % (lo, hi))
     I("sqadd v%d.8h, v%d.8h, v13.8h" % (lo, lo))
@@ -325,7 +325,7 @@ DOC_DOT = '''// func %(name)s%(sig)s
 // MACs). The caller guarantees |acc| < 2^22 (|bias| bounded at pack time), so
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
-// pipe). Two pixels are requantized together: FMUL, FCVTAS, SQXTN to int16,
+// pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
 // SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. %(cols)s
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
@@ -426,7 +426,7 @@ def dot_kernel(s, with_o):
         I("fmul v%d.4s, v%d.4s, v8.4s" % (a[0], a[0]))
         I("fmul v%d.4s, v%d.4s, v9.4s" % (a[1], a[1]))
         for v in a:
-            I("fcvtas v%d.4s, v%d.4s" % (v, v))
+            I("fcvtns v%d.4s, v%d.4s" % (v, v))
         I("sqxtn v%d.4h, v%d.4s" % (a[0], a[0]))
         I("sqxtn2 v%d.8h, v%d.4s" % (a[0], a[1]))
         I("sqadd v%d.8h, v%d.8h, v10.8h" % (a[0], a[0]))

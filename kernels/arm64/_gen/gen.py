@@ -10,7 +10,7 @@ Each op's generator (pwconv_f32.py, ... named by the op stem, writing
 argument loads, labels and comments in Go syntax. translate.py spells each
 instruction for Go; check.py proves on every run that a Go mnemonic encodes
 exactly as GNU as does, and that every instruction left as WORD (by-element
-FMLA, SDOT, SMULL, SADALP, FCVTAS, SQXTN, ...) is rejected by go tool asm.
+FMLA, SDOT, SMULL, SADALP, FCVTNS, SQXTN, ...) is rejected by go tool asm.
 `scripts/test-arm64.sh` regenerates into a temporary directory and fails on a
 diff; `_gen/objdiff.sh` compares the machine code of two builds. The
 kernels for in-order cores (the *A53 functions) are either written for it

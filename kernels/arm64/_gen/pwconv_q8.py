@@ -46,17 +46,18 @@ TILE_COMMON = '''//
 //	for kk := 0; kk < 16*kblocks; kk++ {
 //		acc += int32(a_i[kk]) * int32(w[p*NR+j][kk])
 //	}
-//	c[i*ldc + p*NR + j] = clamp(roundHalfAway(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
+//	c[i*ldc + p*NR + j] = clamp(roundHalfEven(float32(acc)*scale[p*NR+j]) + zp, lo, hi)
 //
 // a_i is row i of the tile as the pack function left it in ap (16-k blocks
 // of %(pmr)d rows x 16 bytes, of which the kernel reads the first MR); bias
 // advances biasStep bytes per panel (0: a zero vector, for a nil bias);
 // rsz != 0 says rsb is all zeros (weight zero point 0), and the kernel skips
 // it. Requantization is generic.Requantize in NEON:
-// SCVTF, FMUL (not fused), FCVTAS (round half away from zero), then SQXTN to
-// int16 (a value beyond int16 is beyond the int8 clamp either way), SQADD zp,
-// SQXTN to int8, SMAX lo, SMIN hi: equal to generic.Requantize when lo and hi
-// lie in [-128, 127] and |zp| <= 32640 (the Go caller checks). Rows >= m
+// SCVTF, FMUL (not fused), FCVTNS (round to nearest, ties to even, as
+// generic.RoundHalfEven), then SQXTN to int16 (a value beyond int16 is beyond
+// the int8 clamp either way), SQADD zp, SQXTN to int8, SMAX lo, SMIN hi: equal
+// to generic.Requantize when lo and hi lie in [-128, 127] and |zp| <= 32640
+// (the Go caller checks). Rows >= m
 // are computed from the repeated row and not stored; full tiles store each
 // row with ST1 lane, post-indexed by ldc.'''
 
@@ -253,13 +254,13 @@ def tile_prologue(E, I, name, doc):
 
 
 def requant(I, vs, sc):
-    """SCVTF, FMUL by the scale vector sc(v), FCVTAS for each int32 vector."""
+    """SCVTF, FMUL by the scale vector sc(v), FCVTNS for each int32 vector."""
     for v in vs:
         I("scvtf v%d.4s, v%d.4s" % (v, v))
     for v in vs:
         I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc(v)))
     for v in vs:
-        I("fcvtas v%d.4s, v%d.4s" % (v, v))
+        I("fcvtns v%d.4s, v%d.4s" % (v, v))
 
 
 def narrow(I, pairs, quads, single=None):
