@@ -39,9 +39,9 @@ func Example() {
 		fmt.Printf("class %d: %.3f\n", c.Index, c.Score)
 	}
 	// Output:
-	// class 1: 0.117
+	// class 1: 0.113
 	// class 4: 0.113
-	// class 0: 0.105
+	// class 5: 0.105
 }
 
 // A plan reports which kernel runs each layer type on this CPU.
