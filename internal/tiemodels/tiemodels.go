@@ -8,7 +8,6 @@ package tiemodels
 
 import (
 	"encoding/binary"
-	"math"
 
 	"github.com/edgecam/edgecam/runtime/tflite"
 )
@@ -75,14 +74,6 @@ func i8s(v []int8) []byte {
 	b := make([]byte, len(v))
 	for i, x := range v {
 		b[i] = byte(x)
-	}
-	return b
-}
-
-func f32s(v []float32) []byte {
-	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
 	}
 	return b
 }
