@@ -5,6 +5,8 @@
 #     output and logits (compare.py --require-identical);
 #   - the SSD detector's box encodings and class scores (the tensors before
 #     its post-process custom op, cut out by scripts/tflitetap);
+#   - the int8 models `edgecam quantize` writes from the float MobileNet-V1
+#     0.25/224 (int8 and float I/O), on that model's images;
 #   - internal/tiemodels: one small model per op and type whose
 #     requantizations land on exact ties;
 # each with the kernels this CPU selects and with the generic ones.
@@ -38,6 +40,10 @@ for d in "$fx"/golden/*/; do
 done
 go run ./scripts/tflitetap "$fx/models/ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite" Squeeze "$tmp/ssd_box_encodings.tflite"
 go run ./scripts/tflitetap "$fx/models/ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite" convert_scores "$tmp/ssd_class_scores.tflite"
+for io in int8 float; do
+	"$tmp/edgecam" quantize -model "$fx/models/mobilenet_v1_0.25_224.tflite" -calib "$fx/images" -io $io \
+		-out "$tmp/quantized_$io.tflite" >/dev/null 2>&1
+done
 mkdir "$tmp/tie"
 go run ./internal/tiemodels/gen "$tmp/tie"
 
@@ -56,6 +62,10 @@ for bin in "$tmp/edgecam" "$tmp/edgecam-generic"; do
 	for t in box_encodings class_scores; do
 		if out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$tmp/ssd_$t.tflite" "$fx"/golden/ssd_mobilenet_v1_1.0_quant_2018_06_29/*.rgb 2>&1); then report "ssd_mobilenet_v1 $t" "$out"
 		else echo "$out"; echo "test-litert: SSD $t ($kind kernels) differs from LiteRT" >&2; fail=1; fi
+	done
+	for io in int8 float; do
+		if out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$tmp/quantized_$io.tflite" "$fx"/golden/mobilenet_v1_0.25_224/*.rgb 2>&1); then report "edgecam quantize -io $io (0.25_224)" "$out"
+		else echo "$out"; echo "test-litert: the quantized model (-io $io, $kind kernels) differs from LiteRT" >&2; fail=1; fi
 	done
 	n=0
 	for f in "$tmp"/tie/*.tflite; do
