@@ -42,7 +42,7 @@ go run ./scripts/tflitetap "$fx/models/ssd_mobilenet_v1_1.0_quant_2018_06_29.tfl
 go run ./scripts/tflitetap "$fx/models/ssd_mobilenet_v1_1.0_quant_2018_06_29.tflite" convert_scores "$tmp/ssd_class_scores.tflite"
 for io in int8 float; do
 	"$tmp/edgecam" quantize -model "$fx/models/mobilenet_v1_0.25_224.tflite" -calib "$fx/images" -io $io \
-		-out "$tmp/quantized_$io.tflite" >/dev/null 2>&1
+		-out "$tmp/quantized_$io.tflite" >"$tmp/quantize.log" 2>&1 || { cat "$tmp/quantize.log"; echo "test-litert: quantize -io $io failed" >&2; exit 1; }
 done
 mkdir "$tmp/tie"
 go run ./internal/tiemodels/gen "$tmp/tie"
