@@ -6,7 +6,9 @@ import (
 
 // Cases returns every case, uint8 and int8.
 func Cases() []Case {
-	var cs []Case
+	// CONCATENATION requantizes its inputs only in uint8 files: TFLite
+	// refuses int8 inputs quantized unlike the output.
+	cs := []Case{concat(false)}
 	for _, signed := range []bool{false, true} {
 		cs = append(cs,
 			addSelf(signed),
@@ -229,6 +231,18 @@ func dwconv(signed bool) Case {
 	b.op(tflite.Op{Kind: tflite.OpDepthwiseConv2D, Inputs: []int{x, wt, bt}, Outputs: []int{y}, Padding: tflite.PadSame,
 		StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, DepthMultiplier: 1, Activation: tflite.ActRelu6})
 	return Case{Name: "dwconv_" + suffix(signed), Model: b.model(x, y), Input: input()}
+}
+
+// concat is CONCATENATION of x and a 1x1 conv of it along channels into a
+// quantization of its own, so both inputs are requantized (x by a factor
+// 0.5 exactly: ties).
+func concat(signed bool) Case {
+	var b builder
+	x := b.x(signed)
+	y := b.conv1x1Tensor(x, signed, 3, 0.0371, outZP(signed, 9), []int8{1, -2, 3, 0, 2, -1, -3, 1, 1})
+	o := b.tensor("concat", []int{1, H, W, 2 * C}, dt(signed), q(2.0/128, outZP(signed, -5)), nil)
+	b.op(tflite.Op{Kind: tflite.OpConcatenation, Inputs: []int{x, y}, Outputs: []int{o}, Axis: 3})
+	return Case{Name: "concat_" + suffix(signed), Model: b.model(x, o), Input: input()}
 }
 
 // softmax is SOFTMAX over rows of 16 values, into TFLite's required
