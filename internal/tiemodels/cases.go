@@ -23,6 +23,7 @@ func Cases() []Case {
 			quantizeSame(signed, 0.0213, 5),
 			conv1x1(signed, 0.5),
 			conv1x1(signed, 0.0371),
+			fullyConnected(signed),
 			dwconv(signed),
 			softmax(signed),
 			logistic(signed),
@@ -200,6 +201,26 @@ func conv1x1(signed bool, rq float32) Case {
 		name = "conv1x1_"
 	}
 	return Case{Name: name + suffix(signed), Model: b.model(x, y), Input: input()}
+}
+
+// fullyConnected is FULLY_CONNECTED over the input's 256 rows of 3 values
+// to 8 outputs each, weights in [-1, 1], multiplier 0.5 for uint8 files.
+func fullyConnected(signed bool) Case {
+	var b builder
+	x := b.x(signed)
+	w := make([]int8, 8*C)
+	for i := range w {
+		w[i] = int8((i*7)%3 - 1)
+	}
+	y := b.conv1x1Tensor(x, signed, 8, float32(1.0/128)*float32(1.0/16)/0.5, outZP(signed, -2), w)
+	// conv1x1Tensor adds a CONV_2D; make it a FULLY_CONNECTED of the same
+	// weights (reshaped [8,3]) over 256 rows.
+	op := &b.m.Ops[len(b.m.Ops)-1]
+	wt := &b.m.Tensors[op.Inputs[1]]
+	wt.Shape = []int{8, C}
+	b.m.Tensors[y].Shape = []int{H * W, 8}
+	*op = tflite.Op{Kind: tflite.OpFullyConnected, Inputs: op.Inputs, Outputs: op.Outputs}
+	return Case{Name: "fully_connected_" + suffix(signed), Model: b.model(x, y), Input: input()}
 }
 
 // dwconv is a 3x3 DEPTHWISE_CONV_2D (SAME, stride 1, RELU6) whose
