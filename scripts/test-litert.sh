@@ -10,8 +10,9 @@
 #   - internal/tiemodels: one small model per op and type whose
 #     requantizations land on exact ties;
 # each with the kernels this CPU selects and with the generic ones.
-# Needs node + npm (the npm package @litertjs/core@2.5.3 is installed into a
-# temporary directory with --ignore-scripts) and python3-numpy.
+# Needs node + npm (the npm package @litertjs/core@2.5.3: $LITERT_CORE, which
+# .ci/run installs, else installed into a temporary directory with
+# --ignore-scripts) and python3-numpy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fx="${EDGECAM_FIXTURES:-../shared}"
@@ -24,8 +25,11 @@ command -v node >/dev/null && command -v npm >/dev/null || { echo "test-litert: 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"$lt/setup.sh" "$tmp/litert" >/dev/null
-export LITERT_CORE="$tmp/litert/node_modules/@litertjs/core"
+# .ci/run installs the package and exports LITERT_CORE; otherwise install it here.
+if [[ ! -f "${LITERT_CORE:-/nonexistent}/package.json" ]]; then
+	"$lt/setup.sh" "$tmp/litert" >/dev/null
+	export LITERT_CORE="$tmp/litert/node_modules/@litertjs/core"
+fi
 go build -o "$tmp/edgecam" ./cmd/edgecam
 printf '#!/bin/sh\nEDGECAM_KERNELS=generic exec %q "$@"\n' "$tmp/edgecam" >"$tmp/edgecam-generic"
 chmod +x "$tmp/edgecam-generic"
