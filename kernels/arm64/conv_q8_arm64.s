@@ -361,21 +361,26 @@ done:
 // registers while the pixels go by: per pixel the 3 input rows are loaded (8
 // bytes and 1 lane each), the accumulators start at the bias (one LD1) and
 // take 18 SDOT by element, FSUB of 1.5*2^23 converts (the caller keeps |acc| < 2^22, see dwQ8Dot1), and the result is requantized as in the
-// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN; with
+// zp = lo = -128 and hi = 127, ReLU6 outputs quantized over [0, max], a twin
+// pixel loop narrows with SQXTUN and flips the top bit instead of SQADD,
+// SQXTN, SMAX and SMIN).
 //
 // Loops:
 //	block:         for each block of 8 output channels: 5 loads of 18 weight
 //	               vectors, the scales
-//	  pixel:       for each output pixel: 6 loads, 18 SDOT, requantize,
-//	               store 8 bytes
+//	  pixel, gpixel: for each output pixel: 6 loads, 18 SDOT, requantize,
+//	               store 8 bytes (gpixel: the general requantization)
 //
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst  R7 npix  R8 step - 8
 //	R9-R11 row cursors  R12 dst cursor  R13 ldd  R14 pixels left  R15 blocks
-//	left  R16 bias of the block
-//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo  V22 hi (int8x8)
+//	left  R16 bias of the block  R19 0 for the unsigned requantization
+//	R20 temp
+//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo (0x80 bytes for
+//	the unsigned requantization)  V22 hi (int8x8)
 //	V23 1.5*2^23  V27-V29 input rows  V30-V31 sums
-//	free: R17, R19-R25, V24-V26. Go reserves R18, R26-R30.
+//	free: R17, R21-R25, V24-V26. Go reserves R18, R26-R30.
 TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -388,12 +393,22 @@ TEXT ·convQ8C3Dot(SB), NOSPLIT, $0-108
 	MOVD	step+72(FP), R8
 	MOVD	nblk+80(FP), R15
 	MOVD	ldd+88(FP), R13
-	MOVW	zp+96(FP), R14
-	VDUP	R14, V20.H8
-	MOVW	lo+100(FP), R14
-	VDUP	R14, V21.B8
+	MOVW	zp+96(FP), R19
+	VDUP	R19, V20.H8
+	MOVW	lo+100(FP), R20
+	VDUP	R20, V21.B8
 	MOVW	hi+104(FP), R14
 	VDUP	R14, V22.B8
+	// R19 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization,
+	// which needs V21 = 0x80 bytes instead of lo.
+	ADD	$128, R19, R19
+	ADD	$128, R20, R20
+	SUB	$127, R14, R14
+	ORR	R20, R19, R19
+	ORR	R14, R19, R19
+	CBNZ	R19, clamp
+	VMOVI	$0x80, V21.B8
+clamp:
 	MOVW	$0x4b400000, R14
 	VDUP	R14, V23.S4
 	SUB	$8, R8, R8
@@ -413,7 +428,50 @@ block:
 	MOVD	R2, R11
 	MOVD	R6, R12
 	MOVD	R7, R14
+	CBNZ	R19, gpixel
 pixel:
+	// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), EOR 0x80 (minus 128).
+	VLD1.P	8(R9), [V27.B8]
+	VLD1.P	(R9)(R8), V27.B[8]
+	VLD1.P	8(R10), [V28.B8]
+	VLD1.P	(R10)(R8), V28.B[8]
+	VLD1.P	8(R11), [V29.B8]
+	VLD1.P	(R11)(R8), V29.B[8]
+	VLD1	(R16), [V30.S4, V31.S4]
+	WORD	$0x4f9be01e	// sdot v30.4s, v0.16b, v27.4b[0]
+	WORD	$0x4f9be03f	// sdot v31.4s, v1.16b, v27.4b[0]
+	WORD	$0x4fbbe05e	// sdot v30.4s, v2.16b, v27.4b[1]
+	WORD	$0x4fbbe07f	// sdot v31.4s, v3.16b, v27.4b[1]
+	WORD	$0x4f9be89e	// sdot v30.4s, v4.16b, v27.4b[2]
+	WORD	$0x4f9be8bf	// sdot v31.4s, v5.16b, v27.4b[2]
+	WORD	$0x4f9ce0de	// sdot v30.4s, v6.16b, v28.4b[0]
+	WORD	$0x4f9ce0ff	// sdot v31.4s, v7.16b, v28.4b[0]
+	WORD	$0x4fbce11e	// sdot v30.4s, v8.16b, v28.4b[1]
+	WORD	$0x4fbce13f	// sdot v31.4s, v9.16b, v28.4b[1]
+	WORD	$0x4f9ce95e	// sdot v30.4s, v10.16b, v28.4b[2]
+	WORD	$0x4f9ce97f	// sdot v31.4s, v11.16b, v28.4b[2]
+	WORD	$0x4f9de19e	// sdot v30.4s, v12.16b, v29.4b[0]
+	WORD	$0x4f9de1bf	// sdot v31.4s, v13.16b, v29.4b[0]
+	WORD	$0x4fbde1de	// sdot v30.4s, v14.16b, v29.4b[1]
+	WORD	$0x4fbde1ff	// sdot v31.4s, v15.16b, v29.4b[1]
+	WORD	$0x4f9dea1e	// sdot v30.4s, v16.16b, v29.4b[2]
+	WORD	$0x4f9dea3f	// sdot v31.4s, v17.16b, v29.4b[2]
+	WORD	$0x4eb7d7de	// fsub v30.4s, v30.4s, v23.4s
+	WORD	$0x4eb7d7ff	// fsub v31.4s, v31.4s, v23.4s
+	WORD	$0x6e32dfde	// fmul v30.4s, v30.4s, v18.4s
+	WORD	$0x6e33dfff	// fmul v31.4s, v31.4s, v19.4s
+	WORD	$0x4e21abde	// fcvtns v30.4s, v30.4s
+	WORD	$0x4e21abff	// fcvtns v31.4s, v31.4s
+	WORD	$0x0e614bde	// sqxtn v30.4h, v30.4s
+	WORD	$0x4e614bfe	// sqxtn2 v30.8h, v31.4s
+	WORD	$0x2e212bde	// sqxtun v30.8b, v30.8h
+	VEOR	V21.B8, V30.B8, V30.B8
+	VST1.P	[V30.B8], (R12)(R13)
+	SUBS	$1, R14, R14
+	BNE	pixel
+	JMP	nextblock
+gpixel:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
 	VLD1.P	8(R9), [V27.B8]
 	VLD1.P	(R9)(R8), V27.B[8]
 	VLD1.P	8(R10), [V28.B8]
@@ -453,7 +511,8 @@ pixel:
 	WORD	$0x0e366fde	// smin v30.8b, v30.8b, v22.8b
 	VST1.P	[V30.B8], (R12)(R13)
 	SUBS	$1, R14, R14
-	BNE	pixel
+	BNE	gpixel
+nextblock:
 	ADD	$8, R6, R6
 	SUBS	$1, R15, R15
 	BNE	block
@@ -490,21 +549,26 @@ done:
 // registers while the pixels go by: per pixel the 3 input rows are loaded (8
 // bytes and 1 lane each), the accumulators start at the bias (one LD1) and
 // take 18 SDOT by element, the offset term o[c] times the sum of the 27 inputs (3 SDOT against ones, ADDV, 2 MLA by element) is added, SCVTF converts and the result is requantized as in the
-// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN; with
+// zp = lo = -128 and hi = 127, ReLU6 outputs quantized over [0, max], a twin
+// pixel loop narrows with SQXTUN and flips the top bit instead of SQADD,
+// SQXTN, SMAX and SMIN).
 //
 // Loops:
 //	block:         for each block of 8 output channels: 5 loads of 18 weight
 //	               vectors, the scales, the offsets
-//	  pixel:       for each output pixel: 6 loads, 18 SDOT, 3 SDOT, ADDV, 2 MLA, requantize,
-//	               store 8 bytes
+//	  pixel, gpixel: for each output pixel: 6 loads, 18 SDOT, 3 SDOT, ADDV, 2 MLA, requantize,
+//	               store 8 bytes (gpixel: the general requantization)
 //
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst  R7 npix  R8 step - 8
 //	R9-R11 row cursors  R12 dst cursor  R13 ldd  R14 pixels left  R15 blocks
-//	left  R16 bias of the block  R17 offsets
-//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo  V22 hi (int8x8)
+//	left  R16 bias of the block  R17 offsets  R19 0 for the unsigned requantization
+//	R20 temp
+//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo (0x80 bytes for
+//	the unsigned requantization)  V22 hi (int8x8)
 //	V23 the input sum  V24-V25 offsets  V26 ones  V27-V29 input rows  V30-V31 sums
-//	free: R19-R25, no V register. Go reserves R18, R26-R30.
+//	free: R21-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·convQ8C3DotO(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -518,12 +582,22 @@ TEXT ·convQ8C3DotO(SB), NOSPLIT, $0-108
 	MOVD	step+72(FP), R8
 	MOVD	nblk+80(FP), R15
 	MOVD	ldd+88(FP), R13
-	MOVW	zp+96(FP), R14
-	VDUP	R14, V20.H8
-	MOVW	lo+100(FP), R14
-	VDUP	R14, V21.B8
+	MOVW	zp+96(FP), R19
+	VDUP	R19, V20.H8
+	MOVW	lo+100(FP), R20
+	VDUP	R20, V21.B8
 	MOVW	hi+104(FP), R14
 	VDUP	R14, V22.B8
+	// R19 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization,
+	// which needs V21 = 0x80 bytes instead of lo.
+	ADD	$128, R19, R19
+	ADD	$128, R20, R20
+	SUB	$127, R14, R14
+	ORR	R20, R19, R19
+	ORR	R14, R19, R19
+	CBNZ	R19, clamp
+	VMOVI	$0x80, V21.B8
+clamp:
 	VMOVI	$1, V26.B16
 	SUB	$8, R8, R8
 	CBZ	R7, done
@@ -543,7 +617,58 @@ block:
 	MOVD	R2, R11
 	MOVD	R6, R12
 	MOVD	R7, R14
+	CBNZ	R19, gpixel
 pixel:
+	// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), EOR 0x80 (minus 128).
+	VLD1.P	8(R9), [V27.B8]
+	VLD1.P	(R9)(R8), V27.B[8]
+	VLD1.P	8(R10), [V28.B8]
+	VLD1.P	(R10)(R8), V28.B[8]
+	VLD1.P	8(R11), [V29.B8]
+	VLD1.P	(R11)(R8), V29.B[8]
+	VLD1	(R16), [V30.S4, V31.S4]
+	WORD	$0x4f9be01e	// sdot v30.4s, v0.16b, v27.4b[0]
+	WORD	$0x4f9be03f	// sdot v31.4s, v1.16b, v27.4b[0]
+	WORD	$0x4fbbe05e	// sdot v30.4s, v2.16b, v27.4b[1]
+	WORD	$0x4fbbe07f	// sdot v31.4s, v3.16b, v27.4b[1]
+	WORD	$0x4f9be89e	// sdot v30.4s, v4.16b, v27.4b[2]
+	WORD	$0x4f9be8bf	// sdot v31.4s, v5.16b, v27.4b[2]
+	WORD	$0x4f9ce0de	// sdot v30.4s, v6.16b, v28.4b[0]
+	WORD	$0x4f9ce0ff	// sdot v31.4s, v7.16b, v28.4b[0]
+	WORD	$0x4fbce11e	// sdot v30.4s, v8.16b, v28.4b[1]
+	WORD	$0x4fbce13f	// sdot v31.4s, v9.16b, v28.4b[1]
+	WORD	$0x4f9ce95e	// sdot v30.4s, v10.16b, v28.4b[2]
+	WORD	$0x4f9ce97f	// sdot v31.4s, v11.16b, v28.4b[2]
+	WORD	$0x4f9de19e	// sdot v30.4s, v12.16b, v29.4b[0]
+	WORD	$0x4f9de1bf	// sdot v31.4s, v13.16b, v29.4b[0]
+	WORD	$0x4fbde1de	// sdot v30.4s, v14.16b, v29.4b[1]
+	WORD	$0x4fbde1ff	// sdot v31.4s, v15.16b, v29.4b[1]
+	WORD	$0x4f9dea1e	// sdot v30.4s, v16.16b, v29.4b[2]
+	WORD	$0x4f9dea3f	// sdot v31.4s, v17.16b, v29.4b[2]
+	// acc += o * (sum of the 27 inputs)
+	VMOVI	$0, V23.B16
+	WORD	$0x4e9a9777	// sdot v23.4s, v27.16b, v26.16b
+	WORD	$0x4e9a9797	// sdot v23.4s, v28.16b, v26.16b
+	WORD	$0x4e9a97b7	// sdot v23.4s, v29.16b, v26.16b
+	VADDV	V23.S4, V23
+	WORD	$0x6f97031e	// mla v30.4s, v24.4s, v23.s[0]
+	WORD	$0x6f97033f	// mla v31.4s, v25.4s, v23.s[0]
+	WORD	$0x4e21dbde	// scvtf v30.4s, v30.4s
+	WORD	$0x4e21dbff	// scvtf v31.4s, v31.4s
+	WORD	$0x6e32dfde	// fmul v30.4s, v30.4s, v18.4s
+	WORD	$0x6e33dfff	// fmul v31.4s, v31.4s, v19.4s
+	WORD	$0x4e21abde	// fcvtns v30.4s, v30.4s
+	WORD	$0x4e21abff	// fcvtns v31.4s, v31.4s
+	WORD	$0x0e614bde	// sqxtn v30.4h, v30.4s
+	WORD	$0x4e614bfe	// sqxtn2 v30.8h, v31.4s
+	WORD	$0x2e212bde	// sqxtun v30.8b, v30.8h
+	VEOR	V21.B8, V30.B8, V30.B8
+	VST1.P	[V30.B8], (R12)(R13)
+	SUBS	$1, R14, R14
+	BNE	pixel
+	JMP	nextblock
+gpixel:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
 	VLD1.P	8(R9), [V27.B8]
 	VLD1.P	(R9)(R8), V27.B[8]
 	VLD1.P	8(R10), [V28.B8]
@@ -591,7 +716,8 @@ pixel:
 	WORD	$0x0e366fde	// smin v30.8b, v30.8b, v22.8b
 	VST1.P	[V30.B8], (R12)(R13)
 	SUBS	$1, R14, R14
-	BNE	pixel
+	BNE	gpixel
+nextblock:
 	ADD	$8, R6, R6
 	SUBS	$1, R15, R15
 	BNE	block

@@ -2869,7 +2869,12 @@ done:
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
 // pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
-// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 1: one new column per pixel.
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane; with
+// zp = lo = -128 and hi = 127 (ReLU6 outputs quantized over [0, max], what
+// converters write) the pixel loop has a twin that narrows with SQXTUN
+// (clamp to [0, 255]) and flips the top bit (minus 128) instead of SQADD,
+// SQXTN, SMAX and SMIN: 3 instructions fewer per pair.
+// Stride 1: one new column per pixel.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
 // one last pixel (odd npix) after the loop.
@@ -2877,19 +2882,21 @@ done:
 // Loops:
 //	block:         for each block of 8 channels: load weights and scales,
 //	               load and rearrange the first two columns
-//	  pix:         for each 2 output pixels (3 pairs per iteration): 2 columns
+//	  pix, gpix:   for each 2 output pixels (3 pairs per iteration): 2 columns
 //	               loaded and rearranged, 12 SDOT, requantize, store 16 bytes
-//	  tail0-2:     the last pixel of an odd npix
+//	               (gpix: the general requantization)
+//	  tail0-2, gtail0-2: the last pixel of an odd npix
 //
 // Registers:
 //	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
 //	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
 //	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	R20 0 for the unsigned requantization  R21 temp
 //	V0-V5 weights (kx 0-2, quads 0-1)  V8-V9 scales  V10 zp (int16x8)
 //	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
 //	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
-//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
-//	free: R20-R25, V6-V7, V23-V24, V27-V28. Go reserves R18, R26-R30.
+//	V26 row 2  V28 0x80 bytes  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R22-R25, V6-V7, V23-V24, V27. Go reserves R18, R26-R30.
 TEXT ·dwQ8Dot1(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -2903,12 +2910,19 @@ TEXT ·dwQ8Dot1(SB), NOSPLIT, $0-108
 	MOVD	s0+72(FP), R15
 	MOVD	s1+80(FP), R16
 	MOVD	s2+88(FP), R17
-	MOVW	zp+96(FP), R14
-	VDUP	R14, V10.H8
-	MOVW	lo+100(FP), R14
-	VDUP	R14, V11.B16
+	MOVW	zp+96(FP), R20
+	VDUP	R20, V10.H8
+	MOVW	lo+100(FP), R21
+	VDUP	R21, V11.B16
 	MOVW	hi+104(FP), R14
 	VDUP	R14, V12.B16
+	// R20 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization.
+	ADD	$128, R20, R20
+	ADD	$128, R21, R21
+	SUB	$127, R14, R14
+	ORR	R21, R20, R20
+	ORR	R14, R20, R20
+	VMOVI	$0x80, V28.B16
 	// 1.5*2^23, and the TBL indices of the two quads.
 	MOVW	$0x4b400000, R14
 	VDUP	R14, V29.S4
@@ -2944,8 +2958,236 @@ block:
 	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
 	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
 	LSR	$1, R5, R13
+	CBNZ	R20, general
+	// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), then minus 128 (EOR 0x80).
 	CBZ	R13, tail0
 pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	CBZ	R13, gtail0
+gpix:
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -2995,7 +3237,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail1
+	BEQ	gtail1
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3045,7 +3287,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail2
+	BEQ	gtail2
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3095,8 +3337,8 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BNE	pix
-tail0:
+	BNE	gpix
+gtail0:
 	// An odd npix: the last pixel, 0 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3125,7 +3367,7 @@ tail0:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail1:
+gtail1:
 	// An odd npix: the last pixel, 2 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3154,7 +3396,7 @@ tail1:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail2:
+gtail2:
 	// An odd npix: the last pixel, 4 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3229,7 +3471,12 @@ done:
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
 // pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
-// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 2: two new columns per pixel; the last is the next pixel's first.
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane; with
+// zp = lo = -128 and hi = 127 (ReLU6 outputs quantized over [0, max], what
+// converters write) the pixel loop has a twin that narrows with SQXTUN
+// (clamp to [0, 255]) and flips the top bit (minus 128) instead of SQADD,
+// SQXTN, SMAX and SMIN: 3 instructions fewer per pair.
+// Stride 2: two new columns per pixel; the last is the next pixel's first.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
 // one last pixel (odd npix) after the loop.
@@ -3237,19 +3484,21 @@ done:
 // Loops:
 //	block:         for each block of 8 channels: load weights and scales,
 //	               load and rearrange the first column
-//	  pix:         for each 2 output pixels (3 pairs per iteration): 4 columns
+//	  pix, gpix:   for each 2 output pixels (3 pairs per iteration): 4 columns
 //	               loaded and rearranged, 12 SDOT, requantize, store 16 bytes
-//	  tail0-2:     the last pixel of an odd npix
+//	               (gpix: the general requantization)
+//	  tail0-2, gtail0-2: the last pixel of an odd npix
 //
 // Registers:
 //	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
 //	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
 //	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	R20 0 for the unsigned requantization  R21 temp
 //	V0-V5 weights (kx 0-2, quads 0-1)  V8-V9 scales  V10 zp (int16x8)
 //	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
 //	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
-//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
-//	free: R20-R25, V6-V7, V23-V24, V27-V28. Go reserves R18, R26-R30.
+//	V26 row 2  V28 0x80 bytes  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R22-R25, V6-V7, V23-V24, V27. Go reserves R18, R26-R30.
 TEXT ·dwQ8Dot2(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -3263,12 +3512,19 @@ TEXT ·dwQ8Dot2(SB), NOSPLIT, $0-108
 	MOVD	s0+72(FP), R15
 	MOVD	s1+80(FP), R16
 	MOVD	s2+88(FP), R17
-	MOVW	zp+96(FP), R14
-	VDUP	R14, V10.H8
-	MOVW	lo+100(FP), R14
-	VDUP	R14, V11.B16
+	MOVW	zp+96(FP), R20
+	VDUP	R20, V10.H8
+	MOVW	lo+100(FP), R21
+	VDUP	R21, V11.B16
 	MOVW	hi+104(FP), R14
 	VDUP	R14, V12.B16
+	// R20 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization.
+	ADD	$128, R20, R20
+	ADD	$128, R21, R21
+	SUB	$127, R14, R14
+	ORR	R21, R20, R20
+	ORR	R14, R20, R20
+	VMOVI	$0x80, V28.B16
 	// 1.5*2^23, and the TBL indices of the two quads.
 	MOVW	$0x4b400000, R14
 	VDUP	R14, V29.S4
@@ -3299,8 +3555,281 @@ block:
 	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
 	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
 	LSR	$1, R5, R13
+	CBNZ	R20, general
+	// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), then minus 128 (EOR 0x80).
 	CBZ	R13, tail0
 pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	CBZ	R13, gtail0
+gpix:
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3360,7 +3889,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail1
+	BEQ	gtail1
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3420,7 +3949,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail2
+	BEQ	gtail2
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3480,8 +4009,8 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BNE	pix
-tail0:
+	BNE	gpix
+gtail0:
 	// An odd npix: the last pixel, 0 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3515,7 +4044,7 @@ tail0:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail1:
+gtail1:
 	// An odd npix: the last pixel, 2 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3549,7 +4078,7 @@ tail1:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail2:
+gtail2:
 	// An odd npix: the last pixel, 4 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3629,7 +4158,12 @@ done:
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
 // pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
-// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 1: one new column per pixel.
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane; with
+// zp = lo = -128 and hi = 127 (ReLU6 outputs quantized over [0, max], what
+// converters write) the pixel loop has a twin that narrows with SQXTUN
+// (clamp to [0, 255]) and flips the top bit (minus 128) instead of SQADD,
+// SQXTN, SMAX and SMIN: 3 instructions fewer per pair.
+// Stride 1: one new column per pixel.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
 // one last pixel (odd npix) after the loop.
@@ -3637,19 +4171,21 @@ done:
 // Loops:
 //	block:         for each block of 8 channels: load weights, offsets and scales,
 //	               load and rearrange the first two columns
-//	  pix:         for each 2 output pixels (3 pairs per iteration): 2 columns
+//	  pix, gpix:   for each 2 output pixels (3 pairs per iteration): 2 columns
 //	               loaded and rearranged, 24 SDOT, requantize, store 16 bytes
-//	  tail0-2:     the last pixel of an odd npix
+//	               (gpix: the general requantization)
+//	  tail0-2, gtail0-2: the last pixel of an odd npix
 //
 // Registers:
 //	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
 //	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
 //	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	R20 0 for the unsigned requantization  R21 temp
 //	V0-V5 weights (kx 0-2, quads 0-1)  V6-V7 offsets o  V8-V9 scales  V10 zp (int16x8)
 //	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
 //	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
-//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
-//	free: R20-R25, V23-V24, V27-V28. Go reserves R18, R26-R30.
+//	V26 row 2  V28 0x80 bytes  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R22-R25, V23-V24, V27. Go reserves R18, R26-R30.
 TEXT ·dwQ8DotO1(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -3663,12 +4199,19 @@ TEXT ·dwQ8DotO1(SB), NOSPLIT, $0-108
 	MOVD	s0+72(FP), R15
 	MOVD	s1+80(FP), R16
 	MOVD	s2+88(FP), R17
-	MOVW	zp+96(FP), R14
-	VDUP	R14, V10.H8
-	MOVW	lo+100(FP), R14
-	VDUP	R14, V11.B16
+	MOVW	zp+96(FP), R20
+	VDUP	R20, V10.H8
+	MOVW	lo+100(FP), R21
+	VDUP	R21, V11.B16
 	MOVW	hi+104(FP), R14
 	VDUP	R14, V12.B16
+	// R20 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization.
+	ADD	$128, R20, R20
+	ADD	$128, R21, R21
+	SUB	$127, R14, R14
+	ORR	R21, R20, R20
+	ORR	R14, R20, R20
+	VMOVI	$0x80, V28.B16
 	// 1.5*2^23, and the TBL indices of the two quads.
 	MOVW	$0x4b400000, R14
 	VDUP	R14, V29.S4
@@ -3705,8 +4248,290 @@ block:
 	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
 	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
 	LSR	$1, R5, R13
+	CBNZ	R20, general
+	// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), then minus 128 (EOR 0x80).
 	CBZ	R13, tail0
 pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	CBZ	R13, gtail0
+gpix:
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3768,7 +4593,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail1
+	BEQ	gtail1
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3830,7 +4655,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail2
+	BEQ	gtail2
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -3892,8 +4717,8 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BNE	pix
-tail0:
+	BNE	gpix
+gtail0:
 	// An odd npix: the last pixel, 0 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3928,7 +4753,7 @@ tail0:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail1:
+gtail1:
 	// An odd npix: the last pixel, 2 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -3963,7 +4788,7 @@ tail1:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail2:
+gtail2:
 	// An odd npix: the last pixel, 4 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -4044,7 +4869,12 @@ done:
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
 // pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
-// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. Stride 2: two new columns per pixel; the last is the next pixel's first.
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane; with
+// zp = lo = -128 and hi = 127 (ReLU6 outputs quantized over [0, max], what
+// converters write) the pixel loop has a twin that narrows with SQXTUN
+// (clamp to [0, 255]) and flips the top bit (minus 128) instead of SQADD,
+// SQXTN, SMAX and SMIN: 3 instructions fewer per pair.
+// Stride 2: two new columns per pixel; the last is the next pixel's first.
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
 // one last pixel (odd npix) after the loop.
@@ -4052,19 +4882,21 @@ done:
 // Loops:
 //	block:         for each block of 8 channels: load weights, offsets and scales,
 //	               load and rearrange the first column
-//	  pix:         for each 2 output pixels (3 pairs per iteration): 4 columns
+//	  pix, gpix:   for each 2 output pixels (3 pairs per iteration): 4 columns
 //	               loaded and rearranged, 24 SDOT, requantize, store 16 bytes
-//	  tail0-2:     the last pixel of an odd npix
+//	               (gpix: the general requantization)
+//	  tail0-2, gtail0-2: the last pixel of an odd npix
 //
 // Registers:
 //	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
 //	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
 //	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	R20 0 for the unsigned requantization  R21 temp
 //	V0-V5 weights (kx 0-2, quads 0-1)  V6-V7 offsets o  V8-V9 scales  V10 zp (int16x8)
 //	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
 //	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
-//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
-//	free: R20-R25, V23-V24, V27-V28. Go reserves R18, R26-R30.
+//	V26 row 2  V28 0x80 bytes  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	free: R22-R25, V23-V24, V27. Go reserves R18, R26-R30.
 TEXT ·dwQ8DotO2(SB), NOSPLIT, $0-108
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -4078,12 +4910,19 @@ TEXT ·dwQ8DotO2(SB), NOSPLIT, $0-108
 	MOVD	s0+72(FP), R15
 	MOVD	s1+80(FP), R16
 	MOVD	s2+88(FP), R17
-	MOVW	zp+96(FP), R14
-	VDUP	R14, V10.H8
-	MOVW	lo+100(FP), R14
-	VDUP	R14, V11.B16
+	MOVW	zp+96(FP), R20
+	VDUP	R20, V10.H8
+	MOVW	lo+100(FP), R21
+	VDUP	R21, V11.B16
 	MOVW	hi+104(FP), R14
 	VDUP	R14, V12.B16
+	// R20 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization.
+	ADD	$128, R20, R20
+	ADD	$128, R21, R21
+	SUB	$127, R14, R14
+	ORR	R21, R20, R20
+	ORR	R14, R20, R20
+	VMOVI	$0x80, V28.B16
 	// 1.5*2^23, and the TBL indices of the two quads.
 	MOVW	$0x4b400000, R14
 	VDUP	R14, V29.S4
@@ -4115,8 +4954,335 @@ block:
 	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
 	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
 	LSR	$1, R5, R13
+	CBNZ	R20, general
+	// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), then minus 128 (EOR 0x80).
 	CBZ	R13, tail0
 pix:
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e809635	// sdot v21.4s, v17.16b, v0.16b
+	WORD	$0x4e819656	// sdot v22.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b5	// sdot v21.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d6	// sdot v22.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f5	// sdot v21.4s, v15.16b, v4.16b
+	WORD	$0x4e859616	// sdot v22.4s, v16.16b, v5.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail1
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095b5	// sdot v21.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d6	// sdot v22.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f5	// sdot v21.4s, v15.16b, v2.16b
+	WORD	$0x4e839616	// sdot v22.4s, v16.16b, v3.16b
+	WORD	$0x4e849635	// sdot v21.4s, v17.16b, v4.16b
+	WORD	$0x4e859656	// sdot v22.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BEQ	tail2
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V21.S4, V22.S4]
+	WORD	$0x4e8095f5	// sdot v21.4s, v15.16b, v0.16b
+	WORD	$0x4e819616	// sdot v22.4s, v16.16b, v1.16b
+	WORD	$0x4e829635	// sdot v21.4s, v17.16b, v2.16b
+	WORD	$0x4e839656	// sdot v22.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b5	// sdot v21.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d6	// sdot v22.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f5	// sdot v21.4s, v15.16b, v6.16b
+	WORD	$0x4e879616	// sdot v22.4s, v16.16b, v7.16b
+	WORD	$0x4e869635	// sdot v21.4s, v17.16b, v6.16b
+	WORD	$0x4e879656	// sdot v22.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b5	// sdot v21.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d6	// sdot v22.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4ebdd6b5	// fsub v21.4s, v21.4s, v29.4s
+	WORD	$0x4ebdd6d6	// fsub v22.4s, v22.4s, v29.4s
+	WORD	$0x6e28deb5	// fmul v21.4s, v21.4s, v8.4s
+	WORD	$0x6e29ded6	// fmul v22.4s, v22.4s, v9.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	WORD	$0x6e212ab3	// sqxtun2 v19.16b, v21.8h
+	VEOR	V28.B16, V19.B16, V19.B16
+	VST1.P	V19.D[0], (R12)(R7)
+	VST1.P	V19.D[1], (R12)(R7)
+	SUBS	$1, R13, R13
+	BNE	pix
+tail0:
+	// An odd npix: the last pixel, 0 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095b3	// sdot v19.4s, v13.16b, v0.16b
+	WORD	$0x4e8195d4	// sdot v20.4s, v14.16b, v1.16b
+	WORD	$0x4e8295f3	// sdot v19.4s, v15.16b, v2.16b
+	WORD	$0x4e839614	// sdot v20.4s, v16.16b, v3.16b
+	WORD	$0x4e849633	// sdot v19.4s, v17.16b, v4.16b
+	WORD	$0x4e859654	// sdot v20.4s, v18.16b, v5.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail1:
+	// An odd npix: the last pixel, 2 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V17.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V18.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e8095f3	// sdot v19.4s, v15.16b, v0.16b
+	WORD	$0x4e819614	// sdot v20.4s, v16.16b, v1.16b
+	WORD	$0x4e829633	// sdot v19.4s, v17.16b, v2.16b
+	WORD	$0x4e839654	// sdot v20.4s, v18.16b, v3.16b
+	WORD	$0x4e8495b3	// sdot v19.4s, v13.16b, v4.16b
+	WORD	$0x4e8595d4	// sdot v20.4s, v14.16b, v5.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+tail2:
+	// An odd npix: the last pixel, 4 pixels after the loop's first.
+	TBZ	$0, R5, next
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V13.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V14.B16
+	VLD1.P	(R9)(R15), [V25.B8]
+	VLD1.P	(R10)(R16), V25.D[1]
+	VLD1.P	(R11)(R17), [V26.B8]
+	VTBL	V30.B16, [V25.B16, V26.B16], V15.B16
+	VTBL	V31.B16, [V25.B16, V26.B16], V16.B16
+	VLD1	(R8), [V19.S4, V20.S4]
+	WORD	$0x4e809633	// sdot v19.4s, v17.16b, v0.16b
+	WORD	$0x4e819654	// sdot v20.4s, v18.16b, v1.16b
+	WORD	$0x4e8295b3	// sdot v19.4s, v13.16b, v2.16b
+	WORD	$0x4e8395d4	// sdot v20.4s, v14.16b, v3.16b
+	WORD	$0x4e8495f3	// sdot v19.4s, v15.16b, v4.16b
+	WORD	$0x4e859614	// sdot v20.4s, v16.16b, v5.16b
+	WORD	$0x4e869633	// sdot v19.4s, v17.16b, v6.16b
+	WORD	$0x4e879654	// sdot v20.4s, v18.16b, v7.16b
+	WORD	$0x4e8695b3	// sdot v19.4s, v13.16b, v6.16b
+	WORD	$0x4e8795d4	// sdot v20.4s, v14.16b, v7.16b
+	WORD	$0x4e8695f3	// sdot v19.4s, v15.16b, v6.16b
+	WORD	$0x4e879614	// sdot v20.4s, v16.16b, v7.16b
+	WORD	$0x4ebdd673	// fsub v19.4s, v19.4s, v29.4s
+	WORD	$0x4ebdd694	// fsub v20.4s, v20.4s, v29.4s
+	WORD	$0x6e28de73	// fmul v19.4s, v19.4s, v8.4s
+	WORD	$0x6e29de94	// fmul v20.4s, v20.4s, v9.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x2e212a73	// sqxtun v19.8b, v19.8h
+	VEOR	V28.B8, V19.B8, V19.B8
+	VST1.P	[V19.B8], (R12)(R7)
+	JMP	next
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	CBZ	R13, gtail0
+gpix:
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -4188,7 +5354,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail1
+	BEQ	gtail1
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -4260,7 +5426,7 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BEQ	tail2
+	BEQ	gtail2
 	VLD1.P	(R9)(R15), [V25.B8]
 	VLD1.P	(R10)(R16), V25.D[1]
 	VLD1.P	(R11)(R17), [V26.B8]
@@ -4332,8 +5498,8 @@ pix:
 	VST1.P	V19.D[0], (R12)(R7)
 	VST1.P	V19.D[1], (R12)(R7)
 	SUBS	$1, R13, R13
-	BNE	pix
-tail0:
+	BNE	gpix
+gtail0:
 	// An odd npix: the last pixel, 0 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -4373,7 +5539,7 @@ tail0:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail1:
+gtail1:
 	// An odd npix: the last pixel, 2 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]
@@ -4413,7 +5579,7 @@ tail1:
 	WORD	$0x0e2c6e73	// smin v19.8b, v19.8b, v12.8b
 	VST1.P	[V19.B8], (R12)(R7)
 	JMP	next
-tail2:
+gtail2:
 	// An odd npix: the last pixel, 4 pixels after the loop's first.
 	TBZ	$0, R5, next
 	VLD1.P	(R9)(R15), [V25.B8]

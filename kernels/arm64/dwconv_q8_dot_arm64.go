@@ -189,8 +189,11 @@ func lanes4(a, b, c, d int32) int32 {
 //	acc = bias[c] + sum_{ky,kx in bounds} (src[(iy*InW+ix)*C+c] - xzp) * (w[(ky*3+kx)*C+c] - wzp[c])
 //	dst[(oy*OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 //
-// for rows [y0, y1), bit-exact. The assembly takes the output columns whose
-// 3 input columns are inside the image, 8 channels at a time; a kernel row
+// for rows [y0, y1), bit-exact. Layers of whole 8-channel blocks whose rows
+// fit dwPadRowMax padded (SAME padding; all of MobileNet's) run over padded
+// copies of the input rows, one kernel call per output row
+// (dwQ8DotPadded). Otherwise the assembly takes the output columns whose 3
+// input columns are inside the image, 8 channels at a time; a kernel row
 // above or below the image reads a row of xzp (contributing 0); padded edge
 // columns go through the same assembly on a 3x3xC patch whose padded taps
 // hold xzp (up to dwPatchMaxC channels, else in Go), and the C%8 channel
@@ -201,6 +204,10 @@ func DWConvQ8Dot(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights,
 	if !SupportsDWConvQ8(p, pk.xzp) || len(pk.xzpRow) != C || len(pk.rq.Scale) != C || (pk.w16 == nil) != (C%8 == 0 && C <= dwPatchMaxC) ||
 		y0 < 0 || y1 > p.OutH || len(src) < p.InH*p.InW*C || len(dst) < p.OutH*p.OutW*C {
 		panic(fmt.Sprintf("arm64.DWConvQ8Dot: weights packed for another layer, short buffers, or rows [%d,%d) for %+v", y0, y1, *p))
+	}
+	if dwPaddable(p) {
+		dwQ8DotPadded(p, dst, src, pk, y0, y1)
+		return
 	}
 	s := p.StrideW
 	xa, xb := dwInteriorCols(p)
@@ -261,6 +268,57 @@ func DWConvQ8Dot(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights,
 				dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
 			}
 		}
+	}
+}
+
+// dwPadRowMax is the largest padded input row (InW+2 columns of C values)
+// dwQ8DotPadded keeps, three of them on the stack: MobileNet's largest is
+// the 7x7x1024 layer's, 9 x 1024.
+const dwPadRowMax = 9 * 1024
+
+// dwPaddable reports whether dwQ8DotPadded computes the layer: whole 8-channel
+// blocks, a padded row within dwPadRowMax, and every output column's 3 input
+// columns within one column of padding on either side (SAME padding).
+func dwPaddable(p *generic.ConvParams) bool {
+	C := p.OutC
+	return C%8 == 0 && (p.InW+2)*C <= dwPadRowMax && p.PadLeft >= 0 && p.PadLeft <= 1 &&
+		(p.OutW-1)*p.StrideW-p.PadLeft+2 <= p.InW
+}
+
+// dwQ8DotPadded is DWConvQ8Dot for a layer dwPaddable accepts: each input
+// row it reads is copied once into one of three stack rows whose first and
+// last columns hold xzp (the left and right padding), and each output row is
+// one call of the SDOT kernel over all its columns, edges included (a kernel
+// row above or below the image reads the row of xzp, column step 0). Rows
+// rotate by input row index mod 3, which the 3 rows of an output row (stride
+// 1 or 2) never share.
+func dwQ8DotPadded(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights, y0, y1 int) {
+	C, W := p.OutC, p.InW
+	n := (W + 2) * C
+	var rows [3][dwPadRowMax]int8
+	held := [3]int{-1, -1, -1} // the input row each holds
+	for i := range rows {
+		copy(rows[i][:C], pk.xzpRow)
+		copy(rows[i][(W+1)*C:n], pk.xzpRow)
+	}
+	for oy := y0; oy < y1; oy++ {
+		var r [3]*int8
+		var st [3]int
+		for ky := range r {
+			iy := oy*p.StrideH - p.PadTop + ky
+			if iy < 0 || iy >= p.InH {
+				r[ky] = &pk.xzpRow[0]
+				continue
+			}
+			i := iy % 3
+			if held[i] != iy {
+				copy(rows[i][C:(W+1)*C], src[iy*W*C:(iy+1)*W*C])
+				held[i] = iy
+			}
+			r[ky], st[ky] = &rows[i][(1-p.PadLeft)*C], C
+		}
+		dwQ8DotRow(pk.withO, p.StrideW, r[0], r[1], r[2], &pk.pk[0], &dst[oy*p.OutW*C], p.OutW, C/8, C,
+			st[0], st[1], st[2], &pk.rq)
 	}
 }
 

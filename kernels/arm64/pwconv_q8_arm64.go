@@ -298,8 +298,18 @@ func pointwiseQ8Tiles(kn q8Kernel, ap, dst, src []int8, m, k, n int, packed []in
 				clear(t[copy(t, src[row*k+kblocks*pointwiseQ8KBlock:row*k+k]):])
 			}
 		}
-		q8Pack(kn, &src[i*k], k, r, kblocks, &ap[0], tail, &rsb[0], wzp)
-		if full > 0 {
+		// The SDOT kernel's pack and 8-row tiles are called directly: through
+		// q8Pack and q8Tile (not inlined) each call would pass its arguments
+		// twice, about 40 instructions per row tile.
+		if kn == q8Dot {
+			pwQ8DotPack(&src[i*k], k, r, kblocks, &ap[0], tail, &rsb[0], wzp)
+		} else {
+			q8Pack(kn, &src[i*k], k, r, kblocks, &ap[0], tail, &rsb[0], wzp)
+		}
+		if full > 0 && kn == q8Dot && r > 4 {
+			pwQ8DotTile(&ap[0], kp/pointwiseQ8KBlock, &packed[0], full, &dst[i*n], n, r,
+				biasPtr, biasStep, &rq.Scale[0], &rsb[0], rsz, rq.ZeroPoint, rq.Min, rq.Max)
+		} else if full > 0 {
 			q8Tile(kn, &ap[0], kp/pointwiseQ8KBlock, &packed[0], full, &dst[i*n], n, r,
 				biasPtr, biasStep, &rq.Scale[0], &rsb[0], rsz, rq.ZeroPoint, rq.Min, rq.Max)
 		}

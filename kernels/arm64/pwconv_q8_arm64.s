@@ -2625,6 +2625,13 @@ store:
 // LD1) or, with rsb, at bias + rsb[i] (16 ADD); zp, lo and hi stay in
 // registers for the whole call.
 //
+// With zp = lo = -128 and hi = 127 (every ReLU and ReLU6 output quantized
+// over [0, max], as converters and the builder write them) the epilogue
+// narrows the int16 values with SQXTUN (clamp to [0, 255]) and flips the
+// top bit (minus 128): clamp(r - 128, -128, 127) without SQADD, SMAX and
+// SMIN, eleven instructions fewer per panel; other clamps take the
+// general path.
+//
 // Loops:
 //	panel:         for each panel of 8 columns: acc = bias (+ rsb)
 //	  k32:         for each 32 k: 2 x (4 loads, 64 SDOT by element)
@@ -2634,11 +2641,12 @@ store:
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
 //	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
-//	R14 rsz
+//	R14 rsz  R15 0 when zp = lo = -128 and hi = 127
 //	V0-V15 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V23 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
-//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
-//	free: R15-R17, R19-R25, V31. Go reserves R18, R26-R30.
+//	V29 lo  V30 hi (int8x16)  V31 0x80 bytes; in the epilogue V16-V17 hold the
+//	scales.
+//	free: R16-R17, R19-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-108
 	MOVD	ap+0(FP), R0
 	MOVD	kblocks+8(FP), R1
@@ -2653,12 +2661,20 @@ TEXT ·pwQ8DotTile(SB), NOSPLIT, $0-108
 	MOVD	rsb+80(FP), R10
 	MOVD	rsz+88(FP), R14
 	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
-	MOVW	zp+96(FP), R13
-	VDUP	R13, V28.H8
-	MOVW	lo+100(FP), R13
-	VDUP	R13, V29.B16
+	MOVW	zp+96(FP), R12
+	VDUP	R12, V28.H8
+	MOVW	lo+100(FP), R15
+	VDUP	R15, V29.B16
 	MOVW	hi+104(FP), R13
 	VDUP	R13, V30.B16
+	// R15 = 0 when zp = lo = -128 and hi = 127 (ReLU and ReLU6 outputs
+	// quantized over [0, max]): the epilogue's unsigned path. V31 = 0x80 bytes.
+	ADD	$128, R12, R12
+	ADD	$128, R15, R15
+	SUB	$127, R13, R13
+	ORR	R12, R15, R15
+	ORR	R13, R15, R15
+	VMOVI	$0x80, V31.B16
 	CBZ	R3, done
 panel:
 	CBZ	R14, withrs
@@ -2976,30 +2992,22 @@ epilogue:
 	WORD	$0x4e6149ac	// sqxtn2 v12.8h, v13.4s
 	WORD	$0x0e6149ce	// sqxtn v14.4h, v14.4s
 	WORD	$0x4e6149ee	// sqxtn2 v14.8h, v15.4s
-	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
-	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
-	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
-	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
-	WORD	$0x4e7c0d08	// sqadd v8.8h, v8.8h, v28.8h
-	WORD	$0x4e7c0d4a	// sqadd v10.8h, v10.8h, v28.8h
-	WORD	$0x4e7c0d8c	// sqadd v12.8h, v12.8h, v28.8h
-	WORD	$0x4e7c0dce	// sqadd v14.8h, v14.8h, v28.8h
-	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
-	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
-	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
-	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
-	WORD	$0x0e214908	// sqxtn v8.8b, v8.8h
-	WORD	$0x4e214948	// sqxtn2 v8.16b, v10.8h
-	WORD	$0x0e21498c	// sqxtn v12.8b, v12.8h
-	WORD	$0x4e2149cc	// sqxtn2 v12.16b, v14.8h
-	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
-	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
-	WORD	$0x4e3d6508	// smax v8.16b, v8.16b, v29.16b
-	WORD	$0x4e3d658c	// smax v12.16b, v12.16b, v29.16b
-	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
-	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
-	WORD	$0x4e3e6d08	// smin v8.16b, v8.16b, v30.16b
-	WORD	$0x4e3e6d8c	// smin v12.16b, v12.16b, v30.16b
+	CBNZ	R15, general
+	// zp = lo = -128, hi = 127: clamp(r16 - 128, -128, 127) is
+	// clamp(r16, 0, 255) - 128, SQXTUN then the top bit flipped.
+	WORD	$0x2e212800	// sqxtun v0.8b, v0.8h
+	WORD	$0x6e212840	// sqxtun2 v0.16b, v2.8h
+	WORD	$0x2e212884	// sqxtun v4.8b, v4.8h
+	WORD	$0x6e2128c4	// sqxtun2 v4.16b, v6.8h
+	WORD	$0x2e212908	// sqxtun v8.8b, v8.8h
+	WORD	$0x6e212948	// sqxtun2 v8.16b, v10.8h
+	WORD	$0x2e21298c	// sqxtun v12.8b, v12.8h
+	WORD	$0x6e2129cc	// sqxtun2 v12.16b, v14.8h
+	VEOR	V31.B16, V0.B16, V0.B16
+	VEOR	V31.B16, V4.B16, V4.B16
+	VEOR	V31.B16, V8.B16, V8.B16
+	VEOR	V31.B16, V12.B16, V12.B16
+store:
 	MOVD	R4, R13
 	CMP	$8, R6
 	BLT	partial
@@ -3041,6 +3049,33 @@ partial:
 	CMP	$7, R6
 	BLE	stored
 	JMP	stored
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
+	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
+	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
+	WORD	$0x4e7c0d08	// sqadd v8.8h, v8.8h, v28.8h
+	WORD	$0x4e7c0d4a	// sqadd v10.8h, v10.8h, v28.8h
+	WORD	$0x4e7c0d8c	// sqadd v12.8h, v12.8h, v28.8h
+	WORD	$0x4e7c0dce	// sqadd v14.8h, v14.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
+	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
+	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
+	WORD	$0x0e214908	// sqxtn v8.8b, v8.8h
+	WORD	$0x4e214948	// sqxtn2 v8.16b, v10.8h
+	WORD	$0x0e21498c	// sqxtn v12.8b, v12.8h
+	WORD	$0x4e2149cc	// sqxtn2 v12.16b, v14.8h
+	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
+	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
+	WORD	$0x4e3d6508	// smax v8.16b, v8.16b, v29.16b
+	WORD	$0x4e3d658c	// smax v12.16b, v12.16b, v29.16b
+	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
+	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
+	WORD	$0x4e3e6d08	// smin v8.16b, v8.16b, v30.16b
+	WORD	$0x4e3e6d8c	// smin v12.16b, v12.16b, v30.16b
+	JMP	store
 
 // func pwQ8DotTile4(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
@@ -3077,6 +3112,13 @@ partial:
 // LD1) or, with rsb, at bias + rsb[i] (8 ADD); zp, lo and hi stay in
 // registers for the whole call.
 //
+// With zp = lo = -128 and hi = 127 (every ReLU and ReLU6 output quantized
+// over [0, max], as converters and the builder write them) the epilogue
+// narrows the int16 values with SQXTUN (clamp to [0, 255]) and flips the
+// top bit (minus 128): clamp(r - 128, -128, 127) without SQADD, SMAX and
+// SMIN, five instructions fewer per panel; other clamps take the
+// general path.
+//
 // Loops:
 //	panel:         for each panel of 8 columns: acc = bias (+ rsb)
 //	  k32:         for each 32 k: 2 x (3 loads, 32 SDOT by element)
@@ -3086,11 +3128,12 @@ partial:
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
 //	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
-//	R14 rsz
+//	R14 rsz  R15 0 when zp = lo = -128 and hi = 127
 //	V0-V7 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V19 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
-//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
-//	free: R15-R17, R19-R25, V8-V15, V20-V23, V31. Go reserves R18, R26-R30.
+//	V29 lo  V30 hi (int8x16)  V31 0x80 bytes; in the epilogue V16-V17 hold the
+//	scales.
+//	free: R16-R17, R19-R25, V8-V15, V20-V23. Go reserves R18, R26-R30.
 TEXT ·pwQ8DotTile4(SB), NOSPLIT, $0-108
 	MOVD	ap+0(FP), R0
 	MOVD	kblocks+8(FP), R1
@@ -3105,12 +3148,20 @@ TEXT ·pwQ8DotTile4(SB), NOSPLIT, $0-108
 	MOVD	rsb+80(FP), R10
 	MOVD	rsz+88(FP), R14
 	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
-	MOVW	zp+96(FP), R13
-	VDUP	R13, V28.H8
-	MOVW	lo+100(FP), R13
-	VDUP	R13, V29.B16
+	MOVW	zp+96(FP), R12
+	VDUP	R12, V28.H8
+	MOVW	lo+100(FP), R15
+	VDUP	R15, V29.B16
 	MOVW	hi+104(FP), R13
 	VDUP	R13, V30.B16
+	// R15 = 0 when zp = lo = -128 and hi = 127 (ReLU and ReLU6 outputs
+	// quantized over [0, max]): the epilogue's unsigned path. V31 = 0x80 bytes.
+	ADD	$128, R12, R12
+	ADD	$128, R15, R15
+	SUB	$127, R13, R13
+	ORR	R12, R15, R15
+	ORR	R13, R15, R15
+	VMOVI	$0x80, V31.B16
 	CBZ	R3, done
 panel:
 	CBZ	R14, withrs
@@ -3283,18 +3334,16 @@ epilogue:
 	WORD	$0x4e6148a4	// sqxtn2 v4.8h, v5.4s
 	WORD	$0x0e6148c6	// sqxtn v6.4h, v6.4s
 	WORD	$0x4e6148e6	// sqxtn2 v6.8h, v7.4s
-	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
-	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
-	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
-	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
-	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
-	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
-	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
-	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
-	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
-	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
-	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
-	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
+	CBNZ	R15, general
+	// zp = lo = -128, hi = 127: clamp(r16 - 128, -128, 127) is
+	// clamp(r16, 0, 255) - 128, SQXTUN then the top bit flipped.
+	WORD	$0x2e212800	// sqxtun v0.8b, v0.8h
+	WORD	$0x6e212840	// sqxtun2 v0.16b, v2.8h
+	WORD	$0x2e212884	// sqxtun v4.8b, v4.8h
+	WORD	$0x6e2128c4	// sqxtun2 v4.16b, v6.8h
+	VEOR	V31.B16, V0.B16, V0.B16
+	VEOR	V31.B16, V4.B16, V4.B16
+store:
 	MOVD	R4, R13
 	CMP	$4, R6
 	BLT	partial
@@ -3320,11 +3369,28 @@ partial:
 	CMP	$3, R6
 	BLE	stored
 	JMP	stored
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x4e7c0c42	// sqadd v2.8h, v2.8h, v28.8h
+	WORD	$0x4e7c0c84	// sqadd v4.8h, v4.8h, v28.8h
+	WORD	$0x4e7c0cc6	// sqadd v6.8h, v6.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x4e214840	// sqxtn2 v0.16b, v2.8h
+	WORD	$0x0e214884	// sqxtn v4.8b, v4.8h
+	WORD	$0x4e2148c4	// sqxtn2 v4.16b, v6.8h
+	WORD	$0x4e3d6400	// smax v0.16b, v0.16b, v29.16b
+	WORD	$0x4e3d6484	// smax v4.16b, v4.16b, v29.16b
+	WORD	$0x4e3e6c00	// smin v0.16b, v0.16b, v30.16b
+	WORD	$0x4e3e6c84	// smin v4.16b, v4.16b, v30.16b
+	JMP	store
 
 // func pwQ8DotTile1(ap *int8, kblocks int, b *int8, npanels int, c *int8, ldc, m int, bias *int32, biasStep int, scale *float32, rsb *int32, rsz int, zp, lo, hi int32)
 //
 // pwQ8DotTile1 is the SDOT (ARMv8.2 dot product) int8 pointwise kernel:
 // 1x8 tiles (MR = 1, NR = 8) of one row tile, every full panel. The Go caller uses it for a single row.
+// Its k loop alternates two accumulator pairs (V0-V1, then V2-V3, added at
+// the end), so that an SDOT does not wait for the previous one's result.
 //
 // For panel p < npanels, tile row i < m, panel column j < NR:
 //
@@ -3356,6 +3422,13 @@ partial:
 // LD1) or, with rsb, at bias + rsb[i] (2 ADD); zp, lo and hi stay in
 // registers for the whole call.
 //
+// With zp = lo = -128 and hi = 127 (every ReLU and ReLU6 output quantized
+// over [0, max], as converters and the builder write them) the epilogue
+// narrows the int16 values with SQXTUN (clamp to [0, 255]) and flips the
+// top bit (minus 128): clamp(r - 128, -128, 127) without SQADD, SMAX and
+// SMIN, one instructions fewer per panel; other clamps take the
+// general path.
+//
 // Loops:
 //	panel:         for each panel of 8 columns: acc = bias (+ rsb)
 //	  k32:         for each 32 k: 2 x (3 loads, 8 SDOT by element)
@@ -3365,11 +3438,12 @@ partial:
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
 //	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
-//	R14 rsz
+//	R14 rsz  R15 0 when zp = lo = -128 and hi = 127
 //	V0-V1 accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V16 rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
-//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
-//	free: R15-R17, R19-R25, V2-V15, V18-V23, V31. Go reserves R18, R26-R30.
+//	V29 lo  V30 hi (int8x16)  V31 0x80 bytes; in the epilogue V16-V17 hold the
+//	scales.
+//	free: R16-R17, R19-R25, V4-V15, V18-V23. Go reserves R18, R26-R30.
 TEXT ·pwQ8DotTile1(SB), NOSPLIT, $0-108
 	MOVD	ap+0(FP), R0
 	MOVD	kblocks+8(FP), R1
@@ -3384,12 +3458,20 @@ TEXT ·pwQ8DotTile1(SB), NOSPLIT, $0-108
 	MOVD	rsb+80(FP), R10
 	MOVD	rsz+88(FP), R14
 	// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.
-	MOVW	zp+96(FP), R13
-	VDUP	R13, V28.H8
-	MOVW	lo+100(FP), R13
-	VDUP	R13, V29.B16
+	MOVW	zp+96(FP), R12
+	VDUP	R12, V28.H8
+	MOVW	lo+100(FP), R15
+	VDUP	R15, V29.B16
 	MOVW	hi+104(FP), R13
 	VDUP	R13, V30.B16
+	// R15 = 0 when zp = lo = -128 and hi = 127 (ReLU and ReLU6 outputs
+	// quantized over [0, max]): the epilogue's unsigned path. V31 = 0x80 bytes.
+	ADD	$128, R12, R12
+	ADD	$128, R15, R15
+	SUB	$127, R13, R13
+	ORR	R12, R15, R15
+	ORR	R13, R15, R15
+	VMOVI	$0x80, V31.B16
 	CBZ	R3, done
 panel:
 	CBZ	R14, withrs
@@ -3407,6 +3489,8 @@ kstart:
 	MOVD	R0, R11
 	MOVD	R1, R12
 	MOVD	$128, R13
+	VMOVI	$0, V2.B16
+	VMOVI	$0, V3.B16
 	TBZ	$0, R12, k32
 	VLD1.P	(R11)(R13), [V16.B16]
 	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
@@ -3435,18 +3519,20 @@ k32:
 	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
 	VLD1.P	(R11)(R13), [V16.B16]
 	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
-	WORD	$0x4f90e300	// sdot v0.4s, v24.16b, v16.4b[0]
-	WORD	$0x4f90e321	// sdot v1.4s, v25.16b, v16.4b[0]
-	WORD	$0x4fb0e340	// sdot v0.4s, v26.16b, v16.4b[1]
-	WORD	$0x4fb0e361	// sdot v1.4s, v27.16b, v16.4b[1]
+	WORD	$0x4f90e302	// sdot v2.4s, v24.16b, v16.4b[0]
+	WORD	$0x4f90e323	// sdot v3.4s, v25.16b, v16.4b[0]
+	WORD	$0x4fb0e342	// sdot v2.4s, v26.16b, v16.4b[1]
+	WORD	$0x4fb0e363	// sdot v3.4s, v27.16b, v16.4b[1]
 	VLD1.P	64(R2), [V24.B16, V25.B16, V26.B16, V27.B16]
-	WORD	$0x4f90eb00	// sdot v0.4s, v24.16b, v16.4b[2]
-	WORD	$0x4f90eb21	// sdot v1.4s, v25.16b, v16.4b[2]
-	WORD	$0x4fb0eb40	// sdot v0.4s, v26.16b, v16.4b[3]
-	WORD	$0x4fb0eb61	// sdot v1.4s, v27.16b, v16.4b[3]
+	WORD	$0x4f90eb02	// sdot v2.4s, v24.16b, v16.4b[2]
+	WORD	$0x4f90eb23	// sdot v3.4s, v25.16b, v16.4b[2]
+	WORD	$0x4fb0eb42	// sdot v2.4s, v26.16b, v16.4b[3]
+	WORD	$0x4fb0eb63	// sdot v3.4s, v27.16b, v16.4b[3]
 	SUBS	$2, R12, R12
 	BNE	k32
 epilogue:
+	VADD	V2.S4, V0.S4, V0.S4
+	VADD	V3.S4, V1.S4, V1.S4
 	VLD1.P	32(R9), [V16.S4, V17.S4]
 	WORD	$0x4e21d800	// scvtf v0.4s, v0.4s
 	WORD	$0x4e21d821	// scvtf v1.4s, v1.4s
@@ -3457,10 +3543,12 @@ epilogue:
 	// The row in V0 (int16x8, then int8x8).
 	WORD	$0x0e614800	// sqxtn v0.4h, v0.4s
 	WORD	$0x4e614820	// sqxtn2 v0.8h, v1.4s
-	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
-	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
-	WORD	$0x0e3d6400	// smax v0.8b, v0.8b, v29.8b
-	WORD	$0x0e3e6c00	// smin v0.8b, v0.8b, v30.8b
+	CBNZ	R15, general
+	// zp = lo = -128, hi = 127: clamp(r16 - 128, -128, 127) is
+	// clamp(r16, 0, 255) - 128, SQXTUN then the top bit flipped.
+	WORD	$0x2e212800	// sqxtun v0.8b, v0.8h
+	VEOR	V31.B8, V0.B8, V0.B8
+store:
 	MOVD	R4, R13
 	VST1.P	V0.D[0], (R13)(R5)
 stored:
@@ -3469,3 +3557,10 @@ stored:
 	BNE	panel
 done:
 	RET
+general:
+	// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.
+	WORD	$0x4e7c0c00	// sqadd v0.8h, v0.8h, v28.8h
+	WORD	$0x0e214800	// sqxtn v0.8b, v0.8h
+	WORD	$0x0e3d6400	// smax v0.8b, v0.8b, v29.8b
+	WORD	$0x0e3e6c00	// smin v0.8b, v0.8b, v30.8b
+	JMP	store

@@ -75,6 +75,35 @@ func TestPointwiseQ8WidePaths(t *testing.T) {
 	}
 }
 
+// TestPointwiseQ8DotUnsigned runs the SDOT kernel's unsigned epilogue (zero
+// point and clamp -128 and [-128, 127]) and its general one on outputs that
+// saturate at both ends, beyond int16 too, for 8-, 4- and 1-row tiles, and
+// compares with generic.
+func TestPointwiseQ8DotUnsigned(t *testing.T) {
+	if !HasDotProd {
+		t.Skip("no dot product")
+	}
+	r := kerneltest.Rand(12)
+	for _, sh := range [][3]int{{8, 64, 16}, {13, 48, 24}, {3, 32, 8}, {1, 16, 9}, {17, 1024, 8}} {
+		s := kerneltest.PointwiseShape{M: sh[0], K: sh[1], N: sh[2]}
+		src, w := kerneltest.I8s(r, s.M*s.K, -128, 127), kerneltest.I8s(r, s.N*s.K, -127, 127)
+		bias := kerneltest.I32s(r, s.N, -20000, 20000)
+		for _, c := range []struct{ zp, lo, hi int32 }{{-128, -128, 127}, {-128, -128, 126}, {-127, -128, 127}, {-128, -127, 127}} {
+			for _, scale := range []float32{0.001, 0.02, 0.3, 40} {
+				rq := &generic.Requant{Scale: make([]float32, s.N), ZeroPoint: c.zp, Min: c.lo, Max: c.hi}
+				for j := range rq.Scale {
+					rq.Scale[j] = scale * (0.5 + r.Float32())
+				}
+				want := make([]int8, s.M*s.N)
+				generic.PointwiseQ8(want, src, s.M, s.K, s.N, generic.PackPointwiseQ8(w, s.N, s.K), bias, 0, rq)
+				got := make([]int8, s.M*s.N)
+				PointwiseQ8Dot(got, src, s.M, s.K, s.N, PackPointwiseQ8Dot(w, s.N, s.K), bias, 0, rq)
+				kerneltest.CompareI8(t, got, want, fmt.Sprintf("%v %s scale %g", s, kerneltest.RequantString(rq), scale))
+			}
+		}
+	}
+}
+
 func fill[T any](s []T, v T) {
 	for i := range s {
 		s[i] = v

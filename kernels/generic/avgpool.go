@@ -16,6 +16,10 @@ package generic
 //		}
 //		dst[(oy*p.OutW+ox)*C+c] = min(max(sum/float32(count), lo), hi)  // 0 when count == 0
 func AvgPoolF32(p *ConvParams, dst, src []float32, lo, hi float32) {
+	if globalPool(p) { // avgpool_global.go: the same results by row sums
+		avgPoolF32Global(p, dst, src, lo, hi)
+		return
+	}
 	C := p.OutC
 	for oy := 0; oy < p.OutH; oy++ {
 		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
@@ -55,6 +59,10 @@ func AvgPoolF32(p *ConvParams, dst, src []float32, lo, hi float32) {
 // An output with no in-bounds tap gets clamp(ozp, lo, hi). lo and hi lie in
 // [-128, 127].
 func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo, hi int32) {
+	if globalPool(p) { // avgpool_global.go: the same results by row sums
+		avgPoolQ8Global(p, dst, src, xzp, scale, ozp, lo, hi)
+		return
+	}
 	C := p.OutC
 	for oy := 0; oy < p.OutH; oy++ {
 		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)
@@ -98,6 +106,10 @@ func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo
 // An output with no in-bounds tap gets clamp(-offset, lo, hi). lo and hi
 // lie in [-128, 127].
 func AvgPoolQ8Same(p *ConvParams, dst, src []int8, offset, lo, hi int32) {
+	if globalPool(p) { // avgpool_global.go: the same results by row sums
+		avgPoolQ8SameGlobal(p, dst, src, offset, lo, hi)
+		return
+	}
 	C := p.OutC
 	for oy := 0; oy < p.OutH; oy++ {
 		ky0, ky1 := tapRange(oy, p.StrideH, p.PadTop, p.KH, p.InH)

@@ -142,19 +142,24 @@ DOC_DOT = '''// func %(name)s%(sig)s
 // registers while the pixels go by: per pixel the 3 input rows are loaded (8
 // bytes and 1 lane each), the accumulators start at the bias (one LD1) and
 // take 18 SDOT by element, %(conv)s and the result is requantized as in the
-// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN).
+// pointwise kernels (FMUL, FCVTNS, SQXTN, SQADD zp, SQXTN, SMAX, SMIN; with
+// zp = lo = -128 and hi = 127, ReLU6 outputs quantized over [0, max], a twin
+// pixel loop narrows with SQXTUN and flips the top bit instead of SQADD,
+// SQXTN, SMAX and SMIN).
 //
 // Loops:
 //	block:         for each block of 8 output channels: 5 loads of 18 weight
 //	               vectors, the scales%(oload)s
-//	  pixel:       for each output pixel: 6 loads, 18 SDOT%(opix)s, requantize,
-//	               store 8 bytes
+//	  pixel, gpixel: for each output pixel: 6 loads, 18 SDOT%(opix)s, requantize,
+//	               store 8 bytes (gpixel: the general requantization)
 //
 // Registers:
 //	R0-R2 input rows  R3 w  R4 bias  R5 scale  R6 dst  R7 npix  R8 step - 8
 //	R9-R11 row cursors  R12 dst cursor  R13 ldd  R14 pixels left  R15 blocks
-//	left  R16 bias of the block%(oregs)s
-//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo  V22 hi (int8x8)
+//	left  R16 bias of the block%(oregs)s  R19 0 for the unsigned requantization
+//	R20 temp
+//	V0-V17 weights  V18-V19 scale  V20 zp (int16x8)  V21 lo (0x80 bytes for
+//	the unsigned requantization)  V22 hi (int8x8)
 //	V23 %(v23)s  V27-V29 input rows  V30-V31 sums
 //	<free>
 '''
@@ -183,9 +188,19 @@ def q8dot(with_o):
     if with_o:
         regs["off"] = 17
     goabi.load_args(E, DOT_SIG, regs)
-    for nm, v, arr in (("zp", 20, "8h"), ("lo", 21, "8b"), ("hi", 22, "8b")):
-        goabi.load_arg(E, DOT_SIG, nm, 14)
-        I("dup v%d.%s, w14" % (v, arr))
+    for nm, v, arr, r in (("zp", 20, "8h", 19), ("lo", 21, "8b", 20), ("hi", 22, "8b", 14)):
+        goabi.load_arg(E, DOT_SIG, nm, r)
+        I("dup v%d.%s, w%d" % (v, arr, r))
+    E("\t// R19 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization,")
+    E("\t// which needs V21 = 0x80 bytes instead of lo.")
+    I("add x19, x19, #128")
+    I("add x20, x20, #128")
+    I("sub x14, x14, #127")
+    I("orr x19, x19, x20")
+    I("orr x19, x19, x14")
+    I("cbnz x19, clamp")
+    I("movi v21.8b, #0x80")
+    E("clamp:")
     if with_o:
         I("movi v26.16b, #1")
     else:
@@ -208,7 +223,29 @@ def q8dot(with_o):
     I("mov x11, x2")
     I("mov x12, x6")
     I("mov x14, x7")
-    E("pixel:")
+    I("cbnz x19, gpixel")
+    pixel_loop(E, I, with_o, True)
+    I("b nextblock")
+    pixel_loop(E, I, with_o, False)
+    E("nextblock:")
+    I("add x6, x6, #8")
+    I("subs x15, x15, #1")
+    I("b.ne block")
+    E("done:")
+    I("ret")
+    return o
+
+
+def pixel_loop(E, I, with_o, u):
+    """The pixel loop of q8dot; u: the unsigned requantization (zp = lo =
+    -128, hi = 127: SQXTUN, then minus 128 by EOR 0x80 in V21), else the
+    general one (label gpixel)."""
+    if u:
+        E("pixel:")
+        E("\t// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), EOR 0x80 (minus 128).")
+    else:
+        E("gpixel:")
+        E("\t// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.")
     for r in range(3):
         I("ld1 {v%d.8b}, [x%d], #8" % (27 + r, 9 + r))
         I("ld1 {v%d.b}[8], [x%d], x8" % (27 + r, 9 + r))
@@ -236,19 +273,17 @@ def q8dot(with_o):
         I("fcvtns v%d.4s, v%d.4s" % (v, v))
     I("sqxtn v30.4h, v30.4s")
     I("sqxtn2 v30.8h, v31.4s")
-    I("sqadd v30.8h, v30.8h, v20.8h")
-    I("sqxtn v30.8b, v30.8h")
-    I("smax v30.8b, v30.8b, v21.8b")
-    I("smin v30.8b, v30.8b, v22.8b")
+    if u:
+        I("sqxtun v30.8b, v30.8h")
+        I("eor v30.8b, v30.8b, v21.8b")
+    else:
+        I("sqadd v30.8h, v30.8h, v20.8h")
+        I("sqxtn v30.8b, v30.8h")
+        I("smax v30.8b, v30.8b, v21.8b")
+        I("smin v30.8b, v30.8b, v22.8b")
     I("st1 {v30.8b}, [x12], x13")
     I("subs x14, x14, #1")
-    I("b.ne pixel")
-    I("add x6, x6, #8")
-    I("subs x15, x15, #1")
-    I("b.ne block")
-    E("done:")
-    I("ret")
-    return o
+    I("b.ne %s" % ("pixel" if u else "gpixel"))
 
 
 def generate():

@@ -326,7 +326,12 @@ DOC_DOT = '''// func %(name)s%(sig)s
 // the accumulator's bits are those of the float 1.5*2^23 + acc, and one FSUB
 // gives float32(acc) exactly, instead of SCVTF (two cycles on the A76's V0
 // pipe). Two pixels are requantized together: FMUL, FCVTNS, SQXTN to int16,
-// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane. %(cols)s
+// SQADD zp, SQXTN (SQXTN2) to one int8x16, SMAX, SMIN, two ST1 lane; with
+// zp = lo = -128 and hi = 127 (ReLU6 outputs quantized over [0, max], what
+// converters write) the pixel loop has a twin that narrows with SQXTUN
+// (clamp to [0, 255]) and flips the top bit (minus 128) instead of SQADD,
+// SQXTN, SMAX and SMIN: 3 instructions fewer per pair.
+// %(cols)s
 // The columns live in three register pairs that rotate, so the loop is
 // unrolled to 3 pairs of pixels, with a pair count check after each pair and
 // one last pixel (odd npix) after the loop.
@@ -334,18 +339,20 @@ DOC_DOT = '''// func %(name)s%(sig)s
 // Loops:
 //	block:         for each block of 8 channels: load weights%(oload)s and scales,
 //	               load and rearrange the first %(first)s
-//	  pix:         for each 2 output pixels (3 pairs per iteration): %(ncol)s
+//	  pix, gpix:   for each 2 output pixels (3 pairs per iteration): %(ncol)s
 //	               loaded and rearranged, %(nsdot2)d SDOT, requantize, store 16 bytes
-//	  tail0-2:     the last pixel of an odd npix
+//	               (gpix: the general requantization)
+//	  tail0-2, gtail0-2: the last pixel of an odd npix
 //
 // Registers:
 //	R0-R2 input rows  R3 pk cursor  R4 dst  R5 npix  R6 blocks left  R7 C
 //	R8 bias' of the block  R9-R11 row cursors  R12 dst cursor
 //	R13 pairs left  R14 temp  R15-R17 row column steps  R19 scale cursor
+//	R20 0 for the unsigned requantization  R21 temp
 //	V0-V5 weights (kx 0-2, quads 0-1)%(oregs)s  V8-V9 scales  V10 zp (int16x8)
 //	V11 lo  V12 hi (int8x16)  V13-V18 columns (3 pairs, rotating)
 //	V19-V22 accumulators of a pair of pixels  V25 rows 0 and 1 of a column
-//	V26 row 2  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
+//	V26 row 2  V28 0x80 bytes  V29 1.5*2^23  V30-V31 TBL indices (quads 0 and 1)
 //	<free>
 '''
 
@@ -381,9 +388,16 @@ def dot_kernel(s, with_o):
     E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(DOT_SIG)))
     goabi.load_args(E, DOT_SIG, {"r0": 0, "r1": 1, "r2": 2, "pk": 3, "scale": 19, "dst": 4, "npix": 5, "nblk": 6,
                                  "ch": 7, "s0": 15, "s1": 16, "s2": 17})
-    for nm, v, arr in (("zp", 10, "8h"), ("lo", 11, "16b"), ("hi", 12, "16b")):
-        goabi.load_arg(E, DOT_SIG, nm, 14)
-        I("dup v%d.%s, w14" % (v, arr))
+    for nm, v, arr, r in (("zp", 10, "8h", 20), ("lo", 11, "16b", 21), ("hi", 12, "16b", 14)):
+        goabi.load_arg(E, DOT_SIG, nm, r)
+        I("dup v%d.%s, w%d" % (v, arr, r))
+    E("\t// R20 = 0 when zp = lo = -128 and hi = 127: the unsigned requantization.")
+    I("add x20, x20, #128")
+    I("add x21, x21, #128")
+    I("sub x14, x14, #127")
+    I("orr x20, x20, x21")
+    I("orr x20, x20, x14")
+    I("movi v28.16b, #0x80")
     E("\t// 1.5*2^23, and the TBL indices of the two quads.")
     E("\tMOVW\t$0x4b400000, R14")
     I("dup v29.4s, w14")
@@ -420,7 +434,7 @@ def dot_kernel(s, with_o):
                 for q in range(2):
                     I("sdot v%d.4s, v%d.16b, v%d.16b" % (a[q], cs[q], 6 + q))
 
-    def to_int16(a):
+    def to_int16(a, u):
         for v in a:
             I("fsub v%d.4s, v%d.4s, v29.4s" % (v, v))
         I("fmul v%d.4s, v%d.4s, v8.4s" % (a[0], a[0]))
@@ -429,29 +443,60 @@ def dot_kernel(s, with_o):
             I("fcvtns v%d.4s, v%d.4s" % (v, v))
         I("sqxtn v%d.4h, v%d.4s" % (a[0], a[0]))
         I("sqxtn2 v%d.8h, v%d.4s" % (a[0], a[1]))
-        I("sqadd v%d.8h, v%d.8h, v10.8h" % (a[0], a[0]))
+        if not u:
+            I("sqadd v%d.8h, v%d.8h, v10.8h" % (a[0], a[0]))
 
-    def pair(p):
+    def pair(p, u):
         macs(p, accs[0])
         macs(p + 1, accs[1])
-        to_int16(accs[0])
-        to_int16(accs[1])
+        to_int16(accs[0], u)
+        to_int16(accs[1], u)
         v, w = accs[0][0], accs[1][0]
-        I("sqxtn v%d.8b, v%d.8h" % (v, v))
-        I("sqxtn2 v%d.16b, v%d.8h" % (v, w))
-        I("smax v%d.16b, v%d.16b, v11.16b" % (v, v))
-        I("smin v%d.16b, v%d.16b, v12.16b" % (v, v))
+        if u:
+            I("sqxtun v%d.8b, v%d.8h" % (v, v))
+            I("sqxtun2 v%d.16b, v%d.8h" % (v, w))
+            I("eor v%d.16b, v%d.16b, v28.16b" % (v, v))
+        else:
+            I("sqxtn v%d.8b, v%d.8h" % (v, v))
+            I("sqxtn2 v%d.16b, v%d.8h" % (v, w))
+            I("smax v%d.16b, v%d.16b, v11.16b" % (v, v))
+            I("smin v%d.16b, v%d.16b, v12.16b" % (v, v))
         I("st1 {v%d.d}[0], [x12], x7" % v)
         I("st1 {v%d.d}[1], [x12], x7" % v)
 
-    def single(p):
+    def single(p, u):
         macs(p, accs[0])
-        to_int16(accs[0])
+        to_int16(accs[0], u)
         v = accs[0][0]
-        I("sqxtn v%d.8b, v%d.8h" % (v, v))
-        I("smax v%d.8b, v%d.8b, v11.8b" % (v, v))
-        I("smin v%d.8b, v%d.8b, v12.8b" % (v, v))
+        if u:
+            I("sqxtun v%d.8b, v%d.8h" % (v, v))
+            I("eor v%d.8b, v%d.8b, v28.8b" % (v, v))
+        else:
+            I("sqxtn v%d.8b, v%d.8h" % (v, v))
+            I("smax v%d.8b, v%d.8b, v11.8b" % (v, v))
+            I("smin v%d.8b, v%d.8b, v12.8b" % (v, v))
         I("st1 {v%d.8b}, [x12], x7" % v)
+
+    def pixel_loop(u):
+        """The pixel loop and its tails; labels with a g prefix for the
+        general requantization."""
+        g = "" if u else "g"
+        I("cbz x13, %stail0" % g)
+        E("%spix:" % g)
+        for j in range(3):
+            pair(2 * j, u)
+            I("subs x13, x13, #1")
+            if j < 2:
+                I("b.eq %stail%d" % (g, j + 1))
+            else:
+                I("b.ne %spix" % g)
+        for j in range(3):
+            E("%stail%d:" % (g, j))
+            E("\t// An odd npix: the last pixel, %d pixels after the loop's first." % (2 * j))
+            I("tbz x5, #0, next")
+            single(2 * j, u)
+            if j < 2 or u:
+                I("b next")
 
     E("block:")
     I("ld1 {v0.16b, v1.16b, v2.16b, v3.16b}, [x3], #64")
@@ -470,22 +515,12 @@ def dot_kernel(s, with_o):
     if s == 1:
         column(sets[1])
     I("lsr x13, x5, #1")
-    I("cbz x13, tail0")
-    E("pix:")
-    for j in range(3):
-        pair(2 * j)
-        I("subs x13, x13, #1")
-        if j < 2:
-            I("b.eq tail%d" % (j + 1))
-        else:
-            I("b.ne pix")
-    for j in range(3):
-        E("tail%d:" % j)
-        E("\t// An odd npix: the last pixel, %d pixels after the loop's first." % (2 * j))
-        I("tbz x5, #0, next")
-        single(2 * j)
-        if j < 2:
-            I("b next")
+    I("cbnz x20, general")
+    E("\t// zp = lo = -128, hi = 127: SQXTUN (clamp to [0, 255]), then minus 128 (EOR 0x80).")
+    pixel_loop(True)
+    E("general:")
+    E("\t// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.")
+    pixel_loop(False)
     E("next:")
     for r in range(3):
         I("add x%d, x%d, #8" % (r, r))

@@ -175,6 +175,13 @@ DOT_DOC = '''// func %(name)s%(sig)s
 // LD1) or, with rsb, at bias + rsb[i] (%(nadd)d ADD); zp, lo and hi stay in
 // registers for the whole call.
 //
+// With zp = lo = -128 and hi = 127 (every ReLU and ReLU6 output quantized
+// over [0, max], as converters and the builder write them) the epilogue
+// narrows the int16 values with SQXTUN (clamp to [0, 255]) and flips the
+// top bit (minus 128): clamp(r - 128, -128, 127) without SQADD, SMAX and
+// SMIN, %(saved)s instructions fewer per panel; other clamps take the
+// general path.
+//
 // Loops:
 //	panel:         for each panel of 8 columns: acc = bias (+ rsb)
 //	  k32:         for each 32 k: 2 x (%(nload)d loads, %(nsdot)d SDOT by element)
@@ -184,10 +191,11 @@ DOT_DOC = '''// func %(name)s%(sig)s
 //	R0 ap  R1 kblocks  R2 b cursor  R3 panels left  R4 c cursor  R5 ldc
 //	R6 m  R7 bias cursor  R8 biasStep  R9 scale cursor  R10 rsb
 //	R11 ap cursor  R12 k counter  R13 ap stride (128), store cursor, temp
-//	R14 rsz
+//	R14 rsz  R15 0 when zp = lo = -128 and hi = 127
 //	V0-V%(lastacc)d accumulators (row i: V2i cols 0-3, V2i+1 cols 4-7)
 //	V16-V%(lasta)d rows  V24-V27 weights (groups 0-1, then 2-3)  V28 zp (int16x8)
-//	V29 lo  V30 hi (int8x16); in the epilogue V16-V17 hold the scales.
+//	V29 lo  V30 hi (int8x16)  V31 0x80 bytes; in the epilogue V16-V17 hold the
+//	scales.
 //	<free>'''
 
 WIDE_DOC = '''// func %(name)s%(sig)s
@@ -241,15 +249,25 @@ WIDE_OPS = {False: "SMULL(2) x2, SADALP x2 per pair", True: "SMULL, SMLAL2, SADA
 WHY = {8: "", 4: " The Go caller uses it for row tiles of 2 to 4 rows.", 1: " The Go caller uses it for a single row."}
 
 
-def tile_prologue(E, I, name, doc):
+def tile_prologue(E, I, name, doc, relu=False):
     E(doc.strip("\n"))
     E("TEXT ·%s(SB), NOSPLIT, %s" % (name, goabi.frame(TILE_SIG)))
     goabi.load_args(E, TILE_SIG, {"ap": 0, "kblocks": 1, "b": 2, "npanels": 3, "c": 4, "ldc": 5, "m": 6,
                                   "bias": 7, "biasStep": 8, "scale": 9, "rsb": 10, "rsz": 14})
     E("\t// Per call: zp (int16x8), lo and hi (int8x16) in V28-V30.")
-    for nm, v, arr in (("zp", 28, "8h"), ("lo", 29, "16b"), ("hi", 30, "16b")):
-        goabi.load_arg(E, TILE_SIG, nm, 13)
-        I("dup v%d.%s, w13" % (v, arr))
+    regs = (12, 15, 13) if relu else (13, 13, 13)
+    for (nm, v, arr), r in zip((("zp", 28, "8h"), ("lo", 29, "16b"), ("hi", 30, "16b")), regs):
+        goabi.load_arg(E, TILE_SIG, nm, r)
+        I("dup v%d.%s, w%d" % (v, arr, r))
+    if relu:
+        E("\t// R15 = 0 when zp = lo = -128 and hi = 127 (ReLU and ReLU6 outputs")
+        E("\t// quantized over [0, max]): the epilogue's unsigned path. V31 = 0x80 bytes.")
+        I("add x12, x12, #128")
+        I("add x15, x15, #128")
+        I("sub x13, x13, #127")
+        I("orr x15, x15, x12")
+        I("orr x15, x15, x13")
+        I("movi v31.16b, #0x80")
     I("cbz x3, done")
 
 
@@ -263,14 +281,15 @@ def requant(I, vs, sc):
         I("fcvtns v%d.4s, v%d.4s" % (v, v))
 
 
-def narrow(I, pairs, quads, single=None):
-    """int32 -> int16 (SQXTN, SQXTN2) for pairs (lo, hi) into lo, SQADD zp;
-    int16 -> int8 for quads (a, b) into a (SQXTN, SQXTN2), or for the single
-    vector a (SQXTN to 8 bytes), then SMAX lo, SMIN hi."""
+def narrow(I, pairs, quads, single=None, zp=()):
+    """int32 -> int16 (SQXTN, SQXTN2) for pairs (lo, hi) into lo, SQADD zp
+    (to them and to the int16 vectors zp lists); int16 -> int8 for quads
+    (a, b) into a (SQXTN, SQXTN2), or for the single vector a (SQXTN to 8
+    bytes), then SMAX lo, SMIN hi."""
     for a, b in pairs:
         I("sqxtn v%d.4h, v%d.4s" % (a, a))
         I("sqxtn2 v%d.8h, v%d.4s" % (a, b))
-    for a, _ in pairs:
+    for a in [a for a, _ in pairs] + list(zp):
         I("sqadd v%d.8h, v%d.8h, v28.8h" % (a, a))
     if single is not None:
         I("sqxtn v%d.8b, v%d.8h" % (single, single))
@@ -286,8 +305,12 @@ def narrow(I, pairs, quads, single=None):
         I("smin v%d.16b, v%d.16b, v30.16b" % (a, a))
 
 
-def stores(E, I, mr, nr, lane, row):
-    """Stores the rows < m: row(i) is the (register, lane) of row i."""
+def stores(E, I, mr, nr, lane, row, general=None):
+    """Stores the rows < m: row(i) is the (register, lane) of row i.
+    general, if given, emits the requantization's general path after the
+    function's last instruction, jumping back to the stores."""
+    if general is not None:
+        E("store:")
     I("mov x13, x4")
     if mr > 1:
         I("cmp x6, #%d" % mr)
@@ -301,16 +324,19 @@ def stores(E, I, mr, nr, lane, row):
     I("b.ne panel")
     E("done:")
     I("ret")
-    if mr == 1:
-        return
-    E("partial:")
-    E("\t// m < %d: store rows 0..m-1 only." % mr)
-    for i in range(mr - 1):
-        v, ln = row(i)
-        I("st1 {v%d.%s}[%d], [x13], x5" % (v, lane, ln))
-        I("cmp x6, #%d" % (i + 1))
-        I("b.le stored")
-    I("b stored")
+    if mr > 1:
+        E("partial:")
+        E("\t// m < %d: store rows 0..m-1 only." % mr)
+        for i in range(mr - 1):
+            v, ln = row(i)
+            I("st1 {v%d.%s}[%d], [x13], x5" % (v, lane, ln))
+            I("cmp x6, #%d" % (i + 1))
+            I("b.le stored")
+        I("b stored")
+    if general is not None:
+        E("general:")
+        general()
+        I("b store")
 
 
 def kloop(E, I, block):
@@ -335,9 +361,12 @@ def dot_tile(mr):
     aload = {8: "two LD1 of 64 bytes", 4: "one LD1 of 64 bytes", 1: "one LD1 of 16 bytes"}[mr]
     nload = {8: 4, 4: 3, 1: 3}[mr]
     tile_prologue(E, I, name, DOT_DOC % {
-        "name": name, "sig": goabi.sig(TILE_SIG), "mr": mr, "why": WHY[mr], "pmr": 8, "aload": aload,
+        "name": name, "sig": goabi.sig(TILE_SIG), "mr": mr, "pmr": 8, "aload": aload,
+        "why": WHY[mr] + ("" if mr > 1 else "\n// Its k loop alternates two accumulator pairs (V0-V1, then V2-V3, added at\n"
+                                            "// the end), so that an SDOT does not wait for the previous one's result."),
         "nsdot": 8 * mr, "nload": nload, "mr2": {8: "eight", 4: "four", 1: "one"}[mr], "nadd": 2 * mr,
-        "nout": 8 * mr, "lastacc": 2 * mr - 1, "lasta": 15 + mr})
+        "nout": 8 * mr, "lastacc": 2 * mr - 1, "lasta": 15 + mr,
+        "saved": {8: "eleven", 4: "five", 1: "one"}[mr]}, relu=True)
     E("panel:")
     I("cbz x14, withrs")
     E("\t// acc = bias")
@@ -363,8 +392,16 @@ def dot_tile(mr):
     I("mov x11, x0")
     I("mov x12, x1")
     I("orr x13, xzr, #128")
+    if mr == 1:
+        I("movi v2.16b, #0")
+        I("movi v3.16b, #0")
+    calls = [0]
 
     def block():
+        # A single row: the second block of each k32 iteration (the third
+        # call: odd block, then two per iteration) goes to V2-V3.
+        acc = 2 if mr == 1 and calls[0] == 2 else 0
+        calls[0] += 1
         if mr == 8:
             I("ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x11], #64")
             I("ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x11], #64")
@@ -377,20 +414,45 @@ def dot_tile(mr):
             for g in (2 * half, 2 * half + 1):
                 for i in range(mr):
                     for h in range(2):
-                        I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (2 * i + h, 24 + 2 * (g % 2) + h, 16 + i, g))
+                        I("sdot v%d.4s, v%d.16b, v%d.4b[%d]" % (acc + 2 * i + h, 24 + 2 * (g % 2) + h, 16 + i, g))
 
     kloop(E, I, block)
     E("epilogue:")
+    if mr == 1:
+        I("add v0.4s, v0.4s, v2.4s")
+        I("add v1.4s, v1.4s, v3.4s")
     I("ld1 {v16.4s, v17.4s}, [x9], #32")
     requant(I, range(2 * mr), lambda v: 16 + v % 2)
     if mr == 1:
         E("\t// The row in V0 (int16x8, then int8x8).")
-        narrow(I, [(0, 1)], [], single=0)
-        stores(E, I, 1, 8, "d", lambda i: (0, 0))
+        pairs, quads = [(0, 1)], []
     else:
         E("\t// Row i in V2i (int16x8), rows 2q, 2q+1 in V4q (int8x16).")
-        narrow(I, [(2 * i, 2 * i + 1) for i in range(mr)], [(4 * q, 4 * q + 2) for q in range(mr // 2)])
-        stores(E, I, mr, 8, "d", lambda i: (4 * (i // 2), i % 2))
+        pairs, quads = [(2 * i, 2 * i + 1) for i in range(mr)], [(4 * q, 4 * q + 2) for q in range(mr // 2)]
+    for a, b in pairs:
+        I("sqxtn v%d.4h, v%d.4s" % (a, a))
+        I("sqxtn2 v%d.8h, v%d.4s" % (a, b))
+    I("cbnz x15, general")
+    E("\t// zp = lo = -128, hi = 127: clamp(r16 - 128, -128, 127) is")
+    E("\t// clamp(r16, 0, 255) - 128, SQXTUN then the top bit flipped.")
+    if mr == 1:
+        I("sqxtun v0.8b, v0.8h")
+        I("eor v0.8b, v0.8b, v31.8b")
+    else:
+        for a, b in quads:
+            I("sqxtun v%d.8b, v%d.8h" % (a, a))
+            I("sqxtun2 v%d.16b, v%d.8h" % (a, b))
+        for a, _ in quads:
+            I("eor v%d.16b, v%d.16b, v31.16b" % (a, a))
+
+    def general():
+        E("\t// Any zp, lo, hi: SQADD zp, SQXTN, SMAX lo, SMIN hi.")
+        narrow(I, [], quads, single=0 if mr == 1 else None, zp=[a for a, _ in pairs])
+
+    if mr == 1:
+        stores(E, I, 1, 8, "d", lambda i: (0, 0), general)
+    else:
+        stores(E, I, mr, 8, "d", lambda i: (4 * (i // 2), i % 2), general)
     return o
 
 

@@ -85,7 +85,9 @@ var Clamps = []Clamp{
 
 // RandRequant returns the requantization of n output channels. variant picks
 // the clamp (variant%4: the whole int8 range, a ReLU6-like band above the
-// zero point, a tight band, a random narrowing) and the scales: every fifth
+// zero point, or for variant%8 == 5 zero point and clamp -128 and [-128, 127]
+// as converters quantize ReLU6 outputs, a tight band, a random narrowing)
+// and the scales: every fifth
 // variant has scales that make exact halves (0.5, 0.25/(1+j%4)) to test the
 // rounding of ties, the others spread in [0.0005, 0.0105).
 func RandRequant(r *rand.Rand, n, variant int) *generic.Requant {
@@ -106,6 +108,9 @@ func RandRequant(r *rand.Rand, n, variant int) *generic.Requant {
 	switch variant % 4 {
 	case 1:
 		rq.Min, rq.Max = rq.ZeroPoint, min(127, rq.ZeroPoint+90)
+		if variant%8 == 5 { // a ReLU6 output quantized over [0, max]: the SDOT pointwise epilogue's unsigned path
+			rq.ZeroPoint, rq.Min, rq.Max = -128, -128, 127
+		}
 	case 2:
 		rq.Min, rq.Max = -7, 11
 	case 3:
