@@ -71,14 +71,7 @@ func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo
 			count := (ky1 - ky0) * (kx1 - kx0)
 			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
 			for c := range out {
-				var sum int32
-				for ky := ky0; ky < ky1; ky++ {
-					iy := oy*p.StrideH - p.PadTop + ky
-					for kx := kx0; kx < kx1; kx++ {
-						ix := ox*p.StrideW - p.PadLeft + kx
-						sum += int32(src[(iy*p.InW+ix)*C+c]) - xzp
-					}
-				}
+				sum := windowSumQ8(p, src, oy, ox, ky0, ky1, kx0, kx1, c) - xzp*int32(count)
 				r := int32(0)
 				if count > 0 {
 					f := float32(float32(sum)*scale) / float32(count)
@@ -118,14 +111,7 @@ func AvgPoolQ8Same(p *ConvParams, dst, src []int8, offset, lo, hi int32) {
 			count := int32((ky1 - ky0) * (kx1 - kx0))
 			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
 			for c := range out {
-				var sum int32
-				for ky := ky0; ky < ky1; ky++ {
-					iy := oy*p.StrideH - p.PadTop + ky
-					for kx := kx0; kx < kx1; kx++ {
-						ix := ox*p.StrideW - p.PadLeft + kx
-						sum += int32(src[(iy*p.InW+ix)*C+c]) + offset
-					}
-				}
+				sum := windowSumQ8(p, src, oy, ox, ky0, ky1, kx0, kx1, c) + offset*count
 				r := int32(0)
 				if count > 0 {
 					if sum >= 0 {
@@ -138,4 +124,17 @@ func AvgPoolQ8Same(p *ConvParams, dst, src []int8, offset, lo, hi int32) {
 			}
 		}
 	}
+}
+
+// windowSumQ8 is the sum of channel c of src over the in-bounds taps
+// [ky0, ky1) x [kx0, kx1) of output (oy, ox) (int32, wrapping).
+func windowSumQ8(p *ConvParams, src []int8, oy, ox, ky0, ky1, kx0, kx1, c int) int32 {
+	var sum int32
+	for ky := ky0; ky < ky1; ky++ {
+		row := ((oy*p.StrideH-p.PadTop+ky)*p.InW + ox*p.StrideW - p.PadLeft) * p.OutC
+		for kx := kx0; kx < kx1; kx++ {
+			sum += int32(src[row+kx*p.OutC+c])
+		}
+	}
+	return sum
 }
