@@ -41,6 +41,9 @@ func TestReportedKernelRan(t *testing.T) {
 	narrow := "dwconv_f32_generic"
 	if arm64.HasNEON {
 		narrow = "dwconv3x3_f32_neon"
+		if arm64.A53 { // in-order cores: the twin with the same Supports
+			narrow = "dwconv3x3_f32_neon_a53"
+		}
 	}
 	if amd64.HasAVX2FMA {
 		narrow = "dwconv3x3_f32_avx2"

@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/edgecam/edgecam/kernels"
+	"github.com/edgecam/edgecam/kernels/arm64"
 )
 
 // pwconvSuffix is the pointwise kernel a forced level runs, by dtype: the
 // level's own, or the highest below it where the level has no kernel of
 // that dtype (float32 has no dot-product or VNNI kernel, int8 no AVX-512
-// one without VNNI).
+// one without VNNI). On an in-order Cortex-A53 (arm64.A53) the NEON level
+// runs the in-order twins, "_neon_a53".
 var pwconvSuffix = map[kernels.Level][2]string{ // f32, int8
 	kernels.Generic: {"_generic", "_generic"},
 	kernels.NEON:    {"_neon", "_neon"},
@@ -27,8 +29,9 @@ var pwconvSuffix = map[kernels.Level][2]string{ // f32, int8
 // never a silent fallback. Natively on x86 that covers generic, the amd64
 // levels the CPU has (avx2, avx512, vnni; scripts/test-amd64.sh also masks
 // AVX-512) and auto, with neon and dotprod refused;
-// scripts/test-arm64.sh runs it under qemu-aarch64, where the A72 adds neon
-// and the A76 dotprod.
+// scripts/test-arm64.sh runs it under qemu-aarch64, where the A72 adds neon,
+// the A76 dotprod, and the A53 (with a Pi 3 /proc/cpuinfo) neon with the
+// in-order kernels.
 func TestBenchEveryKernelLevel(t *testing.T) {
 	t.Logf("cpu: %s", kernels.CPUSummary())
 	best := kernels.Generic // the highest level this CPU runs: what auto picks
@@ -68,7 +71,11 @@ func TestBenchEveryKernelLevel(t *testing.T) {
 			if level == kernels.Auto {
 				served = best
 			}
-			if want := pwconvSuffix[served][d]; !strings.HasSuffix(pw, want) {
+			want := pwconvSuffix[served][d]
+			if arm64.A53 && want == "_neon" {
+				want = "_neon_a53"
+			}
+			if !strings.HasSuffix(pw, want) {
 				t.Errorf("%s %s: pwconv kernel %q, want one ending in %q", level, dtype, pw, want)
 			}
 		}

@@ -13,7 +13,8 @@ import (
 // part 0xd03: Raspberry Pi 3, Pi Zero 2 W), read once from /proc/cpuinfo.
 // The kernels scheduled for in-order cores (PointwiseF32A53,
 // PointwiseQ8A53) are registered as available there. Under qemu-user
-// /proc/cpuinfo is the host's, so A53 is false; tests inject the text
+// /proc/cpuinfo is the host's (qemu 7.2) unless the -L prefix holds one,
+// as in the A53 pass of scripts/test-arm64.sh; unit tests inject the text
 // through OnlyA53.
 var A53 = OnlyA53(readCPUInfo())
 

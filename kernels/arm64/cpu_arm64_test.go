@@ -13,13 +13,18 @@ import (
 )
 
 // TestSelection reports which kernels this CPU gets and checks the registry
-// and Select against the CPU features. scripts/test-arm64.sh sets EDGECAM_EXPECT_DOTPROD
-// to 1 or 0 for each qemu CPU model (and GODEBUG=cpu.asimddp=off), so a wrong
-// feature read fails here.
+// and Select against the CPU features. scripts/test-arm64.sh sets
+// EDGECAM_EXPECT_DOTPROD and EDGECAM_EXPECT_A53 to 1 or 0 for each qemu CPU
+// model (and GODEBUG=cpu.asimddp=off, and the Pi 3 /proc/cpuinfo of its A53
+// pass), so a wrong feature read or in-order detection fails here. Only
+// tests read these variables; the library reads none.
 func TestSelection(t *testing.T) {
 	t.Logf("cpu: %s", kernels.CPUSummary())
 	if want := os.Getenv("EDGECAM_EXPECT_DOTPROD"); want != "" && (want == "1") != arm64.HasDotProd {
 		t.Fatalf("HasDotProd = %v, EDGECAM_EXPECT_DOTPROD=%s", arm64.HasDotProd, want)
+	}
+	if want := os.Getenv("EDGECAM_EXPECT_A53"); want != "" && (want == "1") != arm64.A53 {
+		t.Fatalf("A53 = %v, EDGECAM_EXPECT_A53=%s (is /proc/cpuinfo the one the test expects?)", arm64.A53, want)
 	}
 	if !arm64.HasNEON {
 		t.Fatal("arm64 without ASIMD: every arm64 Linux CPU has it")
