@@ -561,14 +561,20 @@ done:
 
 // func dwF32S1A53(r0, r1, r2, w, bias, dst *float32, npix, nblk, cbytes int, lo, hi float32)
 //
-// dwF32S1A53 is dwF32S1 for in-order cores (Cortex-A53, where the Go
-// caller selects it): the same operations, each post-indexed load or store
-// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
-// post-indexed access waits for every older instruction to complete), and
-// every straight-line block reordered by _gen/inorder.py for an in-order
-// pipeline. Every dependence is kept, so the results are dwF32S1's. Its
-// contract, loops and registers are dwF32S1's.
-//	free: R21-R25, no V register. Go reserves R18, R26-R30.
+// dwF32S1A53 is dwF32S1 for in-order cores (Cortex-A53, where the Go caller
+// selects it): the same FMLA chains, each pixel's taps in the same order, so
+// the same results; same arguments and contract. LLVM's Cortex-A53 model
+// completes instructions in order (an ADD after an FMLA, 10 cycles, waits 7
+// cycles; a post-indexed load or store waits for every older instruction),
+// and dwF32S1 advances a load cursor after every column load. Here every
+// column, tap and pixel is addressed by register offset from its row, tap
+// or dst cursor (k*cbytes for k = 1..9 computed once per call), so the pixel
+// loop has 5 integer instructions, and _gen/inorder.py orders each block,
+// loads free to pass stores (dst never overlaps the input rows).
+//
+// Registers: as dwF32S1, but k*cbytes in R8 (k = 1), R9 (2), R17 (3), R20
+// (4), R21 (5), R22 (6), R23 (7), R19 (8, the 8-pixel input step), R24 (9).
+//	free: R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwF32S1A53(SB), NOSPLIT, $0-80
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -581,262 +587,206 @@ TEXT ·dwF32S1A53(SB), NOSPLIT, $0-80
 	MOVD	cbytes+64(FP), R8
 	MOVWU	lo+72(FP), R10
 	MOVWU	hi+76(FP), R11
+	LSL	$1, R8, R9
 	VDUP	R10, V10.S4
 	VDUP	R11, V11.S4
-	LSL	$0, R8, R9
-	LSL	$3, R9, R19
+	ADD	R8, R9, R17
+	LSL	$2, R8, R20
+	LSL	$3, R8, R19
+	LSL	$1, R17, R22
+	ADD	R8, R20, R21
+	ADD	R8, R19, R24
+	ADD	R8, R22, R23
 	CBZ	R7, done
 	CBZ	R6, done
 block:
-	MOVD	R3, R20
+	FMOVQ	(R3), F0
+	WORD	$0x3ce86861	// ldr q1, [x3, x8]
+	WORD	$0x3ce96862	// ldr q2, [x3, x9]
+	WORD	$0x3cf16863	// ldr q3, [x3, x17]
+	WORD	$0x3cf46864	// ldr q4, [x3, x20]
+	WORD	$0x3cf56865	// ldr q5, [x3, x21]
+	WORD	$0x3cf66866	// ldr q6, [x3, x22]
+	WORD	$0x3cf76867	// ldr q7, [x3, x23]
+	WORD	$0x3cf36868	// ldr q8, [x3, x19]
 	VLD1	(R4), [V9.S4]
 	LSR	$3, R6, R16
 	MOVD	R0, R12
-	VLD1	(R20), [V0.S4]
-	ADD	R8, R20, R20
 	MOVD	R1, R13
 	MOVD	R2, R14
-	VLD1	(R20), [V1.S4]
-	ADD	R8, R20, R20
 	MOVD	R5, R15
-	VLD1	(R20), [V2.S4]
-	ADD	R8, R20, R20
-	VLD1	(R20), [V3.S4]
-	ADD	R8, R20, R20
-	VLD1	(R20), [V4.S4]
-	ADD	R8, R20, R20
-	VLD1	(R20), [V5.S4]
-	ADD	R8, R20, R20
-	VLD1	(R20), [V6.S4]
-	ADD	R8, R20, R20
-	VLD1	(R20), [V7.S4]
-	ADD	R8, R20, R20
-	VLD1	(R20), [V8.S4]
-	ADD	R8, R20, R20
 	CBZ	R16, tail
 pix8:
-	MOVD	R12, R17
 	VMOV	V9.B16, V12.B16
 	VMOV	V9.B16, V13.B16
-	VMOV	V9.B16, V14.B16
-	VMOV	V9.B16, V15.B16
 	VMOV	V9.B16, V16.B16
 	VMOV	V9.B16, V17.B16
 	VMOV	V9.B16, V18.B16
+	VMOV	V9.B16, V14.B16
 	VMOV	V9.B16, V19.B16
-	VLD1	(R17), [V20.S4]
-	ADD	R8, R17, R17
-	SUBS	$1, R16, R16
-	ADD	R19, R12, R12
-	VLD1	(R17), [V21.S4]
+	VMOV	V9.B16, V15.B16
+	WORD	$0x3cf56999	// ldr q25, [x12, x21]
+	WORD	$0x3cf7699b	// ldr q27, [x12, x23]
+	WORD	$0x3ce96996	// ldr q22, [x12, x9]
+	FMOVQ	(R12), F20
+	WORD	$0x3ce86995	// ldr q21, [x12, x8]
+	VFMLA	V0.S4, V25.S4, V17.S4
+	VFMLA	V0.S4, V27.S4, V19.S4
+	VFMLA	V0.S4, V22.S4, V14.S4
 	VFMLA	V0.S4, V20.S4, V12.S4
 	VFMLA	V0.S4, V21.S4, V13.S4
+	WORD	$0x3cf16997	// ldr q23, [x12, x17]
+	WORD	$0x3cf46998	// ldr q24, [x12, x20]
+	WORD	$0x3cf6699a	// ldr q26, [x12, x22]
+	WORD	$0x3cf3699c	// ldr q28, [x12, x19]
 	VFMLA	V1.S4, V21.S4, V12.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V22.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V23.S4]
-	VFMLA	V0.S4, V22.S4, V14.S4
-	VFMLA	V1.S4, V22.S4, V13.S4
-	VFMLA	V2.S4, V22.S4, V12.S4
 	VFMLA	V0.S4, V23.S4, V15.S4
-	VFMLA	V1.S4, V23.S4, V14.S4
-	VFMLA	V2.S4, V23.S4, V13.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V24.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V25.S4]
 	VFMLA	V0.S4, V24.S4, V16.S4
-	VFMLA	V1.S4, V24.S4, V15.S4
-	VFMLA	V2.S4, V24.S4, V14.S4
-	VFMLA	V0.S4, V25.S4, V17.S4
-	VFMLA	V1.S4, V25.S4, V16.S4
-	VFMLA	V2.S4, V25.S4, V15.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V26.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V27.S4]
 	VFMLA	V0.S4, V26.S4, V18.S4
-	VFMLA	V1.S4, V26.S4, V17.S4
-	VFMLA	V2.S4, V26.S4, V16.S4
-	VFMLA	V0.S4, V27.S4, V19.S4
-	VFMLA	V1.S4, V27.S4, V18.S4
-	VFMLA	V2.S4, V27.S4, V17.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V28.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V29.S4]
+	VFMLA	V1.S4, V22.S4, V13.S4
+	VFMLA	V1.S4, V23.S4, V14.S4
 	VFMLA	V1.S4, V28.S4, V19.S4
+	VFMLA	V1.S4, V26.S4, V17.S4
+	VFMLA	V2.S4, V22.S4, V12.S4
+	VFMLA	V1.S4, V24.S4, V15.S4
+	VFMLA	V1.S4, V25.S4, V16.S4
+	VFMLA	V1.S4, V27.S4, V18.S4
+	VFMLA	V2.S4, V23.S4, V13.S4
+	VFMLA	V2.S4, V24.S4, V14.S4
+	VFMLA	V2.S4, V27.S4, V17.S4
+	VFMLA	V2.S4, V25.S4, V15.S4
+	VFMLA	V2.S4, V26.S4, V16.S4
 	VFMLA	V2.S4, V28.S4, V18.S4
-	ADD	R8, R17, R17
-	MOVD	R13, R17
+	WORD	$0x3cf8699d	// ldr q29, [x12, x24]
+	FMOVQ	(R13), F30
+	WORD	$0x3cf569b7	// ldr q23, [x13, x21]
+	WORD	$0x3ce969b4	// ldr q20, [x13, x9]
 	VFMLA	V2.S4, V29.S4, V19.S4
-	VLD1	(R17), [V30.S4]
-	ADD	R8, R17, R17
-	ADD	R19, R13, R13
-	VLD1	(R17), [V31.S4]
 	VFMLA	V3.S4, V30.S4, V12.S4
-	VFMLA	V3.S4, V31.S4, V13.S4
-	VFMLA	V4.S4, V31.S4, V12.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V20.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V21.S4]
+	VFMLA	V3.S4, V23.S4, V17.S4
 	VFMLA	V3.S4, V20.S4, V14.S4
+	WORD	$0x3cf469b6	// ldr q22, [x13, x20]
+	WORD	$0x3cf169b5	// ldr q21, [x13, x17]
+	WORD	$0x3cf669b8	// ldr q24, [x13, x22]
+	WORD	$0x3ce869bf	// ldr q31, [x13, x8]
+	WORD	$0x3cf769b9	// ldr q25, [x13, x23]
+	VFMLA	V3.S4, V22.S4, V16.S4
+	VFMLA	V3.S4, V21.S4, V15.S4
+	VFMLA	V3.S4, V24.S4, V18.S4
+	VFMLA	V3.S4, V31.S4, V13.S4
+	VFMLA	V3.S4, V25.S4, V19.S4
+	VFMLA	V4.S4, V31.S4, V12.S4
+	VFMLA	V4.S4, V21.S4, V14.S4
+	VFMLA	V4.S4, V24.S4, V17.S4
+	VFMLA	V4.S4, V23.S4, V16.S4
+	VFMLA	V4.S4, V22.S4, V15.S4
+	VFMLA	V4.S4, V25.S4, V18.S4
 	VFMLA	V4.S4, V20.S4, V13.S4
 	VFMLA	V5.S4, V20.S4, V12.S4
-	VFMLA	V3.S4, V21.S4, V15.S4
-	VFMLA	V4.S4, V21.S4, V14.S4
-	VFMLA	V5.S4, V21.S4, V13.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V22.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V23.S4]
-	VFMLA	V3.S4, V22.S4, V16.S4
-	VFMLA	V4.S4, V22.S4, V15.S4
 	VFMLA	V5.S4, V22.S4, V14.S4
-	VFMLA	V3.S4, V23.S4, V17.S4
-	VFMLA	V4.S4, V23.S4, V16.S4
-	VFMLA	V5.S4, V23.S4, V15.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V24.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V25.S4]
-	VFMLA	V3.S4, V24.S4, V18.S4
-	VFMLA	V4.S4, V24.S4, V17.S4
-	VFMLA	V5.S4, V24.S4, V16.S4
-	VFMLA	V3.S4, V25.S4, V19.S4
-	VFMLA	V4.S4, V25.S4, V18.S4
 	VFMLA	V5.S4, V25.S4, V17.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V26.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V27.S4]
+	VFMLA	V5.S4, V24.S4, V16.S4
+	VFMLA	V5.S4, V23.S4, V15.S4
+	VFMLA	V5.S4, V21.S4, V13.S4
+	WORD	$0x3cf369ba	// ldr q26, [x13, x19]
+	WORD	$0x3cf869bb	// ldr q27, [x13, x24]
+	WORD	$0x3cf469d4	// ldr q20, [x14, x20]
+	WORD	$0x3ce869dd	// ldr q29, [x14, x8]
 	VFMLA	V4.S4, V26.S4, V19.S4
 	VFMLA	V5.S4, V26.S4, V18.S4
-	ADD	R8, R17, R17
-	MOVD	R14, R17
-	VFMLA	V5.S4, V27.S4, V19.S4
-	VLD1	(R17), [V28.S4]
-	ADD	R8, R17, R17
-	ADD	R19, R14, R14
-	VLD1	(R17), [V29.S4]
-	VFMLA	V6.S4, V28.S4, V12.S4
-	VFMLA	V6.S4, V29.S4, V13.S4
-	VFMLA	V7.S4, V29.S4, V12.S4
-	ADD	R8, R17, R17
-	VLD1	(R17), [V30.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V31.S4]
-	VFMLA	V6.S4, V30.S4, V14.S4
-	VFMLA	V7.S4, V30.S4, V13.S4
-	VFMLA	V8.S4, V30.S4, V12.S4
-	VFMLA	V6.S4, V31.S4, V15.S4
-	VFMLA	V7.S4, V31.S4, V14.S4
-	VFMLA	V8.S4, V31.S4, V13.S4
-	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
-	ADD	R8, R17, R17
-	VLD1	(R17), [V20.S4]
-	WORD	$0x4e2af5ad	// fmax v13.4s, v13.4s, v10.4s
-	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
-	ADD	R8, R17, R17
 	VFMLA	V6.S4, V20.S4, V16.S4
-	VFMLA	V7.S4, V20.S4, V15.S4
-	VFMLA	V8.S4, V20.S4, V14.S4
-	WORD	$0x4eabf5ad	// fmin v13.4s, v13.4s, v11.4s
-	VLD1	(R17), [V21.S4]
-	ADD	R8, R17, R17
-	VLD1	(R17), [V22.S4]
+	VFMLA	V6.S4, V29.S4, V13.S4
+	WORD	$0x3cf169df	// ldr q31, [x14, x17]
+	VFMLA	V5.S4, V27.S4, V19.S4
+	VFMLA	V6.S4, V31.S4, V15.S4
+	WORD	$0x3cf569d5	// ldr q21, [x14, x21]
+	WORD	$0x3cf769d7	// ldr q23, [x14, x23]
+	FMOVQ	(R14), F28
+	WORD	$0x3ce969de	// ldr q30, [x14, x9]
+	WORD	$0x3cf669d6	// ldr q22, [x14, x22]
 	VFMLA	V6.S4, V21.S4, V17.S4
-	VFMLA	V7.S4, V21.S4, V16.S4
-	VFMLA	V8.S4, V21.S4, V15.S4
-	VFMLA	V6.S4, V22.S4, V18.S4
-	WORD	$0x4e2af5ce	// fmax v14.4s, v14.4s, v10.4s
-	VFMLA	V7.S4, V22.S4, V17.S4
-	VFMLA	V8.S4, V22.S4, V16.S4
-	WORD	$0x4e2af5ef	// fmax v15.4s, v15.4s, v10.4s
-	WORD	$0x4eabf5ce	// fmin v14.4s, v14.4s, v11.4s
-	ADD	R8, R17, R17
-	WORD	$0x4e2af610	// fmax v16.4s, v16.4s, v10.4s
-	WORD	$0x4eabf5ef	// fmin v15.4s, v15.4s, v11.4s
-	VLD1	(R17), [V23.S4]
-	ADD	R8, R17, R17
-	WORD	$0x4eabf610	// fmin v16.4s, v16.4s, v11.4s
 	VFMLA	V6.S4, V23.S4, V19.S4
+	VFMLA	V6.S4, V28.S4, V12.S4
+	VFMLA	V6.S4, V30.S4, V14.S4
+	VFMLA	V6.S4, V22.S4, V18.S4
+	VFMLA	V7.S4, V30.S4, V13.S4
+	VFMLA	V7.S4, V21.S4, V16.S4
+	VFMLA	V7.S4, V20.S4, V15.S4
+	VFMLA	V7.S4, V22.S4, V17.S4
+	VFMLA	V7.S4, V29.S4, V12.S4
+	VFMLA	V7.S4, V31.S4, V14.S4
 	VFMLA	V7.S4, V23.S4, V18.S4
+	VFMLA	V8.S4, V31.S4, V13.S4
+	VFMLA	V8.S4, V22.S4, V16.S4
+	VFMLA	V8.S4, V21.S4, V15.S4
 	VFMLA	V8.S4, V23.S4, V17.S4
-	VLD1	(R17), [V24.S4]
-	ADD	R8, R17, R17
+	VFMLA	V8.S4, V30.S4, V12.S4
+	VFMLA	V8.S4, V20.S4, V14.S4
+	WORD	$0x4e2af5ad	// fmax v13.4s, v13.4s, v10.4s
+	WORD	$0x4e2af5ef	// fmax v15.4s, v15.4s, v10.4s
+	WORD	$0x4e2af610	// fmax v16.4s, v16.4s, v10.4s
+	WORD	$0x4e2af631	// fmax v17.4s, v17.4s, v10.4s
+	WORD	$0x3cf369d8	// ldr q24, [x14, x19]
+	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
+	WORD	$0x4e2af5ce	// fmax v14.4s, v14.4s, v10.4s
+	WORD	$0x4eabf5ad	// fmin v13.4s, v13.4s, v11.4s
+	WORD	$0x4eabf610	// fmin v16.4s, v16.4s, v11.4s
 	VFMLA	V7.S4, V24.S4, V19.S4
 	VFMLA	V8.S4, V24.S4, V18.S4
-	WORD	$0x4e2af631	// fmax v17.4s, v17.4s, v10.4s
-	VLD1	(R17), [V25.S4]
-	ADD	R8, R17, R17
-	VST1	[V12.S4], (R15)
-	ADD	R8, R15, R15
-	VFMLA	V8.S4, V25.S4, V19.S4
-	WORD	$0x4e2af652	// fmax v18.4s, v18.4s, v10.4s
+	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
+	WORD	$0x4eabf5ef	// fmin v15.4s, v15.4s, v11.4s
+	WORD	$0x4eabf5ce	// fmin v14.4s, v14.4s, v11.4s
 	WORD	$0x4eabf631	// fmin v17.4s, v17.4s, v11.4s
-	VST1	[V13.S4], (R15)
-	ADD	R8, R15, R15
-	WORD	$0x4e2af673	// fmax v19.4s, v19.4s, v10.4s
+	WORD	$0x3cf869d9	// ldr q25, [x14, x24]
+	WORD	$0x4e2af652	// fmax v18.4s, v18.4s, v10.4s
+	VFMLA	V8.S4, V25.S4, V19.S4
 	WORD	$0x4eabf652	// fmin v18.4s, v18.4s, v11.4s
-	VST1	[V14.S4], (R15)
-	ADD	R8, R15, R15
+	SUBS	$1, R16, R16
+	ADD	R19, R13, R13
+	ADD	R19, R14, R14
+	WORD	$0x4e2af673	// fmax v19.4s, v19.4s, v10.4s
+	ADD	R19, R12, R12
+	WORD	$0x3cb169ef	// str q15, [x15, x17]
 	WORD	$0x4eabf673	// fmin v19.4s, v19.4s, v11.4s
-	VST1	[V15.S4], (R15)
-	ADD	R8, R15, R15
-	VST1	[V16.S4], (R15)
-	ADD	R8, R15, R15
-	VST1	[V17.S4], (R15)
-	ADD	R8, R15, R15
-	VST1	[V18.S4], (R15)
-	ADD	R8, R15, R15
-	VST1	[V19.S4], (R15)
-	ADD	R8, R15, R15
+	WORD	$0x3ca869ed	// str q13, [x15, x8]
+	WORD	$0x3cb569f1	// str q17, [x15, x21]
+	WORD	$0x3cb669f2	// str q18, [x15, x22]
+	FMOVQ	F12, (R15)
+	WORD	$0x3ca969ee	// str q14, [x15, x9]
+	WORD	$0x3cb469f0	// str q16, [x15, x20]
+	WORD	$0x3cb769f3	// str q19, [x15, x23]
+	ADD	R19, R15, R15
 	BNE	pix8
 tail:
 	ANDS	$7, R6, R16
 	BEQ	next
 pix1:
-	MOVD	R12, R17
 	VMOV	V9.B16, V12.B16
-	VLD1	(R17), [V20.S4]
-	ADD	R8, R17, R17
-	SUBS	$1, R16, R16
-	ADD	R9, R12, R12
+	FMOVQ	(R12), F20
+	WORD	$0x3ce86995	// ldr q21, [x12, x8]
+	WORD	$0x3ce96996	// ldr q22, [x12, x9]
+	FMOVQ	(R13), F23
 	VFMLA	V0.S4, V20.S4, V12.S4
-	VLD1	(R17), [V21.S4]
-	ADD	R8, R17, R17
+	WORD	$0x3ce869b8	// ldr q24, [x13, x8]
+	WORD	$0x3ce969b9	// ldr q25, [x13, x9]
+	FMOVQ	(R14), F26
+	WORD	$0x3ce869db	// ldr q27, [x14, x8]
 	VFMLA	V1.S4, V21.S4, V12.S4
-	VLD1	(R17), [V22.S4]
-	ADD	R8, R17, R17
-	MOVD	R13, R17
-	ADD	R9, R13, R13
+	WORD	$0x3ce969dc	// ldr q28, [x14, x9]
+	SUBS	$1, R16, R16
+	ADD	R8, R12, R12
+	ADD	R8, R13, R13
 	VFMLA	V2.S4, V22.S4, V12.S4
-	VLD1	(R17), [V23.S4]
-	ADD	R8, R17, R17
+	ADD	R8, R14, R14
 	VFMLA	V3.S4, V23.S4, V12.S4
-	VLD1	(R17), [V24.S4]
-	ADD	R8, R17, R17
 	VFMLA	V4.S4, V24.S4, V12.S4
-	VLD1	(R17), [V25.S4]
-	ADD	R8, R17, R17
-	MOVD	R14, R17
-	ADD	R9, R14, R14
 	VFMLA	V5.S4, V25.S4, V12.S4
-	VLD1	(R17), [V26.S4]
-	ADD	R8, R17, R17
 	VFMLA	V6.S4, V26.S4, V12.S4
-	VLD1	(R17), [V27.S4]
-	ADD	R8, R17, R17
 	VFMLA	V7.S4, V27.S4, V12.S4
-	VLD1	(R17), [V28.S4]
-	ADD	R8, R17, R17
 	VFMLA	V8.S4, V28.S4, V12.S4
 	WORD	$0x4e2af58c	// fmax v12.4s, v12.4s, v10.4s
 	WORD	$0x4eabf58c	// fmin v12.4s, v12.4s, v11.4s
-	VST1	[V12.S4], (R15)
+	FMOVQ	F12, (R15)
 	ADD	R8, R15, R15
 	BNE	pix1
 next:

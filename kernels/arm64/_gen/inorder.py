@@ -17,6 +17,7 @@ flags), read-after-write (the producer's latency), write-after-read and
 write-after-write (order only); loads and stores keep their order relative
 to every store; branches stay last.
 """
+import random
 import re
 
 # NEON instructions whose destination is also a source (accumulate, insert
@@ -126,8 +127,29 @@ class Op:
         return "alu", 3, 1
 
 
-def schedule(texts):
-    """Returns texts reordered for the in-order model (see the module doc)."""
+def schedule(texts, noalias=False, trials=0):
+    """Returns texts reordered for the in-order model (see the module doc).
+    With noalias (the kernel's loads never read what it stores) loads and
+    stores are independent; stores keep their order. With trials (a loop
+    body), also that many list schedules with the critical-path priorities
+    perturbed by a fixed pseudo-random sequence, and returns the one that
+    simulate() finds fastest as a loop."""
+    best = _schedule(texts, noalias, None)
+    if trials:
+        rng = random.Random(1)
+        cost, entry = simulate(best, state=True)
+        for k in range(trials):
+            # Every other trial starts from the registers' state at the loop
+            # entry of the best order so far (values still in flight).
+            spread = 1 + k % 24
+            order = _schedule(texts, noalias, [rng.randint(0, spread) for _ in texts], entry if k % 2 else None)
+            c, e = simulate(order, state=True)
+            if c < cost:
+                best, cost, entry = order, c, e
+    return best
+
+
+def _schedule(texts, noalias, jitter, entry=None):
     ops = [Op(t) for t in texts]
     n = len(ops)
     preds = [dict() for _ in range(n)]  # i -> {j: latency}, j < i
@@ -144,10 +166,10 @@ def schedule(texts):
             for j in reads_since.get(r, ()):
                 if j != i:
                     preds[i].setdefault(j, 0)
-        if op.load or op.store:
+        if (op.load and not noalias) or op.store:
             if last_store is not None:
                 preds[i].setdefault(last_store, 0)
-            if op.store:
+            if op.store and not noalias:
                 for j in mem_since:
                     preds[i].setdefault(j, 0)
                 last_store, mem_since = i, []
@@ -169,9 +191,11 @@ def schedule(texts):
     height = [0] * n
     for i in reversed(range(n)):
         height[i] = ops[i].latency + max([height[s] + lat - ops[i].latency for s, lat in succs[i]] + [0])
+    if jitter:
+        height = [h + j for h, j in zip(height, jitter)]
 
     done, order = {}, []  # index -> issue cycle
-    issue_cycle, complete_max, unit_free = 0, 0, {}
+    issue_cycle, complete_max, unit_free = 0, entry[1] if entry else 0, {}
     in_cycle = []  # units used in the current issue cycle
     while len(order) < n:
         best = None
@@ -180,6 +204,8 @@ def schedule(texts):
                 continue
             op = ops[i]
             t = issue_cycle
+            if entry:
+                t = max([t] + [entry[0].get(r, 0) for r in op.reads])
             for j, lat in preds[i].items():
                 t = max(t, done[j] + lat)
             t = max(t, complete_max - op.latency)
@@ -201,6 +227,42 @@ def schedule(texts):
         complete_max = max(complete_max, t + op.latency)
         order.append(i)
     return [texts[i] for i in order]
+
+
+def simulate(texts, iterations=3, state=False):
+    """Cycles per iteration of texts, a loop body issued in this order and
+    repeated, in the model of the module doc (registers carry over between
+    iterations): (last issue of iterations - last issue of the first) /
+    (iterations - 1). With state, also the entry state of the last
+    iteration relative to the previous one's last issue: (ready cycle of
+    each register, latest completion)."""
+    ops = [Op(t) for t in texts]
+    ready = {}  # register -> cycle its value is ready
+    issue_cycle, complete_max, unit_free, in_cycle = 0, 0, {}, []
+    ends, entry = [], None
+    for _ in range(iterations):
+        if ends:
+            entry = ({r: c - ends[-1] for r, c in ready.items() if c > ends[-1]}, complete_max - ends[-1])
+        for op in ops:
+            t = issue_cycle
+            for r in op.reads:
+                t = max(t, ready.get(r, 0))
+            t = max(t, complete_max - op.latency)
+            if op.post:
+                t = max(t, complete_max)
+            t = max(t, unit_free.get(op.unit, 0))
+            if t == issue_cycle and (len(in_cycle) >= 2 or op.unit in in_cycle):
+                t += 1
+            if t > issue_cycle:
+                issue_cycle, in_cycle = t, []
+            in_cycle.append(op.unit)
+            unit_free[op.unit] = t + op.busy if op.busy > 1 else max(unit_free.get(op.unit, 0), t + (1 if op.unit != "alu" else 0))
+            complete_max = max(complete_max, t + op.latency)
+            for r in op.writes:
+                ready[r] = t + op.latency
+        ends.append(issue_cycle)
+    cost = (ends[-1] - ends[0]) / (iterations - 1)
+    return (cost, entry) if state else cost
 
 
 TWIN_DOC = '''// func %(name)s%(sig)s
@@ -232,19 +294,27 @@ def twin(items, name):
     sig = next(it for it in items[:start] if isinstance(it, str) and it.startswith("// func "))
     sig = sig.split("\n")[0]
     params = sig[sig.index("("):]
-    out = [TWIN_DOC % {"name": name + "A53", "sig": params, "orig": name},
-           items[start].replace("·%s(SB)" % name, "·%sA53(SB)" % name)]
-    block, notes = [], []
+    head = [TWIN_DOC % {"name": name + "A53", "sig": params, "orig": name},
+            items[start].replace("·%s(SB)" % name, "·%sA53(SB)" % name)]
+    return head + reorder(items[start + 1:])
+
+
+def reorder(items, noalias=False, trials=0):
+    """Returns gen.py items (a function's body) with each post-indexed access
+    split and each straight-line block scheduled (noalias: see schedule);
+    labels, Go-syntax lines and branches end blocks."""
+    out, block, notes, labels = [], [], [], set()
 
     def flush():
         if block:
             out.extend(notes)
-            out.extend(("I", t) for t in schedule(block))
+            loop = trials and Op(block[-1]).branch and block[-1].split()[-1] in labels
+            out.extend(("I", t) for t in schedule(block, noalias, trials if loop else 0))
         elif notes:
             out.extend(notes)
         del block[:], notes[:]
 
-    for it in items[start + 1:]:
+    for it in items:
         if isinstance(it, tuple):
             for t in _depost(it[1]):
                 block.append(t)
@@ -255,5 +325,7 @@ def twin(items, name):
         else:  # a label or a Go-syntax instruction: a block boundary
             flush()
             out.append(it)
+            if it.endswith(":"):
+                labels.add(it[:-1])
     flush()
     return out
