@@ -1471,178 +1471,178 @@ pix4:
 	// The previous iteration's last pixel (the first iteration: junk at dst,
 	// which its pixel 0 overwrites).
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
-	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
-	FMOVD	(R13)(R11), F26
-	FMOVD	(R13)(R20), F27
 	FMOVD	(R13), F25
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	FMOVD	(R13)(R23), F29
+	FMOVD	(R13)(R11), F26
+	FMOVD	(R13)(R19), F28
+	FMOVD	(R13)(R20), F27
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
-	WORD	$0x0e60c375	// smull v21.4s, v27.4h, v0.4h
 	WORD	$0x0e60c353	// smull v19.4s, v26.4h, v0.4h
+	WORD	$0x4e60c354	// smull2 v20.4s, v26.8h, v0.8h
+	FMOVD	(R14), F31
+	WORD	$0x4e60c376	// smull2 v22.4s, v27.8h, v0.8h
 	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
 	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
-	WORD	$0x4e60c354	// smull2 v20.4s, v26.8h, v0.8h
-	WORD	$0x4e60c376	// smull2 v22.4s, v27.8h, v0.8h
-	WORD	$0x0e618373	// smlal v19.4s, v27.4h, v1.4h
+	FMOVD	(R13)(R22), F30
+	WORD	$0x0e60c375	// smull v21.4s, v27.4h, v0.4h
+	WORD	$0x4e618396	// smlal2 v22.4s, v28.8h, v1.8h
 	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x0e618373	// smlal v19.4s, v27.4h, v1.4h
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	FMOVD	(R14)(R11), F25
 	WORD	$0x4e618374	// smlal2 v20.4s, v27.8h, v1.8h
-	FMOVD	(R13)(R19), F28
-	FMOVD	(R13)(R23), F29
-	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e60c398	// smull2 v24.4s, v28.8h, v0.8h
+	WORD	$0x0e618395	// smlal v21.4s, v28.4h, v1.4h
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	FMOVD	(R14)(R11), F25
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
 	FMOVD	(R14)(R20), F26
-	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
-	WORD	$0x0e618395	// smlal v21.4s, v28.4h, v1.4h
 	WORD	$0x0e628393	// smlal v19.4s, v28.4h, v2.4h
-	WORD	$0x4e618396	// smlal2 v22.4s, v28.8h, v1.8h
-	WORD	$0x4e60c398	// smull2 v24.4s, v28.8h, v0.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
-	WORD	$0x0e6283b5	// smlal v21.4s, v29.4h, v2.4h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x4e6283b6	// smlal2 v22.4s, v29.8h, v2.8h
-	WORD	$0x4e628394	// smlal2 v20.4s, v28.8h, v2.8h
-	WORD	$0x0e638333	// smlal v19.4s, v25.4h, v3.4h
-	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	WORD	$0x4e6183b8	// smlal2 v24.4s, v29.8h, v1.8h
-	WORD	$0x0e638355	// smlal v21.4s, v26.4h, v3.4h
-	WORD	$0x4e638356	// smlal2 v22.4s, v26.8h, v3.8h
-	WORD	$0x4e638334	// smlal2 v20.4s, v25.8h, v3.8h
-	WORD	$0x0e648353	// smlal v19.4s, v26.4h, v4.4h
-	FMOVD	(R14), F31
-	FMOVD	(R13)(R22), F30
-	FMOVD	(R14)(R19), F27
-	WORD	$0x4e648354	// smlal2 v20.4s, v26.8h, v4.8h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	SUBS	$1, R17, R17
-	WORD	$0x4e6383f2	// smlal2 v18.4s, v31.8h, v3.8h
 	WORD	$0x0e6383f1	// smlal v17.4s, v31.4h, v3.4h
+	WORD	$0x4e628394	// smlal2 v20.4s, v28.8h, v2.8h
+	WORD	$0x0e6283b5	// smlal v21.4s, v29.4h, v2.4h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	FMOVD	(R14)(R19), F27
+	SUBS	$1, R17, R17
+	WORD	$0x0e638333	// smlal v19.4s, v25.4h, v3.4h
+	WORD	$0x4e6183b8	// smlal2 v24.4s, v29.8h, v1.8h
+	WORD	$0x4e638334	// smlal2 v20.4s, v25.8h, v3.8h
+	WORD	$0x4e638356	// smlal2 v22.4s, v26.8h, v3.8h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e638355	// smlal v21.4s, v26.4h, v3.4h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x4e6383f2	// smlal2 v18.4s, v31.8h, v3.8h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e648353	// smlal v19.4s, v26.4h, v4.4h
 	WORD	$0x4e6283d8	// smlal2 v24.4s, v30.8h, v2.8h
-	WORD	$0x0e648375	// smlal v21.4s, v27.4h, v4.4h
-	WORD	$0x4e648376	// smlal2 v22.4s, v27.8h, v4.8h
-	WORD	$0x0e658373	// smlal v19.4s, v27.4h, v5.4h
-	WORD	$0x4e648332	// smlal2 v18.4s, v25.8h, v4.8h
-	WORD	$0x0e648331	// smlal v17.4s, v25.4h, v4.4h
-	WORD	$0x4e638378	// smlal2 v24.4s, v27.8h, v3.8h
-	WORD	$0x4e658374	// smlal2 v20.4s, v27.8h, v5.8h
 	FMOVD	(R15)(R11), F31
-	FMOVD	(R15)(R20), F25
-	WORD	$0x4e658352	// smlal2 v18.4s, v26.8h, v5.8h
-	WORD	$0x0e658351	// smlal v17.4s, v26.4h, v5.4h
+	WORD	$0x0e648331	// smlal v17.4s, v25.4h, v4.4h
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x4e648354	// smlal2 v20.4s, v26.8h, v4.8h
+	WORD	$0x4e648332	// smlal2 v18.4s, v25.8h, v4.8h
 	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	FMOVD	(R15)(R19), F26
-	ADD	R23, R13, R13
+	FMOVD	(R15)(R20), F25
 	FMOVD	F23, (R21)
 	WORD	$0x0e60c397	// smull v23.4s, v28.4h, v0.4h
-	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
-	FMOVD	(R14)(R23), F28
+	WORD	$0x4e648376	// smlal2 v22.4s, v27.8h, v4.8h
+	WORD	$0x0e658373	// smlal v19.4s, v27.4h, v5.4h
+	WORD	$0x0e658351	// smlal v17.4s, v26.4h, v5.4h
+	WORD	$0x4e658352	// smlal2 v18.4s, v26.8h, v5.8h
+	WORD	$0x4e658374	// smlal2 v20.4s, v27.8h, v5.8h
+	FMOVD	(R15)(R19), F26
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x0e6183b7	// smlal v23.4s, v29.4h, v1.4h
+	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
+	FMOVD	(R14)(R23), F28
+	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
+	ADD	R23, R13, R13
+	WORD	$0x0e648375	// smlal v21.4s, v27.4h, v4.4h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
 	WORD	$0x0e6283d7	// smlal v23.4s, v30.4h, v2.4h
-	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
+	WORD	$0x4e638378	// smlal2 v24.4s, v27.8h, v3.8h
 	FMOVD	(R15), F30
-	WORD	$0x0e658395	// smlal v21.4s, v28.4h, v5.4h
+	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
 	WORD	$0x4e658396	// smlal2 v22.4s, v28.8h, v5.8h
 	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
-	WORD	$0x0e638377	// smlal v23.4s, v27.4h, v3.4h
+	WORD	$0x0e658395	// smlal v21.4s, v28.4h, v5.4h
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e648398	// smlal2 v24.4s, v28.8h, v4.8h
 	VADD	V9.S4, V19.S4, V19.S4
-	WORD	$0x0e668335	// smlal v21.4s, v25.4h, v6.4h
 	WORD	$0x4e668336	// smlal2 v22.4s, v25.8h, v6.8h
 	VADD	V10.S4, V20.S4, V20.S4
-	WORD	$0x4e648398	// smlal2 v24.4s, v28.8h, v4.8h
+	WORD	$0x0e638377	// smlal v23.4s, v27.4h, v3.4h
 	WORD	$0x0e6683d1	// smlal v17.4s, v30.4h, v6.4h
 	WORD	$0x4e6683d2	// smlal2 v18.4s, v30.8h, v6.8h
-	WORD	$0x0e678355	// smlal v21.4s, v26.4h, v7.4h
-	WORD	$0x4e678356	// smlal2 v22.4s, v26.8h, v7.8h
-	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x4e678356	// smlal2 v22.4s, v26.8h, v7.8h
+	WORD	$0x0e668335	// smlal v21.4s, v25.4h, v6.4h
 	WORD	$0x0e6783f1	// smlal v17.4s, v31.4h, v7.4h
 	WORD	$0x4e6783f2	// smlal2 v18.4s, v31.8h, v7.8h
-	WORD	$0x0e648397	// smlal v23.4s, v28.4h, v4.4h
 	FMOVD	(R15)(R23), F27
-	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x0e678355	// smlal v21.4s, v26.4h, v7.4h
 	WORD	$0x0e688331	// smlal v17.4s, v25.4h, v8.4h
 	WORD	$0x4e688332	// smlal2 v18.4s, v25.8h, v8.8h
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e648397	// smlal v23.4s, v28.4h, v4.4h
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
 	VADD	V9.S4, V17.S4, V17.S4
 	VADD	V10.S4, V18.S4, V18.S4
 	WORD	$0x0e688375	// smlal v21.4s, v27.4h, v8.4h
 	WORD	$0x4e688376	// smlal2 v22.4s, v27.8h, v8.8h
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	VADD	V9.S4, V21.S4, V21.S4
-	VADD	V10.S4, V22.S4, V22.S4
 	FMOVD	(R14)(R22), F29
+	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
-	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	ADD	R23, R14, R14
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e6583b8	// smlal2 v24.4s, v29.8h, v5.8h
 	WORD	$0x0e6583b7	// smlal v23.4s, v29.4h, v5.4h
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	FMOVD	(R15)(R22), F28
+	WORD	$0x4e6583b8	// smlal2 v24.4s, v29.8h, v5.8h
 	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
-	WORD	$0x4e668358	// smlal2 v24.4s, v26.8h, v6.8h
 	WORD	$0x0e668357	// smlal v23.4s, v26.4h, v6.4h
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
-	WORD	$0x4e678378	// smlal2 v24.4s, v27.8h, v7.8h
-	WORD	$0x0e678377	// smlal v23.4s, v27.4h, v7.4h
+	WORD	$0x4e668358	// smlal2 v24.4s, v26.8h, v6.8h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
-	FMOVD	(R15)(R22), F28
-	ADD	R23, R14, R14
+	WORD	$0x0e678377	// smlal v23.4s, v27.4h, v7.4h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x4e678378	// smlal2 v24.4s, v27.8h, v7.8h
+	ADD	R23, R15, R15
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
-	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
 	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
-	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
+	ADD	R19, R16, R21
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VADD	V9.S4, V23.S4, V23.S4
 	VADD	V10.S4, V24.S4, V24.S4
-	ADD	R23, R15, R15
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
-	ADD	R19, R16, R21
 	FMOVD	F17, (R16)
-	FMOVD	F21, (R16)(R20)
 	FMOVD	F19, (R16)(R11)
+	FMOVD	F21, (R16)(R20)
 	ADD	R23, R16, R16
 	BNE	pix4
 	// The last iteration's last pixels.
@@ -1665,40 +1665,39 @@ tail:
 pix1:
 	FMOVD	(R13), F25
 	FMOVD	(R13)(R11), F26
-	FMOVD	(R13)(R20), F27
-	FMOVD	(R14), F28
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	FMOVD	(R14)(R11), F29
+	FMOVD	(R14)(R20), F30
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	FMOVD	(R15), F31
+	FMOVD	(R13)(R20), F27
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
 	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	FMOVD	(R14)(R20), F30
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	FMOVD	(R14), F28
+	ADD	R12, R13, R13
+	FMOVD	(R15)(R11), F25
 	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	FMOVD	(R15), F31
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	FMOVD	(R15)(R11), F25
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	SUBS	$1, R17, R17
 	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
-	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	FMOVD	(R15)(R20), F26
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
 	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
 	WORD	$0x4e6483b2	// smlal2 v18.4s, v29.8h, v4.8h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	ADD	R12, R15, R15
 	WORD	$0x0e6583d1	// smlal v17.4s, v30.4h, v5.4h
 	WORD	$0x4e6583d2	// smlal2 v18.4s, v30.8h, v5.8h
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
 	WORD	$0x4e6683f2	// smlal2 v18.4s, v31.8h, v6.8h
-	ADD	R12, R14, R14
-	ADD	R12, R15, R15
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
 	WORD	$0x4e678332	// smlal2 v18.4s, v25.8h, v7.8h
 	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
@@ -1710,6 +1709,7 @@ pix1:
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	ADD	R12, R14, R14
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
@@ -1721,16 +1721,16 @@ pix1:
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET
@@ -1833,101 +1833,101 @@ pix4:
 	// The previous iteration's last pixel (the first iteration: junk at dst,
 	// which its pixel 0 overwrites).
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
-	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	FMOVD	(R13)(R11), F29
-	FMOVD	(R13)(R20), F30
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	FMOVD	(R13), F28
+	FMOVD	(R13)(R20), F30
+	FMOVD	(R13)(R19), F31
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
-	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x0e20c3b9	// smull v25.8h, v29.8b, v0.8b
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
 	WORD	$0x0e20c3da	// smull v26.8h, v30.8b, v0.8b
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
-	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e2183d9	// smlal v25.8h, v30.8b, v1.8b
+	WORD	$0x0e20c3fb	// smull v27.8h, v31.8b, v0.8b
 	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	FMOVD	(R13)(R19), F31
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	FMOVD	(R13)(R23), F28
-	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
-	WORD	$0x0e2183fa	// smlal v26.8h, v31.8b, v1.8b
 	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
-	WORD	$0x0e20c3fb	// smull v27.8h, v31.8b, v0.8b
-	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
-	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	WORD	$0x0e2183fa	// smlal v26.8h, v31.8b, v1.8b
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
 	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
-	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
-	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
-	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	WORD	$0x0e22c39a	// smull v26.8h, v28.8b, v2.8b
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
 	WORD	$0x0e22c3f9	// smull v25.8h, v31.8b, v2.8b
+	FMOVD	(R14), F30
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
 	WORD	$0x0e21839b	// smlal v27.8h, v28.8b, v1.8b
 	FMOVD	(R14)(R11), F31
+	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
+	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
+	WORD	$0x0e22c39a	// smull v26.8h, v28.8b, v2.8b
 	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
-	FMOVD	(R14)(R20), F28
-	FMOVD	(R13)(R22), F29
 	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
-	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
+	WORD	$0x0e2383d0	// smlal v16.8h, v30.8b, v3.8b
+	FMOVD	(R13)(R22), F29
+	FMOVD	(R14)(R20), F28
+	FMOVD	(R14)(R23), F30
 	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
-	WORD	$0x0e23839a	// smlal v26.8h, v28.8b, v3.8b
-	FMOVD	(R14), F30
-	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
 	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	WORD	$0x0e2383d0	// smlal v16.8h, v30.8b, v3.8b
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	FMOVD	(R14)(R23), F30
+	WORD	$0x0e23839a	// smlal v26.8h, v28.8b, v3.8b
 	ADD	R23, R13, R13
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x0e24c3f0	// smull v16.8h, v31.8b, v4.8b
-	FMOVD	(R14)(R22), F31
-	SUBS	$1, R17, R17
 	FMOVD	F23, (R21)
+	ADD	R19, R16, R21
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e24c3f0	// smull v16.8h, v31.8b, v4.8b
 	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
 	WORD	$0x0e22c3bb	// smull v27.8h, v29.8b, v2.8b
-	WORD	$0x0e258390	// smlal v16.8h, v28.8b, v5.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	FMOVD	(R14)(R22), F31
 	FMOVD	(R14)(R19), F29
+	WORD	$0x0e258390	// smlal v16.8h, v28.8b, v5.8b
 	FMOVD	(R15), F28
+	SUBS	$1, R17, R17
 	ADD	R23, R14, R14
-	ADD	R19, R16, R21
 	WORD	$0x0e24c3ba	// smull v26.8h, v29.8b, v4.8b
 	WORD	$0x0e2383bb	// smlal v27.8h, v29.8b, v3.8b
-	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e26c390	// smull v16.8h, v28.8b, v6.8b
+	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
 	WORD	$0x0e2583da	// smlal v26.8h, v30.8b, v5.8b
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x0e24c3db	// smull v27.8h, v30.8b, v4.8b
+	FMOVD	(R15)(R20), F30
+	FMOVD	(R15)(R11), F29
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	FMOVD	(R15)(R11), F29
 	WORD	$0x0e2583fb	// smlal v27.8h, v31.8b, v5.8b
-	FMOVD	(R15)(R20), F30
-	FMOVD	(R15)(R19), F31
 	WORD	$0x0e26c3b9	// smull v25.8h, v29.8b, v6.8b
+	FMOVD	(R15)(R19), F31
 	WORD	$0x0e2783b0	// smlal v16.8h, v29.8b, v7.8b
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x0e26c3fb	// smull v27.8h, v31.8b, v6.8b
 	WORD	$0x0e2783d9	// smlal v25.8h, v30.8b, v7.8b
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x0e28c3d0	// smull v16.8h, v30.8b, v8.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	FMOVD	(R15)(R23), F28
+	WORD	$0x0e26c3fb	// smull v27.8h, v31.8b, v6.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e28c3d0	// smull v16.8h, v30.8b, v8.8b
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x0e28c3f9	// smull v25.8h, v31.8b, v8.8b
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
@@ -1948,41 +1948,41 @@ pix4:
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	FMOVD	(R15)(R22), F29
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	FMOVD	(R15)(R22), F29
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
-	WORD	$0x0e28c3bb	// smull v27.8h, v29.8b, v8.8b
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x0e28c3bb	// smull v27.8h, v29.8b, v8.8b
 	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	ADD	R23, R15, R15
 	FMOVD	F17, (R16)
-	FMOVD	F21, (R16)(R20)
 	FMOVD	F19, (R16)(R11)
+	FMOVD	F21, (R16)(R20)
 	ADD	R23, R16, R16
 	BNE	pix4
 	// The last iteration's last pixels.
@@ -2005,30 +2005,27 @@ tail:
 pix1:
 	FMOVD	(R13), F28
 	FMOVD	(R13)(R11), F29
-	FMOVD	(R13)(R20), F30
-	FMOVD	(R14), F31
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
-	FMOVD	(R14)(R11), F28
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
+	FMOVD	(R13)(R20), F30
 	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	FMOVD	(R14)(R20), F29
-	ADD	R12, R14, R14
-	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	SUBS	$1, R17, R17
+	FMOVD	(R14), F31
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
 	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
-	FMOVD	(R15), F30
+	FMOVD	(R14)(R11), F28
+	FMOVD	(R14)(R20), F29
 	WORD	$0x0e2383f0	// smlal v16.8h, v31.8b, v3.8b
 	FMOVD	(R15)(R11), F31
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	FMOVD	(R15), F30
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e24c390	// smull v16.8h, v28.8b, v4.8b
-	FMOVD	(R15)(R20), F28
-	ADD	R12, R15, R15
 	WORD	$0x0e2583b0	// smlal v16.8h, v29.8b, v5.8b
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
+	FMOVD	(R15)(R20), F28
 	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
@@ -2037,30 +2034,33 @@ pix1:
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	ADD	R12, R15, R15
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	ADD	R12, R13, R13
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	ADD	R12, R14, R14
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	FMOVD	F17, (R16)
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET
@@ -2144,138 +2144,138 @@ pix4:
 	// The previous iteration's last pixel (the first iteration: junk at dst,
 	// which its pixel 0 overwrites).
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
-	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	FMOVD	(R13)(R12), F27
-	FMOVD	(R13), F25
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
 	FMOVD	(R13)(R21), F29
+	FMOVD	(R13), F25
+	FMOVD	(R13)(R19), F28
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	FMOVD	(R13)(R11), F26
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
 	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	FMOVD	(R13)(R25), F31
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	FMOVD	(R13)(R22), F30
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e60c373	// smull v19.4s, v27.4h, v0.4h
 	WORD	$0x0e60c3b5	// smull v21.4s, v29.4h, v0.4h
-	WORD	$0x4e60c3b6	// smull2 v22.4s, v29.8h, v0.8h
-	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
-	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
 	WORD	$0x4e60c374	// smull2 v20.4s, v27.8h, v0.8h
-	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	FMOVD	(R13)(R19), F28
-	FMOVD	(R13)(R11), F26
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x4e60c3b6	// smull2 v22.4s, v29.8h, v0.8h
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	FMOVD	(R13)(R22), F30
-	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	FMOVD	(R13)(R25), F31
-	WORD	$0x0e618393	// smlal v19.4s, v28.4h, v1.4h
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
-	WORD	$0x0e6283b3	// smlal v19.4s, v29.4h, v2.4h
-	WORD	$0x4e6183d6	// smlal2 v22.4s, v30.8h, v1.8h
+	WORD	$0x0e618393	// smlal v19.4s, v28.4h, v1.4h
+	WORD	$0x4e60c3f8	// smull2 v24.4s, v31.8h, v0.8h
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e618394	// smlal2 v20.4s, v28.8h, v1.8h
+	FMOVD	(R13)(R23), F26
+	FMOVD	(R14)(R11), F28
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x0e6283b3	// smlal v19.4s, v29.4h, v2.4h
+	WORD	$0x4e6283b4	// smlal2 v20.4s, v29.8h, v2.8h
+	FMOVD	(R13)(R24), F25
+	FMOVD	(R14)(R12), F29
 	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
 	WORD	$0x0e6183d5	// smlal v21.4s, v30.4h, v1.4h
-	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
-	WORD	$0x4e60c3f8	// smull2 v24.4s, v31.8h, v0.8h
-	WORD	$0x4e6283f6	// smlal2 v22.4s, v31.8h, v2.8h
-	WORD	$0x4e6283b4	// smlal2 v20.4s, v29.8h, v2.8h
-	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
-	WORD	$0x0e6283f5	// smlal v21.4s, v31.4h, v2.4h
-	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	FMOVD	(R14)(R12), F29
-	FMOVD	(R13)(R24), F25
-	FMOVD	(R13)(R23), F26
+	WORD	$0x4e6183d6	// smlal2 v22.4s, v30.8h, v1.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
 	FMOVD	(R14)(R19), F30
 	FMOVD	(R14), F27
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x4e6283f6	// smlal2 v22.4s, v31.8h, v2.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e6283f5	// smlal v21.4s, v31.4h, v2.4h
 	WORD	$0x0e6383b3	// smlal v19.4s, v29.4h, v3.4h
-	WORD	$0x4e6383b4	// smlal2 v20.4s, v29.8h, v3.8h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x4e618338	// smlal2 v24.4s, v25.8h, v1.8h
 	WORD	$0x4e638372	// smlal2 v18.4s, v27.8h, v3.8h
-	WORD	$0x0e638371	// smlal v17.4s, v27.4h, v3.4h
 	WORD	$0x0e6483d3	// smlal v19.4s, v30.4h, v4.4h
-	WORD	$0x4e6483d4	// smlal2 v20.4s, v30.8h, v4.8h
-	WORD	$0x4e628358	// smlal2 v24.4s, v26.8h, v2.8h
-	FMOVD	(R14)(R24), F27
-	FMOVD	(R14)(R11), F28
-	FMOVD	(R15)(R11), F30
-	ADD	R23, R13, R13
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e638371	// smlal v17.4s, v27.4h, v3.4h
+	WORD	$0x4e6383b4	// smlal2 v20.4s, v29.8h, v3.8h
 	SUBS	$1, R17, R17
 	FMOVD	F23, (R20)
+	ADD	R23, R13, R13
+	FMOVD	(R14)(R24), F27
 	WORD	$0x0e60c3f7	// smull v23.4s, v31.4h, v0.4h
 	WORD	$0x4e648392	// smlal2 v18.4s, v28.8h, v4.8h
-	WORD	$0x0e648391	// smlal v17.4s, v28.4h, v4.4h
+	WORD	$0x4e628358	// smlal2 v24.4s, v26.8h, v2.8h
 	FMOVD	(R14)(R21), F31
-	FMOVD	(R14)(R23), F28
+	WORD	$0x4e6483d4	// smlal2 v20.4s, v30.8h, v4.8h
+	WORD	$0x0e648391	// smlal v17.4s, v28.4h, v4.4h
 	WORD	$0x0e618337	// smlal v23.4s, v25.4h, v1.4h
-	WORD	$0x4e6583b2	// smlal2 v18.4s, v29.8h, v5.8h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	WORD	$0x0e6583b1	// smlal v17.4s, v29.4h, v5.4h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	FMOVD	(R14)(R22), F25
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x4e6583b2	// smlal2 v18.4s, v29.8h, v5.8h
+	FMOVD	(R14)(R23), F28
+	FMOVD	(R15)(R11), F30
+	WORD	$0x0e6583b1	// smlal v17.4s, v29.4h, v5.4h
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x0e628357	// smlal v23.4s, v26.4h, v2.4h
 	WORD	$0x4e6383f6	// smlal2 v22.4s, v31.8h, v3.8h
 	WORD	$0x4e6583f4	// smlal2 v20.4s, v31.8h, v5.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e6383f5	// smlal v21.4s, v31.4h, v3.4h
-	WORD	$0x0e6583f3	// smlal v19.4s, v31.4h, v5.4h
 	FMOVD	(R14)(R25), F26
+	WORD	$0x0e6583f3	// smlal v19.4s, v31.4h, v5.4h
+	WORD	$0x0e6383f5	// smlal v21.4s, v31.4h, v3.4h
 	FMOVD	(R15)(R12), F31
-	WORD	$0x4e648336	// smlal2 v22.4s, v25.8h, v4.8h
-	WORD	$0x0e648335	// smlal v21.4s, v25.4h, v4.4h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
 	FMOVD	(R15), F29
+	WORD	$0x4e648336	// smlal2 v22.4s, v25.8h, v4.8h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e648335	// smlal v21.4s, v25.4h, v4.4h
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
 	FMOVD	(R15)(R19), F25
 	ADD	R23, R14, R14
+	WORD	$0x4e638358	// smlal2 v24.4s, v26.8h, v3.8h
+	WORD	$0x4e6683b2	// smlal2 v18.4s, v29.8h, v6.8h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6683b1	// smlal v17.4s, v29.4h, v6.4h
 	WORD	$0x0e638357	// smlal v23.4s, v26.4h, v3.4h
 	WORD	$0x4e658356	// smlal2 v22.4s, v26.8h, v5.8h
-	WORD	$0x0e658355	// smlal v21.4s, v26.4h, v5.4h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x4e638358	// smlal2 v24.4s, v26.8h, v3.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e648377	// smlal v23.4s, v27.4h, v4.4h
-	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
-	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
-	WORD	$0x4e6683b2	// smlal2 v18.4s, v29.8h, v6.8h
 	WORD	$0x4e648378	// smlal2 v24.4s, v27.8h, v4.8h
-	WORD	$0x0e6683b1	// smlal v17.4s, v29.4h, v6.4h
-	WORD	$0x0e658397	// smlal v23.4s, v28.4h, v5.4h
-	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
-	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
+	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
 	WORD	$0x4e6783d2	// smlal2 v18.4s, v30.8h, v7.8h
-	WORD	$0x4e658398	// smlal2 v24.4s, v28.8h, v5.8h
-	WORD	$0x0e6783d1	// smlal v17.4s, v30.4h, v7.4h
+	WORD	$0x0e658355	// smlal v21.4s, v26.4h, v5.4h
+	WORD	$0x0e648377	// smlal v23.4s, v27.4h, v4.4h
 	FMOVD	(R15)(R21), F26
+	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e6783d1	// smlal v17.4s, v30.4h, v7.4h
 	FMOVD	(R15)(R22), F27
-	FMOVD	(R15)(R25), F28
 	WORD	$0x4e6883f2	// smlal2 v18.4s, v31.8h, v8.8h
+	WORD	$0x4e658398	// smlal2 v24.4s, v28.8h, v5.8h
+	WORD	$0x0e658397	// smlal v23.4s, v28.4h, v5.4h
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x0e6883f1	// smlal v17.4s, v31.4h, v8.4h
+	FMOVD	(R15)(R25), F28
+	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
 	VADD	V10.S4, V18.S4, V18.S4
+	WORD	$0x0e6883f1	// smlal v17.4s, v31.4h, v8.4h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
+	WORD	$0x0e668355	// smlal v21.4s, v26.4h, v6.4h
 	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
 	WORD	$0x4e668356	// smlal2 v22.4s, v26.8h, v6.8h
-	WORD	$0x0e668355	// smlal v21.4s, v26.4h, v6.4h
-	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
 	VADD	V9.S4, V17.S4, V17.S4
+	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	VADD	V9.S4, V19.S4, V19.S4
 	WORD	$0x4e678376	// smlal2 v22.4s, v27.8h, v7.8h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x0e678375	// smlal v21.4s, v27.4h, v7.4h
 	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
@@ -2285,51 +2285,51 @@ pix4:
 	WORD	$0x0e688395	// smlal v21.4s, v28.4h, v8.4h
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	VADD	V10.S4, V22.S4, V22.S4
 	VADD	V9.S4, V21.S4, V21.S4
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
-	WORD	$0x0e668397	// smlal v23.4s, v28.4h, v6.4h
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	FMOVD	(R15)(R24), F29
 	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
-	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e668398	// smlal2 v24.4s, v28.8h, v6.8h
+	WORD	$0x0e668397	// smlal v23.4s, v28.4h, v6.4h
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	FMOVD	(R15)(R24), F29
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	FMOVD	(R15)(R23), F30
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
-	FMOVD	(R15)(R23), F30
-	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e668398	// smlal2 v24.4s, v28.8h, v6.8h
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
-	WORD	$0x4e6783b8	// smlal2 v24.4s, v29.8h, v7.8h
 	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x0e6783b7	// smlal v23.4s, v29.4h, v7.4h
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
-	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6783b8	// smlal2 v24.4s, v29.8h, v7.8h
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e6883d7	// smlal v23.4s, v30.4h, v8.4h
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	ADD	R23, R15, R15
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	VADD	V9.S4, V23.S4, V23.S4
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VADD	V10.S4, V24.S4, V24.S4
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
-	VADD	V9.S4, V23.S4, V23.S4
-	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
-	ADD	R23, R15, R15
-	ADD	R19, R16, R20
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	ADD	R19, R16, R20
 	FMOVD	F17, (R16)
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	FMOVD	F19, (R16)(R11)
@@ -2356,40 +2356,39 @@ tail:
 pix1:
 	FMOVD	(R13), F25
 	FMOVD	(R13)(R11), F26
-	FMOVD	(R13)(R12), F27
-	FMOVD	(R14), F28
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	FMOVD	(R14)(R11), F29
+	FMOVD	(R14)(R12), F30
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	FMOVD	(R15), F31
+	FMOVD	(R13)(R12), F27
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
 	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	FMOVD	(R14)(R12), F30
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	FMOVD	(R14), F28
+	ADD	R12, R13, R13
+	FMOVD	(R15)(R11), F25
 	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	FMOVD	(R15), F31
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	FMOVD	(R15)(R11), F25
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	SUBS	$1, R17, R17
 	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
-	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	FMOVD	(R15)(R12), F26
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
 	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
 	WORD	$0x4e6483b2	// smlal2 v18.4s, v29.8h, v4.8h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	ADD	R12, R15, R15
 	WORD	$0x0e6583d1	// smlal v17.4s, v30.4h, v5.4h
 	WORD	$0x4e6583d2	// smlal2 v18.4s, v30.8h, v5.8h
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
 	WORD	$0x4e6683f2	// smlal2 v18.4s, v31.8h, v6.8h
-	ADD	R12, R14, R14
-	ADD	R12, R15, R15
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
 	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
 	WORD	$0x4e678332	// smlal2 v18.4s, v25.8h, v7.8h
 	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
@@ -2401,6 +2400,7 @@ pix1:
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	ADD	R12, R14, R14
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
@@ -2412,16 +2412,16 @@ pix1:
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET
@@ -2528,80 +2528,79 @@ pix4:
 	// which its pixel 0 overwrites).
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	FMOVD	(R13)(R12), F30
 	FMOVD	(R13), F28
 	FMOVD	(R13)(R11), F29
-	FMOVD	(R13)(R12), F30
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
+	FMOVD	(R13)(R19), F31
 	WORD	$0x0e20c3d9	// smull v25.8h, v30.8b, v0.8b
 	FMOVD	(R13)(R21), F28
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	WORD	$0x0e20c39a	// smull v26.8h, v28.8b, v0.8b
 	FMOVD	(R13)(R22), F29
+	WORD	$0x0e2183f9	// smlal v25.8h, v31.8b, v1.8b
+	WORD	$0x0e20c39a	// smull v26.8h, v28.8b, v0.8b
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
-	FMOVD	(R13)(R19), F31
-	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
-	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	FMOVD	(R13)(R24), F31
 	WORD	$0x0e2183ba	// smlal v26.8h, v29.8b, v1.8b
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
-	WORD	$0x0e2183f9	// smlal v25.8h, v31.8b, v1.8b
+	FMOVD	(R14), F29
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
 	FMOVD	(R13)(R25), F30
-	FMOVD	(R13)(R24), F31
+	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
 	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	WORD	$0x0e20c3db	// smull v27.8h, v30.8b, v0.8b
-	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
-	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
-	WORD	$0x0e22c3da	// smull v26.8h, v30.8b, v2.8b
 	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
-	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x0e20c3db	// smull v27.8h, v30.8b, v0.8b
 	WORD	$0x0e22c399	// smull v25.8h, v28.8b, v2.8b
-	WORD	$0x0e2183fb	// smlal v27.8h, v31.8b, v1.8b
-	FMOVD	(R14), F29
-	FMOVD	(R14)(R12), F31
-	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
 	WORD	$0x0e2383b0	// smlal v16.8h, v29.8b, v3.8b
-	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
-	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
 	FMOVD	(R13)(R23), F28
-	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x0e2183fb	// smlal v27.8h, v31.8b, v1.8b
+	FMOVD	(R14)(R12), F31
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	FMOVD	(R14)(R21), F29
+	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
+	WORD	$0x0e22c3da	// smull v26.8h, v30.8b, v2.8b
 	FMOVD	(R14)(R11), F30
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
-	WORD	$0x0e24c3d0	// smull v16.8h, v30.8b, v4.8b
-	FMOVD	(R14)(R22), F30
-	FMOVD	(R14)(R21), F29
-	SUBS	$1, R17, R17
-	ADD	R23, R13, R13
-	WORD	$0x0e2583f0	// smlal v16.8h, v31.8b, v5.8b
 	WORD	$0x0e2383ba	// smlal v26.8h, v29.8b, v3.8b
-	FMOVD	(R14)(R25), F31
+	WORD	$0x0e24c3d0	// smull v16.8h, v30.8b, v4.8b
+	ADD	R23, R13, R13
 	FMOVD	F23, (R20)
+	SUBS	$1, R17, R17
+	FMOVD	(R14)(R22), F30
 	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x0e22c39b	// smull v27.8h, v28.8b, v2.8b
+	WORD	$0x0e2583f0	// smlal v16.8h, v31.8b, v5.8b
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	WORD	$0x0e24c3da	// smull v26.8h, v30.8b, v4.8b
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	FMOVD	(R14)(R25), F31
 	FMOVD	(R14)(R19), F28
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x0e24c3da	// smull v26.8h, v30.8b, v4.8b
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e2383fb	// smlal v27.8h, v31.8b, v3.8b
 	FMOVD	(R15), F30
-	WORD	$0x0e2583fa	// smlal v26.8h, v31.8b, v5.8b
 	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
 	FMOVD	(R14)(R24), F28
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e2583fa	// smlal v26.8h, v31.8b, v5.8b
 	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
+	FMOVD	(R15)(R21), F30
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x0e24c39b	// smull v27.8h, v28.8b, v4.8b
 	FMOVD	(R15)(R12), F28
 	FMOVD	(R14)(R23), F29
@@ -2610,18 +2609,19 @@ pix4:
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e26c399	// smull v25.8h, v28.8b, v6.8b
 	WORD	$0x0e2583bb	// smlal v27.8h, v29.8b, v5.8b
-	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
-	FMOVD	(R15)(R21), F30
 	FMOVD	(R15)(R19), F29
+	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	FMOVD	(R15)(R22), F31
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x0e2783b9	// smlal v25.8h, v29.8b, v7.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	FMOVD	(R15)(R25), F28
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
@@ -2649,43 +2649,43 @@ pix4:
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	FMOVD	(R15)(R24), F29
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
-	FMOVD	(R15)(R24), F29
+	WORD	$0x0e2783bb	// smlal v27.8h, v29.8b, v7.8b
+	FMOVD	(R15)(R23), F30
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
-	WORD	$0x0e2783bb	// smlal v27.8h, v29.8b, v7.8b
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
-	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
-	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
 	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
-	FMOVD	(R15)(R23), F30
-	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
-	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e28c3db	// smull v27.8h, v30.8b, v8.8b
-	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	ADD	R23, R15, R15
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	ADD	R23, R14, R14
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	ADD	R19, R16, R20
+	FMOVD	F17, (R16)
 	FMOVD	F19, (R16)(R11)
 	FMOVD	F21, (R16)(R12)
-	FMOVD	F17, (R16)
 	ADD	R21, R16, R16
 	BNE	pix4
 	// The last iteration's last pixels.
@@ -2708,30 +2708,27 @@ tail:
 pix1:
 	FMOVD	(R13), F28
 	FMOVD	(R13)(R11), F29
-	FMOVD	(R13)(R12), F30
-	FMOVD	(R14), F31
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
-	FMOVD	(R14)(R11), F28
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
+	FMOVD	(R13)(R12), F30
 	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	FMOVD	(R14)(R12), F29
-	ADD	R12, R14, R14
-	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	SUBS	$1, R17, R17
+	FMOVD	(R14), F31
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
 	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
-	FMOVD	(R15), F30
+	FMOVD	(R14)(R11), F28
+	FMOVD	(R14)(R12), F29
 	WORD	$0x0e2383f0	// smlal v16.8h, v31.8b, v3.8b
 	FMOVD	(R15)(R11), F31
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	FMOVD	(R15), F30
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e24c390	// smull v16.8h, v28.8b, v4.8b
-	FMOVD	(R15)(R12), F28
-	ADD	R12, R15, R15
 	WORD	$0x0e2583b0	// smlal v16.8h, v29.8b, v5.8b
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
+	FMOVD	(R15)(R12), F28
 	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
@@ -2740,30 +2737,33 @@ pix1:
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	ADD	R12, R15, R15
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	ADD	R12, R13, R13
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	ADD	R12, R14, R14
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	FMOVD	F17, (R16)
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET

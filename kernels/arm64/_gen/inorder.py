@@ -146,11 +146,48 @@ def schedule(texts, noalias=False, trials=0):
             c, e = simulate(order, state=True)
             if c < cost:
                 best, cost, entry = order, c, e
+        best = _climb(texts, best, noalias, 40 * trials, rng)
     return best
 
 
-def _schedule(texts, noalias, jitter, entry=None):
+def _climb(texts, order, noalias, steps, rng):
+    """Hill climbing on a loop body's order: moves one instruction up to 8
+    places where no dependence forbids it, keeps moves that simulate() finds
+    no slower."""
     ops = [Op(t) for t in texts]
+    preds = _deps(ops, noalias)
+    index = {}
+    for i, t in enumerate(texts):
+        index.setdefault(t, []).append(i)
+    pos = []  # original index of each place in order
+    seen = {}
+    for t in order:
+        k = seen.get(t, 0)
+        pos.append(index[t][k])
+        seen[t] = k + 1
+    dep = [set(p) for p in preds]
+    cost = simulate([texts[i] for i in pos], 2)
+    n = len(pos)
+    for _ in range(steps):
+        a = rng.randrange(n - 1)  # the branch stays last
+        b = min(max(0, a + rng.randint(-8, 8)), n - 2)
+        if a == b:
+            continue
+        x = pos[a]
+        if b < a and any(pos[k] in dep[x] for k in range(b, a)):
+            continue
+        if b > a and any(x in dep[pos[k]] for k in range(a + 1, b + 1)):
+            continue
+        trial = pos[:a] + pos[a + 1:]
+        trial.insert(b, x)
+        c = simulate([texts[i] for i in trial], 2)
+        if c <= cost:
+            pos, cost = trial, c
+    return [texts[i] for i in pos]
+
+
+def _deps(ops, noalias):
+    """Per instruction i, {j: latency} of the older ones it depends on."""
     n = len(ops)
     preds = [dict() for _ in range(n)]  # i -> {j: latency}, j < i
     last_write, reads_since = {}, {}
@@ -169,9 +206,10 @@ def _schedule(texts, noalias, jitter, entry=None):
         if (op.load and not noalias) or op.store:
             if last_store is not None:
                 preds[i].setdefault(last_store, 0)
-            if op.store and not noalias:
-                for j in mem_since:
-                    preds[i].setdefault(j, 0)
+            if op.store:
+                if not noalias:
+                    for j in mem_since:
+                        preds[i].setdefault(j, 0)
                 last_store, mem_since = i, []
             else:
                 mem_since.append(i)
@@ -183,6 +221,13 @@ def _schedule(texts, noalias, jitter, entry=None):
         for r in op.writes:
             last_write[r] = i
             reads_since[r] = []
+    return preds
+
+
+def _schedule(texts, noalias, jitter, entry=None):
+    ops = [Op(t) for t in texts]
+    n = len(ops)
+    preds = _deps(ops, noalias)
     # Critical path length to the end, the tie-break.
     succs = [[] for _ in range(n)]
     for i in range(n):
@@ -229,6 +274,16 @@ def _schedule(texts, noalias, jitter, entry=None):
     return [texts[i] for i in order]
 
 
+_OPS = {}
+
+
+def _op(text):
+    """Op(text), parsed once."""
+    if text not in _OPS:
+        _OPS[text] = Op(text)
+    return _OPS[text]
+
+
 def simulate(texts, iterations=3, state=False):
     """Cycles per iteration of texts, a loop body issued in this order and
     repeated, in the model of the module doc (registers carry over between
@@ -236,7 +291,7 @@ def simulate(texts, iterations=3, state=False):
     (iterations - 1). With state, also the entry state of the last
     iteration relative to the previous one's last issue: (ready cycle of
     each register, latest completion)."""
-    ops = [Op(t) for t in texts]
+    ops = [_op(t) for t in texts]
     ready = {}  # register -> cycle its value is ready
     issue_cycle, complete_max, unit_free, in_cycle = 0, 0, {}, []
     ends, entry = [], None
