@@ -225,5 +225,5 @@ def kernel_a53():
 def generate():
     out = kernel(1) + [""] + kernel(2)
     out += [""] + kernel_a53()
-    out += [""] + inorder.twin(kernel(2), "dwF32S2")
+    out += [""] + inorder.twin(kernel(2), "dwF32S2", trials=100)
     return "dwconv_f32_arm64.s", out

@@ -341,7 +341,7 @@ def _depost(text):
             "add %s, %s, %s" % (m.group(3), m.group(3), m.group(4))]
 
 
-def twin(items, name):
+def twin(items, name, noalias=False, trials=0):
     """Returns the in-order twin of one generated function (its doc comment,
     TEXT line and body, as gen.py items): named name + "A53", post-indexed
     accesses split, each straight-line block scheduled."""
@@ -351,7 +351,7 @@ def twin(items, name):
     params = sig[sig.index("("):]
     head = [TWIN_DOC % {"name": name + "A53", "sig": params, "orig": name},
             items[start].replace("·%s(SB)" % name, "·%sA53(SB)" % name)]
-    return head + reorder(items[start + 1:])
+    return head + reorder(items[start + 1:], noalias, trials)
 
 
 def reorder(items, noalias=False, trials=0):
