@@ -1,8 +1,10 @@
 """inorder.py: reorders straight-line code for an in-order core (Cortex-A53).
 
-The kernels scheduled for in-order cores are their out-of-order twins with
-each loop body reordered by schedule(): the same instructions, a different
-order that respects every dependence, so the same results. The order is
+Some kernels scheduled for in-order cores are their out-of-order twins with
+each loop body reordered by schedule() (twin()): the same instructions, a
+different order that respects every dependence, so the same results; others
+are written for the in-order core by their generator, which has their blocks
+ordered by reorder(). The order is
 chosen by list scheduling against a model of the Cortex-A53 that follows
 LLVM's scheduling model of it (llvm-mca -mcpu=cortex-a53, which is what
 docs/perf/arm64.md measures): dual issue in order, one NEON instruction per
@@ -15,7 +17,13 @@ load or store waits until every older instruction has completed.
 Dependences: registers (x and w alias, v and its b/h/s/d/q views alias, the
 flags), read-after-write (the producer's latency), write-after-read and
 write-after-write (order only); loads and stores keep their order relative
-to every store; branches stay last.
+to every store (with noalias, a kernel's promise that it never loads what it
+stores, only stores keep their order); branches stay last.
+
+A loop body may also be searched (trials): list schedules with perturbed
+priorities, then hill climbing that moves single instructions, each order
+judged by simulate(), which runs the body as a loop in the same model (values
+in flight cross the back edge, which the list scheduler does not see).
 """
 import random
 import re
