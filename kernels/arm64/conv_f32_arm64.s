@@ -212,120 +212,118 @@ pixel:
 block:
 	VLD1	(R10), [V24.S4, V25.S4]
 	ADD	$32, R10, R10
-	SUBS	$1, R9, R9
 	VLD1	(R10), [V26.S4, V27.S4]
+	ADD	$32, R10, R10
+	SUBS	$1, R9, R9
 	WORD	$0x4f809310	// fmul v16.4s, v24.4s, v0.s[0]
+	VLD1	(R10), [V28.S4, V29.S4]
+	ADD	$32, R10, R10
+	WORD	$0x4fa09373	// fmul v19.4s, v27.4s, v0.s[1]
 	WORD	$0x4f809331	// fmul v17.4s, v25.4s, v0.s[0]
+	VLD1	(R10), [V24.S4, V25.S4]
 	ADD	$32, R10, R10
 	WORD	$0x4fa09352	// fmul v18.4s, v26.4s, v0.s[1]
-	WORD	$0x4fa09373	// fmul v19.4s, v27.4s, v0.s[1]
-	VLD1	(R10), [V28.S4, V29.S4]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V24.S4, V25.S4]
-	WORD	$0x4f809b94	// fmul v20.4s, v28.4s, v0.s[2]
-	WORD	$0x4f809bb5	// fmul v21.4s, v29.4s, v0.s[2]
-	ADD	$32, R10, R10
-	WORD	$0x4fa09b16	// fmul v22.4s, v24.4s, v0.s[3]
-	WORD	$0x4fa09b37	// fmul v23.4s, v25.4s, v0.s[3]
 	VLD1	(R10), [V26.S4, V27.S4]
+	WORD	$0x4f809bb5	// fmul v21.4s, v29.4s, v0.s[2]
+	WORD	$0x4fa09b37	// fmul v23.4s, v25.4s, v0.s[3]
 	ADD	$32, R10, R10
-	VLD1	(R10), [V28.S4, V29.S4]
 	WORD	$0x4f811350	// fmla v16.4s, v26.4s, v1.s[0]
 	WORD	$0x4f811371	// fmla v17.4s, v27.4s, v1.s[0]
+	WORD	$0x4f809b94	// fmul v20.4s, v28.4s, v0.s[2]
+	VLD1	(R10), [V28.S4, V29.S4]
+	ADD	$32, R10, R10
+	WORD	$0x4fa09b16	// fmul v22.4s, v24.4s, v0.s[3]
+	VLD1	(R10), [V24.S4, V25.S4]
+	ADD	$32, R10, R10
+	VLD1	(R10), [V26.S4, V27.S4]
+	ADD	$32, R10, R10
+	WORD	$0x4f811b35	// fmla v21.4s, v25.4s, v1.s[2]
+	WORD	$0x4f811b14	// fmla v20.4s, v24.4s, v1.s[2]
 	WORD	$0x4fa11392	// fmla v18.4s, v28.4s, v1.s[1]
 	WORD	$0x4fa113b3	// fmla v19.4s, v29.4s, v1.s[1]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V24.S4, V25.S4]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V26.S4, V27.S4]
-	WORD	$0x4f811b14	// fmla v20.4s, v24.4s, v1.s[2]
-	WORD	$0x4f811b35	// fmla v21.4s, v25.4s, v1.s[2]
-	WORD	$0x4fa11b56	// fmla v22.4s, v26.4s, v1.s[3]
-	WORD	$0x4fa11b77	// fmla v23.4s, v27.4s, v1.s[3]
-	ADD	$32, R10, R10
 	VLD1	(R10), [V28.S4, V29.S4]
 	ADD	$32, R10, R10
 	VLD1	(R10), [V24.S4, V25.S4]
+	ADD	$32, R10, R10
 	WORD	$0x4f821390	// fmla v16.4s, v28.4s, v2.s[0]
+	WORD	$0x4fa11b77	// fmla v23.4s, v27.4s, v1.s[3]
 	WORD	$0x4f8213b1	// fmla v17.4s, v29.4s, v2.s[0]
-	WORD	$0x4f831312	// fmla v18.4s, v24.4s, v3.s[0]
-	WORD	$0x4f831333	// fmla v19.4s, v25.4s, v3.s[0]
-	ADD	$32, R10, R10
+	WORD	$0x4fa11b56	// fmla v22.4s, v26.4s, v1.s[3]
 	VLD1	(R10), [V26.S4, V27.S4]
 	ADD	$32, R10, R10
 	VLD1	(R10), [V28.S4, V29.S4]
-	WORD	$0x4fa31354	// fmla v20.4s, v26.4s, v3.s[1]
-	WORD	$0x4fa31375	// fmla v21.4s, v27.4s, v3.s[1]
-	WORD	$0x4f831b96	// fmla v22.4s, v28.4s, v3.s[2]
-	WORD	$0x4f831bb7	// fmla v23.4s, v29.4s, v3.s[2]
 	ADD	$32, R10, R10
+	WORD	$0x4f831333	// fmla v19.4s, v25.4s, v3.s[0]
+	WORD	$0x4f831312	// fmla v18.4s, v24.4s, v3.s[0]
+	WORD	$0x4fa31375	// fmla v21.4s, v27.4s, v3.s[1]
+	WORD	$0x4fa31354	// fmla v20.4s, v26.4s, v3.s[1]
+	WORD	$0x4f831bb7	// fmla v23.4s, v29.4s, v3.s[2]
 	VLD1	(R10), [V24.S4, V25.S4]
 	ADD	$32, R10, R10
 	VLD1	(R10), [V26.S4, V27.S4]
+	ADD	$32, R10, R10
 	WORD	$0x4fa31b10	// fmla v16.4s, v24.4s, v3.s[3]
 	WORD	$0x4fa31b31	// fmla v17.4s, v25.4s, v3.s[3]
-	WORD	$0x4f841352	// fmla v18.4s, v26.4s, v4.s[0]
-	WORD	$0x4f841373	// fmla v19.4s, v27.4s, v4.s[0]
-	ADD	$32, R10, R10
+	WORD	$0x4f831b96	// fmla v22.4s, v28.4s, v3.s[2]
 	VLD1	(R10), [V28.S4, V29.S4]
 	ADD	$32, R10, R10
 	VLD1	(R10), [V24.S4, V25.S4]
-	WORD	$0x4fa41394	// fmla v20.4s, v28.4s, v4.s[1]
+	ADD	$32, R10, R10
+	WORD	$0x4f841352	// fmla v18.4s, v26.4s, v4.s[0]
 	WORD	$0x4fa413b5	// fmla v21.4s, v29.4s, v4.s[1]
+	WORD	$0x4fa41394	// fmla v20.4s, v28.4s, v4.s[1]
+	WORD	$0x4f841373	// fmla v19.4s, v27.4s, v4.s[0]
+	VLD1	(R10), [V26.S4, V27.S4]
+	ADD	$32, R10, R10
+	VLD1	(R10), [V28.S4, V29.S4]
+	ADD	$32, R10, R10
 	WORD	$0x4f841b16	// fmla v22.4s, v24.4s, v4.s[2]
 	WORD	$0x4f841b37	// fmla v23.4s, v25.4s, v4.s[2]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V26.S4, V27.S4]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V28.S4, V29.S4]
-	WORD	$0x4fa41b50	// fmla v16.4s, v26.4s, v4.s[3]
 	WORD	$0x4fa41b71	// fmla v17.4s, v27.4s, v4.s[3]
+	WORD	$0x4fa41b50	// fmla v16.4s, v26.4s, v4.s[3]
+	VLD1	(R10), [V24.S4, V25.S4]
+	ADD	$32, R10, R10
+	VLD1	(R10), [V26.S4, V27.S4]
+	ADD	$32, R10, R10
 	WORD	$0x4f851392	// fmla v18.4s, v28.4s, v5.s[0]
-	WORD	$0x4f8513b3	// fmla v19.4s, v29.4s, v5.s[0]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V24.S4, V25.S4]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V26.S4, V27.S4]
-	WORD	$0x4f861314	// fmla v20.4s, v24.4s, v6.s[0]
 	WORD	$0x4f861335	// fmla v21.4s, v25.4s, v6.s[0]
-	WORD	$0x4fa61356	// fmla v22.4s, v26.4s, v6.s[1]
+	WORD	$0x4f861314	// fmla v20.4s, v24.4s, v6.s[0]
+	WORD	$0x4f8513b3	// fmla v19.4s, v29.4s, v5.s[0]
+	VLD1	(R10), [V28.S4, V29.S4]
+	ADD	$32, R10, R10
+	VLD1	(R10), [V24.S4, V25.S4]
+	ADD	$32, R10, R10
 	WORD	$0x4fa61377	// fmla v23.4s, v27.4s, v6.s[1]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V28.S4, V29.S4]
-	ADD	$32, R10, R10
-	VLD1	(R10), [V24.S4, V25.S4]
-	WORD	$0x4f861b90	// fmla v16.4s, v28.4s, v6.s[2]
+	WORD	$0x4fa61356	// fmla v22.4s, v26.4s, v6.s[1]
 	WORD	$0x4f861bb1	// fmla v17.4s, v29.4s, v6.s[2]
-	WORD	$0x4fa61b12	// fmla v18.4s, v24.4s, v6.s[3]
 	WORD	$0x4fa61b33	// fmla v19.4s, v25.4s, v6.s[3]
-	ADD	$32, R10, R10
+	WORD	$0x4f861b90	// fmla v16.4s, v28.4s, v6.s[2]
+	WORD	$0x4fa61b12	// fmla v18.4s, v24.4s, v6.s[3]
 	VLD1	(R10), [V26.S4, V27.S4]
 	ADD	$32, R10, R10
 	VLD1	(R10), [V28.S4, V29.S4]
-	WORD	$0x4f871354	// fmla v20.4s, v26.4s, v7.s[0]
-	WORD	$0x4f871375	// fmla v21.4s, v27.4s, v7.s[0]
-	WORD	$0x4fa71396	// fmla v22.4s, v28.4s, v7.s[1]
-	WORD	$0x4fa713b7	// fmla v23.4s, v29.4s, v7.s[1]
 	ADD	$32, R10, R10
 	VLD1	(R10), [V24.S4, V25.S4]
 	ADD	$32, R10, R10
+	WORD	$0x4fa71396	// fmla v22.4s, v28.4s, v7.s[1]
+	WORD	$0x4f871354	// fmla v20.4s, v26.4s, v7.s[0]
+	WORD	$0x4fa713b7	// fmla v23.4s, v29.4s, v7.s[1]
+	WORD	$0x4f871375	// fmla v21.4s, v27.4s, v7.s[0]
 	VLD1	(R10), [V26.S4, V27.S4]
-	WORD	$0x4f871b10	// fmla v16.4s, v24.4s, v7.s[2]
-	WORD	$0x4f871b31	// fmla v17.4s, v25.4s, v7.s[2]
-	WORD	$0x4fa71b52	// fmla v18.4s, v26.4s, v7.s[3]
-	WORD	$0x4fa71b73	// fmla v19.4s, v27.4s, v7.s[3]
 	ADD	$32, R10, R10
-	WORD	$0x4e32d610	// fadd v16.4s, v16.4s, v18.4s
 	VLD1	(R10), [V28.S4, V29.S4]
-	WORD	$0x4e33d631	// fadd v17.4s, v17.4s, v19.4s
-	VLD1	(R11), [V18.S4, V19.S4]
-	ADD	$32, R10, R10
+	WORD	$0x4f871b10	// fmla v16.4s, v24.4s, v7.s[2]
+	WORD	$0x4fa71b52	// fmla v18.4s, v26.4s, v7.s[3]
+	WORD	$0x4f871b31	// fmla v17.4s, v25.4s, v7.s[2]
+	WORD	$0x4fa71b73	// fmla v19.4s, v27.4s, v7.s[3]
 	WORD	$0x4f881394	// fmla v20.4s, v28.4s, v8.s[0]
 	WORD	$0x4f8813b5	// fmla v21.4s, v29.4s, v8.s[0]
-	ADD	$32, R11, R11
+	WORD	$0x4e33d631	// fadd v17.4s, v17.4s, v19.4s
+	WORD	$0x4e32d610	// fadd v16.4s, v16.4s, v18.4s
 	WORD	$0x4e36d694	// fadd v20.4s, v20.4s, v22.4s
 	WORD	$0x4e37d6b5	// fadd v21.4s, v21.4s, v23.4s
 	WORD	$0x4e34d610	// fadd v16.4s, v16.4s, v20.4s
+	VLD1	(R11), [V18.S4, V19.S4]
 	WORD	$0x4e35d631	// fadd v17.4s, v17.4s, v21.4s
 	WORD	$0x4e32d610	// fadd v16.4s, v16.4s, v18.4s
 	WORD	$0x4e33d631	// fadd v17.4s, v17.4s, v19.4s
@@ -333,13 +331,15 @@ block:
 	WORD	$0x4e3ef631	// fmax v17.4s, v17.4s, v30.4s
 	WORD	$0x4ebff610	// fmin v16.4s, v16.4s, v31.4s
 	WORD	$0x4ebff631	// fmin v17.4s, v17.4s, v31.4s
+	ADD	$32, R11, R11
+	ADD	$32, R10, R10
 	VST1	[V16.S4, V17.S4], (R5)
 	ADD	$32, R5, R5
 	BNE	block
-	SUBS	$1, R6, R6
-	ADD	R7, R0, R0
 	ADD	R7, R1, R1
 	ADD	R7, R2, R2
+	SUBS	$1, R6, R6
+	ADD	R7, R0, R0
 	BNE	pixel
 done:
 	RET

@@ -178,13 +178,26 @@ done:
 // func convQ8C3A53(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
 //
 // convQ8C3A53 is convQ8C3 for in-order cores (Cortex-A53, where the Go
-// caller selects it): the same operations, each post-indexed load or store
-// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
-// post-indexed access waits for every older instruction to complete), and
-// every straight-line block reordered by _gen/inorder.py for an in-order
-// pipeline. Every dependence is kept, so the results are convQ8C3's. Its
-// contract, loops and registers are convQ8C3's.
-//	free: R15-R17, R19-R25, V14-V15, V22-V23. Go reserves R18, R26-R30.
+// caller selects it): the same multiply-accumulates, each accumulator's in
+// the same order, and the same requantization, so the same results; same
+// arguments and contract. LLVM's Cortex-A53 model completes instructions in
+// order (an integer ADD after a NEON instruction waits for it; a
+// post-indexed load or store waits for every older instruction), so the
+// block loop loads its 7 groups of weights by LD1 from 7 cursors (R11,
+// R16, R17, R19-R22: 64 bytes apart; a 4-register LD1 takes 7 cycles, more
+// than any NEON instruction, so it never waits for one) advanced by ADD, and
+// it is rotated by one block: the three accumulator pairs
+// are summed into V22-V23, which the next iteration requantizes and stores
+// (the first iteration of each pixel stores junk at its own slot, which the
+// next overwrites; the last block's follows the loop), so each block's
+// requantization chain overlaps the next block's multiplies. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input), the block loop by the best of
+// several perturbed list schedules.
+//
+// Registers: as convQ8C3, and R16, R17, R19-R22 weight cursors, R15 the
+// dst slot of the previous block, V22-V23 its sums.
+//	free: R23-R25, V14-V15. Go reserves R18, R26-R30.
 TEXT ·convQ8C3A53(SB), NOSPLIT, $0-96
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -220,114 +233,140 @@ pixel:
 	VLD1	(R14), V3.B[0]
 	ADD	$8, R2, R14
 	MOVD	R3, R11
-	MOVD	R4, R12
+	ADD	$64, R3, R16
 	VLD1	(R14), V5.B[0]
 	WORD	$0x0e262063	// ssubl v3.8h, v3.8b, v6.8b
-	MOVD	R5, R13
+	ADD	$128, R3, R17
 	WORD	$0x0e2620a5	// ssubl v5.8h, v5.8b, v6.8b
+	ADD	$192, R3, R19
+	ADD	$256, R3, R20
+	ADD	$320, R3, R21
+	ADD	$384, R3, R22
+	MOVD	R4, R12
+	MOVD	R5, R13
 	MOVD	R9, R10
+	MOVD	R6, R15
 block:
+	// The previous block's sums (the first block of a pixel: junk, at its own slot).
 	VLD1	(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
-	ADD	$64, R11, R11
-	VLD1	(R12), [V8.S4, V9.S4]
-	VLD1	(R13), [V10.S4, V11.S4]
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x0f40a310	// smull v16.4s, v24.4h, v0.h[0]
-	VLD1	(R11), [V28.H8, V29.H8, V30.H8, V31.H8]
+	VLD1	(R16), [V28.H8, V29.H8, V30.H8, V31.H8]
+	WORD	$0x4f50a333	// smull2 v19.4s, v25.8h, v0.h[1]
 	WORD	$0x0f50a332	// smull v18.4s, v25.4h, v0.h[1]
 	WORD	$0x4f40a311	// smull2 v17.4s, v24.8h, v0.h[0]
-	WORD	$0x4f50a333	// smull2 v19.4s, v25.8h, v0.h[1]
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x0f60a354	// smull v20.4s, v26.4h, v0.h[2]
 	WORD	$0x4f60a355	// smull2 v21.4s, v26.8h, v0.h[2]
-	WORD	$0x0f702370	// smlal v16.4s, v27.4h, v0.h[3]
-	WORD	$0x0f402b92	// smlal v18.4s, v28.4h, v0.h[4]
-	WORD	$0x4f702371	// smlal2 v17.4s, v27.8h, v0.h[3]
 	WORD	$0x4f402b93	// smlal2 v19.4s, v28.8h, v0.h[4]
+	WORD	$0x0f402b92	// smlal v18.4s, v28.4h, v0.h[4]
+	WORD	$0x0f702370	// smlal v16.4s, v27.4h, v0.h[3]
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4f702371	// smlal2 v17.4s, v27.8h, v0.h[3]
+	VLD1	(R17), [V24.H8, V25.H8, V26.H8, V27.H8]
+	WORD	$0x6e2aded6	// fmul v22.4s, v22.4s, v10.4s
 	WORD	$0x0f502bb4	// smlal v20.4s, v29.4h, v0.h[5]
-	WORD	$0x4f502bb5	// smlal2 v21.4s, v29.8h, v0.h[5]
-	WORD	$0x0f602bd0	// smlal v16.4s, v30.4h, v0.h[6]
 	WORD	$0x0f702bf2	// smlal v18.4s, v31.4h, v0.h[7]
-	WORD	$0x4f602bd1	// smlal2 v17.4s, v30.8h, v0.h[6]
 	WORD	$0x4f702bf3	// smlal2 v19.4s, v31.8h, v0.h[7]
-	ADD	$64, R11, R11
-	SUBS	$1, R10, R10
-	ADD	$32, R12, R12
-	VLD1	(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
-	ADD	$64, R11, R11
-	ADD	$32, R13, R13
+	WORD	$0x0f602bd0	// smlal v16.4s, v30.4h, v0.h[6]
+	WORD	$0x4f502bb5	// smlal2 v21.4s, v29.8h, v0.h[5]
+	WORD	$0x4f602bd1	// smlal2 v17.4s, v30.8h, v0.h[6]
+	VLD1	(R19), [V28.H8, V29.H8, V30.H8, V31.H8]
 	WORD	$0x0f412314	// smlal v20.4s, v24.4h, v1.h[0]
-	VLD1	(R11), [V28.H8, V29.H8, V30.H8, V31.H8]
-	WORD	$0x4f412315	// smlal2 v21.4s, v24.8h, v1.h[0]
-	WORD	$0x0f422330	// smlal v16.4s, v25.4h, v2.h[0]
 	WORD	$0x0f522352	// smlal v18.4s, v26.4h, v2.h[1]
-	WORD	$0x4f422331	// smlal2 v17.4s, v25.8h, v2.h[0]
 	WORD	$0x4f522353	// smlal2 v19.4s, v26.8h, v2.h[1]
-	WORD	$0x0f622374	// smlal v20.4s, v27.4h, v2.h[2]
-	WORD	$0x4f622375	// smlal2 v21.4s, v27.8h, v2.h[2]
-	WORD	$0x0f722390	// smlal v16.4s, v28.4h, v2.h[3]
+	WORD	$0x0f422330	// smlal v16.4s, v25.4h, v2.h[0]
+	WORD	$0x4f412315	// smlal2 v21.4s, v24.8h, v1.h[0]
+	WORD	$0x4f422331	// smlal2 v17.4s, v25.8h, v2.h[0]
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
 	WORD	$0x0f422bb2	// smlal v18.4s, v29.4h, v2.h[4]
-	WORD	$0x4f722391	// smlal2 v17.4s, v28.8h, v2.h[3]
 	WORD	$0x4f422bb3	// smlal2 v19.4s, v29.8h, v2.h[4]
-	WORD	$0x0f522bd4	// smlal v20.4s, v30.4h, v2.h[5]
-	WORD	$0x4f522bd5	// smlal2 v21.4s, v30.8h, v2.h[5]
+	WORD	$0x0f722390	// smlal v16.4s, v28.4h, v2.h[3]
+	VADD	V7.S4, V23.S4, V23.S4
+	WORD	$0x4f722391	// smlal2 v17.4s, v28.8h, v2.h[3]
+	VADD	V7.S4, V22.S4, V22.S4
+	WORD	$0x4f622375	// smlal2 v21.4s, v27.8h, v2.h[2]
+	WORD	$0x0f622374	// smlal v20.4s, v27.4h, v2.h[2]
+	VLD1	(R20), [V24.H8, V25.H8, V26.H8, V27.H8]
 	WORD	$0x0f622bf0	// smlal v16.4s, v31.4h, v2.h[6]
+	WORD	$0x4eac66f7	// smax v23.4s, v23.4s, v12.4s
 	WORD	$0x4f622bf1	// smlal2 v17.4s, v31.8h, v2.h[6]
-	ADD	$64, R11, R11
-	VLD1	(R11), [V24.H8, V25.H8, V26.H8, V27.H8]
-	ADD	$64, R11, R11
-	WORD	$0x0f722b12	// smlal v18.4s, v24.4h, v2.h[7]
-	VLD1	(R11), [V28.H8, V29.H8, V30.H8, V31.H8]
+	WORD	$0x4eac66d6	// smax v22.4s, v22.4s, v12.4s
+	WORD	$0x4f522bd5	// smlal2 v21.4s, v30.8h, v2.h[5]
+	WORD	$0x0f522bd4	// smlal v20.4s, v30.4h, v2.h[5]
 	WORD	$0x4f722b13	// smlal2 v19.4s, v24.8h, v2.h[7]
-	WORD	$0x0f432334	// smlal v20.4s, v25.4h, v3.h[0]
-	WORD	$0x0f442350	// smlal v16.4s, v26.4h, v4.h[0]
-	WORD	$0x4f432335	// smlal2 v21.4s, v25.8h, v3.h[0]
+	VLD1	(R21), [V28.H8, V29.H8, V30.H8, V31.H8]
+	WORD	$0x0f722b12	// smlal v18.4s, v24.4h, v2.h[7]
 	WORD	$0x4f442351	// smlal2 v17.4s, v26.8h, v4.h[0]
-	WORD	$0x0f542372	// smlal v18.4s, v27.4h, v4.h[1]
+	WORD	$0x4ead6ed6	// smin v22.4s, v22.4s, v13.4s
+	WORD	$0x4f432335	// smlal2 v21.4s, v25.8h, v3.h[0]
+	WORD	$0x0f432334	// smlal v20.4s, v25.4h, v3.h[0]
 	WORD	$0x4f542373	// smlal2 v19.4s, v27.8h, v4.h[1]
-	WORD	$0x0f642394	// smlal v20.4s, v28.4h, v4.h[2]
-	WORD	$0x0f7423b0	// smlal v16.4s, v29.4h, v4.h[3]
+	WORD	$0x0f542372	// smlal v18.4s, v27.4h, v4.h[1]
+	WORD	$0x4ead6ef7	// smin v23.4s, v23.4s, v13.4s
+	WORD	$0x0e612ad6	// xtn v22.4h, v22.4s
 	WORD	$0x4f642395	// smlal2 v21.4s, v28.8h, v4.h[2]
+	WORD	$0x0f642394	// smlal v20.4s, v28.4h, v4.h[2]
+	WORD	$0x0f442350	// smlal v16.4s, v26.4h, v4.h[0]
 	WORD	$0x4f7423b1	// smlal2 v17.4s, v29.8h, v4.h[3]
-	WORD	$0x0f442bd2	// smlal v18.4s, v30.4h, v4.h[4]
+	VLD1	(R22), [V24.H8, V25.H8, V26.H8]
 	WORD	$0x4f442bd3	// smlal2 v19.4s, v30.8h, v4.h[4]
+	WORD	$0x0f442bd2	// smlal v18.4s, v30.4h, v4.h[4]
+	WORD	$0x4e612af6	// xtn2 v22.8h, v23.4s
 	WORD	$0x0f542bf4	// smlal v20.4s, v31.4h, v4.h[5]
+	WORD	$0x0f7423b0	// smlal v16.4s, v29.4h, v4.h[3]
 	WORD	$0x4f542bf5	// smlal2 v21.4s, v31.8h, v4.h[5]
-	ADD	$64, R11, R11
-	VLD1	(R11), [V24.H8, V25.H8, V26.H8]
-	ADD	$48, R11, R11
-	WORD	$0x0f642b10	// smlal v16.4s, v24.4h, v4.h[6]
-	WORD	$0x0f742b32	// smlal v18.4s, v25.4h, v4.h[7]
-	WORD	$0x4f642b11	// smlal2 v17.4s, v24.8h, v4.h[6]
 	WORD	$0x4f742b33	// smlal2 v19.4s, v25.8h, v4.h[7]
+	VLD1	(R13), [V10.S4, V11.S4]
+	WORD	$0x0f742b32	// smlal v18.4s, v25.4h, v4.h[7]
+	WORD	$0x0e212ad6	// xtn v22.8b, v22.8h
+	WORD	$0x4f642b11	// smlal2 v17.4s, v24.8h, v4.h[6]
+	WORD	$0x0f642b10	// smlal v16.4s, v24.4h, v4.h[6]
+	ADD	$432, R21, R21
+	SUBS	$1, R10, R10
+	FMOVD	F22, (R15)
+	ADD	$432, R22, R22
+	ADD	$432, R17, R17
 	WORD	$0x0f452354	// smlal v20.4s, v26.4h, v5.h[0]
+	VADD	V19.S4, V17.S4, V23.S4
 	WORD	$0x4f452355	// smlal2 v21.4s, v26.8h, v5.h[0]
-	VADD	V18.S4, V16.S4, V16.S4
-	VADD	V19.S4, V17.S4, V17.S4
-	VADD	V20.S4, V16.S4, V16.S4
-	VADD	V21.S4, V17.S4, V17.S4
-	VADD	V8.S4, V16.S4, V16.S4
-	VADD	V9.S4, V17.S4, V17.S4
-	WORD	$0x4e21da10	// scvtf v16.4s, v16.4s
-	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
-	WORD	$0x6e2ade10	// fmul v16.4s, v16.4s, v10.4s
-	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21aa10	// fcvtns v16.4s, v16.4s
-	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
-	VADD	V7.S4, V16.S4, V16.S4
-	VADD	V7.S4, V17.S4, V17.S4
-	WORD	$0x4eac6610	// smax v16.4s, v16.4s, v12.4s
-	WORD	$0x4eac6631	// smax v17.4s, v17.4s, v12.4s
-	WORD	$0x4ead6e10	// smin v16.4s, v16.4s, v13.4s
-	WORD	$0x4ead6e31	// smin v17.4s, v17.4s, v13.4s
-	WORD	$0x0e612a10	// xtn v16.4h, v16.4s
-	WORD	$0x4e612a30	// xtn2 v16.8h, v17.4s
-	WORD	$0x0e212a10	// xtn v16.8b, v16.8h
-	VST1	[V16.B8], (R6)
+	VLD1	(R12), [V8.S4, V9.S4]
+	VADD	V18.S4, V16.S4, V22.S4
+	ADD	$432, R16, R16
+	ADD	$432, R11, R11
+	ADD	$432, R20, R20
+	VADD	V21.S4, V23.S4, V23.S4
+	VADD	V20.S4, V22.S4, V22.S4
+	MOVD	R6, R15
+	ADD	$32, R13, R13
 	ADD	$8, R6, R6
+	VADD	V9.S4, V23.S4, V23.S4
+	VADD	V8.S4, V22.S4, V22.S4
+	ADD	$32, R12, R12
+	ADD	$432, R19, R19
 	BNE	block
-	SUBS	$1, R7, R7
-	ADD	R8, R0, R0
+	// The last block's sums.
 	ADD	R8, R1, R1
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x6e2aded6	// fmul v22.4s, v22.4s, v10.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	ADD	R8, R0, R0
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	SUBS	$1, R7, R7
+	VADD	V7.S4, V22.S4, V22.S4
+	VADD	V7.S4, V23.S4, V23.S4
+	WORD	$0x4eac66d6	// smax v22.4s, v22.4s, v12.4s
+	WORD	$0x4eac66f7	// smax v23.4s, v23.4s, v12.4s
+	WORD	$0x4ead6ed6	// smin v22.4s, v22.4s, v13.4s
 	ADD	R8, R2, R2
+	WORD	$0x4ead6ef7	// smin v23.4s, v23.4s, v13.4s
+	WORD	$0x0e612ad6	// xtn v22.4h, v22.4s
+	WORD	$0x4e612af6	// xtn2 v22.8h, v23.4s
+	WORD	$0x0e212ad6	// xtn v22.8b, v22.8h
+	FMOVD	F22, (R15)
 	BNE	pixel
 done:
 	RET

@@ -215,6 +215,12 @@ pix4:
 	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
 	VADD	V9.S4, V17.S4, V17.S4
 	VADD	V10.S4, V18.S4, V18.S4
+	VADD	V9.S4, V19.S4, V19.S4
+	VADD	V10.S4, V20.S4, V20.S4
+	VADD	V9.S4, V21.S4, V21.S4
+	VADD	V10.S4, V22.S4, V22.S4
+	VADD	V9.S4, V23.S4, V23.S4
+	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
@@ -228,8 +234,6 @@ pix4:
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
-	VADD	V9.S4, V19.S4, V19.S4
-	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
@@ -243,8 +247,6 @@ pix4:
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	VST1.P	[V19.B8], (R16)(R11)
-	VADD	V9.S4, V21.S4, V21.S4
-	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
@@ -258,8 +260,6 @@ pix4:
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	VST1.P	[V21.B8], (R16)(R11)
-	VADD	V9.S4, V23.S4, V23.S4
-	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
@@ -585,6 +585,12 @@ pix4:
 	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
 	VADD	V9.S4, V17.S4, V17.S4
 	VADD	V10.S4, V18.S4, V18.S4
+	VADD	V9.S4, V19.S4, V19.S4
+	VADD	V10.S4, V20.S4, V20.S4
+	VADD	V9.S4, V21.S4, V21.S4
+	VADD	V10.S4, V22.S4, V22.S4
+	VADD	V9.S4, V23.S4, V23.S4
+	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
@@ -598,8 +604,6 @@ pix4:
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	VST1.P	[V17.B8], (R16)(R11)
-	VADD	V9.S4, V19.S4, V19.S4
-	VADD	V10.S4, V20.S4, V20.S4
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
@@ -613,8 +617,6 @@ pix4:
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	VST1.P	[V19.B8], (R16)(R11)
-	VADD	V9.S4, V21.S4, V21.S4
-	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
@@ -628,8 +630,6 @@ pix4:
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	VST1.P	[V21.B8], (R16)(R11)
-	VADD	V9.S4, V23.S4, V23.S4
-	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
@@ -1397,13 +1397,28 @@ done:
 
 // func dwQ8S1A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 //
-// dwQ8S1A53 is dwQ8S1 for in-order cores (Cortex-A53, where the Go
-// caller selects it): the same operations, each post-indexed load or store
-// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
-// post-indexed access waits for every older instruction to complete), and
-// every straight-line block reordered by _gen/inorder.py for an in-order
-// pipeline. Every dependence is kept, so the results are dwQ8S1's. Its
-// contract, loops and registers are dwQ8S1's.
+// dwQ8S1A53 is dwQ8S1 for in-order cores (Cortex-A53, where the Go caller
+// selects it): the same multiply-accumulates and requantization per pixel,
+// in the same order on each accumulator, so the same results; same arguments
+// and contract. LLVM's Cortex-A53 model completes instructions in order: an
+// integer ADD issued after a NEON instruction waits for it (3 of its 6
+// cycles), and a post-indexed load or store waits for every older
+// instruction. dwQ8S1 advances a load cursor after every column load; here
+// the columns load by register offset from the row cursors (LDR D, [row,
+// k*C], the offsets k*C computed once per call), the weights by offset from
+// their rows, and the pixels store by offset from the dst cursor, so the
+// pixel loop has 6 integer instructions. Each pixel's requantization is a
+// chain of 9 dependent NEON instructions, so the 4-pixel loop is rotated by
+// one pixel: an iteration requantizes and stores the previous iteration's
+// last pixel (its sums are not touched before that), then its own first 3;
+// the first iteration stores junk at dst, which its pixel 0 then overwrites,
+// and the last pixel of the last iteration follows the loop. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input rows; stores keep their order), the
+// pixel loop by the best of several perturbed list schedules.
+//
+// Registers: as dwQ8S1, but R19 3*C, R22 5*C, the 4-pixel dst step
+// R23, R21 the previous iteration's last pixel in dst.
 //	free: R24-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8S1A53(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
@@ -1418,9 +1433,6 @@ TEXT ·dwQ8S1A53(SB), NOSPLIT, $0-112
 	MOVD	npix+72(FP), R9
 	MOVD	nblk+80(FP), R10
 	MOVD	ch+88(FP), R11
-	LSL	$0, R11, R12
-	LSL	$1, R11, R20
-	LSL	$2, R12, R23
 	MOVW	xzp+96(FP), R22
 	VDUP	R22, V16.B8
 	MOVW	zp+100(FP), R22
@@ -1428,291 +1440,265 @@ TEXT ·dwQ8S1A53(SB), NOSPLIT, $0-112
 	MOVW	lo+104(FP), R22
 	VDUP	R22, V14.H8
 	MOVW	hi+108(FP), R22
+	LSL	$0, R11, R12
 	VDUP	R22, V15.H8
+	LSL	$2, R12, R23
+	LSL	$1, R11, R20
+	ADD	R11, R23, R22
+	ADD	R11, R20, R19
 	CBZ	R9, done
 	CBZ	R10, done
 block:
-	MOVD	R3, R21
 	VLD1	(R6), [V9.S4, V10.S4]
 	VLD1	(R7), [V11.S4, V12.S4]
-	VLD1	(R21), [V0.H8]
-	ADD	R20, R21, R21
+	FMOVQ	(R3), F0
+	WORD	$0x3cf46861	// ldr q1, [x3, x20]
+	WORD	$0x3cf76862	// ldr q2, [x3, x23]
+	FMOVQ	(R4), F3
+	WORD	$0x3cf46884	// ldr q4, [x4, x20]
+	WORD	$0x3cf76885	// ldr q5, [x4, x23]
+	FMOVQ	(R5), F6
+	WORD	$0x3cf468a7	// ldr q7, [x5, x20]
+	WORD	$0x3cf768a8	// ldr q8, [x5, x23]
 	LSR	$2, R9, R17
 	MOVD	R0, R13
-	VLD1	(R21), [V1.H8]
-	ADD	R20, R21, R21
 	MOVD	R1, R14
 	MOVD	R2, R15
-	VLD1	(R21), [V2.H8]
-	ADD	R20, R21, R21
-	MOVD	R4, R21
 	MOVD	R8, R16
-	VLD1	(R21), [V3.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V4.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V5.H8]
-	ADD	R20, R21, R21
-	MOVD	R5, R21
-	VLD1	(R21), [V6.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V7.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V8.H8]
-	ADD	R20, R21, R21
+	MOVD	R8, R21
 	CBZ	R17, tail
 pix4:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R23, R13, R13
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V26.B8]
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	ADD	R11, R19, R19
+	// The previous iteration's last pixel (the first iteration: junk at dst,
+	// which its pixel 0 overwrites).
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	FMOVD	(R13), F25
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	FMOVD	(R13)(R23), F29
+	FMOVD	(R13)(R11), F26
+	FMOVD	(R13)(R19), F28
+	FMOVD	(R13)(R20), F27
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	VLD1	(R19), [V27.B8]
-	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
-	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	ADD	R11, R19, R19
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e60c353	// smull v19.4s, v26.4h, v0.4h
-	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e60c354	// smull2 v20.4s, v26.8h, v0.8h
-	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e60c375	// smull v21.4s, v27.4h, v0.4h
-	WORD	$0x0e618373	// smlal v19.4s, v27.4h, v1.4h
+	FMOVD	(R14), F31
 	WORD	$0x4e60c376	// smull2 v22.4s, v27.8h, v0.8h
-	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x4e618374	// smlal2 v20.4s, v27.8h, v1.8h
-	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e60c397	// smull v23.4s, v28.4h, v0.4h
-	WORD	$0x0e618395	// smlal v21.4s, v28.4h, v1.4h
-	WORD	$0x4e60c398	// smull2 v24.4s, v28.8h, v0.8h
-	WORD	$0x0e628393	// smlal v19.4s, v28.4h, v2.4h
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	FMOVD	(R13)(R22), F30
+	WORD	$0x0e60c375	// smull v21.4s, v27.4h, v0.4h
 	WORD	$0x4e618396	// smlal2 v22.4s, v28.8h, v1.8h
-	WORD	$0x4e628394	// smlal2 v20.4s, v28.8h, v2.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
+	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
+	WORD	$0x0e618373	// smlal v19.4s, v27.4h, v1.4h
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	FMOVD	(R14)(R11), F25
+	WORD	$0x4e618374	// smlal2 v20.4s, v27.8h, v1.8h
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e60c398	// smull2 v24.4s, v28.8h, v0.8h
+	WORD	$0x0e618395	// smlal v21.4s, v28.4h, v1.4h
 	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	ADD	R11, R19, R19
-	MOVD	R14, R19
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x0e6183b7	// smlal v23.4s, v29.4h, v1.4h
-	WORD	$0x0e6283b5	// smlal v21.4s, v29.4h, v2.4h
-	WORD	$0x4e6183b8	// smlal2 v24.4s, v29.8h, v1.8h
-	WORD	$0x4e6283b6	// smlal2 v22.4s, v29.8h, v2.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6283d7	// smlal v23.4s, v30.4h, v2.4h
-	WORD	$0x4e6283d8	// smlal2 v24.4s, v30.8h, v2.8h
 	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	ADD	R23, R14, R14
-	VLD1	(R19), [V26.B8]
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	FMOVD	(R14)(R20), F26
+	WORD	$0x0e628393	// smlal v19.4s, v28.4h, v2.4h
+	WORD	$0x4e6283b6	// smlal2 v22.4s, v29.8h, v2.8h
 	WORD	$0x0e6383f1	// smlal v17.4s, v31.4h, v3.4h
-	WORD	$0x4e6383f2	// smlal2 v18.4s, v31.8h, v3.8h
+	WORD	$0x4e628394	// smlal2 v20.4s, v28.8h, v2.8h
+	WORD	$0x0e6283b5	// smlal v21.4s, v29.4h, v2.4h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	FMOVD	(R14)(R19), F27
+	SUBS	$1, R17, R17
 	WORD	$0x0e638333	// smlal v19.4s, v25.4h, v3.4h
-	WORD	$0x0e648331	// smlal v17.4s, v25.4h, v4.4h
+	WORD	$0x4e6183b8	// smlal2 v24.4s, v29.8h, v1.8h
 	WORD	$0x4e638334	// smlal2 v20.4s, v25.8h, v3.8h
-	WORD	$0x4e648332	// smlal2 v18.4s, v25.8h, v4.8h
-	WORD	$0x0e638355	// smlal v21.4s, v26.4h, v3.4h
 	WORD	$0x4e638356	// smlal2 v22.4s, v26.8h, v3.8h
-	WORD	$0x0e648353	// smlal v19.4s, v26.4h, v4.4h
-	WORD	$0x0e658351	// smlal v17.4s, v26.4h, v5.4h
-	WORD	$0x4e648354	// smlal2 v20.4s, v26.8h, v4.8h
-	WORD	$0x4e658352	// smlal2 v18.4s, v26.8h, v5.8h
-	ADD	R11, R19, R19
-	VLD1	(R19), [V27.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	VLD1	(R19), [V29.B8]
-	WORD	$0x0e638377	// smlal v23.4s, v27.4h, v3.4h
-	WORD	$0x0e648375	// smlal v21.4s, v27.4h, v4.4h
-	WORD	$0x0e658373	// smlal v19.4s, v27.4h, v5.4h
-	WORD	$0x4e638378	// smlal2 v24.4s, v27.8h, v3.8h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x4e648376	// smlal2 v22.4s, v27.8h, v4.8h
-	WORD	$0x0e648397	// smlal v23.4s, v28.4h, v4.4h
-	WORD	$0x0e658395	// smlal v21.4s, v28.4h, v5.4h
-	WORD	$0x4e658374	// smlal2 v20.4s, v27.8h, v5.8h
-	WORD	$0x4e648398	// smlal2 v24.4s, v28.8h, v4.8h
-	WORD	$0x4e658396	// smlal2 v22.4s, v28.8h, v5.8h
-	WORD	$0x0e6583b7	// smlal v23.4s, v29.4h, v5.4h
-	ADD	R11, R19, R19
-	WORD	$0x4e6583b8	// smlal2 v24.4s, v29.8h, v5.8h
-	MOVD	R15, R19
-	ADD	R23, R15, R15
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V31.B8]
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	ADD	R11, R19, R19
+	WORD	$0x0e638355	// smlal v21.4s, v26.4h, v3.4h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x4e6383f2	// smlal2 v18.4s, v31.8h, v3.8h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e648353	// smlal v19.4s, v26.4h, v4.4h
+	WORD	$0x4e6283d8	// smlal2 v24.4s, v30.8h, v2.8h
+	FMOVD	(R15)(R11), F31
+	WORD	$0x0e648331	// smlal v17.4s, v25.4h, v4.4h
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x4e648354	// smlal2 v20.4s, v26.8h, v4.8h
+	WORD	$0x4e648332	// smlal2 v18.4s, v25.8h, v4.8h
 	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	VLD1	(R19), [V25.B8]
+	FMOVD	(R15)(R20), F25
+	FMOVD	F23, (R21)
+	WORD	$0x0e60c397	// smull v23.4s, v28.4h, v0.4h
+	WORD	$0x4e648376	// smlal2 v22.4s, v27.8h, v4.8h
+	WORD	$0x0e658373	// smlal v19.4s, v27.4h, v5.4h
+	WORD	$0x0e658351	// smlal v17.4s, v26.4h, v5.4h
+	WORD	$0x4e658352	// smlal2 v18.4s, v26.8h, v5.8h
+	WORD	$0x4e658374	// smlal2 v20.4s, v27.8h, v5.8h
+	FMOVD	(R15)(R19), F26
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e6183b7	// smlal v23.4s, v29.4h, v1.4h
+	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
+	FMOVD	(R14)(R23), F28
+	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
+	ADD	R23, R13, R13
+	WORD	$0x0e648375	// smlal v21.4s, v27.4h, v4.4h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
+	WORD	$0x0e6283d7	// smlal v23.4s, v30.4h, v2.4h
+	WORD	$0x4e638378	// smlal2 v24.4s, v27.8h, v3.8h
+	FMOVD	(R15), F30
+	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
+	WORD	$0x4e658396	// smlal2 v22.4s, v28.8h, v5.8h
+	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
+	WORD	$0x0e658395	// smlal v21.4s, v28.4h, v5.4h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e648398	// smlal2 v24.4s, v28.8h, v4.8h
+	VADD	V9.S4, V19.S4, V19.S4
+	WORD	$0x4e668336	// smlal2 v22.4s, v25.8h, v6.8h
+	VADD	V10.S4, V20.S4, V20.S4
+	WORD	$0x0e638377	// smlal v23.4s, v27.4h, v3.4h
 	WORD	$0x0e6683d1	// smlal v17.4s, v30.4h, v6.4h
 	WORD	$0x4e6683d2	// smlal2 v18.4s, v30.8h, v6.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
-	WORD	$0x0e6783f1	// smlal v17.4s, v31.4h, v7.4h
-	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
-	WORD	$0x4e6783f2	// smlal2 v18.4s, v31.8h, v7.8h
-	VLD1	(R19), [V26.B8]
-	WORD	$0x0e668335	// smlal v21.4s, v25.4h, v6.4h
-	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
-	WORD	$0x0e688331	// smlal v17.4s, v25.4h, v8.4h
-	WORD	$0x4e668336	// smlal2 v22.4s, v25.8h, v6.8h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
-	WORD	$0x4e688332	// smlal2 v18.4s, v25.8h, v8.8h
-	VADD	V9.S4, V17.S4, V17.S4
-	WORD	$0x0e668357	// smlal v23.4s, v26.4h, v6.4h
-	WORD	$0x0e678355	// smlal v21.4s, v26.4h, v7.4h
-	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
-	WORD	$0x4e668358	// smlal2 v24.4s, v26.8h, v6.8h
-	WORD	$0x4e678356	// smlal2 v22.4s, v26.8h, v7.8h
-	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
-	VADD	V10.S4, V18.S4, V18.S4
-	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
-	VADD	V9.S4, V19.S4, V19.S4
-	ADD	R11, R19, R19
-	VADD	V10.S4, V20.S4, V20.S4
-	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
-	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
-	VLD1	(R19), [V27.B8]
-	ADD	R11, R19, R19
-	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
-	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x4e678356	// smlal2 v22.4s, v26.8h, v7.8h
+	WORD	$0x0e668335	// smlal v21.4s, v25.4h, v6.4h
+	WORD	$0x0e6783f1	// smlal v17.4s, v31.4h, v7.4h
+	WORD	$0x4e6783f2	// smlal2 v18.4s, v31.8h, v7.8h
+	FMOVD	(R15)(R23), F27
 	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	VLD1	(R19), [V28.B8]
-	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
-	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x0e678377	// smlal v23.4s, v27.4h, v7.4h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x0e688375	// smlal v21.4s, v27.4h, v8.4h
-	WORD	$0x4e678378	// smlal2 v24.4s, v27.8h, v7.8h
-	WORD	$0x4e688376	// smlal2 v22.4s, v27.8h, v8.8h
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x0e678355	// smlal v21.4s, v26.4h, v7.4h
+	WORD	$0x0e688331	// smlal v17.4s, v25.4h, v8.4h
+	WORD	$0x4e688332	// smlal2 v18.4s, v25.8h, v8.8h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e648397	// smlal v23.4s, v28.4h, v4.4h
 	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
-	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
-	VADD	V9.S4, V21.S4, V21.S4
-	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
-	VADD	V10.S4, V22.S4, V22.S4
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	VADD	V9.S4, V17.S4, V17.S4
+	VADD	V10.S4, V18.S4, V18.S4
+	WORD	$0x0e688375	// smlal v21.4s, v27.4h, v8.4h
+	WORD	$0x4e688376	// smlal2 v22.4s, v27.8h, v8.8h
 	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
-	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	VADD	V9.S4, V23.S4, V23.S4
-	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
-	VADD	V10.S4, V24.S4, V24.S4
-	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	VADD	V9.S4, V21.S4, V21.S4
+	FMOVD	(R14)(R22), F29
+	VADD	V10.S4, V22.S4, V22.S4
 	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
-	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
-	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
-	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
-	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
 	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
-	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
-	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
+	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	ADD	R23, R14, R14
+	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x0e6583b7	// smlal v23.4s, v29.4h, v5.4h
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
-	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	FMOVD	(R15)(R22), F28
+	WORD	$0x4e6583b8	// smlal2 v24.4s, v29.8h, v5.8h
 	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
-	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
-	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x0e668357	// smlal v23.4s, v26.4h, v6.4h
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
-	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
-	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
-	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e668358	// smlal2 v24.4s, v26.8h, v6.8h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
-	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x0e678377	// smlal v23.4s, v27.4h, v7.4h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
 	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
-	ADD	R11, R19, R19
-	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e678378	// smlal2 v24.4s, v27.8h, v7.8h
+	ADD	R23, R15, R15
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
-	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x4e688398	// smlal2 v24.4s, v28.8h, v8.8h
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	WORD	$0x0e688397	// smlal v23.4s, v28.4h, v8.4h
+	ADD	R19, R16, R21
 	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
-	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VADD	V9.S4, V23.S4, V23.S4
+	VADD	V10.S4, V24.S4, V24.S4
 	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
-	VST1	[V17.B8], (R16)
-	ADD	R11, R16, R16
-	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	VST1	[V19.B8], (R16)
-	ADD	R11, R16, R16
-	VST1	[V21.B8], (R16)
-	ADD	R11, R16, R16
-	VST1	[V23.B8], (R16)
-	ADD	R11, R16, R16
+	FMOVD	F17, (R16)
+	FMOVD	F19, (R16)(R11)
+	FMOVD	F21, (R16)(R20)
+	ADD	R23, R16, R16
 	BNE	pix4
+	// The last iteration's last pixels.
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	FMOVD	F23, (R21)
 tail:
 	ANDS	$3, R9, R17
 	BEQ	next
 pix1:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R13), F25
+	FMOVD	(R13)(R11), F26
+	FMOVD	(R14)(R11), F29
+	FMOVD	(R14)(R20), F30
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	VLD1	(R19), [V26.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	FMOVD	(R15), F31
+	FMOVD	(R13)(R20), F27
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
 	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	VLD1	(R19), [V27.B8]
-	ADD	R11, R19, R19
-	MOVD	R14, R19
-	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	FMOVD	(R14), F28
+	ADD	R12, R13, R13
+	FMOVD	(R15)(R11), F25
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	ADD	R12, R14, R14
-	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
 	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	MOVD	R15, R19
-	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
+	SUBS	$1, R17, R17
+	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
+	FMOVD	(R15)(R20), F26
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
 	WORD	$0x4e6483b2	// smlal2 v18.4s, v29.8h, v4.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
 	ADD	R12, R15, R15
 	WORD	$0x0e6583d1	// smlal v17.4s, v30.4h, v5.4h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
 	WORD	$0x4e6583d2	// smlal2 v18.4s, v30.8h, v5.8h
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
 	WORD	$0x4e6683f2	// smlal2 v18.4s, v31.8h, v6.8h
-	VLD1	(R19), [V26.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
 	WORD	$0x4e678332	// smlal2 v18.4s, v25.8h, v7.8h
 	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
 	WORD	$0x4e688352	// smlal2 v18.4s, v26.8h, v8.8h
@@ -1723,6 +1709,7 @@ pix1:
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	ADD	R12, R14, R14
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
@@ -1730,34 +1717,49 @@ pix1:
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	VST1	[V17.B8], (R16)
+	FMOVD	F17, (R16)
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET
 
 // func dwQ8N1A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 //
-// dwQ8N1A53 is dwQ8N1 for in-order cores (Cortex-A53, where the Go
-// caller selects it): the same operations, each post-indexed load or store
-// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
-// post-indexed access waits for every older instruction to complete), and
-// every straight-line block reordered by _gen/inorder.py for an in-order
-// pipeline. Every dependence is kept, so the results are dwQ8N1's. Its
-// contract, loops and registers are dwQ8N1's.
-//	free: R25, no V register. Go reserves R18, R26-R30.
+// dwQ8N1A53 is dwQ8N1 for in-order cores (Cortex-A53, where the Go caller
+// selects it): the same multiply-accumulates and requantization per pixel,
+// in the same order on each accumulator, so the same results; same arguments
+// and contract. LLVM's Cortex-A53 model completes instructions in order: an
+// integer ADD issued after a NEON instruction waits for it (3 of its 6
+// cycles), and a post-indexed load or store waits for every older
+// instruction. dwQ8N1 advances a load cursor after every column load; here
+// the columns load by register offset from the row cursors (LDR D, [row,
+// k*C], the offsets k*C computed once per call), the weights by offset from
+// their rows, and the pixels store by offset from the dst cursor, so the
+// pixel loop has 6 integer instructions. Each pixel's requantization is a
+// chain of 9 dependent NEON instructions, so the 4-pixel loop is rotated by
+// one pixel: an iteration requantizes and stores the previous iteration's
+// last pixel (its sums are not touched before that), then its own first 3;
+// the first iteration stores junk at dst, which its pixel 0 then overwrites,
+// and the last pixel of the last iteration follows the loop. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input rows; stores keep their order), the
+// pixel loop by the best of several perturbed list schedules.
+//
+// Registers: as dwQ8N1, but R19 3*C, R22 5*C, the 4-pixel dst step
+// R23, R21 the previous iteration's last pixel in dst; xzp is reloaded into R17 per block.
+//	free: R24-R25, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8N1A53(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -1771,64 +1773,55 @@ TEXT ·dwQ8N1A53(SB), NOSPLIT, $0-112
 	MOVD	npix+72(FP), R9
 	MOVD	nblk+80(FP), R10
 	MOVD	ch+88(FP), R11
-	LSL	$0, R11, R12
-	LSL	$1, R11, R20
-	LSL	$2, R12, R23
-	MOVW	xzp+96(FP), R24
 	MOVW	zp+100(FP), R22
 	VDUP	R22, V13.H8
 	MOVW	lo+104(FP), R22
 	VDUP	R22, V14.H8
 	MOVW	hi+108(FP), R22
+	LSL	$0, R11, R12
 	VDUP	R22, V15.H8
+	LSL	$2, R12, R23
+	LSL	$1, R11, R20
+	ADD	R11, R23, R22
+	ADD	R11, R20, R19
 	CBZ	R9, done
 	CBZ	R10, done
 block:
+	MOVW	xzp+96(FP), R17
 	// Fold xzp into the bias: bias -= xzp * (sum of the 9 taps); taps to int8.
-	MOVD	R3, R21
-	VDUP	R24, V31.S4
+	FMOVQ	(R3), F0
+	VDUP	R17, V31.S4
 	VLD1	(R6), [V9.S4, V10.S4]
-	VLD1	(R21), [V0.H8]
-	ADD	R20, R21, R21
-	VLD1	(R7), [V11.S4, V12.S4]
-	LSR	$2, R9, R17
-	VLD1	(R21), [V1.H8]
-	ADD	R20, R21, R21
-	MOVD	R0, R13
-	MOVD	R1, R14
+	WORD	$0x3cf46861	// ldr q1, [x3, x20]
+	WORD	$0x3cf76862	// ldr q2, [x3, x23]
+	FMOVQ	(R4), F3
+	WORD	$0x3cf46884	// ldr q4, [x4, x20]
 	VADD	V1.H8, V0.H8, V28.H8
 	WORD	$0x0e212800	// xtn v0.8b, v0.8h
 	WORD	$0x0e212821	// xtn v1.8b, v1.8h
-	VLD1	(R21), [V2.H8]
-	ADD	R20, R21, R21
-	MOVD	R4, R21
-	MOVD	R2, R15
+	VLD1	(R7), [V11.S4, V12.S4]
+	WORD	$0x3cf76885	// ldr q5, [x4, x23]
 	VADD	V2.H8, V28.H8, V28.H8
 	WORD	$0x0e212842	// xtn v2.8b, v2.8h
-	VLD1	(R21), [V3.H8]
-	ADD	R20, R21, R21
-	MOVD	R8, R16
+	FMOVQ	(R5), F6
+	WORD	$0x3cf468a7	// ldr q7, [x5, x20]
+	WORD	$0x3cf768a8	// ldr q8, [x5, x23]
 	VADD	V3.H8, V28.H8, V28.H8
 	WORD	$0x0e212863	// xtn v3.8b, v3.8h
-	VLD1	(R21), [V4.H8]
-	ADD	R20, R21, R21
+	LSR	$2, R9, R17
+	MOVD	R0, R13
 	VADD	V4.H8, V28.H8, V28.H8
 	WORD	$0x0e212884	// xtn v4.8b, v4.8h
-	VLD1	(R21), [V5.H8]
-	ADD	R20, R21, R21
-	MOVD	R5, R21
+	MOVD	R1, R14
+	MOVD	R2, R15
 	VADD	V5.H8, V28.H8, V28.H8
 	WORD	$0x0e2128a5	// xtn v5.8b, v5.8h
-	VLD1	(R21), [V6.H8]
-	ADD	R20, R21, R21
+	MOVD	R8, R16
+	MOVD	R8, R21
 	VADD	V6.H8, V28.H8, V28.H8
 	WORD	$0x0e2128c6	// xtn v6.8b, v6.8h
-	VLD1	(R21), [V7.H8]
-	ADD	R20, R21, R21
 	VADD	V7.H8, V28.H8, V28.H8
 	WORD	$0x0e2128e7	// xtn v7.8b, v7.8h
-	VLD1	(R21), [V8.H8]
-	ADD	R20, R21, R21
 	VADD	V8.H8, V28.H8, V28.H8
 	WORD	$0x0e212908	// xtn v8.8b, v8.8h
 	WORD	$0x0f10a79d	// sxtl v29.4s, v28.4h
@@ -1837,225 +1830,203 @@ block:
 	WORD	$0x6ebf97ca	// mls v10.4s, v30.4s, v31.4s
 	CBZ	R17, tail
 pix4:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R23, R13, R13
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V29.B8]
-	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
-	ADD	R11, R19, R19
+	// The previous iteration's last pixel (the first iteration: junk at dst,
+	// which its pixel 0 overwrites).
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	FMOVD	(R13)(R11), F29
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	FMOVD	(R13), F28
+	FMOVD	(R13)(R20), F30
+	FMOVD	(R13)(R19), F31
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x0e20c3b9	// smull v25.8h, v29.8b, v0.8b
-	VLD1	(R19), [V30.B8]
-	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	ADD	R11, R19, R19
+	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
 	WORD	$0x0e20c3da	// smull v26.8h, v30.8b, v0.8b
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x0e2183d9	// smlal v25.8h, v30.8b, v1.8b
+	WORD	$0x0e20c3fb	// smull v27.8h, v31.8b, v0.8b
+	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	FMOVD	(R13)(R23), F28
 	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
-	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
-	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e20c3fb	// smull v27.8h, v31.8b, v0.8b
 	WORD	$0x0e2183fa	// smlal v26.8h, v31.8b, v1.8b
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
+	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
 	WORD	$0x0e22c3f9	// smull v25.8h, v31.8b, v2.8b
-	ADD	R11, R19, R19
+	FMOVD	(R14), F30
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
 	WORD	$0x0e21839b	// smlal v27.8h, v28.8b, v1.8b
+	FMOVD	(R14)(R11), F31
 	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
 	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
 	WORD	$0x0e22c39a	// smull v26.8h, v28.8b, v2.8b
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
-	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
-	WORD	$0x0e22c3bb	// smull v27.8h, v29.8b, v2.8b
-	MOVD	R14, R19
-	ADD	R23, R14, R14
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V31.B8]
-	WORD	$0x0e2383d0	// smlal v16.8h, v30.8b, v3.8b
-	ADD	R11, R19, R19
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
 	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	WORD	$0x0e24c3f0	// smull v16.8h, v31.8b, v4.8b
-	WORD	$0x0e23839a	// smlal v26.8h, v28.8b, v3.8b
+	WORD	$0x0e2383d0	// smlal v16.8h, v30.8b, v3.8b
+	FMOVD	(R13)(R22), F29
+	FMOVD	(R14)(R20), F28
+	FMOVD	(R14)(R23), F30
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
-	WORD	$0x0e258390	// smlal v16.8h, v28.8b, v5.8b
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	ADD	R11, R19, R19
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x0e23839a	// smlal v26.8h, v28.8b, v3.8b
+	ADD	R23, R13, R13
+	FMOVD	F23, (R21)
+	ADD	R19, R16, R21
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
-	WORD	$0x0e2383bb	// smlal v27.8h, v29.8b, v3.8b
-	WORD	$0x0e24c3ba	// smull v26.8h, v29.8b, v4.8b
-	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	WORD	$0x0e24c3db	// smull v27.8h, v30.8b, v4.8b
-	WORD	$0x0e2583da	// smlal v26.8h, v30.8b, v5.8b
-	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
-	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	MOVD	R15, R19
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e24c3f0	// smull v16.8h, v31.8b, v4.8b
+	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
+	WORD	$0x0e22c3bb	// smull v27.8h, v29.8b, v2.8b
 	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	FMOVD	(R14)(R22), F31
+	FMOVD	(R14)(R19), F29
+	WORD	$0x0e258390	// smlal v16.8h, v28.8b, v5.8b
+	FMOVD	(R15), F28
+	SUBS	$1, R17, R17
+	ADD	R23, R14, R14
+	WORD	$0x0e24c3ba	// smull v26.8h, v29.8b, v4.8b
+	WORD	$0x0e2383bb	// smlal v27.8h, v29.8b, v3.8b
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e26c390	// smull v16.8h, v28.8b, v6.8b
+	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
+	WORD	$0x0e2583da	// smlal v26.8h, v30.8b, v5.8b
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x0e24c3db	// smull v27.8h, v30.8b, v4.8b
+	FMOVD	(R15)(R20), F30
+	FMOVD	(R15)(R11), F29
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x0e2583fb	// smlal v27.8h, v31.8b, v5.8b
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	ADD	R23, R15, R15
-	VLD1	(R19), [V29.B8]
-	WORD	$0x0e26c390	// smull v16.8h, v28.8b, v6.8b
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x0e26c3b9	// smull v25.8h, v29.8b, v6.8b
+	FMOVD	(R15)(R19), F31
 	WORD	$0x0e2783b0	// smlal v16.8h, v29.8b, v7.8b
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	ADD	R11, R19, R19
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x0e2783d9	// smlal v25.8h, v30.8b, v7.8b
-	WORD	$0x0e28c3d0	// smull v16.8h, v30.8b, v8.8b
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	FMOVD	(R15)(R23), F28
 	WORD	$0x0e26c3fb	// smull v27.8h, v31.8b, v6.8b
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e28c3d0	// smull v16.8h, v30.8b, v8.8b
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
 	WORD	$0x0e28c3f9	// smull v25.8h, v31.8b, v8.8b
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
-	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x0e27839b	// smlal v27.8h, v28.8b, v7.8b
-	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
-	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
-	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
-	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
-	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
 	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	FMOVD	(R15)(R22), F29
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
-	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
 	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
-	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
-	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
-	ADD	R11, R19, R19
-	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
-	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
 	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
-	VLD1	(R19), [V29.B8]
-	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
-	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	WORD	$0x0e28c3bb	// smull v27.8h, v29.8b, v8.8b
-	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
-	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
-	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
 	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x0e28c3bb	// smull v27.8h, v29.8b, v8.8b
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
 	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
 	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	ADD	R23, R15, R15
+	FMOVD	F17, (R16)
+	FMOVD	F19, (R16)(R11)
+	FMOVD	F21, (R16)(R20)
+	ADD	R23, R16, R16
+	BNE	pix4
+	// The last iteration's last pixels.
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
-	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
-	ADD	R11, R19, R19
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
-	VST1	[V17.B8], (R16)
-	ADD	R11, R16, R16
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
-	VST1	[V19.B8], (R16)
-	ADD	R11, R16, R16
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	VST1	[V21.B8], (R16)
-	ADD	R11, R16, R16
 	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
 	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
 	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	VST1	[V23.B8], (R16)
-	ADD	R11, R16, R16
-	BNE	pix4
+	FMOVD	F23, (R21)
 tail:
 	ANDS	$3, R9, R17
 	BEQ	next
 pix1:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R13), F28
+	FMOVD	(R13)(R11), F29
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R13)(R20), F30
 	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	MOVD	R14, R19
-	ADD	R12, R14, R14
-	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	SUBS	$1, R17, R17
+	FMOVD	(R14), F31
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
 	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R14)(R11), F28
+	FMOVD	(R14)(R20), F29
 	WORD	$0x0e2383f0	// smlal v16.8h, v31.8b, v3.8b
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	FMOVD	(R15)(R11), F31
+	FMOVD	(R15), F30
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e24c390	// smull v16.8h, v28.8b, v4.8b
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	MOVD	R15, R19
-	ADD	R12, R15, R15
 	WORD	$0x0e2583b0	// smlal v16.8h, v29.8b, v5.8b
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R15)(R20), F28
 	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
@@ -2063,44 +2034,62 @@ pix1:
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	ADD	R12, R15, R15
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	ADD	R12, R13, R13
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	ADD	R12, R14, R14
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	VST1	[V17.B8], (R16)
+	FMOVD	F17, (R16)
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET
 
 // func dwQ8S2A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 //
-// dwQ8S2A53 is dwQ8S2 for in-order cores (Cortex-A53, where the Go
-// caller selects it): the same operations, each post-indexed load or store
-// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
-// post-indexed access waits for every older instruction to complete), and
-// every straight-line block reordered by _gen/inorder.py for an in-order
-// pipeline. Every dependence is kept, so the results are dwQ8S2's. Its
-// contract, loops and registers are dwQ8S2's.
-//	free: R24-R25, no V register. Go reserves R18, R26-R30.
+// dwQ8S2A53 is dwQ8S2 for in-order cores (Cortex-A53, where the Go caller
+// selects it): the same multiply-accumulates and requantization per pixel,
+// in the same order on each accumulator, so the same results; same arguments
+// and contract. LLVM's Cortex-A53 model completes instructions in order: an
+// integer ADD issued after a NEON instruction waits for it (3 of its 6
+// cycles), and a post-indexed load or store waits for every older
+// instruction. dwQ8S2 advances a load cursor after every column load; here
+// the columns load by register offset from the row cursors (LDR D, [row,
+// k*C], the offsets k*C computed once per call), the weights by offset from
+// their rows, and the pixels store by offset from the dst cursor, so the
+// pixel loop has 6 integer instructions. Each pixel's requantization is a
+// chain of 9 dependent NEON instructions, so the 4-pixel loop is rotated by
+// one pixel: an iteration requantizes and stores the previous iteration's
+// last pixel (its sums are not touched before that), then its own first 3;
+// the first iteration stores junk at dst, which its pixel 0 then overwrites,
+// and the last pixel of the last iteration follows the loop. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input rows; stores keep their order), the
+// pixel loop by the best of several perturbed list schedules.
+//
+// Registers: as dwQ8S2, but R19 3*C, R21 4*C, R22 5*C, R25 6*C, R24 7*C, R23 8*C, the 4-pixel dst step
+// R21, R20 the previous iteration's last pixel in dst.
+//	free: no R register, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8S2A53(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -2114,9 +2103,6 @@ TEXT ·dwQ8S2A53(SB), NOSPLIT, $0-112
 	MOVD	npix+72(FP), R9
 	MOVD	nblk+80(FP), R10
 	MOVD	ch+88(FP), R11
-	LSL	$1, R11, R12
-	LSL	$1, R11, R20
-	LSL	$2, R12, R23
 	MOVW	xzp+96(FP), R22
 	VDUP	R22, V16.B8
 	MOVW	zp+100(FP), R22
@@ -2124,318 +2110,286 @@ TEXT ·dwQ8S2A53(SB), NOSPLIT, $0-112
 	MOVW	lo+104(FP), R22
 	VDUP	R22, V14.H8
 	MOVW	hi+108(FP), R22
+	LSL	$1, R11, R20
 	VDUP	R22, V15.H8
+	ADD	R11, R20, R19
+	LSL	$1, R11, R12
+	LSL	$2, R11, R21
+	ADD	R19, R19, R25
+	LSL	$2, R12, R23
+	ADD	R11, R21, R22
+	ADD	R11, R25, R24
 	CBZ	R9, done
 	CBZ	R10, done
 block:
-	MOVD	R3, R21
 	VLD1	(R6), [V9.S4, V10.S4]
 	VLD1	(R7), [V11.S4, V12.S4]
-	VLD1	(R21), [V0.H8]
-	ADD	R20, R21, R21
+	FMOVQ	(R3), F0
+	WORD	$0x3cec6861	// ldr q1, [x3, x12]
+	WORD	$0x3cf56862	// ldr q2, [x3, x21]
+	FMOVQ	(R4), F3
+	WORD	$0x3cec6884	// ldr q4, [x4, x12]
+	WORD	$0x3cf56885	// ldr q5, [x4, x21]
+	FMOVQ	(R5), F6
+	WORD	$0x3cec68a7	// ldr q7, [x5, x12]
+	WORD	$0x3cf568a8	// ldr q8, [x5, x21]
 	LSR	$2, R9, R17
 	MOVD	R0, R13
-	VLD1	(R21), [V1.H8]
-	ADD	R20, R21, R21
 	MOVD	R1, R14
 	MOVD	R2, R15
-	VLD1	(R21), [V2.H8]
-	ADD	R20, R21, R21
-	MOVD	R4, R21
 	MOVD	R8, R16
-	VLD1	(R21), [V3.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V4.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V5.H8]
-	ADD	R20, R21, R21
-	MOVD	R5, R21
-	VLD1	(R21), [V6.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V7.H8]
-	ADD	R20, R21, R21
-	VLD1	(R21), [V8.H8]
-	ADD	R20, R21, R21
+	MOVD	R8, R20
 	CBZ	R17, tail
 pix4:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R23, R13, R13
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V26.B8]
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	VLD1	(R19), [V27.B8]
-	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
-	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
-	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e60c373	// smull v19.4s, v27.4h, v0.4h
-	WORD	$0x4e60c374	// smull2 v20.4s, v27.8h, v0.8h
-	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e618393	// smlal v19.4s, v28.4h, v1.4h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x4e618394	// smlal2 v20.4s, v28.8h, v1.8h
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e60c3b5	// smull v21.4s, v29.4h, v0.4h
-	WORD	$0x4e60c3b6	// smull2 v22.4s, v29.8h, v0.8h
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x0e6283b3	// smlal v19.4s, v29.4h, v2.4h
-	WORD	$0x4e6283b4	// smlal2 v20.4s, v29.8h, v2.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6183d5	// smlal v21.4s, v30.4h, v1.4h
-	WORD	$0x4e6183d6	// smlal2 v22.4s, v30.8h, v1.8h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V26.B8]
-	WORD	$0x0e60c3f7	// smull v23.4s, v31.4h, v0.4h
-	WORD	$0x4e60c3f8	// smull2 v24.4s, v31.8h, v0.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e6283f5	// smlal v21.4s, v31.4h, v2.4h
-	WORD	$0x4e6283f6	// smlal2 v22.4s, v31.8h, v2.8h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e618337	// smlal v23.4s, v25.4h, v1.4h
-	WORD	$0x4e618338	// smlal2 v24.4s, v25.8h, v1.8h
-	MOVD	R14, R19
-	ADD	R23, R14, R14
-	WORD	$0x0e628357	// smlal v23.4s, v26.4h, v2.4h
-	WORD	$0x4e628358	// smlal2 v24.4s, v26.8h, v2.8h
-	VLD1	(R19), [V27.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	VLD1	(R19), [V29.B8]
-	WORD	$0x0e638371	// smlal v17.4s, v27.4h, v3.4h
-	WORD	$0x4e638372	// smlal2 v18.4s, v27.8h, v3.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x0e648391	// smlal v17.4s, v28.4h, v4.4h
-	WORD	$0x4e648392	// smlal2 v18.4s, v28.8h, v4.8h
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6383b3	// smlal v19.4s, v29.4h, v3.4h
-	WORD	$0x4e6383b4	// smlal2 v20.4s, v29.8h, v3.8h
-	WORD	$0x0e6583b1	// smlal v17.4s, v29.4h, v5.4h
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x4e6583b2	// smlal2 v18.4s, v29.8h, v5.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6483d3	// smlal v19.4s, v30.4h, v4.4h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	WORD	$0x4e6483d4	// smlal2 v20.4s, v30.8h, v4.8h
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6383f5	// smlal v21.4s, v31.4h, v3.4h
-	WORD	$0x4e6383f6	// smlal2 v22.4s, v31.8h, v3.8h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x0e6583f3	// smlal v19.4s, v31.4h, v5.4h
-	WORD	$0x4e6583f4	// smlal2 v20.4s, v31.8h, v5.8h
-	VLD1	(R19), [V26.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e648335	// smlal v21.4s, v25.4h, v4.4h
-	WORD	$0x4e648336	// smlal2 v22.4s, v25.8h, v4.8h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	VLD1	(R19), [V27.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e638357	// smlal v23.4s, v26.4h, v3.4h
-	WORD	$0x4e638358	// smlal2 v24.4s, v26.8h, v3.8h
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e658355	// smlal v21.4s, v26.4h, v5.4h
-	WORD	$0x4e658356	// smlal2 v22.4s, v26.8h, v5.8h
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e648377	// smlal v23.4s, v27.4h, v4.4h
-	WORD	$0x4e648378	// smlal2 v24.4s, v27.8h, v4.8h
-	MOVD	R15, R19
-	ADD	R23, R15, R15
-	WORD	$0x0e658397	// smlal v23.4s, v28.4h, v5.4h
-	WORD	$0x4e658398	// smlal2 v24.4s, v28.8h, v5.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	VLD1	(R19), [V31.B8]
-	WORD	$0x0e6683b1	// smlal v17.4s, v29.4h, v6.4h
-	WORD	$0x4e6683b2	// smlal2 v18.4s, v29.8h, v6.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
-	WORD	$0x0e6783d1	// smlal v17.4s, v30.4h, v7.4h
-	WORD	$0x4e6783d2	// smlal2 v18.4s, v30.8h, v7.8h
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
-	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
-	WORD	$0x0e6883f1	// smlal v17.4s, v31.4h, v8.4h
-	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	WORD	$0x4e6883f2	// smlal2 v18.4s, v31.8h, v8.8h
-	VLD1	(R19), [V26.B8]
-	ADD	R11, R19, R19
-	VADD	V9.S4, V17.S4, V17.S4
-	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
-	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
-	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
-	VADD	V10.S4, V18.S4, V18.S4
-	VLD1	(R19), [V27.B8]
-	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
-	WORD	$0x0e668355	// smlal v21.4s, v26.4h, v6.4h
-	WORD	$0x4e668356	// smlal2 v22.4s, v26.8h, v6.8h
-	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
-	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
-	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
-	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
-	WORD	$0x0e678375	// smlal v21.4s, v27.4h, v7.4h
-	WORD	$0x4e678376	// smlal2 v22.4s, v27.8h, v7.8h
-	VADD	V9.S4, V19.S4, V19.S4
-	VADD	V10.S4, V20.S4, V20.S4
-	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
-	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	ADD	R11, R19, R19
-	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
-	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
-	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
-	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
-	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	VLD1	(R19), [V29.B8]
-	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
-	WORD	$0x0e668397	// smlal v23.4s, v28.4h, v6.4h
-	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x4e668398	// smlal2 v24.4s, v28.8h, v6.8h
-	WORD	$0x0e688395	// smlal v21.4s, v28.4h, v8.4h
-	WORD	$0x4e688396	// smlal2 v22.4s, v28.8h, v8.8h
-	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
-	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
-	WORD	$0x0e6783b7	// smlal v23.4s, v29.4h, v7.4h
-	WORD	$0x4e6783b8	// smlal2 v24.4s, v29.8h, v7.8h
-	VADD	V9.S4, V21.S4, V21.S4
-	VADD	V10.S4, V22.S4, V22.S4
-	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
-	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
-	ADD	R11, R19, R19
-	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
-	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
-	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
-	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	VLD1	(R19), [V30.B8]
-	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
-	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
-	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
-	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
-	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
-	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
-	WORD	$0x0e6883d7	// smlal v23.4s, v30.4h, v8.4h
-	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
-	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
-	VADD	V9.S4, V23.S4, V23.S4
-	VADD	V10.S4, V24.S4, V24.S4
-	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	// The previous iteration's last pixel (the first iteration: junk at dst,
+	// which its pixel 0 overwrites).
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	FMOVD	(R13)(R12), F27
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
-	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	FMOVD	(R13)(R21), F29
+	FMOVD	(R13), F25
+	FMOVD	(R13)(R19), F28
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	FMOVD	(R13)(R11), F26
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	FMOVD	(R13)(R25), F31
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
-	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	FMOVD	(R13)(R22), F30
+	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
-	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e60c373	// smull v19.4s, v27.4h, v0.4h
+	WORD	$0x0e60c3b5	// smull v21.4s, v29.4h, v0.4h
+	WORD	$0x4e60c374	// smull2 v20.4s, v27.8h, v0.8h
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	WORD	$0x4e60c3b6	// smull2 v22.4s, v29.8h, v0.8h
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
-	ADD	R11, R19, R19
-	VST1	[V17.B8], (R16)
-	ADD	R11, R16, R16
+	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
+	WORD	$0x0e618393	// smlal v19.4s, v28.4h, v1.4h
+	WORD	$0x4e60c3f8	// smull2 v24.4s, v31.8h, v0.8h
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
+	WORD	$0x4e618394	// smlal2 v20.4s, v28.8h, v1.8h
+	FMOVD	(R13)(R23), F26
+	FMOVD	(R14)(R11), F28
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	VST1	[V19.B8], (R16)
-	ADD	R11, R16, R16
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
+	WORD	$0x0e6283b3	// smlal v19.4s, v29.4h, v2.4h
+	WORD	$0x4e6283b4	// smlal2 v20.4s, v29.8h, v2.8h
+	FMOVD	(R13)(R24), F25
+	FMOVD	(R14)(R12), F29
+	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
+	WORD	$0x0e6183d5	// smlal v21.4s, v30.4h, v1.4h
+	WORD	$0x4e6183d6	// smlal2 v22.4s, v30.8h, v1.8h
 	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
-	VST1	[V21.B8], (R16)
-	ADD	R11, R16, R16
+	FMOVD	(R14)(R19), F30
+	FMOVD	(R14), F27
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x4e6283f6	// smlal2 v22.4s, v31.8h, v2.8h
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e6283f5	// smlal v21.4s, v31.4h, v2.4h
+	WORD	$0x0e6383b3	// smlal v19.4s, v29.4h, v3.4h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x4e618338	// smlal2 v24.4s, v25.8h, v1.8h
+	WORD	$0x4e638372	// smlal2 v18.4s, v27.8h, v3.8h
+	WORD	$0x0e6483d3	// smlal v19.4s, v30.4h, v4.4h
+	WORD	$0x0e638371	// smlal v17.4s, v27.4h, v3.4h
+	WORD	$0x4e6383b4	// smlal2 v20.4s, v29.8h, v3.8h
+	SUBS	$1, R17, R17
+	FMOVD	F23, (R20)
+	ADD	R23, R13, R13
+	FMOVD	(R14)(R24), F27
+	WORD	$0x0e60c3f7	// smull v23.4s, v31.4h, v0.4h
+	WORD	$0x4e648392	// smlal2 v18.4s, v28.8h, v4.8h
+	WORD	$0x4e628358	// smlal2 v24.4s, v26.8h, v2.8h
+	FMOVD	(R14)(R21), F31
+	WORD	$0x4e6483d4	// smlal2 v20.4s, v30.8h, v4.8h
+	WORD	$0x0e648391	// smlal v17.4s, v28.4h, v4.4h
+	WORD	$0x0e618337	// smlal v23.4s, v25.4h, v1.4h
+	FMOVD	(R14)(R22), F25
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x4e6583b2	// smlal2 v18.4s, v29.8h, v5.8h
+	FMOVD	(R14)(R23), F28
+	FMOVD	(R15)(R11), F30
+	WORD	$0x0e6583b1	// smlal v17.4s, v29.4h, v5.4h
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e628357	// smlal v23.4s, v26.4h, v2.4h
+	WORD	$0x4e6383f6	// smlal2 v22.4s, v31.8h, v3.8h
+	WORD	$0x4e6583f4	// smlal2 v20.4s, v31.8h, v5.8h
+	FMOVD	(R14)(R25), F26
+	WORD	$0x0e6583f3	// smlal v19.4s, v31.4h, v5.4h
+	WORD	$0x0e6383f5	// smlal v21.4s, v31.4h, v3.4h
+	FMOVD	(R15)(R12), F31
+	FMOVD	(R15), F29
+	WORD	$0x4e648336	// smlal2 v22.4s, v25.8h, v4.8h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e648335	// smlal v21.4s, v25.4h, v4.4h
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	FMOVD	(R15)(R19), F25
+	ADD	R23, R14, R14
+	WORD	$0x4e638358	// smlal2 v24.4s, v26.8h, v3.8h
+	WORD	$0x4e6683b2	// smlal2 v18.4s, v29.8h, v6.8h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x0e6683b1	// smlal v17.4s, v29.4h, v6.4h
+	WORD	$0x0e638357	// smlal v23.4s, v26.4h, v3.4h
+	WORD	$0x4e658356	// smlal2 v22.4s, v26.8h, v5.8h
+	WORD	$0x4e648378	// smlal2 v24.4s, v27.8h, v4.8h
+	WORD	$0x4e6683f4	// smlal2 v20.4s, v31.8h, v6.8h
+	WORD	$0x4e6783d2	// smlal2 v18.4s, v30.8h, v7.8h
+	WORD	$0x0e658355	// smlal v21.4s, v26.4h, v5.4h
+	WORD	$0x0e648377	// smlal v23.4s, v27.4h, v4.4h
+	FMOVD	(R15)(R21), F26
+	WORD	$0x0e6683f3	// smlal v19.4s, v31.4h, v6.4h
+	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e6783d1	// smlal v17.4s, v30.4h, v7.4h
+	FMOVD	(R15)(R22), F27
+	WORD	$0x4e6883f2	// smlal2 v18.4s, v31.8h, v8.8h
+	WORD	$0x4e658398	// smlal2 v24.4s, v28.8h, v5.8h
+	WORD	$0x0e658397	// smlal v23.4s, v28.4h, v5.4h
+	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	FMOVD	(R15)(R25), F28
+	WORD	$0x0e678333	// smlal v19.4s, v25.4h, v7.4h
+	VADD	V10.S4, V18.S4, V18.S4
+	WORD	$0x0e6883f1	// smlal v17.4s, v31.4h, v8.4h
+	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	WORD	$0x4e678334	// smlal2 v20.4s, v25.8h, v7.8h
+	WORD	$0x0e668355	// smlal v21.4s, v26.4h, v6.4h
+	WORD	$0x0e688353	// smlal v19.4s, v26.4h, v8.4h
+	WORD	$0x4e668356	// smlal2 v22.4s, v26.8h, v6.8h
+	VADD	V9.S4, V17.S4, V17.S4
+	WORD	$0x4e688354	// smlal2 v20.4s, v26.8h, v8.8h
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	VADD	V9.S4, V19.S4, V19.S4
+	WORD	$0x4e678376	// smlal2 v22.4s, v27.8h, v7.8h
+	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e678375	// smlal v21.4s, v27.4h, v7.4h
+	VADD	V10.S4, V20.S4, V20.S4
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x4e688396	// smlal2 v22.4s, v28.8h, v8.8h
+	WORD	$0x0e688395	// smlal v21.4s, v28.4h, v8.4h
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	VADD	V10.S4, V22.S4, V22.S4
+	VADD	V9.S4, V21.S4, V21.S4
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
+	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
+	FMOVD	(R15)(R24), F29
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x0e668397	// smlal v23.4s, v28.4h, v6.4h
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
+	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	FMOVD	(R15)(R23), F30
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
+	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
+	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e668398	// smlal2 v24.4s, v28.8h, v6.8h
+	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x0e6783b7	// smlal v23.4s, v29.4h, v7.4h
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x4e6783b8	// smlal2 v24.4s, v29.8h, v7.8h
+	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e6883d7	// smlal v23.4s, v30.4h, v8.4h
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	ADD	R23, R15, R15
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	WORD	$0x4e6883d8	// smlal2 v24.4s, v30.8h, v8.8h
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	VADD	V9.S4, V23.S4, V23.S4
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	VADD	V10.S4, V24.S4, V24.S4
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	ADD	R19, R16, R20
+	FMOVD	F17, (R16)
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	FMOVD	F19, (R16)(R11)
+	FMOVD	F21, (R16)(R12)
+	ADD	R21, R16, R16
+	BNE	pix4
+	// The last iteration's last pixels.
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
 	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
 	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	VST1	[V23.B8], (R16)
-	ADD	R11, R16, R16
-	BNE	pix4
+	FMOVD	F23, (R20)
 tail:
 	ANDS	$3, R9, R17
 	BEQ	next
 pix1:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R13), F25
+	FMOVD	(R13)(R11), F26
+	FMOVD	(R14)(R11), F29
+	FMOVD	(R14)(R12), F30
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
-	VLD1	(R19), [V26.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
+	FMOVD	(R15), F31
+	FMOVD	(R13)(R12), F27
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e60c331	// smull v17.4s, v25.4h, v0.4h
 	WORD	$0x4e60c332	// smull2 v18.4s, v25.8h, v0.8h
-	VLD1	(R19), [V27.B8]
-	ADD	R11, R19, R19
-	MOVD	R14, R19
-	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x0e30237b	// ssubl v27.8h, v27.8b, v16.8b
+	FMOVD	(R14), F28
+	ADD	R12, R13, R13
+	FMOVD	(R15)(R11), F25
+	WORD	$0x0e618351	// smlal v17.4s, v26.4h, v1.4h
 	WORD	$0x4e618352	// smlal2 v18.4s, v26.8h, v1.8h
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	ADD	R12, R14, R14
-	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x0e30239c	// ssubl v28.8h, v28.8b, v16.8b
+	WORD	$0x0e628371	// smlal v17.4s, v27.4h, v2.4h
 	WORD	$0x4e628372	// smlal2 v18.4s, v27.8h, v2.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
 	WORD	$0x0e3023bd	// ssubl v29.8h, v29.8b, v16.8b
-	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	MOVD	R15, R19
-	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
+	SUBS	$1, R17, R17
+	WORD	$0x0e638391	// smlal v17.4s, v28.4h, v3.4h
+	FMOVD	(R15)(R12), F26
 	WORD	$0x0e3023de	// ssubl v30.8h, v30.8b, v16.8b
+	WORD	$0x4e638392	// smlal2 v18.4s, v28.8h, v3.8h
+	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
+	WORD	$0x0e6483b1	// smlal v17.4s, v29.4h, v4.4h
 	WORD	$0x4e6483b2	// smlal2 v18.4s, v29.8h, v4.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
 	ADD	R12, R15, R15
 	WORD	$0x0e6583d1	// smlal v17.4s, v30.4h, v5.4h
-	WORD	$0x0e3023ff	// ssubl v31.8h, v31.8b, v16.8b
 	WORD	$0x4e6583d2	// smlal2 v18.4s, v30.8h, v5.8h
-	VLD1	(R19), [V25.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
 	WORD	$0x0e302339	// ssubl v25.8h, v25.8b, v16.8b
+	WORD	$0x0e6683f1	// smlal v17.4s, v31.4h, v6.4h
 	WORD	$0x4e6683f2	// smlal2 v18.4s, v31.8h, v6.8h
-	VLD1	(R19), [V26.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
 	WORD	$0x0e30235a	// ssubl v26.8h, v26.8b, v16.8b
+	WORD	$0x0e678331	// smlal v17.4s, v25.4h, v7.4h
 	WORD	$0x4e678332	// smlal2 v18.4s, v25.8h, v7.8h
 	WORD	$0x0e688351	// smlal v17.4s, v26.4h, v8.4h
 	WORD	$0x4e688352	// smlal2 v18.4s, v26.8h, v8.8h
@@ -2446,6 +2400,7 @@ pix1:
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	ADD	R12, R14, R14
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
@@ -2453,34 +2408,49 @@ pix1:
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	VST1	[V17.B8], (R16)
+	FMOVD	F17, (R16)
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET
 
 // func dwQ8N2A53(r0, r1, r2 *int8, w0, w1, w2 *int16, bias *int32, scale *float32, dst *int8, npix, nblk, ch int, xzp, zp, lo, hi int32)
 //
-// dwQ8N2A53 is dwQ8N2 for in-order cores (Cortex-A53, where the Go
-// caller selects it): the same operations, each post-indexed load or store
-// split into a plain one and an ADD (in LLVM's Cortex-A53 model a
-// post-indexed access waits for every older instruction to complete), and
-// every straight-line block reordered by _gen/inorder.py for an in-order
-// pipeline. Every dependence is kept, so the results are dwQ8N2's. Its
-// contract, loops and registers are dwQ8N2's.
-//	free: R25, no V register. Go reserves R18, R26-R30.
+// dwQ8N2A53 is dwQ8N2 for in-order cores (Cortex-A53, where the Go caller
+// selects it): the same multiply-accumulates and requantization per pixel,
+// in the same order on each accumulator, so the same results; same arguments
+// and contract. LLVM's Cortex-A53 model completes instructions in order: an
+// integer ADD issued after a NEON instruction waits for it (3 of its 6
+// cycles), and a post-indexed load or store waits for every older
+// instruction. dwQ8N2 advances a load cursor after every column load; here
+// the columns load by register offset from the row cursors (LDR D, [row,
+// k*C], the offsets k*C computed once per call), the weights by offset from
+// their rows, and the pixels store by offset from the dst cursor, so the
+// pixel loop has 6 integer instructions. Each pixel's requantization is a
+// chain of 9 dependent NEON instructions, so the 4-pixel loop is rotated by
+// one pixel: an iteration requantizes and stores the previous iteration's
+// last pixel (its sums are not touched before that), then its own first 3;
+// the first iteration stores junk at dst, which its pixel 0 then overwrites,
+// and the last pixel of the last iteration follows the loop. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input rows; stores keep their order), the
+// pixel loop by the best of several perturbed list schedules.
+//
+// Registers: as dwQ8N2, but R19 3*C, R21 4*C, R22 5*C, R25 6*C, R24 7*C, R23 8*C, the 4-pixel dst step
+// R21, R20 the previous iteration's last pixel in dst; xzp is reloaded into R17 per block.
+//	free: no R register, no V register. Go reserves R18, R26-R30.
 TEXT ·dwQ8N2A53(SB), NOSPLIT, $0-112
 	MOVD	r0+0(FP), R0
 	MOVD	r1+8(FP), R1
@@ -2494,64 +2464,58 @@ TEXT ·dwQ8N2A53(SB), NOSPLIT, $0-112
 	MOVD	npix+72(FP), R9
 	MOVD	nblk+80(FP), R10
 	MOVD	ch+88(FP), R11
-	LSL	$1, R11, R12
-	LSL	$1, R11, R20
-	LSL	$2, R12, R23
-	MOVW	xzp+96(FP), R24
 	MOVW	zp+100(FP), R22
 	VDUP	R22, V13.H8
 	MOVW	lo+104(FP), R22
 	VDUP	R22, V14.H8
 	MOVW	hi+108(FP), R22
+	LSL	$1, R11, R20
 	VDUP	R22, V15.H8
+	ADD	R11, R20, R19
+	LSL	$1, R11, R12
+	LSL	$2, R11, R21
+	ADD	R19, R19, R25
+	LSL	$2, R12, R23
+	ADD	R11, R21, R22
+	ADD	R11, R25, R24
 	CBZ	R9, done
 	CBZ	R10, done
 block:
+	MOVW	xzp+96(FP), R17
 	// Fold xzp into the bias: bias -= xzp * (sum of the 9 taps); taps to int8.
-	MOVD	R3, R21
-	VDUP	R24, V31.S4
+	FMOVQ	(R3), F0
+	VDUP	R17, V31.S4
 	VLD1	(R6), [V9.S4, V10.S4]
-	VLD1	(R21), [V0.H8]
-	ADD	R20, R21, R21
-	VLD1	(R7), [V11.S4, V12.S4]
-	LSR	$2, R9, R17
-	VLD1	(R21), [V1.H8]
-	ADD	R20, R21, R21
-	MOVD	R0, R13
-	MOVD	R1, R14
+	WORD	$0x3cec6861	// ldr q1, [x3, x12]
+	WORD	$0x3cf56862	// ldr q2, [x3, x21]
+	FMOVQ	(R4), F3
+	WORD	$0x3cec6884	// ldr q4, [x4, x12]
 	VADD	V1.H8, V0.H8, V28.H8
 	WORD	$0x0e212800	// xtn v0.8b, v0.8h
 	WORD	$0x0e212821	// xtn v1.8b, v1.8h
-	VLD1	(R21), [V2.H8]
-	ADD	R20, R21, R21
-	MOVD	R4, R21
-	MOVD	R2, R15
+	VLD1	(R7), [V11.S4, V12.S4]
+	WORD	$0x3cf56885	// ldr q5, [x4, x21]
 	VADD	V2.H8, V28.H8, V28.H8
 	WORD	$0x0e212842	// xtn v2.8b, v2.8h
-	VLD1	(R21), [V3.H8]
-	ADD	R20, R21, R21
-	MOVD	R8, R16
+	FMOVQ	(R5), F6
+	WORD	$0x3cec68a7	// ldr q7, [x5, x12]
+	WORD	$0x3cf568a8	// ldr q8, [x5, x21]
 	VADD	V3.H8, V28.H8, V28.H8
 	WORD	$0x0e212863	// xtn v3.8b, v3.8h
-	VLD1	(R21), [V4.H8]
-	ADD	R20, R21, R21
+	LSR	$2, R9, R17
+	MOVD	R0, R13
 	VADD	V4.H8, V28.H8, V28.H8
 	WORD	$0x0e212884	// xtn v4.8b, v4.8h
-	VLD1	(R21), [V5.H8]
-	ADD	R20, R21, R21
-	MOVD	R5, R21
+	MOVD	R1, R14
+	MOVD	R2, R15
 	VADD	V5.H8, V28.H8, V28.H8
 	WORD	$0x0e2128a5	// xtn v5.8b, v5.8h
-	VLD1	(R21), [V6.H8]
-	ADD	R20, R21, R21
+	MOVD	R8, R16
+	MOVD	R8, R20
 	VADD	V6.H8, V28.H8, V28.H8
 	WORD	$0x0e2128c6	// xtn v6.8b, v6.8h
-	VLD1	(R21), [V7.H8]
-	ADD	R20, R21, R21
 	VADD	V7.H8, V28.H8, V28.H8
 	WORD	$0x0e2128e7	// xtn v7.8b, v7.8h
-	VLD1	(R21), [V8.H8]
-	ADD	R20, R21, R21
 	VADD	V8.H8, V28.H8, V28.H8
 	WORD	$0x0e212908	// xtn v8.8b, v8.8h
 	WORD	$0x0f10a79d	// sxtl v29.4s, v28.4h
@@ -2560,243 +2524,212 @@ block:
 	WORD	$0x6ebf97ca	// mls v10.4s, v30.4s, v31.4s
 	CBZ	R17, tail
 pix4:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R23, R13, R13
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V29.B8]
+	// The previous iteration's last pixel (the first iteration: junk at dst,
+	// which its pixel 0 overwrites).
+	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
+	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
+	FMOVD	(R13)(R12), F30
+	FMOVD	(R13), F28
+	FMOVD	(R13)(R11), F29
+	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
+	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
-	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	ADD	R11, R19, R19
+	FMOVD	(R13)(R19), F31
 	WORD	$0x0e20c3d9	// smull v25.8h, v30.8b, v0.8b
-	VLD1	(R19), [V31.B8]
-	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
-	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
-	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	FMOVD	(R13)(R21), F28
+	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
+	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
+	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
+	FMOVD	(R13)(R22), F29
 	WORD	$0x0e2183f9	// smlal v25.8h, v31.8b, v1.8b
-	ADD	R11, R19, R19
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
-	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
-	ADD	R11, R19, R19
 	WORD	$0x0e20c39a	// smull v26.8h, v28.8b, v0.8b
-	WORD	$0x0e22c399	// smull v25.8h, v28.8b, v2.8b
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
+	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
+	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	FMOVD	(R13)(R24), F31
 	WORD	$0x0e2183ba	// smlal v26.8h, v29.8b, v1.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e20c3db	// smull v27.8h, v30.8b, v0.8b
-	VLD1	(R19), [V31.B8]
+	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
+	FMOVD	(R14), F29
+	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
+	FMOVD	(R13)(R25), F30
+	WORD	$0x0e791133	// saddw v19.4s, v9.4s, v25.4h
 	WORD	$0x0e7a1135	// saddw v21.4s, v9.4s, v26.4h
+	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
+	WORD	$0x4e791154	// saddw2 v20.4s, v10.4s, v25.8h
+	WORD	$0x0e20c3db	// smull v27.8h, v30.8b, v0.8b
+	WORD	$0x0e22c399	// smull v25.8h, v28.8b, v2.8b
 	WORD	$0x4e7a1156	// saddw2 v22.4s, v10.4s, v26.8h
-	WORD	$0x0e22c3da	// smull v26.8h, v30.8b, v2.8b
-	WORD	$0x0e2183fb	// smlal v27.8h, v31.8b, v1.8b
-	ADD	R11, R19, R19
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
-	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e22c39b	// smull v27.8h, v28.8b, v2.8b
-	MOVD	R14, R19
-	ADD	R23, R14, R14
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
 	WORD	$0x0e2383b0	// smlal v16.8h, v29.8b, v3.8b
-	ADD	R11, R19, R19
-	VLD1	(R19), [V31.B8]
+	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
+	FMOVD	(R13)(R23), F28
+	WORD	$0x0e2183fb	// smlal v27.8h, v31.8b, v1.8b
+	FMOVD	(R14)(R12), F31
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	WORD	$0x0e24c3d0	// smull v16.8h, v30.8b, v4.8b
+	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
+	FMOVD	(R14)(R21), F29
 	WORD	$0x0e2383f9	// smlal v25.8h, v31.8b, v3.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e2583f0	// smlal v16.8h, v31.8b, v5.8b
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
-	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e22c3da	// smull v26.8h, v30.8b, v2.8b
+	FMOVD	(R14)(R11), F30
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V30.B8]
+	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
+	WORD	$0x4e7b1158	// saddw2 v24.4s, v10.4s, v27.8h
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
 	WORD	$0x0e2383ba	// smlal v26.8h, v29.8b, v3.8b
-	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x0e24c3d0	// smull v16.8h, v30.8b, v4.8b
+	ADD	R23, R13, R13
+	FMOVD	F23, (R20)
+	SUBS	$1, R17, R17
+	FMOVD	(R14)(R22), F30
+	WORD	$0x0e7b1137	// saddw v23.4s, v9.4s, v27.4h
+	WORD	$0x0e22c39b	// smull v27.8h, v28.8b, v2.8b
+	WORD	$0x0e2583f0	// smlal v16.8h, v31.8b, v5.8b
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	FMOVD	(R14)(R25), F31
+	FMOVD	(R14)(R19), F28
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x0e24c3da	// smull v26.8h, v30.8b, v4.8b
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e2383fb	// smlal v27.8h, v31.8b, v3.8b
+	FMOVD	(R15), F30
+	WORD	$0x0e24c399	// smull v25.8h, v28.8b, v4.8b
+	FMOVD	(R14)(R24), F28
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e2583fa	// smlal v26.8h, v31.8b, v5.8b
+	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
+	FMOVD	(R15)(R21), F30
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x0e2583b9	// smlal v25.8h, v29.8b, v5.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x0e24c39b	// smull v27.8h, v28.8b, v4.8b
+	FMOVD	(R15)(R12), F28
+	FMOVD	(R14)(R23), F29
+	FMOVD	(R15)(R11), F31
 	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
 	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V28.B8]
-	WORD	$0x0e2383fb	// smlal v27.8h, v31.8b, v3.8b
-	WORD	$0x0e2583fa	// smlal v26.8h, v31.8b, v5.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	WORD	$0x0e24c39b	// smull v27.8h, v28.8b, v4.8b
-	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	MOVD	R15, R19
-	ADD	R23, R15, R15
-	WORD	$0x0e2583bb	// smlal v27.8h, v29.8b, v5.8b
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V31.B8]
-	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	ADD	R11, R19, R19
-	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	VLD1	(R19), [V29.B8]
 	WORD	$0x0e26c399	// smull v25.8h, v28.8b, v6.8b
+	WORD	$0x0e2583bb	// smlal v27.8h, v29.8b, v5.8b
+	FMOVD	(R15)(R19), F29
+	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
+	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
+	FMOVD	(R15)(R22), F31
+	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
+	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x0e2783b9	// smlal v25.8h, v29.8b, v7.8b
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
-	ADD	R11, R19, R19
-	WORD	$0x0e2783b9	// smlal v25.8h, v29.8b, v7.8b
-	VLD1	(R19), [V30.B8]
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
-	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
-	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
-	WORD	$0x0e26c3da	// smull v26.8h, v30.8b, v6.8b
-	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
-	WORD	$0x0e28c3d9	// smull v25.8h, v30.8b, v8.8b
-	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
-	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
-	ADD	R11, R19, R19
-	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
-	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
-	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
-	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
-	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
-	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
-	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x0e2783fa	// smlal v26.8h, v31.8b, v7.8b
-	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
-	VLD1	(R19), [V28.B8]
-	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
-	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
-	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	FMOVD	(R15)(R25), F28
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	WORD	$0x0e28c3d9	// smull v25.8h, v30.8b, v8.8b
 	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
-	WORD	$0x0e26c39b	// smull v27.8h, v28.8b, v6.8b
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
 	WORD	$0x0e28c39a	// smull v26.8h, v28.8b, v8.8b
-	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
-	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
-	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
-	ADD	R11, R19, R19
+	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
+	WORD	$0x0e791273	// saddw v19.4s, v19.4s, v25.4h
+	WORD	$0x4e791294	// saddw2 v20.4s, v20.4s, v25.8h
+	WORD	$0x0e26c39b	// smull v27.8h, v28.8b, v6.8b
 	WORD	$0x0e7a12b5	// saddw v21.4s, v21.4s, v26.4h
 	WORD	$0x4e7a12d6	// saddw2 v22.4s, v22.4s, v26.8h
-	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
-	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
+	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
+	WORD	$0x4e21da73	// scvtf v19.4s, v19.4s
+	WORD	$0x4e21da94	// scvtf v20.4s, v20.4s
+	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
 	WORD	$0x4e21dab5	// scvtf v21.4s, v21.4s
 	WORD	$0x4e21dad6	// scvtf v22.4s, v22.4s
-	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
-	WORD	$0x0e2783bb	// smlal v27.8h, v29.8b, v7.8b
-	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
-	VLD1	(R19), [V30.B8]
+	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
+	WORD	$0x6e2bde73	// fmul v19.4s, v19.4s, v11.4s
+	WORD	$0x6e2cde94	// fmul v20.4s, v20.4s, v12.4s
+	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x6e2bdeb5	// fmul v21.4s, v21.4s, v11.4s
 	WORD	$0x6e2cded6	// fmul v22.4s, v22.4s, v12.4s
-	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
-	WORD	$0x0e28c3db	// smull v27.8h, v30.8b, v8.8b
+	WORD	$0x4e21aa73	// fcvtns v19.4s, v19.4s
+	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
+	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x4e21aab5	// fcvtns v21.4s, v21.4s
 	WORD	$0x4e21aad6	// fcvtns v22.4s, v22.4s
-	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
-	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
-	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
-	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	FMOVD	(R15)(R24), F29
+	WORD	$0x0e614a73	// sqxtn v19.4h, v19.4s
+	WORD	$0x4e21aa94	// fcvtns v20.4s, v20.4s
+	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
 	WORD	$0x0e614ab5	// sqxtn v21.4h, v21.4s
+	WORD	$0x0e2783bb	// smlal v27.8h, v29.8b, v7.8b
+	FMOVD	(R15)(R23), F30
+	WORD	$0x4e614a93	// sqxtn2 v19.8h, v20.4s
+	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
+	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
+	WORD	$0x4e6d0e73	// sqadd v19.8h, v19.8h, v13.8h
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
+	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
+	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e6e6673	// smax v19.8h, v19.8h, v14.8h
+	WORD	$0x0e28c3db	// smull v27.8h, v30.8b, v8.8b
+	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
+	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
+	ADD	R23, R15, R15
 	WORD	$0x4e6f6e73	// smin v19.8h, v19.8h, v15.8h
+	WORD	$0x0e7b12f7	// saddw v23.4s, v23.4s, v27.4h
+	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
+	ADD	R23, R14, R14
+	WORD	$0x4e7b1318	// saddw2 v24.4s, v24.4s, v27.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
+	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
+	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
+	ADD	R19, R16, R20
+	FMOVD	F17, (R16)
+	FMOVD	F19, (R16)(R11)
+	FMOVD	F21, (R16)(R12)
+	ADD	R21, R16, R16
+	BNE	pix4
+	// The last iteration's last pixels.
 	WORD	$0x4e21daf7	// scvtf v23.4s, v23.4s
 	WORD	$0x4e21db18	// scvtf v24.4s, v24.4s
-	WORD	$0x4e614ad5	// sqxtn2 v21.8h, v22.4s
-	WORD	$0x0e212a73	// xtn v19.8b, v19.8h
 	WORD	$0x6e2bdef7	// fmul v23.4s, v23.4s, v11.4s
 	WORD	$0x6e2cdf18	// fmul v24.4s, v24.4s, v12.4s
-	WORD	$0x4e6d0eb5	// sqadd v21.8h, v21.8h, v13.8h
-	ADD	R11, R19, R19
 	WORD	$0x4e21aaf7	// fcvtns v23.4s, v23.4s
 	WORD	$0x4e21ab18	// fcvtns v24.4s, v24.4s
-	WORD	$0x4e6e66b5	// smax v21.8h, v21.8h, v14.8h
 	WORD	$0x0e614af7	// sqxtn v23.4h, v23.4s
-	WORD	$0x4e6f6eb5	// smin v21.8h, v21.8h, v15.8h
 	WORD	$0x4e614b17	// sqxtn2 v23.8h, v24.4s
-	WORD	$0x0e212ab5	// xtn v21.8b, v21.8h
 	WORD	$0x4e6d0ef7	// sqadd v23.8h, v23.8h, v13.8h
-	VST1	[V17.B8], (R16)
-	ADD	R11, R16, R16
 	WORD	$0x4e6e66f7	// smax v23.8h, v23.8h, v14.8h
-	VST1	[V19.B8], (R16)
-	ADD	R11, R16, R16
 	WORD	$0x4e6f6ef7	// smin v23.8h, v23.8h, v15.8h
-	VST1	[V21.B8], (R16)
-	ADD	R11, R16, R16
 	WORD	$0x0e212af7	// xtn v23.8b, v23.8h
-	VST1	[V23.B8], (R16)
-	ADD	R11, R16, R16
-	BNE	pix4
+	FMOVD	F23, (R20)
 tail:
 	ANDS	$3, R9, R17
 	BEQ	next
 pix1:
-	MOVD	R13, R19
-	SUBS	$1, R17, R17
-	ADD	R12, R13, R13
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R13), F28
+	FMOVD	(R13)(R11), F29
 	WORD	$0x0e20c390	// smull v16.8h, v28.8b, v0.8b
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R13)(R12), F30
 	WORD	$0x0e2183b0	// smlal v16.8h, v29.8b, v1.8b
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	MOVD	R14, R19
-	ADD	R12, R14, R14
-	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
+	SUBS	$1, R17, R17
+	FMOVD	(R14), F31
 	WORD	$0x4e701152	// saddw2 v18.4s, v10.4s, v16.8h
+	WORD	$0x0e701131	// saddw v17.4s, v9.4s, v16.4h
 	WORD	$0x0e22c3d0	// smull v16.8h, v30.8b, v2.8b
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R14)(R11), F28
+	FMOVD	(R14)(R12), F29
 	WORD	$0x0e2383f0	// smlal v16.8h, v31.8b, v3.8b
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
+	FMOVD	(R15)(R11), F31
+	FMOVD	(R15), F30
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e24c390	// smull v16.8h, v28.8b, v4.8b
-	VLD1	(R19), [V29.B8]
-	ADD	R11, R19, R19
-	MOVD	R15, R19
-	ADD	R12, R15, R15
 	WORD	$0x0e2583b0	// smlal v16.8h, v29.8b, v5.8b
-	VLD1	(R19), [V30.B8]
-	ADD	R11, R19, R19
-	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
+	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x0e26c3d0	// smull v16.8h, v30.8b, v6.8b
-	VLD1	(R19), [V31.B8]
-	ADD	R11, R19, R19
+	FMOVD	(R15)(R12), F28
 	WORD	$0x0e2783f0	// smlal v16.8h, v31.8b, v7.8b
-	VLD1	(R19), [V28.B8]
-	ADD	R11, R19, R19
 	WORD	$0x0e701231	// saddw v17.4s, v17.4s, v16.4h
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x0e28c390	// smull v16.8h, v28.8b, v8.8b
@@ -2804,30 +2737,33 @@ pix1:
 	WORD	$0x4e701252	// saddw2 v18.4s, v18.4s, v16.8h
 	WORD	$0x4e21da31	// scvtf v17.4s, v17.4s
 	WORD	$0x4e21da52	// scvtf v18.4s, v18.4s
+	ADD	R12, R15, R15
 	WORD	$0x6e2bde31	// fmul v17.4s, v17.4s, v11.4s
 	WORD	$0x6e2cde52	// fmul v18.4s, v18.4s, v12.4s
 	WORD	$0x4e21aa31	// fcvtns v17.4s, v17.4s
 	WORD	$0x4e21aa52	// fcvtns v18.4s, v18.4s
 	WORD	$0x0e614a31	// sqxtn v17.4h, v17.4s
 	WORD	$0x4e614a51	// sqxtn2 v17.8h, v18.4s
+	ADD	R12, R13, R13
 	WORD	$0x4e6d0e31	// sqadd v17.8h, v17.8h, v13.8h
 	WORD	$0x4e6e6631	// smax v17.8h, v17.8h, v14.8h
+	ADD	R12, R14, R14
 	WORD	$0x4e6f6e31	// smin v17.8h, v17.8h, v15.8h
 	WORD	$0x0e212a31	// xtn v17.8b, v17.8h
-	VST1	[V17.B8], (R16)
+	FMOVD	F17, (R16)
 	ADD	R11, R16, R16
 	BNE	pix1
 next:
-	SUBS	$1, R10, R10
-	ADD	$8, R0, R0
-	ADD	$8, R1, R1
-	ADD	$8, R2, R2
-	ADD	$16, R3, R3
-	ADD	$16, R4, R4
-	ADD	$16, R5, R5
-	ADD	$32, R6, R6
 	ADD	$32, R7, R7
+	ADD	$8, R1, R1
+	ADD	$32, R6, R6
+	ADD	$8, R2, R2
 	ADD	$8, R8, R8
+	ADD	$16, R5, R5
+	SUBS	$1, R10, R10
+	ADD	$16, R3, R3
+	ADD	$8, R0, R0
+	ADD	$16, R4, R4
 	BNE	block
 done:
 	RET

@@ -95,4 +95,4 @@ def kernel():
 
 
 def generate():
-    return "conv_f32_arm64.s", kernel() + [""] + inorder.twin(kernel(), "convF32C3")
+    return "conv_f32_arm64.s", kernel() + [""] + inorder.twin(kernel(), "convF32C3", trials=100)

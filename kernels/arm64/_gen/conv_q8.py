@@ -109,6 +109,121 @@ def q8():
     return o
 
 
+DOC_Q8_A53 = '''// func convQ8C3A53(r0, r1, r2 *int8, w *int16, bias *int32, scale *float32, dst *int8, npix, step, nblk int, xzp, zp, lo, hi int32)
+//
+// convQ8C3A53 is convQ8C3 for in-order cores (Cortex-A53, where the Go
+// caller selects it): the same multiply-accumulates, each accumulator's in
+// the same order, and the same requantization, so the same results; same
+// arguments and contract. LLVM's Cortex-A53 model completes instructions in
+// order (an integer ADD after a NEON instruction waits for it; a
+// post-indexed load or store waits for every older instruction), so the
+// block loop loads its 7 groups of weights by LD1 from 7 cursors (R11,
+// R16, R17, R19-R22: 64 bytes apart; a 4-register LD1 takes 7 cycles, more
+// than any NEON instruction, so it never waits for one) advanced by ADD, and
+// it is rotated by one block: the three accumulator pairs
+// are summed into V22-V23, which the next iteration requantizes and stores
+// (the first iteration of each pixel stores junk at its own slot, which the
+// next overwrites; the last block's follows the loop), so each block's
+// requantization chain overlaps the next block's multiplies. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input), the block loop by the best of
+// several perturbed list schedules.
+//
+// Registers: as convQ8C3, and R16, R17, R19-R22 weight cursors, R15 the
+// dst slot of the previous block, V22-V23 its sums.
+//	<free>
+'''
+
+
+def requant_q8(I, a, b, addr):
+    """Requantizes the int32 sums V a (channels 0-3) and V b (4-7) and stores 8 bytes at addr."""
+    for v, sc in ((a, 10), (b, 11)):
+        I("scvtf v%d.4s, v%d.4s" % (v, v))
+        I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
+        I("fcvtns v%d.4s, v%d.4s" % (v, v))
+        I("add v%d.4s, v%d.4s, v7.4s" % (v, v))
+        I("smax v%d.4s, v%d.4s, v12.4s" % (v, v))
+        I("smin v%d.4s, v%d.4s, v13.4s" % (v, v))
+    I("xtn v%d.4h, v%d.4s" % (a, a))
+    I("xtn2 v%d.8h, v%d.4s" % (a, b))
+    I("xtn v%d.8b, v%d.8h" % (a, a))
+    I("str d%d, [%s]" % (a, addr))
+
+
+# The weight cursors of convQ8C3A53: group g (weights 4g..4g+3) at WPTR[g].
+WPTR = ["x11", "x16", "x17", "x19", "x20", "x21", "x22"]
+
+
+def q8_a53(trials):
+    o = []
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
+    E(DOC_Q8_A53.strip("\n"))
+    E("TEXT ·convQ8C3A53(SB), NOSPLIT, $0-96")
+    for i, a in enumerate(ARGS):
+        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
+    for off, name, v, arr in ((80, "xzp", 6, "8b"), (84, "zp", 7, "4s"), (88, "lo", 12, "4s"), (92, "hi", 13, "4s")):
+        E("\tMOVW\t%s+%d(FP), R14" % (name, off))
+        I("dup v%d.%s, w14" % (v, arr))
+    I("cbz x7, done")
+    I("cbz x9, done")
+    E("pixel:")
+    for r in range(3):
+        I("ld1 {v%d.8b}, [x%d]" % (2 * r, r))
+        I("add x14, x%d, #8" % r)
+        I("ld1 {v%d.b}[0], [x14]" % (2 * r + 1))
+        I("ssubl v%d.8h, v%d.8b, v6.8b" % (2 * r, 2 * r))
+        I("ssubl v%d.8h, v%d.8b, v6.8b" % (2 * r + 1, 2 * r + 1))
+    I("mov x11, x3")
+    for g in range(1, 7):
+        I("add %s, x3, #%d" % (WPTR[g], 64 * g))
+    I("mov x12, x4")
+    I("mov x13, x5")
+    I("mov x10, x9")
+    I("mov x15, x6")
+    E("block:")
+    E("\t// The previous block's sums (the first block of a pixel: junk, at its own slot).")
+    requant_q8(I, 22, 23, "x15")
+    I("mov x15, x6")
+    for g in range(7):
+        n = min(4, 27 - 4 * g)
+        base = 24 + 4 * (g % 2)
+        I("ld1 {%s}, [%s]" % (", ".join("v%d.8h" % (base + i) for i in range(n)), WPTR[g]))
+        for i in range(n):
+            t = 4 * g + i
+            wv, s_ = base + i, t % 3
+            ky, j = t // 9, t % 9
+            iv, lane = 2 * ky + j // 8, j % 8
+            lo, hi = ("smull", "smull2") if t < 3 else ("smlal", "smlal2")
+            I("%s v%d.4s, v%d.4h, v%d.h[%d]" % (lo, 16 + 2 * s_, wv, iv, lane))
+            I("%s v%d.4s, v%d.8h, v%d.h[%d]" % (hi, 17 + 2 * s_, wv, iv, lane))
+    for g in range(7):
+        I("add %s, %s, #432" % (WPTR[g], WPTR[g]))
+    I("ld1 {v8.4s, v9.4s}, [x12]")
+    I("ld1 {v10.4s, v11.4s}, [x13]")
+    I("add x12, x12, #32")
+    I("add x13, x13, #32")
+    # The same additions as convQ8C3 (16 += 18, += 20, += bias), into V22-V23.
+    I("add v22.4s, v16.4s, v18.4s")
+    I("add v23.4s, v17.4s, v19.4s")
+    I("add v22.4s, v22.4s, v20.4s")
+    I("add v23.4s, v23.4s, v21.4s")
+    I("add v22.4s, v22.4s, v8.4s")
+    I("add v23.4s, v23.4s, v9.4s")
+    I("add x6, x6, #8")
+    I("subs x10, x10, #1")
+    I("b.ne block")
+    E("\t// The last block's sums.")
+    requant_q8(I, 22, 23, "x15")
+    for r in range(3):
+        I("add x%d, x%d, x8" % (r, r))
+    I("subs x7, x7, #1")
+    I("b.ne pixel")
+    E("done:")
+    I("ret")
+    return o[:2] + inorder.reorder(o[2:], noalias=True, trials=trials)
+
+
 DOT_SIG = [("r0", "*int8"), ("r1", "*int8"), ("r2", "*int8"), ("w", "*int8"), ("bias", "*int32"),
            ("off", "*int32"), ("scale", "*float32"), ("dst", "*int8"), ("npix", "int"), ("step", "int"),
            ("nblk", "int"), ("ldd", "int"), ("zp", "int32"), ("lo", "int32"), ("hi", "int32")]
@@ -287,4 +402,4 @@ def pixel_loop(E, I, with_o, u):
 
 
 def generate():
-    return "conv_q8_arm64.s", q8() + [""] + inorder.twin(q8(), "convQ8C3") + [""] + q8dot(False) + [""] + q8dot(True)
+    return "conv_q8_arm64.s", q8() + [""] + q8_a53(100) + [""] + q8dot(False) + [""] + q8dot(True)

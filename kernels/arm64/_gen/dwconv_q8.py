@@ -61,16 +61,21 @@ DOC = '''// func %(name)s%(sig)s
 ARGS = ["r0", "r1", "r2", "w0", "w1", "w2", "bias", "scale", "dst", "npix", "nblk", "ch"]
 
 
-def pixels(I, npx, s):
-    """Emits npx output pixels: loads, SSUBL, SMULL/SMLAL chains, requantize, store."""
+def pixels(I, npx, s, off=None, defer=None):
+    """Emits npx output pixels: loads, SSUBL, SMULL/SMLAL chains, requantize,
+    store (off, defer: as pixels_n)."""
     ncol = (npx - 1) * s + 3
     n = 0
     for r in range(3):
-        I("mov x19, x%d" % (13 + r))
+        if not off:
+            I("mov x19, x%d" % (13 + r))
         for col in range(ncol):
             x = 25 + n % 7
             n += 1
-            I("ld1 {v%d.8b}, [x19], x11" % x)
+            if off:
+                I("ldr d%d, [x%d%s]" % (x, 13 + r, ", " + off[col] if col else ""))
+            else:
+                I("ld1 {v%d.8b}, [x19], x11" % x)
             I("ssubl v%d.8h, v%d.8b, v16.8b" % (x, x))
             for p in range(npx):
                 kx = col - p * s
@@ -87,11 +92,25 @@ def pixels(I, npx, s):
         lo, hi = 17 + 2 * p, 18 + 2 * p
         I("add v%d.4s, v%d.4s, v9.4s" % (lo, lo))
         I("add v%d.4s, v%d.4s, v10.4s" % (hi, hi))
-        requant(I, lo, hi)
+    finish(I, npx, off, defer)
 
 
-def requant(I, lo, hi):
-    """Requantizes the int32 sums of one pixel (V lo, V hi) and stores 8 bytes."""
+def finish(I, npx, off, defer):
+    """Requantizes and stores npx pixels but the DEFER last (with defer, the
+    register that gets their address), and advances the dst cursor (with
+    off)."""
+    nd = DEFER if defer else 0
+    for p in range(npx - nd):
+        requant(I, 17 + 2 * p, 18 + 2 * p, off and (off[p] if p else ""))
+    if defer:  # the last DEFER pixels are requantized in the next iteration, stored at defer
+        I("add %s, x16, %s" % (defer, off[npx - nd]))
+    if off:
+        I("add x16, x16, %s" % off[npx])
+
+
+def requant(I, lo, hi, off=None, base="x16"):
+    """Requantizes the int32 sums of one pixel (V lo, V hi) and stores 8 bytes
+    (at x16 and a post-index; with off, a string, at base plus off)."""
     for v, sc in ((lo, 11), (hi, 12)):
         I("scvtf v%d.4s, v%d.4s" % (v, v))
         I("fmul v%d.4s, v%d.4s, v%d.4s" % (v, v, sc))
@@ -102,7 +121,10 @@ def requant(I, lo, hi):
     I("smax v%d.8h, v%d.8h, v14.8h" % (lo, lo))
     I("smin v%d.8h, v%d.8h, v15.8h" % (lo, lo))
     I("xtn v%d.8b, v%d.8h" % (lo, lo))
-    I("st1 {v%d.8b}, [x16], x11" % lo)
+    if off is None:
+        I("st1 {v%d.8b}, [x16], x11" % lo)
+    else:
+        I("str d%d, [%s%s]" % (lo, base, ", " + off if off else ""))
 
 
 def prologue(E, I, name, doc, s):
@@ -225,17 +247,24 @@ DOC_N = '''// func %(name)s%(sig)s
 '''
 
 
-def pixels_n(I, npx, s):
-    """Emits npx output pixels of the int8-weight variant."""
+def pixels_n(I, npx, s, off=None, defer=None):
+    """Emits npx output pixels of the int8-weight variant. With off (the
+    in-order kernels: column k at register offset off[k] = k*C, none for 0)
+    columns load by register offset from the row cursor and the pixels store
+    by offset from the dst cursor, which advances once."""
     ncol = (npx - 1) * s + 3
     part = [16, 25, 26, 27]
     n = 0
     for r in range(3):
-        I("mov x19, x%d" % (13 + r))
+        if not off:
+            I("mov x19, x%d" % (13 + r))
         for col in range(ncol):
             x = 28 + n % 4
             n += 1
-            I("ld1 {v%d.8b}, [x19], x11" % x)
+            if off:
+                I("ldr d%d, [x%d%s]" % (x, 13 + r, ", " + off[col] if col else ""))
+            else:
+                I("ld1 {v%d.8b}, [x19], x11" % x)
             for p in range(npx):
                 kx = col - p * s
                 if not 0 <= kx < 3:
@@ -252,8 +281,13 @@ def pixels_n(I, npx, s):
                 elif t % 2 == 1 or t == 8:
                     I("saddw v%d.4s, v%d.4s, v%d.4h" % (lo, lo, P))
                     I("saddw2 v%d.4s, v%d.4s, v%d.8h" % (hi, hi, P))
-    for p in range(npx):
-        requant(I, 17 + 2 * p, 18 + 2 * p)
+    nd = DEFER if defer else 0
+    for p in range(npx - nd):
+        requant(I, 17 + 2 * p, 18 + 2 * p, off and (off[p] if p else ""))
+    if defer:  # the last DEFER pixels are requantized in the next iteration, stored at defer
+        I("add %s, x16, %s" % (defer, off[npx - nd]))
+    if off:
+        I("add x16, x16, %s" % off[npx])
 
 
 def kernel_n(s):
@@ -283,6 +317,163 @@ def kernel_n(s):
     return o
 
 
+
+DOC_A53 = '''// func %(name)s%(sig)s
+//
+// %(name)s is %(base)s for in-order cores (Cortex-A53, where the Go caller
+// selects it): the same multiply-accumulates and requantization per pixel,
+// in the same order on each accumulator, so the same results; same arguments
+// and contract. LLVM's Cortex-A53 model completes instructions in order: an
+// integer ADD issued after a NEON instruction waits for it (3 of its 6
+// cycles), and a post-indexed load or store waits for every older
+// instruction. %(base)s advances a load cursor after every column load; here
+// the columns load by register offset from the row cursors (LDR D, [row,
+// k*C], the offsets k*C computed once per call), the weights by offset from
+// their rows, and the pixels store by offset from the dst cursor, so the
+// pixel loop has 6 integer instructions. Each pixel's requantization is a
+// chain of 9 dependent NEON instructions, so the 4-pixel loop is rotated by
+// one pixel: an iteration requantizes and stores the previous iteration's
+// last pixel (its sums are not touched before that), then its own first 3;
+// the first iteration stores junk at dst, which its pixel 0 then overwrites,
+// and the last pixel of the last iteration follows the loop. Each
+// straight-line block is ordered by _gen/inorder.py, loads free to pass
+// stores (dst never overlaps the input rows; stores keep their order), the
+// pixel loop by the best of several perturbed list schedules.
+//
+// Registers: as %(base)s, but R19 3*C, %(regs)s, the 4-pixel dst step
+// %(dstep)s, %(prev)s the previous iteration's last pixel in dst%(xzp)s.
+//	<free>
+'''
+
+
+# Pixels of an iteration of the in-order kernels' 4-pixel loop requantized in
+# the next iteration (the last ones).
+DEFER = 1
+# Perturbed schedules tried per pixel loop (inorder.schedule).
+TRIALS = 200
+
+
+def deferred(I, prev, off):
+    """Requantizes and stores the deferred pixels, the first at prev."""
+    for k in range(DEFER):
+        p = 4 - DEFER + k
+        requant(I, 17 + 2 * p, 18 + 2 * p, off[k] if k else "", prev)
+
+
+def kernel_a53(s, narrow):
+    """The in-order kernel dwQ8N<s>A53 (narrow) or dwQ8S<s>A53: column loads
+    and stores by register offset (see DOC_A53), blocks scheduled by
+    inorder.reorder."""
+    o = []
+    I = lambda x: o.append(("I", x))  # noqa: E731  a machine instruction, GNU syntax
+    E = o.append  # Go syntax: comments, labels, argument loads
+    base = "dwQ8%s%d" % ("N" if narrow else "S", s)
+    name = base + "A53"
+    # off[k] holds k*C: R11 C, R20 2*C, R19 3*C, R23 4*C (stride 1) or 8*C
+    # (stride 2; the 4-pixel input step either way).
+    if s == 1:
+        off = {1: "x11", 2: "x20", 3: "x19", 4: "x23", 5: "x22"}
+        regs, c4, prev = "R22 5*C", "x23", "x21"
+    else:
+        off = {1: "x11", 2: "x12", 3: "x19", 4: "x21", 5: "x22", 6: "x25", 7: "x24", 8: "x23"}
+        regs, c4, prev = "R21 4*C, R22 5*C, R25 6*C, R24 7*C, R23 8*C", "x21", "x20"
+    E(DOC_A53.strip("\n") % {"name": name, "sig": SIG, "base": base, "regs": regs,
+                               "dstep": "R23" if s == 1 else "R21", "prev": prev.replace("x", "R"),
+                               "xzp": "; xzp is reloaded into R17 per block" if narrow else ""})
+    E("TEXT ·%s(SB), NOSPLIT, $0-112" % name)
+    for i, a in enumerate(ARGS):
+        E("\tMOVD\t%s+%d(FP), R%d" % (a, 8 * i, i))
+    if not narrow:
+        E("\tMOVW\txzp+96(FP), R22")
+        I("dup v16.8b, w22")
+    for nm, o_, v in (("zp", 100, 13), ("lo", 104, 14), ("hi", 108, 15)):
+        E("\tMOVW\t%s+%d(FP), R22" % (nm, o_))
+        I("dup v%d.8h, w22" % v)
+    I("lsl x12, x11, #%d" % (s - 1))
+    I("lsl x23, x12, #2")
+    I("lsl x20, x11, #1")
+    I("add x19, x20, x11")
+    if s == 1:
+        I("add x22, x23, x11")
+    else:
+        I("lsl x21, x11, #2")
+        I("add x22, x21, x11")
+        I("add x25, x19, x19")
+        I("add x24, x25, x11")
+    I("cbz x9, done")
+    I("cbz x10, done")
+    E("block:")
+    if narrow:
+        E("\tMOVW\txzp+96(FP), R17")
+    for r in range(3):
+        for kx in range(3):
+            I("ldr q%d, [x%d%s]" % (3 * r + kx, 3 + r, ", " + off[2 * kx] if kx else ""))
+    I("ld1 {v9.4s, v10.4s}, [x6]")
+    I("ld1 {v11.4s, v12.4s}, [x7]")
+    if narrow:
+        fold(E, I)
+    pix = pixels_n if narrow else pixels
+    a53_loops(E, I, s, pix, off, prev)
+    start = next(k for k, it in enumerate(o) if isinstance(it, str) and it.startswith("TEXT "))
+    return o[:start + 1] + inorder.reorder(o[start + 1:], noalias=True, trials=TRIALS)
+
+
+def fold(E, I):
+    """Folds xzp (in R17) into the bias, narrows the taps."""
+    E("\t// Fold xzp into the bias: bias -= xzp * (sum of the 9 taps); taps to int8.")
+    I("add v28.8h, v0.8h, v1.8h")
+    for k in range(2, 9):
+        I("add v28.8h, v28.8h, v%d.8h" % k)
+    I("sxtl v29.4s, v28.4h")
+    I("sxtl2 v30.4s, v28.8h")
+    I("dup v31.4s, w17")
+    I("mls v9.4s, v29.4s, v31.4s")
+    I("mls v10.4s, v30.4s, v31.4s")
+    for k in range(9):
+        I("xtn v%d.8b, v%d.8h" % (k, k))
+
+
+def a53_loops(E, I, s, pix, off, prev):
+    """The pixel loops of the in-order kernels and the block advance."""
+    I("mov x13, x0")
+    I("mov x14, x1")
+    I("mov x15, x2")
+    I("mov x16, x8")
+    I("mov %s, x8" % prev)
+    I("lsr x17, x9, #2")
+    I("cbz x17, tail")
+    E("pix4:")
+    E("\t// The previous iteration's last pixel (the first iteration: junk at dst,\n"
+      "\t// which its pixel 0 overwrites).")
+    deferred(I, prev, off)
+    pix(I, 4, s, off, prev)
+    for r in range(3):
+        I("add x%d, x%d, x23" % (13 + r, 13 + r))
+    I("subs x17, x17, #1")
+    I("b.ne pix4")
+    E("\t// The last iteration's last pixels.")
+    deferred(I, prev, off)
+    E("tail:")
+    I("ands x17, x9, #3")
+    I("b.eq next")
+    E("pix1:")
+    pix(I, 1, s, {1: off[1], 2: off[2]})
+    for r in range(3):
+        I("add x%d, x%d, x12" % (13 + r, 13 + r))
+    I("subs x17, x17, #1")
+    I("b.ne pix1")
+    E("next:")
+    for r in range(3):
+        I("add x%d, x%d, #8" % (r, r))
+    for r in range(3, 6):
+        I("add x%d, x%d, #16" % (r, r))
+    I("add x6, x6, #32")
+    I("add x7, x7, #32")
+    I("add x8, x8, #8")
+    I("subs x10, x10, #1")
+    I("b.ne block")
+    E("done:")
+    I("ret")
 
 
 DOT_SIG = [("r0", "*int8"), ("r1", "*int8"), ("r2", "*int8"), ("pk", "*int32"), ("scale", "*float32"),
@@ -535,8 +726,8 @@ def dot_kernel(s, with_o):
 def generate():
     out = kernel(1) + [""] + kernel(2) + [""] + kernel_n(1) + [""] + kernel_n(2)
     for s in (1, 2):
-        out += [""] + inorder.twin(kernel(s), "dwQ8S%d" % s)
-        out += [""] + inorder.twin(kernel_n(s), "dwQ8N%d" % s)
+        out += [""] + kernel_a53(s, False)
+        out += [""] + kernel_a53(s, True)
     for with_o in (False, True):
         for s in (1, 2):
             out += [""] + dot_kernel(s, with_o)

@@ -14,8 +14,10 @@ FMLA, SDOT, SMULL, SADALP, FCVTNS, SQXTN, ...) is rejected by go tool asm.
 `scripts/test-arm64.sh` regenerates into a temporary directory and fails on a
 diff; `_gen/objdiff.sh` compares the machine code of two builds. The
 kernels for in-order cores (the *A53 functions) are either written for it
-(pwconv_f32.py, pwconv_q8.py) or twins of the out-of-order ones reordered
-by inorder.py.
+(pwconv_f32.py, pwconv_q8.py, the int8 depthwise ones, dwF32S1A53,
+convQ8C3A53) or twins of the out-of-order ones reordered by inorder.py;
+inorder.py searches the pixel loops' schedules (the generation takes about
+half a minute).
 """
 import collections
 import os

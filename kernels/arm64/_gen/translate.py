@@ -29,8 +29,9 @@ NATIVE = {
 }
 
 # The scalar forms Go's assembler lacks (a 128-bit load by register offset,
-# M); every other scalar form is native.
-SCALAR_WORD = {"ldr fM"}
+# M, and its store; the form names a float register's width, q); every other scalar form is
+# native.
+SCALAR_WORD = {"ldr qM", "str qM"}
 
 # Go's names for the scalar mnemonics; a vector mnemonic is "V" + its GNU name.
 SCALAR = {
@@ -199,6 +200,7 @@ def _translate(gnu):
         texts = [texts[1], texts[0], texts[2]]
     elif mn not in KEEP:
         texts.reverse()
-    native = (not vector and form not in SCALAR_WORD) or form in NATIVE
+    width = form.replace(" f", " " + raw[0][0], 1) if mn in ("ldr", "str") and kinds[:1] == "f" else form
+    native = (not vector and width not in SCALAR_WORD) or form in NATIVE
     label = texts[-1] if kinds.endswith("L") else None
     return Instruction(gnu, op, ", ".join(texts), form, native, label)
