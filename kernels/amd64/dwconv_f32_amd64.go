@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/kernels/internal/dwpixel"
 )
 
 // dwZeroLen is the length of the shared zero row that stands in for padding
@@ -168,7 +169,7 @@ func DWConvF32AVX2(p *generic.ConvParams, dst, src []float32, pk *DWConvF32Weigh
 				}
 			}
 			if c0 < C {
-				dwF32Pixel(p, dst, src, w, bias, oy, ox, c0, lo, hi)
+				dwpixel.F32(p, dst, src, w, bias, oy, ox, c0, lo, hi)
 			}
 		}
 	}
@@ -189,30 +190,5 @@ func dwPatch[T float32 | int8](p *generic.ConvParams, patch, src []T, oy, ox int
 			continue
 		}
 		copy(tap, src[(iy*p.InW+ix)*C:])
-	}
-}
-
-// dwF32Pixel is the reference loop for one output pixel, channels [c0, C).
-func dwF32Pixel(p *generic.ConvParams, dst, src, w, bias []float32, oy, ox, c0 int, lo, hi float32) {
-	C := p.OutC
-	for c := c0; c < C; c++ {
-		var acc float32
-		if bias != nil {
-			acc = bias[c]
-		}
-		for ky := 0; ky < 3; ky++ {
-			iy := oy*p.StrideH - p.PadTop + ky
-			if iy < 0 || iy >= p.InH {
-				continue
-			}
-			for kx := 0; kx < 3; kx++ {
-				ix := ox*p.StrideW - p.PadLeft + kx
-				if ix < 0 || ix >= p.InW {
-					continue
-				}
-				acc += src[(iy*p.InW+ix)*C+c] * w[(ky*3+kx)*C+c]
-			}
-		}
-		dst[(oy*p.OutW+ox)*C+c] = min(max(acc, lo), hi)
 	}
 }

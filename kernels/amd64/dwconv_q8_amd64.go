@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/kernels/internal/dwpixel"
 )
 
 // dwQ8MaxC bounds the channel count the int8 depthwise assembly takes: the
@@ -110,33 +111,8 @@ func DWConvQ8AVX2(p *generic.ConvParams, dst, src []int8, xzp int32, pk *DWConvQ
 				}
 			}
 			if c0 < C {
-				dwQ8Pixel(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
+				dwpixel.Q8(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
 			}
 		}
-	}
-}
-
-// dwQ8Pixel is the reference loop for one output pixel, channels [c0, C).
-func dwQ8Pixel(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, oy, ox, c0 int) {
-	C := p.OutC
-	for c := c0; c < C; c++ {
-		var acc int32
-		if bias != nil {
-			acc = bias[c]
-		}
-		for ky := 0; ky < 3; ky++ {
-			iy := oy*p.StrideH - p.PadTop + ky
-			if iy < 0 || iy >= p.InH {
-				continue
-			}
-			for kx := 0; kx < 3; kx++ {
-				ix := ox*p.StrideW - p.PadLeft + kx
-				if ix < 0 || ix >= p.InW {
-					continue
-				}
-				acc += (int32(src[(iy*p.InW+ix)*C+c]) - xzp) * int32(w[(ky*3+kx)*C+c])
-			}
-		}
-		dst[(oy*p.OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 	}
 }

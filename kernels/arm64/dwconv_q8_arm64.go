@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/kernels/internal/dwpixel"
 )
 
 // dwQ8MaxC bounds the channel count the int8 depthwise assembly takes: the
@@ -149,7 +150,7 @@ func dwConvQ8(a53 bool, p *generic.ConvParams, dst, src []int8, xzp int32, pk *D
 				}
 			}
 			if c0 < C {
-				dwQ8Pixel(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
+				dwpixel.Q8(p, dst, src, xzp, w, bias, rq, oy, ox, c0)
 			}
 		}
 	}
@@ -180,31 +181,6 @@ func fillQ8(s []int8, v int8) {
 	s[0] = v
 	for n := 1; n < len(s); n *= 2 {
 		copy(s[n:], s[:n])
-	}
-}
-
-// dwQ8Pixel is the generic loop for one output pixel, channels [c0, C).
-func dwQ8Pixel(p *generic.ConvParams, dst, src []int8, xzp int32, w []int16, bias []int32, rq *generic.Requant, oy, ox, c0 int) {
-	C := p.OutC
-	for c := c0; c < C; c++ {
-		var acc int32
-		if bias != nil {
-			acc = bias[c]
-		}
-		for ky := 0; ky < 3; ky++ {
-			iy := oy*p.StrideH - p.PadTop + ky
-			if iy < 0 || iy >= p.InH {
-				continue
-			}
-			for kx := 0; kx < 3; kx++ {
-				ix := ox*p.StrideW - p.PadLeft + kx
-				if ix < 0 || ix >= p.InW {
-					continue
-				}
-				acc += (int32(src[(iy*p.InW+ix)*C+c]) - xzp) * int32(w[(ky*3+kx)*C+c])
-			}
-		}
-		dst[(oy*p.OutW+ox)*C+c] = generic.Requantize(acc, rq.Scale[c], rq.ZeroPoint, rq.Min, rq.Max)
 	}
 }
 

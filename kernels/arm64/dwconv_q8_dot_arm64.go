@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/edgecam/edgecam/kernels/generic"
+	"github.com/edgecam/edgecam/kernels/internal/dwpixel"
 )
 
 //go:noescape
@@ -237,7 +238,7 @@ func DWConvQ8Dot(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights,
 				steps[0], steps[1], steps[2], rq)
 			if nblk*8 < C {
 				for ox := xa; ox < xb; ox++ {
-					dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
+					dwpixel.Q8(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
 				}
 			}
 		}
@@ -247,7 +248,7 @@ func DWConvQ8Dot(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights,
 				continue
 			}
 			if !edgeAsm {
-				dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, 0)
+				dwpixel.Q8(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, 0)
 				continue
 			}
 			// The kernel rows inside the image, with their padded columns
@@ -265,7 +266,7 @@ func DWConvQ8Dot(p *generic.ConvParams, dst, src []int8, pk *DWConvQ8DotWeights,
 			}
 			dwQ8DotRow(pk.withO, 1, r[0], r[1], r[2], &pk.pk[0], &dst[(oy*p.OutW+ox)*C], 1, nblk, C, st[0], st[1], st[2], rq)
 			if nblk*8 < C {
-				dwQ8Pixel(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
+				dwpixel.Q8(p, dst, src, pk.xzp, pk.w16, pk.bias, rq, oy, ox, nblk*8)
 			}
 		}
 	}
