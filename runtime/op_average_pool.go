@@ -87,10 +87,7 @@ func (c *compiler) buildAvgPool(op *tflite.Op, info *LayerInfo) (step, error) {
 	if inq == outq {
 		// TFLite's integer average of the stored values (what LiteRT
 		// runs): uint8 values are the int8 ones plus 128.
-		offset := int32(0)
-		if c.m.Tensors[op.Inputs[0]].Type == tflite.Uint8 {
-			offset = 128
-		}
+		offset := storedOffset(c.m.Tensors[op.Inputs[0]].Type)
 		return step{units: 1, serial: true, run: func(int, int, int) {
 			generic.AvgPoolQ8Same(p, dst, src, offset, lo, hi)
 		}}, nil

@@ -95,10 +95,7 @@ func compileMean(c *compiler, op *tflite.Op, info *LayerInfo) (step, error) {
 	}
 	info.Kernel = "mean_q8_generic"
 	mult := generic.MeanQ8Multiplier(inq.scale, outq.scale, hw)
-	offset := int32(0) // XNNPACK sums the stored values: uint8 ones are int8 + 128
-	if c.m.Tensors[op.Inputs[0]].Type == tflite.Uint8 {
-		offset = 128
-	}
+	offset := storedOffset(c.m.Tensors[op.Inputs[0]].Type) // XNNPACK sums the stored values
 	src, dst, sums := c.i8(op.Inputs[0]), c.i8(op.Outputs[0]), make([]int32, ch)
 	return step{units: 1, serial: true, run: func(int, int, int) {
 		generic.MeanQ8(dst, src, hw, ch, offset, inq.zp, mult, outq.zp, sums)

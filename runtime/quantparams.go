@@ -62,6 +62,16 @@ func opQParams(m *tflite.Model, op *tflite.Op) (in, out qparams, err error) {
 	return in, out, nil
 }
 
+// storedOffset is what a tensor of type t stores above its int8-domain
+// value: 128 for uint8, 0 for int8. Kernels that reproduce TFLite's
+// arithmetic on the stored values (AVERAGE_POOL_2D, MEAN) add it back.
+func storedOffset(t tflite.DType) int32 {
+	if t == tflite.Uint8 {
+		return 128
+	}
+	return 0
+}
+
 // int8DomainZP maps a zero point of a uint8 or int8 tensor to the int8 domain.
 func int8DomainZP(t tflite.DType, z int64) (int64, error) {
 	switch t {

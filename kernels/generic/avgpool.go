@@ -72,12 +72,7 @@ func AvgPoolQ8(p *ConvParams, dst, src []int8, xzp int32, scale float32, ozp, lo
 			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
 			for c := range out {
 				sum := windowSumQ8(p, src, oy, ox, ky0, ky1, kx0, kx1, c) - xzp*int32(count)
-				r := int32(0)
-				if count > 0 {
-					f := float32(float32(sum)*scale) / float32(count)
-					r = RoundHalfAway(f)
-				}
-				out[c] = int8(clampI32(r+ozp, lo, hi))
+				out[c] = avgQ8(sum, int32(count), scale, ozp, lo, hi)
 			}
 		}
 	}
@@ -112,15 +107,7 @@ func AvgPoolQ8Same(p *ConvParams, dst, src []int8, offset, lo, hi int32) {
 			out := dst[(oy*p.OutW+ox)*C : (oy*p.OutW+ox)*C+C]
 			for c := range out {
 				sum := windowSumQ8(p, src, oy, ox, ky0, ky1, kx0, kx1, c) + offset*count
-				r := int32(0)
-				if count > 0 {
-					if sum >= 0 {
-						r = (sum + count/2) / count
-					} else {
-						r = (sum - count/2) / count
-					}
-				}
-				out[c] = int8(clampI32(r-offset, lo, hi))
+				out[c] = avgQ8Same(sum, count, offset, lo, hi)
 			}
 		}
 	}
@@ -137,4 +124,29 @@ func windowSumQ8(p *ConvParams, src []int8, oy, ox, ky0, ky1, kx0, kx1, c int) i
 		}
 	}
 	return sum
+}
+
+// avgQ8 is AvgPoolQ8's output for a window whose sum of x - xzp is sum over
+// count taps (count 0: clamp(ozp)).
+func avgQ8(sum, count int32, scale float32, ozp, lo, hi int32) int8 {
+	r := int32(0)
+	if count > 0 {
+		f := float32(float32(sum)*scale) / float32(count)
+		r = RoundHalfAway(f)
+	}
+	return int8(clampI32(r+ozp, lo, hi))
+}
+
+// avgQ8Same is AvgPoolQ8Same's output for a window whose sum of stored
+// values is sum over count taps (count 0: clamp(-offset)).
+func avgQ8Same(sum, count, offset, lo, hi int32) int8 {
+	r := int32(0)
+	if count > 0 {
+		if sum >= 0 {
+			r = (sum + count/2) / count
+		} else {
+			r = (sum - count/2) / count
+		}
+	}
+	return int8(clampI32(r-offset, lo, hi))
 }

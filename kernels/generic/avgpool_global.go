@@ -139,9 +139,7 @@ func avgPoolQ8Global(p *ConvParams, dst, src []int8, xzp int32, scale float32, o
 		sumPixelsQ8(acc, src, hw, C, c0)
 		out := dst[c0 : c0+len(acc)]
 		for i, s := range acc {
-			sum := s - count*xzp
-			f := float32(float32(sum)*scale) / float32(hw)
-			out[i] = int8(clampI32(RoundHalfAway(f)+ozp, lo, hi))
+			out[i] = avgQ8(s-count*xzp, count, scale, ozp, lo, hi)
 		}
 	}
 }
@@ -158,14 +156,7 @@ func avgPoolQ8SameGlobal(p *ConvParams, dst, src []int8, offset, lo, hi int32) {
 		sumPixelsQ8(acc, src, hw, C, c0)
 		out := dst[c0 : c0+len(acc)]
 		for i, s := range acc {
-			sum := s + count*offset
-			var r int32
-			if sum >= 0 {
-				r = (sum + count/2) / count
-			} else {
-				r = (sum - count/2) / count
-			}
-			out[i] = int8(clampI32(r-offset, lo, hi))
+			out[i] = avgQ8Same(s+count*offset, count, offset, lo, hi)
 		}
 	}
 }

@@ -47,18 +47,12 @@ func MeanQ8(dst, src []int8, hw, c int, offset, xzp int32, mult float32, ozp int
 	dst = dst[:c]
 	src = src[:hw*c]
 	acc := sums[:c]
-	for ch := range acc {
-		acc[ch] = offset * int32(hw)
-	}
-	for p := 0; p < hw; p++ {
-		row := src[p*c : p*c+c]
-		for ch, v := range row {
-			acc[ch] += int32(v)
-		}
-	}
+	clear(acc)
+	sumPixelsQ8(acc, src, hw, c, 0) // avgpool_global.go: the row sums of a global pool
 	zx, zo := float32(xzp+offset), float32(ozp+offset)
 	zpf := float32(zo - float32(float32(float32(hw)*zx)*mult))
 	for ch, s := range acc {
+		s += offset * int32(hw)
 		f := float32(float32(float32(s)*mult) + zpf)
 		dst[ch] = int8(clampI32(RoundHalfEven(f)-offset, -128, 127))
 	}
