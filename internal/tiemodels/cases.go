@@ -137,45 +137,43 @@ func quantizeSame(signed bool, outScale float32, zp int64) Case {
 	return Case{Name: name + suffix(signed), Model: b.model(x, y), Input: input()}
 }
 
-// conv1x1Tensor adds a 1x1 CONV_2D from x to cout channels whose
-// requantization scale (input scale x weight scale / output scale) is
-// rq; w holds cout*C small weights (OHWI). uint8 files get per-tensor
-// weights with zero point 128, int8 files per-channel weights (the scale
-// of channel o is rq's weight scale times 1+o/8).
+// conv1x1Tensor adds a 1x1 CONV_2D from x to cout channels with the
+// weights w (cout*C small values, OHWI) of weightsBias, into outScale.
 func (b *builder) conv1x1Tensor(x int, signed bool, cout int, outScale float32, ozp int64, w []int8) int {
-	sx := float32(1.0 / 128)
-	sw := float32(1.0 / 16)
-	var wq *tflite.Quantization
-	var wdata []byte
+	wt, bt := b.weightsBias(signed, cout, w, []int{cout, 1, 1, C})
+	return b.conv(x, wt, bt, cout, outScale, ozp, signed)
+}
+
+// weightsBias adds the weights w (cout rows of C) in the given shape and a
+// bias of cout values, for an input of scale 1/128: uint8 files get
+// per-tensor weights of scale 1/16 with zero point 128, int8 files
+// per-channel weights (the scale of channel o is 1/16 times 1+o/8); the
+// bias is quantized at input scale times weight scale, as TFLite requires.
+// The layer's requantization multiplier is then (1/128)(1/16)/outScale
+// (uint8; int8 channel o: times 1+o/8).
+func (b *builder) weightsBias(signed bool, cout int, w []int8, shape []int) (wt, bt int) {
+	sx, sw := float32(1.0/128), float32(1.0/16)
 	bias := make([]int32, cout)
-	if signed {
-		scales := make([]float32, cout)
-		zps := make([]int64, cout)
-		for o := range scales {
-			scales[o] = sw * (1 + float32(o)/8)
-		}
-		wq = qc(scales, zps, 0)
-		wdata = i8s(w)
-		bq := make([]float32, cout)
-		for o := range bq {
-			bq[o] = sx * scales[o]
-			bias[o] = int32(o*7 - 9)
-		}
-		bt := b.tensor("bias", []int{cout}, tflite.Int32, qc(bq, make([]int64, cout), 0), i32s(bias))
-		wt := b.tensor("weights", []int{cout, 1, 1, C}, tflite.Int8, wq, wdata)
-		return b.conv(x, wt, bt, cout, outScale, ozp, signed)
-	}
-	wq = q(sw, 128)
-	wdata = make([]byte, len(w))
-	for i, v := range w {
-		wdata[i] = byte(int(v) + 128)
-	}
 	for o := range bias {
 		bias[o] = int32(o*7 - 9)
 	}
-	bt := b.tensor("bias", []int{cout}, tflite.Int32, q(sx*sw, 0), i32s(bias))
-	wt := b.tensor("weights", []int{cout, 1, 1, C}, tflite.Uint8, wq, wdata)
-	return b.conv(x, wt, bt, cout, outScale, ozp, signed)
+	if signed {
+		scales, bq := make([]float32, cout), make([]float32, cout)
+		for o := range scales {
+			scales[o] = sw * (1 + float32(o)/8)
+			bq[o] = sx * scales[o]
+		}
+		bt = b.tensor("bias", []int{cout}, tflite.Int32, qc(bq, make([]int64, cout), 0), i32s(bias))
+		wt = b.tensor("weights", shape, tflite.Int8, qc(scales, make([]int64, cout), 0), i8s(w))
+		return wt, bt
+	}
+	wdata := make([]byte, len(w))
+	for i, v := range w {
+		wdata[i] = byte(int(v) + 128)
+	}
+	bt = b.tensor("bias", []int{cout}, tflite.Int32, q(sx*sw, 0), i32s(bias))
+	wt = b.tensor("weights", shape, tflite.Uint8, q(sw, 128), wdata)
+	return wt, bt
 }
 
 func (b *builder) conv(x, w, bias, cout int, outScale float32, ozp int64, signed bool) int {
@@ -212,14 +210,9 @@ func fullyConnected(signed bool) Case {
 	for i := range w {
 		w[i] = int8((i*7)%3 - 1)
 	}
-	y := b.conv1x1Tensor(x, signed, 8, float32(1.0/128)*float32(1.0/16)/0.5, outZP(signed, -2), w)
-	// conv1x1Tensor adds a CONV_2D; make it a FULLY_CONNECTED of the same
-	// weights (reshaped [8,3]) over 256 rows.
-	op := &b.m.Ops[len(b.m.Ops)-1]
-	wt := &b.m.Tensors[op.Inputs[1]]
-	wt.Shape = []int{8, C}
-	b.m.Tensors[y].Shape = []int{H * W, 8}
-	*op = tflite.Op{Kind: tflite.OpFullyConnected, Inputs: op.Inputs, Outputs: op.Outputs}
+	wt, bt := b.weightsBias(signed, 8, w, []int{8, C})
+	y := b.tensor("fc", []int{H * W, 8}, dt(signed), q(float32(1.0/128)*float32(1.0/16)/0.5, outZP(signed, -2)), nil)
+	b.op(tflite.Op{Kind: tflite.OpFullyConnected, Inputs: []int{x, wt, bt}, Outputs: []int{y}})
 	return Case{Name: "fully_connected_" + suffix(signed), Model: b.model(x, y), Input: input()}
 }
 
