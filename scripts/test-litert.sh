@@ -52,30 +52,33 @@ mkdir "$tmp/tie"
 go run ./internal/tiemodels/gen "$tmp/tie"
 
 fail=0
-report() { # name, compare.py output: print the summary, count failures
-	local name=$1 out=$2
-	printf '%-48s %s\n' "$name" "$(grep -o 'bit-identical [0-9]*/[0-9]*' <<<"$out")"
+# compare NAME QUIET compare.py-args...: edgecam ($bin) against LiteRT, bit for
+# bit; prints NAME and the bit-identical count unless QUIET, and on a
+# difference prints compare.py's table and marks the run failed.
+compare() {
+	local name=$1 quiet=$2 out
+	shift 2
+	if out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$@" 2>&1); then
+		[[ $quiet == 1 ]] || printf '%-48s %s\n' "$name" "$(grep -o 'bit-identical [0-9]*/[0-9]*' <<<"$out")"
+	else
+		echo "$out"; echo "test-litert: $name ($kind kernels) differs from LiteRT" >&2; fail=1
+	fi
 }
 for bin in "$tmp/edgecam" "$tmp/edgecam-generic"; do
 	kind=selected; [[ $bin == *generic ]] && kind=generic
 	echo "== kernels: $kind"
 	for m in "${models[@]}"; do
-		if out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$m" 2>&1); then report "$m" "$out"
-		else echo "$out"; echo "test-litert: $m ($kind kernels) differs from LiteRT" >&2; fail=1; fi
+		compare "$m" 0 "$m"
 	done
 	for t in box_encodings class_scores; do
-		if out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$tmp/ssd_$t.tflite" "$fx"/golden/ssd_mobilenet_v1_1.0_quant_2018_06_29/*.rgb 2>&1); then report "ssd_mobilenet_v1 $t" "$out"
-		else echo "$out"; echo "test-litert: SSD $t ($kind kernels) differs from LiteRT" >&2; fail=1; fi
+		compare "ssd_mobilenet_v1 $t" 0 "$tmp/ssd_$t.tflite" "$fx"/golden/ssd_mobilenet_v1_1.0_quant_2018_06_29/*.rgb
 	done
 	for io in int8 float; do
-		if out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$tmp/quantized_$io.tflite" "$fx"/golden/mobilenet_v1_0.25_224/*.rgb 2>&1); then report "edgecam quantize -io $io (0.25_224)" "$out"
-		else echo "$out"; echo "test-litert: the quantized model (-io $io, $kind kernels) differs from LiteRT" >&2; fail=1; fi
+		compare "edgecam quantize -io $io (0.25_224)" 0 "$tmp/quantized_$io.tflite" "$fx"/golden/mobilenet_v1_0.25_224/*.rgb
 	done
 	n=0
 	for f in "$tmp"/tie/*.tflite; do
-		if ! out=$("$lt/compare.py" --require-identical --edgecam "$bin" "$f" "${f%.tflite}.rgb" 2>&1); then
-			echo "$out"; echo "test-litert: tie model $(basename "$f") ($kind kernels) differs from LiteRT" >&2; fail=1
-		fi
+		compare "tie model $(basename "$f")" 1 "$f" "${f%.tflite}.rgb"
 		n=$((n + 1))
 	done
 	echo "tie models: $n compared"
